@@ -1,0 +1,235 @@
+package dev.portico.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A validated, immutable gateway definition: its routes, global filters and client-facing
+ * settings. Building one does no I/O; an adapter from {@code gateway-impl} turns it into a
+ * running handler.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .route("orders", r -> r
+ *         .path("/api/orders/**")
+ *         .methods("GET", "POST")
+ *         .stripPrefix(1)
+ *         .upstream("http://orders:8080"))
+ *     .route("static", r -> r.path("/static/**").upstream("http://cdn:8080"))
+ *     .trustedProxies("10.0.0.0/8")
+ *     .build();
+ *
+ * server.setHandler(JettyGatewayHandler.create(gateway));        // Jetty 12 core
+ * context.addServlet(new GatewayServlet(gateway), "/*");         // any Servlet 6 container
+ * }</pre>
+ *
+ * <h2>What happens to a request</h2>
+ * <ol>
+ *   <li>The path is normalized; an ambiguous path is refused with 400
+ *       ({@link ProblemType#BAD_PATH}) before any route is considered.
+ *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
+ *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
+ *       404; a path match with the wrong method answers 405 with {@code Allow}.
+ *   <li>The global filters run in the order they were added, then the route's filters.
+ *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
+ *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
+ *   <li>One access log entry is written when the response ends.
+ * </ol>
+ */
+public final class Gateway {
+  /** The default request id header. */
+  public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
+
+  private final List<Route> routes;
+  private final List<Filter> filters;
+  private final List<IpRange> trustedProxies;
+  private final String requestIdHeader;
+  private final @Nullable AccessLog accessLog;
+
+  private Gateway(Builder b) {
+    this.routes = List.copyOf(b.routes.values());
+    this.filters = List.copyOf(b.filters);
+    this.trustedProxies = List.copyOf(b.trustedProxies);
+    this.requestIdHeader = b.requestIdHeader;
+    this.accessLog = b.accessLog;
+  }
+
+  /** Returns a new, empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the routes in declaration order. */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** Returns the route named {@code id}, if any. */
+  public Optional<Route> route(String id) {
+    return routes.stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  /** Returns the global filters, in the order they run. */
+  public List<Filter> filters() {
+    return filters;
+  }
+
+  /** Returns the peers whose forwarding headers are trusted; empty means none are. */
+  public List<IpRange> trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Returns the request id header name. */
+  public String requestIdHeader() {
+    return requestIdHeader;
+  }
+
+  /** Returns the access log, or empty for the engine's default SLF4J log. */
+  public Optional<AccessLog> accessLog() {
+    return Optional.ofNullable(accessLog);
+  }
+
+  /** Returns a builder that starts from this gateway. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    for (Route r : routes) {
+      b.routes.put(r.id(), r);
+    }
+    b.filters.addAll(filters);
+    b.trustedProxies.addAll(trustedProxies);
+    b.requestIdHeader = requestIdHeader;
+    b.accessLog = accessLog;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway{routes=" + routes.stream().map(Route::id).toList() + "}";
+  }
+
+  /**
+   * Builds a {@link Gateway}. {@link #build()} validates the whole definition and names the route
+   * and field of the first error it finds.
+   */
+  public static final class Builder {
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final List<String> errors = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
+    private final List<IpRange> trustedProxies = new ArrayList<>();
+    private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+    private @Nullable AccessLog accessLog;
+
+    Builder() {}
+
+    /** Adds a route named {@code id}, configured by {@code spec}. */
+    public Builder route(String id, Consumer<Route.Builder> spec) {
+      requireNonNull(spec, "spec");
+      Route.Builder builder = Route.builder(id);
+      spec.accept(builder);
+      try {
+        return route(builder.build());
+      } catch (IllegalStateException e) {
+        errors.add(e.getMessage());
+        return this;
+      }
+    }
+
+    /** Adds a built route. */
+    public Builder route(Route route) {
+      requireNonNull(route, "route");
+      if (routes.containsKey(route.id())) {
+        errors.add("route '" + route.id() + "' is declared twice (route ids must be unique)");
+      } else {
+        routes.put(route.id(), route);
+      }
+      return this;
+    }
+
+    /** Removes the route named {@code id}, if present (useful with {@link Gateway#toBuilder()}). */
+    public Builder removeRoute(String id) {
+      routes.remove(id);
+      return this;
+    }
+
+    /** Adds a global filter; global filters run before the route's own, in the order added. */
+    public Builder filter(Filter filter) {
+      filters.add(requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Trusts forwarding headers ({@code Forwarded}, {@code X-Forwarded-*}) from peers in these
+     * blocks ({@code 10.0.0.0/8}, {@code 127.0.0.1}). From any other peer they are replaced.
+     */
+    public Builder trustedProxies(String... cidrs) {
+      for (String cidr : cidrs) {
+        trustedProxies.add(IpRange.parse(cidr));
+      }
+      return this;
+    }
+
+    /** Sets the request id header (default {@code X-Request-Id}). */
+    public Builder requestIdHeader(String name) {
+      this.requestIdHeader = HttpHeaders.Builder.checkName(requireNonNull(name, "name"));
+      return this;
+    }
+
+    /** Sends access log entries to {@code accessLog} instead of the default SLF4J logger. */
+    public Builder accessLog(AccessLog accessLog) {
+      this.accessLog = requireNonNull(accessLog, "accessLog");
+      return this;
+    }
+
+    /**
+     * Validates and returns the immutable gateway.
+     *
+     * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
+     *     id, or a route that can never match because an earlier route with the same path pattern
+     *     accepts every request it would
+     */
+    public Gateway build() {
+      List<String> problems = new ArrayList<>(errors);
+      problems.addAll(unreachableRoutes());
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException(problems.size() == 1 ? problems.get(0)
+            : problems.size() + " configuration errors:\n  " + String.join("\n  ", problems));
+      }
+      return new Gateway(this);
+    }
+
+    private List<String> unreachableRoutes() {
+      List<String> found = new ArrayList<>();
+      Map<Object, List<Route>> byPath = new HashMap<>();
+      for (Route route : routes.values()) {
+        byPath.computeIfAbsent(route.path(), k -> new ArrayList<>()).add(route);
+      }
+      for (List<Route> group : byPath.values()) {
+        for (int j = 1; j < group.size(); j++) {
+          Route later = group.get(j);
+          for (int i = 0; i < j; i++) {
+            Route earlier = group.get(i);
+            if (later.predicatesCoveredBy(earlier)) {
+              boolean same = earlier.predicatesCoveredBy(later);
+              found.add(same
+                  ? "routes '" + earlier.id() + "' and '" + later.id() + "' have the same predicates (path '"
+                      + later.path().pattern() + "'): '" + later.id() + "' could never match"
+                  : "route '" + later.id() + "' can never match: route '" + earlier.id()
+                      + "', declared before it with the same path '" + later.path().pattern()
+                      + "', accepts every request it would");
+              break;
+            }
+          }
+        }
+      }
+      return found;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.portico.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+
+/**
+ * A kind of problem the gateway reports: a stable {@code type} URI, a short human title, and the
+ * HTTP status it is answered with (RFC 9457).
+ *
+ * <p>The constants below are every problem the core gateway produces. Their URIs are stable: clients
+ * may match on them. Extensions define their own with {@link #of(String, String, int)}.
+ *
+ * @param type the problem type URI; clients match on it
+ * @param title a short, human-readable summary that does not change between occurrences
+ * @param status the HTTP status code the problem is answered with
+ */
+public record ProblemType(URI type, String title, int status) {
+
+  private static final String BASE = "https://portico.dev/problems/";
+
+  /** 400: the request target is malformed or ambiguous (encoded slash, dot-segment above root...). */
+  public static final ProblemType BAD_PATH = of(BASE + "bad-path", "Bad request path", 400);
+  /** 400: the request is malformed in another way (bad header, bad host). */
+  public static final ProblemType BAD_REQUEST = of(BASE + "bad-request", "Bad request", 400);
+  /** 404: no route matches the request. */
+  public static final ProblemType NO_ROUTE = of(BASE + "no-route", "No route", 404);
+  /** 405: a route matches the path but not the method; the response carries {@code Allow}. */
+  public static final ProblemType METHOD_NOT_ALLOWED =
+      of(BASE + "method-not-allowed", "Method not allowed", 405);
+  /** 413: the request body is larger than the route accepts. */
+  public static final ProblemType PAYLOAD_TOO_LARGE =
+      of(BASE + "payload-too-large", "Payload too large", 413);
+  /** 500: a gateway component broke (a bug, never a client error). */
+  public static final ProblemType INTERNAL = of(BASE + "internal", "Internal gateway error", 500);
+  /** 502: the upstream refused the connection, was unreachable, or sent an invalid response. */
+  public static final ProblemType UPSTREAM_UNAVAILABLE =
+      of(BASE + "upstream-unavailable", "Upstream unavailable", 502);
+  /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
+  public static final ProblemType UPSTREAM_TIMEOUT =
+      of(BASE + "upstream-timeout", "Upstream timeout", 504);
+
+  /** Validates the components. */
+  public ProblemType {
+    requireNonNull(type, "type");
+    requireNonNull(title, "title");
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status: " + status + " (expected: 400-599)");
+    }
+  }
+
+  /** Creates a problem type; {@code type} must be an absolute URI. */
+  public static ProblemType of(String type, String title, int status) {
+    URI uri = URI.create(requireNonNull(type, "type"));
+    if (!uri.isAbsolute()) {
+      throw new IllegalArgumentException("type: " + type + " (expected: an absolute URI)");
+    }
+    return new ProblemType(uri, title, status);
+  }
+
+  /** Returns a problem of this type with {@code detail}. */
+  public Problem withDetail(String detail) {
+    return new Problem(this, detail, HttpHeaders.empty());
+  }
+}

@@ -1,0 +1,375 @@
+package dev.portico.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portico.gateway.routing.FieldCondition;
+import dev.portico.gateway.routing.HostPattern;
+import dev.portico.gateway.routing.PathPattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named rule: which requests it takes (path pattern, methods, hosts, header and query
+ * conditions), what runs on them (filters), and where they go (upstream, path rewrite, timeouts).
+ *
+ * <pre>{@code
+ * Route orders = Route.builder("orders")
+ *     .path("/api/orders/{id}")
+ *     .methods("GET", "PUT")
+ *     .rewritePath("/orders/{id}")
+ *     .upstream("http://orders:8080")
+ *     .responseTimeout(Duration.ofSeconds(3))
+ *     .build();
+ * }</pre>
+ *
+ * <p>A request matches a route when the path pattern matches its normalized path, its method is
+ * one of {@link #methods()} (any, when empty), its host matches one of {@link #hosts()} (any, when
+ * empty), and every header and query condition holds. Among matching routes the most specific path
+ * wins; see {@link PathPattern} for the rule. Routes are usually declared through
+ * {@link Gateway.Builder#route(String, java.util.function.Consumer)}.
+ */
+public final class Route {
+  private final String id;
+  private final PathPattern path;
+  private final Set<String> methods;
+  private final List<HostPattern> hosts;
+  private final List<FieldCondition> headers;
+  private final List<FieldCondition> queryParams;
+  private final Upstream upstream;
+  private final PathRewrite rewrite;
+  private final boolean preserveHost;
+  private final Timeouts timeouts;
+  private final List<Filter> filters;
+
+  private Route(Builder b, PathPattern path, Upstream upstream) {
+    this.id = b.id;
+    this.path = path;
+    this.methods = Set.copyOf(b.methods);
+    this.hosts = List.copyOf(b.hosts);
+    this.headers = List.copyOf(b.headers);
+    this.queryParams = List.copyOf(b.queryParams);
+    this.upstream = upstream;
+    this.rewrite = b.rewrite;
+    this.preserveHost = b.preserveHost;
+    this.timeouts = b.timeouts;
+    this.filters = List.copyOf(b.filters);
+  }
+
+  /** Returns a builder for a route named {@code id}. */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /** Returns the route's id, unique within its gateway. */
+  public String id() {
+    return id;
+  }
+
+  /** Returns the path pattern. */
+  public PathPattern path() {
+    return path;
+  }
+
+  /** Returns the accepted methods in upper case; empty means any method. */
+  public Set<String> methods() {
+    return methods;
+  }
+
+  /** Returns the host patterns, one of which must match; empty means any host. */
+  public List<HostPattern> hosts() {
+    return hosts;
+  }
+
+  /** Returns the header conditions, all of which must hold. */
+  public List<FieldCondition> headers() {
+    return headers;
+  }
+
+  /** Returns the query parameter conditions, all of which must hold. */
+  public List<FieldCondition> queryParams() {
+    return queryParams;
+  }
+
+  /** Returns where requests go. */
+  public Upstream upstream() {
+    return upstream;
+  }
+
+  /** Returns how the path is rewritten for the upstream. */
+  public PathRewrite rewrite() {
+    return rewrite;
+  }
+
+  /** Returns whether the client's {@code Host} is sent upstream instead of the upstream's. */
+  public boolean preserveHost() {
+    return preserveHost;
+  }
+
+  /** Returns the upstream timeouts. */
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** Returns the route's own filters, in order; they run after the gateway's global filters. */
+  public List<Filter> filters() {
+    return filters;
+  }
+
+  /** Returns a builder that starts from this route. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id);
+    b.path = path;
+    b.methods.addAll(methods);
+    b.hosts.addAll(hosts);
+    b.headers.addAll(headers);
+    b.queryParams.addAll(queryParams);
+    b.upstream = upstream;
+    b.rewrite = rewrite;
+    b.preserveHost = preserveHost;
+    b.timeouts = timeouts;
+    b.filters.addAll(filters);
+    return b;
+  }
+
+  /**
+   * Returns whether every request this route accepts (apart from the path) is also accepted by
+   * {@code other}: used to find routes that can never match.
+   */
+  boolean predicatesCoveredBy(Route other) {
+    if (!other.methods.isEmpty() && (methods.isEmpty() || !other.methods.containsAll(methods))) {
+      return false;
+    }
+    if (!other.hosts.isEmpty()) {
+      if (hosts.isEmpty()) {
+        return false;
+      }
+      for (HostPattern mine : hosts) {
+        boolean covered = other.hosts.stream().anyMatch(theirs -> theirs.equals(mine)
+            || theirs.isWildcard() && (mine.isWildcard() ? mine.pattern().substring(1) : "." + mine.pattern())
+                .toLowerCase(Locale.ROOT).endsWith(theirs.pattern().substring(1).toLowerCase(Locale.ROOT)));
+        if (!covered) {
+          return false;
+        }
+      }
+    }
+    return implied(other.headers, headers, true) && implied(other.queryParams, queryParams, false);
+  }
+
+  /** Whether each condition in {@code required} is implied by one in {@code given}. */
+  private static boolean implied(List<FieldCondition> required, List<FieldCondition> given, boolean ignoreCase) {
+    for (FieldCondition r : required) {
+      boolean ok = given.stream().anyMatch(g -> (ignoreCase ? g.name().equalsIgnoreCase(r.name()) : g.name().equals(r.name()))
+          && (r.value().isEmpty() || r.value().equals(g.value())));
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "Route{" + id + " " + (methods.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(methods)))
+        + " " + path + " -> " + upstream + "}";
+  }
+
+  /**
+   * Builds a {@link Route}. Setters record what they are given; {@link #build()} checks the whole
+   * route and names the route and field in its message.
+   */
+  public static final class Builder {
+    private final String id;
+    private @Nullable PathPattern path;
+    private @Nullable RuntimeException pathError;
+    private final Set<String> methods = new LinkedHashSet<>();
+    private final List<HostPattern> hosts = new ArrayList<>();
+    private final List<FieldCondition> headers = new ArrayList<>();
+    private final List<FieldCondition> queryParams = new ArrayList<>();
+    private @Nullable Upstream upstream;
+    private @Nullable RuntimeException upstreamError;
+    private PathRewrite rewrite = PathRewrite.keep();
+    private boolean preserveHost;
+    private Timeouts timeouts = Timeouts.DEFAULT;
+    private final List<Filter> filters = new ArrayList<>();
+
+    Builder(String id) {
+      requireNonNull(id, "id");
+      if (id.isBlank()) {
+        throw new IllegalArgumentException("route id: blank");
+      }
+      this.id = id;
+    }
+
+    /** Matches the path with a segment pattern such as {@code /api/orders/**}; see {@link PathPattern}. */
+    public Builder path(String pattern) {
+      try {
+        this.path = PathPattern.parse(pattern);
+        this.pathError = null;
+      } catch (IllegalArgumentException e) {
+        this.path = null;
+        this.pathError = e;
+      }
+      return this;
+    }
+
+    /** Matches the whole path with a regular expression; named groups become path variables. */
+    public Builder pathRegex(String regex) {
+      try {
+        this.path = PathPattern.regex(regex);
+        this.pathError = null;
+      } catch (IllegalArgumentException e) {
+        this.path = null;
+        this.pathError = e;
+      }
+      return this;
+    }
+
+    /** Accepts only these methods (any, when never called). */
+    public Builder methods(String... methods) {
+      for (String m : methods) {
+        requireNonNull(m, "method");
+        HttpHeaders.Builder.checkName(m);
+        this.methods.add(m.toUpperCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** Accepts only requests whose host matches one of {@code patterns} ({@code *.example.com} allowed). */
+    public Builder hosts(String... patterns) {
+      for (String p : patterns) {
+        hosts.add(HostPattern.parse(p));
+      }
+      return this;
+    }
+
+    /** Requires header {@code name} to be present. */
+    public Builder header(String name) {
+      headers.add(FieldCondition.present(name));
+      return this;
+    }
+
+    /** Requires header {@code name} to have {@code value}. */
+    public Builder header(String name, String value) {
+      headers.add(FieldCondition.equalTo(name, value));
+      return this;
+    }
+
+    /** Requires query parameter {@code name} to be present. */
+    public Builder queryParam(String name) {
+      queryParams.add(FieldCondition.present(name));
+      return this;
+    }
+
+    /** Requires query parameter {@code name} to have {@code value}. */
+    public Builder queryParam(String name, String value) {
+      queryParams.add(FieldCondition.equalTo(name, value));
+      return this;
+    }
+
+    /** Sends requests to {@code uri}; see {@link Upstream#of(String)}. */
+    public Builder upstream(String uri) {
+      try {
+        this.upstream = Upstream.of(uri);
+        this.upstreamError = null;
+      } catch (IllegalArgumentException e) {
+        this.upstream = null;
+        this.upstreamError = e;
+      }
+      return this;
+    }
+
+    /** Sends requests to {@code upstream}. */
+    public Builder upstream(Upstream upstream) {
+      this.upstream = requireNonNull(upstream, "upstream");
+      this.upstreamError = null;
+      return this;
+    }
+
+    /** Removes the first {@code segments} path segments before calling the upstream. */
+    public Builder stripPrefix(int segments) {
+      this.rewrite = PathRewrite.stripPrefix(segments);
+      return this;
+    }
+
+    /** Rewrites the path with a template over the path variables, e.g. {@code /v2/users/{id}}. */
+    public Builder rewritePath(String template) {
+      this.rewrite = PathRewrite.template(template);
+      return this;
+    }
+
+    /** Sets the path rewrite. */
+    public Builder rewrite(PathRewrite rewrite) {
+      this.rewrite = requireNonNull(rewrite, "rewrite");
+      return this;
+    }
+
+    /** Sends the client's {@code Host} upstream instead of the upstream's own authority. */
+    public Builder preserveHost() {
+      this.preserveHost = true;
+      return this;
+    }
+
+    /** Sets all timeouts. */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = requireNonNull(timeouts, "timeouts");
+      return this;
+    }
+
+    /** Limits connecting (TCP and TLS) to the upstream. */
+    public Builder connectTimeout(Duration timeout) {
+      this.timeouts = timeouts.withConnect(timeout);
+      return this;
+    }
+
+    /** Limits the wait from sending the request to the upstream's response headers. */
+    public Builder responseTimeout(Duration timeout) {
+      this.timeouts = timeouts.withResponse(timeout);
+      return this;
+    }
+
+    /** Limits silence in either direction once the exchange is under way. */
+    public Builder idleTimeout(Duration timeout) {
+      this.timeouts = timeouts.withIdle(timeout);
+      return this;
+    }
+
+    /** Adds a filter that runs for this route, after the gateway's global filters. */
+    public Builder filter(Filter filter) {
+      filters.add(requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Returns the immutable route.
+     *
+     * @throws IllegalStateException naming the route and field: no or invalid path, no or invalid
+     *     upstream, or a rewrite that uses a variable the path does not capture
+     */
+    public Route build() {
+      if (pathError != null) {
+        throw new IllegalStateException("route '" + id + "': path: " + pathError.getMessage(), pathError);
+      }
+      if (path == null) {
+        throw new IllegalStateException("route '" + id + "': no path");
+      }
+      if (upstreamError != null) {
+        throw new IllegalStateException("route '" + id + "': upstream: " + upstreamError.getMessage(), upstreamError);
+      }
+      if (upstream == null) {
+        throw new IllegalStateException("route '" + id + "': no upstream");
+      }
+      for (String v : rewrite.variables()) {
+        if (!path.variableNames().contains(v)) {
+          throw new IllegalStateException("route '" + id + "': rewritePath uses {" + v
+              + "}, which path '" + path.pattern() + "' does not capture (it captures " + path.variableNames() + ")");
+        }
+      }
+      return new Route(this, path, upstream);
+    }
+  }
+}
