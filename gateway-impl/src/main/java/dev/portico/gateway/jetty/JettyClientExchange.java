@@ -1,0 +1,128 @@
+package dev.portico.gateway.jetty;
+
+import dev.portico.gateway.internal.ClientExchange;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+
+/** The client leg over Jetty core's request, response and callback. */
+final class JettyClientExchange implements ClientExchange {
+  private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
+
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+
+  JettyClientExchange(Request request, Response response, Callback callback) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+  }
+
+  @Override
+  public String method() {
+    return request.getMethod();
+  }
+
+  @Override
+  public String rawPath() {
+    String path = request.getHttpURI().getPath();
+    return path == null ? "" : path;
+  }
+
+  @Override
+  public @Nullable String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
+  @Override
+  public HttpFields headers() {
+    return request.getHeaders();
+  }
+
+  @Override
+  public String authority() {
+    HttpURI uri = request.getHttpURI();
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (host != null) {
+      return host;
+    }
+    String authority = uri.getAuthority();
+    return authority == null ? "" : authority;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return inet(request.getConnectionMetaData().getRemoteSocketAddress());
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return inet(request.getConnectionMetaData().getLocalSocketAddress());
+  }
+
+  @Override
+  public boolean isSecure() {
+    return request.isSecure();
+  }
+
+  @Override
+  public long contentLength() {
+    return request.getLength();
+  }
+
+  @Override
+  public boolean hasBody() {
+    long length = request.getLength();
+    return length > 0 || length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
+        || length < 0 && "HTTP/2.0".equals(request.getConnectionMetaData().getProtocol())
+            && !request.getHeaders().contains(HttpHeader.CONTENT_LENGTH);
+  }
+
+  @Override
+  public Content.Source body() {
+    return request;
+  }
+
+  @Override
+  public void onClientFailure(Consumer<Throwable> listener) {
+    request.addFailureListener(listener);
+  }
+
+  @Override
+  public void responseHead(int status, HttpFields headers) {
+    response.setStatus(status);
+    HttpFields.Mutable out = response.getHeaders();
+    for (var field : headers) {
+      out.add(field);
+    }
+  }
+
+  @Override
+  public void write(boolean last, ByteBuffer buffer, Callback writeCallback) {
+    response.write(last, buffer, writeCallback);
+  }
+
+  @Override
+  public void succeeded() {
+    callback.succeeded();
+  }
+
+  @Override
+  public void failed(Throwable failure) {
+    callback.failed(failure);
+  }
+
+  private static InetSocketAddress inet(@Nullable SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet : UNKNOWN;
+  }
+}
