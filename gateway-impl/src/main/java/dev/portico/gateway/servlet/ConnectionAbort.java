@@ -11,13 +11,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Aborts the client connection (or HTTP/2 stream) under a servlet response, so that a client never
  * takes a broken response for a complete one: a chunked body loses its terminating chunk, a
- * {@code Content-Length} body comes up short and the connection closes.
+ * {@code Content-Length} body comes up short and the connection closes. For that to show, a body
+ * of unknown length must be chunked, never delimited by closing the connection; see
+ * {@link #frameUnknownLength}.
  *
  * <p>The Servlet API has no abort, so each container gets its own strategy, picked by the class
  * of its response object without a compile-time dependency on it:
  * <ul>
  *   <li>Jetty (ee10, and the other Jetty servlet environments): {@code sendError(-1)}, Jetty's
- *       documented way to abort a response, which fails the channel.
+ *       documented way to abort a response, which fails the channel. Jetty delimits a body of
+ *       unknown length by closing the connection when the client sent {@code Connection: close},
+ *       so such bodies get an explicit {@code Transfer-Encoding: chunked}.
  *   <li>Tomcat: {@code ActionCode.CLOSE_NOW} on the Coyote response, the action Tomcat's own
  *       {@code ErrorReportValve} takes when an error follows a committed response; it stops all
  *       further output (the terminating chunk included) and closes the connection once the
@@ -55,6 +59,13 @@ abstract class ConnectionAbort {
    * {@code AsyncContext}.
    */
   abstract boolean abort(HttpServletResponse response, Throwable failure) throws Exception;
+
+  /**
+   * Makes sure an HTTP/1.1 {@code response} without {@code Content-Length} gets chunked framing.
+   * Does nothing by default: Tomcat chunks such bodies by itself, and passes an application's
+   * {@code Transfer-Encoding} header through even when it then sends a {@code Content-Length}.
+   */
+  void frameUnknownLength(HttpServletResponse response) {}
 
   /** Returns the container's own response under any wrappers the application added. */
   static ServletResponse unwrap(ServletResponse response) {
@@ -96,6 +107,11 @@ abstract class ConnectionAbort {
     boolean abort(HttpServletResponse response, Throwable failure) throws Exception {
       response.sendError(-1, "aborted by the gateway");
       return true;
+    }
+
+    @Override
+    void frameUnknownLength(HttpServletResponse response) {
+      response.setHeader("Transfer-Encoding", "chunked");
     }
 
     @Override

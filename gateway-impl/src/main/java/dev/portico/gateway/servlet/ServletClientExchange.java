@@ -14,7 +14,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -44,6 +46,9 @@ final class ServletClientExchange implements ClientExchange {
   private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
 
   private final HttpServletResponse response;
+  /** The container's own response, under any wrappers. */
+  private final HttpServletResponse container;
+  private final ConnectionAbort abort;
   private final AsyncContext async;
   private final String method;
   private final String rawPath;
@@ -55,6 +60,7 @@ final class ServletClientExchange implements ClientExchange {
   private final boolean secure;
   private final long contentLength;
   private final boolean hasBody;
+  private final boolean http11;
   private final ServletInputSource body;
   private final ServletOutputSink sink;
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -66,6 +72,8 @@ final class ServletClientExchange implements ClientExchange {
       HttpServletRequest request, HttpServletResponse response, AsyncContext async,
       ByteBufferPool.Sized buffers) {
     this.response = response;
+    this.container = (HttpServletResponse) ConnectionAbort.unwrap(response);
+    this.abort = ConnectionAbort.of(container);
     this.async = async;
     method = request.getMethod();
     rawPath = rawPath(request.getRequestURI(), request.getContextPath());
@@ -80,6 +88,7 @@ final class ServletClientExchange implements ClientExchange {
     hasBody = contentLength > 0
         || contentLength < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING)
         || contentLength < 0 && isMultiplexed(request.getProtocol());
+    http11 = "HTTP/1.1".equals(request.getProtocol());
     body = new ServletInputSource(request, buffers, contentLength, this::clientFailed);
     sink = new ServletOutputSink(response, buffers.getSize(), this::clientFailed);
   }
@@ -171,9 +180,28 @@ final class ServletClientExchange implements ClientExchange {
   @Override
   public void responseHead(int status, HttpFields fields) {
     response.setStatus(status);
+    // The first value of a name replaces what the container put there in advance (Jetty's Server).
+    Set<String> names = new HashSet<>();
     for (HttpField field : fields) {
-      response.addHeader(field.getName(), field.getValue());
+      if (names.add(field.getLowerCaseName())) {
+        response.setHeader(field.getName(), field.getValue());
+      } else {
+        response.addHeader(field.getName(), field.getValue());
+      }
     }
+    if (needsChunking(status, fields)) {
+      // Without a length, a body that ends early must still look broken: chunked framing, never a
+      // connection close that reads as the end of the body.
+      abort.frameUnknownLength(response);
+    }
+  }
+
+  private boolean needsChunking(int status, HttpFields fields) {
+    return status >= 200 && status != 204 && status != 304
+        && http11
+        && !"HEAD".equals(method)
+        && !fields.contains(HttpHeader.CONTENT_LENGTH)
+        && !fields.contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   @Override
@@ -200,8 +228,6 @@ final class ServletClientExchange implements ClientExchange {
     }
     boolean aborted = false;
     if (!containerCompleted) {
-      HttpServletResponse container = (HttpServletResponse) ConnectionAbort.unwrap(response);
-      ConnectionAbort abort = ConnectionAbort.of(container);
       try {
         aborted = abort.abort(container, failure);
         if (!aborted && !container.isCommitted()) {

@@ -4,12 +4,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portico.gateway.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -259,6 +261,21 @@ class ServletClientExchangeTest {
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
+  void abortedBodyLooksBrokenEvenWhenTheClientAsksToClose(ServletContainer container)
+      throws Exception {
+    start(container, exchange -> failAfterPartialBody(exchange, HttpFields.EMPTY));
+
+    // With Connection: close a server may delimit the body by closing the connection, and then an
+    // abort reads as a complete body; the body must stay chunked.
+    RawHttp.RawResponse raw = RawHttp.send(server.port(), CONTEXT + "/broken");
+
+    assertThat(raw.status()).isEqualTo(200);
+    assertThat(raw.text()).containsIgnoringCase("Transfer-Encoding: chunked");
+    assertThat(raw.text()).doesNotEndWith("0\r\n\r\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
   void abortsContentLengthResponseWhenFailedAfterCommit(ServletContainer container)
       throws Exception {
     start(container, exchange -> failAfterPartialBody(exchange,
@@ -301,6 +318,32 @@ class ServletClientExchangeTest {
 
     assertThat(outcome.result().isSucceeded()).isTrue();
     assertThat(outcome.bodyBytes()).isEqualTo(1024);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
+  void aBodyWithoutLengthIsFramedOnceAndEndsProperly(ServletContainer container)
+      throws Exception {
+    start(container, exchange -> {
+      exchange.responseHead(200, HttpFields.build().add("Server", "upstream/1.0"));
+      exchange.write(true, UTF_8.encode("whole body"), Callback.from(exchange::succeeded, exchange::failed));
+    });
+
+    for (String connection : List.of("keep-alive", "close")) {
+      // A second request on the same connection: a kept-alive response must end where it says.
+      RawHttp.RawResponse raw = RawHttp.exchange(server.port(),
+          "GET " + CONTEXT + "/whole HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: " + connection
+              + "\r\n\r\nGET " + CONTEXT + "/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      String head = raw.text().substring(0, raw.text().indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+      assertThat(raw.status()).isEqualTo(200);
+      assertThat(head).containsOnlyOnce("server:").contains("server: upstream/1.0");
+      assertThat(head.contains("transfer-encoding:") ^ head.contains("content-length:"))
+          .as("exactly one framing header in %s", head).isTrue();
+      assertThat(head).doesNotContain("chunked, chunked");
+      assertThat(raw.text()).contains("whole body");
+      int responses = raw.text().split("HTTP/1.1 200", -1).length - 1;
+      assertThat(responses).as("responses on the connection").isEqualTo(connection.equals("close") ? 1 : 2);
+    }
   }
 
   private static void failAfterPartialBody(ServletClientExchange exchange, HttpFields head) {
@@ -387,7 +430,7 @@ class ServletClientExchangeTest {
       throws Exception {
     start(container, ServletClientExchangeTest::echoTarget);
 
-    RawHttp.Response response = RawHttp.get(server.port(), CONTEXT + "/a%20b/c?x=%2F&y");
+    RawHttp.RawResponse response = RawHttp.send(server.port(), CONTEXT + "/a%20b/c?x=%2F&y");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("/a%20b/c\nx=%2F&y");
@@ -398,9 +441,11 @@ class ServletClientExchangeTest {
   }
 
   private static void respond(ServletClientExchange exchange, String text) {
+    ByteBuffer body = UTF_8.encode(text);
     exchange.responseHead(200, HttpFields.build()
-        .add(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8"));
-    exchange.write(true, UTF_8.encode(text), Callback.from(exchange::succeeded, exchange::failed));
+        .add(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8")
+        .add(HttpHeader.CONTENT_LENGTH, body.remaining()));
+    exchange.write(true, body, Callback.from(exchange::succeeded, exchange::failed));
   }
 
   /** Odd targets: each is either refused by the container or reaches us exactly as sent. */
@@ -428,7 +473,7 @@ class ServletClientExchangeTest {
         new String[] {CONTEXT + "/a?", "/a"});
     StringBuilder observed = new StringBuilder();
     for (String[] c : cases) {
-      RawHttp.Response response = RawHttp.get(server.port(), c[0]);
+      RawHttp.RawResponse response = RawHttp.send(server.port(), c[0]);
       String path = response.body().lines().findFirst().orElse("");
       observed.append(String.format("%s %-22s -> %d %s%n", container, c[0], response.status(),
           response.status() == 200 ? response.body().replace("\n", " ? ") : ""));
