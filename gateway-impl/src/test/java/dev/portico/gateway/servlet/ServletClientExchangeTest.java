@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -108,29 +107,11 @@ class ServletClientExchangeTest {
     OutputStreamRequestContent upload = new OutputStreamRequestContent("application/octet-stream");
     InputStreamResponseListener download = new InputStreamResponseListener();
     client.newRequest(server.uri("/echo")).method(HttpMethod.POST).body(upload).send(download);
-    CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> send(upload, size));
+    CompletableFuture<Payload.Digest> sent = CompletableFuture.supplyAsync(() -> Payload.send(upload, size));
 
     Response response = download.get(30, SECONDS);
     assertThat(response.getStatus()).isEqualTo(200);
-    Received received = receive(download);
-
-    assertThat(received.count()).isEqualTo(size);
-    assertThat(received.crc()).isEqualTo(sent.get(30, SECONDS));
-  }
-
-  private record Received(long count, long crc) {}
-
-  private static Received receive(InputStreamResponseListener download) throws IOException {
-    CRC32 crc = new CRC32();
-    long count = 0;
-    try (InputStream in = download.getInputStream()) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        crc.update(buffer, 0, n);
-        count += n;
-      }
-    }
-    return new Received(count, crc.getValue());
+    assertThat(Payload.receive(download)).isEqualTo(sent.get(30, SECONDS));
   }
 
   @ParameterizedTest
@@ -165,34 +146,12 @@ class ServletClientExchangeTest {
       client.newRequest(server.uri("/produce")).send(download);
 
       assertThat(download.get(30, SECONDS).getStatus()).isEqualTo(200);
-      assertThat(receive(download)).isEqualTo(new Received((long) writes * size, expected.getValue()));
+      assertThat(Payload.receive(download))
+          .isEqualTo(new Payload.Digest((long) writes * size, expected.getValue()));
     } finally {
       upstreamThread.shutdownNow();
       assertThat(upstreamThread.awaitTermination(10, SECONDS)).isTrue();
     }
-  }
-
-  /** Writes {@code size} pseudo-random bytes and returns their CRC-32. */
-  private static long send(OutputStreamRequestContent upload, long size) {
-    SplittableRandom random = new SplittableRandom(42);
-    CRC32 crc = new CRC32();
-    byte[] block = new byte[64 * 1024];
-    try (OutputStream out = upload.getOutputStream()) {
-      for (long left = size; left > 0; left -= block.length) {
-        int n = (int) Math.min(block.length, left);
-        for (int i = 0; i < n; i += 8) {
-          long bits = random.nextLong();
-          for (int j = 0; j < 8 && i + j < n; j++) {
-            block[i + j] = (byte) (bits >>> (8 * j));
-          }
-        }
-        crc.update(block, 0, n);
-        out.write(block, 0, n);
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return crc.getValue();
   }
 
   @ParameterizedTest
