@@ -2,6 +2,9 @@ package dev.portico.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.auth.AccessRule;
+import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
 import dev.portico.gateway.routing.PathPattern;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +49,10 @@ public final class Route {
   private final boolean preserveHost;
   private final Timeouts timeouts;
   private final List<Filter> filters;
+  private final @Nullable Authenticator authenticator;
+  private final boolean permitAll;
+  private final List<AccessRule> accessRules;
+  private final IdentityForwarding identityForwarding;
 
   private Route(Builder b, PathPattern path, Upstream upstream) {
     this.id = b.id;
@@ -58,6 +66,10 @@ public final class Route {
     this.preserveHost = b.preserveHost;
     this.timeouts = b.timeouts;
     this.filters = List.copyOf(b.filters);
+    this.authenticator = b.authenticator;
+    this.permitAll = b.permitAll;
+    this.accessRules = List.copyOf(b.accessRules);
+    this.identityForwarding = b.identityForwarding;
   }
 
   /** Returns a builder for a route named {@code id}. */
@@ -120,6 +132,26 @@ public final class Route {
     return filters;
   }
 
+  /** Returns the route's own authenticator, which replaces the gateway's default; empty to inherit it. */
+  public Optional<Authenticator> authenticator() {
+    return Optional.ofNullable(authenticator);
+  }
+
+  /** Returns whether the route explicitly allows anonymous access (no authentication at all). */
+  public boolean permitAll() {
+    return permitAll;
+  }
+
+  /** Returns the access rules, all of which must allow; they run after authentication. */
+  public List<AccessRule> accessRules() {
+    return accessRules;
+  }
+
+  /** Returns what the upstream is told about the authenticated caller. */
+  public IdentityForwarding identityForwarding() {
+    return identityForwarding;
+  }
+
   /** Returns a builder that starts from this route. */
   public Builder toBuilder() {
     Builder b = new Builder(id);
@@ -133,6 +165,10 @@ public final class Route {
     b.preserveHost = preserveHost;
     b.timeouts = timeouts;
     b.filters.addAll(filters);
+    b.authenticator = authenticator;
+    b.permitAll = permitAll;
+    b.accessRules.addAll(accessRules);
+    b.identityForwarding = identityForwarding;
     return b;
   }
 
@@ -149,15 +185,22 @@ public final class Route {
         return false;
       }
       for (HostPattern mine : hosts) {
-        boolean covered = other.hosts.stream().anyMatch(theirs -> theirs.equals(mine)
-            || theirs.isWildcard() && (mine.isWildcard() ? mine.pattern().substring(1) : "." + mine.pattern())
-                .toLowerCase(Locale.ROOT).endsWith(theirs.pattern().substring(1).toLowerCase(Locale.ROOT)));
-        if (!covered) {
+        if (other.hosts.stream().noneMatch(theirs -> hostCoveredBy(mine, theirs))) {
           return false;
         }
       }
     }
     return implied(other.headers, headers, true) && implied(other.queryParams, queryParams, false);
+  }
+
+  /** Whether every host {@code mine} matches is matched by {@code theirs}. */
+  private static boolean hostCoveredBy(HostPattern mine, HostPattern theirs) {
+    if (!mine.isWildcard()) {
+      return theirs.matches(mine.pattern());
+    }
+    // *.a.example.com is covered by *.a.example.com and *.example.com, not by *.b.example.com.
+    return theirs.isWildcard() && mine.pattern().substring(1).toLowerCase(Locale.ROOT)
+        .endsWith(theirs.pattern().substring(1).toLowerCase(Locale.ROOT));
   }
 
   /** Whether each condition in {@code required} is implied by one in {@code given}. */
@@ -166,6 +209,19 @@ public final class Route {
       boolean ok = given.stream().anyMatch(g -> (ignoreCase ? g.name().equalsIgnoreCase(r.name()) : g.name().equals(r.name()))
           && (r.value().isEmpty() || r.value().equals(g.value())));
       if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
         return false;
       }
     }
@@ -192,10 +248,16 @@ public final class Route {
     private final List<FieldCondition> queryParams = new ArrayList<>();
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
+    private final List<String> errors = new ArrayList<>();
     private PathRewrite rewrite = PathRewrite.keep();
+    private @Nullable RuntimeException rewriteError;
     private boolean preserveHost;
     private Timeouts timeouts = Timeouts.DEFAULT;
     private final List<Filter> filters = new ArrayList<>();
+    private @Nullable Authenticator authenticator;
+    private boolean permitAll;
+    private final List<AccessRule> accessRules = new ArrayList<>();
+    private IdentityForwarding identityForwarding = IdentityForwarding.defaults();
 
     Builder(String id) {
       requireNonNull(id, "id");
@@ -229,12 +291,15 @@ public final class Route {
       return this;
     }
 
-    /** Accepts only these methods (any, when never called). */
+    /** Accepts only these methods, compared in upper case (any, when never called). */
     public Builder methods(String... methods) {
       for (String m : methods) {
         requireNonNull(m, "method");
-        HttpHeaders.Builder.checkName(m);
-        this.methods.add(m.toUpperCase(Locale.ROOT));
+        if (!isToken(m)) {
+          errors.add("methods: '" + m + "' (expected: an HTTP method token such as GET)");
+        } else {
+          this.methods.add(m.toUpperCase(Locale.ROOT));
+        }
       }
       return this;
     }
@@ -242,32 +307,58 @@ public final class Route {
     /** Accepts only requests whose host matches one of {@code patterns} ({@code *.example.com} allowed). */
     public Builder hosts(String... patterns) {
       for (String p : patterns) {
-        hosts.add(HostPattern.parse(p));
+        try {
+          hosts.add(HostPattern.parse(p));
+        } catch (IllegalArgumentException e) {
+          errors.add("hosts: " + e.getMessage());
+        }
       }
       return this;
     }
 
     /** Requires header {@code name} to be present. */
     public Builder header(String name) {
-      headers.add(FieldCondition.present(name));
+      requireNonNull(name, "name");
+      if (isToken(name)) {
+        headers.add(FieldCondition.present(name));
+      } else {
+        errors.add("header: '" + name + "' (expected: a header name)");
+      }
       return this;
     }
 
     /** Requires header {@code name} to have {@code value}. */
     public Builder header(String name, String value) {
-      headers.add(FieldCondition.equalTo(name, value));
+      requireNonNull(name, "name");
+      requireNonNull(value, "value");
+      if (isToken(name)) {
+        headers.add(FieldCondition.equalTo(name, value));
+      } else {
+        errors.add("header: '" + name + "' (expected: a header name)");
+      }
       return this;
     }
 
-    /** Requires query parameter {@code name} to be present. */
+    /** Requires query parameter {@code name} (compared after percent-decoding) to be present. */
     public Builder queryParam(String name) {
-      queryParams.add(FieldCondition.present(name));
+      requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        errors.add("queryParam: empty name");
+      } else {
+        queryParams.add(FieldCondition.present(name));
+      }
       return this;
     }
 
-    /** Requires query parameter {@code name} to have {@code value}. */
+    /** Requires query parameter {@code name} (compared after percent-decoding) to have {@code value}. */
     public Builder queryParam(String name, String value) {
-      queryParams.add(FieldCondition.equalTo(name, value));
+      requireNonNull(name, "name");
+      requireNonNull(value, "value");
+      if (name.isEmpty()) {
+        errors.add("queryParam: empty name");
+      } else {
+        queryParams.add(FieldCondition.equalTo(name, value));
+      }
       return this;
     }
 
@@ -292,19 +383,28 @@ public final class Route {
 
     /** Removes the first {@code segments} path segments before calling the upstream. */
     public Builder stripPrefix(int segments) {
-      this.rewrite = PathRewrite.stripPrefix(segments);
-      return this;
+      try {
+        return rewrite(PathRewrite.stripPrefix(segments));
+      } catch (IllegalArgumentException e) {
+        this.rewriteError = new IllegalArgumentException("stripPrefix: " + e.getMessage(), e);
+        return this;
+      }
     }
 
     /** Rewrites the path with a template over the path variables, e.g. {@code /v2/users/{id}}. */
     public Builder rewritePath(String template) {
-      this.rewrite = PathRewrite.template(template);
-      return this;
+      try {
+        return rewrite(PathRewrite.template(template));
+      } catch (IllegalArgumentException e) {
+        this.rewriteError = new IllegalArgumentException("rewritePath: " + e.getMessage(), e);
+        return this;
+      }
     }
 
     /** Sets the path rewrite. */
     public Builder rewrite(PathRewrite rewrite) {
       this.rewrite = requireNonNull(rewrite, "rewrite");
+      this.rewriteError = null;
       return this;
     }
 
@@ -344,11 +444,39 @@ public final class Route {
       return this;
     }
 
+    /** Authenticates this route's requests with {@code authenticator} instead of the gateway's default. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Lets anyone through without authentication, even when the gateway has a default
+     * authenticator. Anonymous access is never the accidental default: it must be said.
+     */
+    public Builder permitAll() {
+      this.permitAll = true;
+      return this;
+    }
+
+    /** Adds an access rule; all of a route's rules must allow (403 otherwise). */
+    public Builder authorize(AccessRule rule) {
+      accessRules.add(requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /** Sets what the upstream is told about the authenticated caller. */
+    public Builder identityForwarding(IdentityForwarding forwarding) {
+      this.identityForwarding = requireNonNull(forwarding, "forwarding");
+      return this;
+    }
+
     /**
      * Returns the immutable route.
      *
-     * @throws IllegalStateException naming the route and field: no or invalid path, no or invalid
-     *     upstream, or a rewrite that uses a variable the path does not capture
+     * @throws IllegalStateException naming the route and field: no or invalid path, an invalid
+     *     method, host, header or query condition, no or invalid upstream, an invalid rewrite, or
+     *     a rewrite that uses a variable the path does not capture
      */
     public Route build() {
       if (pathError != null) {
@@ -357,17 +485,29 @@ public final class Route {
       if (path == null) {
         throw new IllegalStateException("route '" + id + "': no path");
       }
+      if (!errors.isEmpty()) {
+        throw new IllegalStateException("route '" + id + "': " + errors.get(0));
+      }
       if (upstreamError != null) {
         throw new IllegalStateException("route '" + id + "': upstream: " + upstreamError.getMessage(), upstreamError);
       }
       if (upstream == null) {
         throw new IllegalStateException("route '" + id + "': no upstream");
       }
+      if (rewriteError != null) {
+        throw new IllegalStateException("route '" + id + "': " + rewriteError.getMessage(), rewriteError);
+      }
       for (String v : rewrite.variables()) {
         if (!path.variableNames().contains(v)) {
           throw new IllegalStateException("route '" + id + "': rewritePath uses {" + v
               + "}, which path '" + path.pattern() + "' does not capture (it captures " + path.variableNames() + ")");
         }
+      }
+      if (permitAll && authenticator != null) {
+        throw new IllegalStateException("route '" + id + "': permitAll() and authenticator() contradict each other");
+      }
+      if (permitAll && !accessRules.isEmpty()) {
+        throw new IllegalStateException("route '" + id + "': permitAll() with authorize() rules: rules need an identity");
       }
       return new Route(this, path, upstream);
     }
