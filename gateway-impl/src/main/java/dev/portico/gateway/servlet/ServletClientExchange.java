@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -58,6 +59,7 @@ final class ServletClientExchange implements ClientExchange {
   private final InetSocketAddress remoteAddress;
   private final InetSocketAddress localAddress;
   private final boolean secure;
+  private final List<X509Certificate> clientCertificates;
   private final long contentLength;
   private final boolean hasBody;
   private final boolean http11;
@@ -80,6 +82,7 @@ final class ServletClientExchange implements ClientExchange {
     rawQuery = request.getQueryString();
     headers = headers(request);
     secure = request.isSecure();
+    clientCertificates = secure ? clientCertificates(request) : List.of();
     authority = authority(headers.get(HttpHeader.HOST), request.getServerName(),
         request.getServerPort(), secure);
     remoteAddress = address(request.getRemoteAddr(), request.getRemotePort());
@@ -144,6 +147,11 @@ final class ServletClientExchange implements ClientExchange {
   @Override
   public boolean isSecure() {
     return secure;
+  }
+
+  @Override
+  public List<X509Certificate> clientCertificates() {
+    return clientCertificates;
   }
 
   @Override
@@ -318,6 +326,15 @@ final class ServletClientExchange implements ClientExchange {
       }
     }
     return fields.asImmutable();
+  }
+
+  /** Returns the chain the container verified, from the attribute the Servlet spec defines. */
+  private static List<X509Certificate> clientCertificates(HttpServletRequest request) {
+    if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain
+        && chain.length > 0) {
+      return List.of(chain);
+    }
+    return List.of();
   }
 
   static String authority(@Nullable String host, String serverName, int port, boolean secure) {

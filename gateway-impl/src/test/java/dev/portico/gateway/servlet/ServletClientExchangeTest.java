@@ -183,6 +183,7 @@ class ServletClientExchangeTest {
         "remote=" + exchange.remoteAddress().getAddress() + " resolved=" + !exchange.remoteAddress().isUnresolved(),
         "localPort=" + exchange.localAddress().getPort(),
         "secure=" + exchange.isSecure(),
+        "certificates=" + exchange.clientCertificates(),
         "length=" + exchange.contentLength(),
         "hasBody=" + exchange.hasBody(),
         "x-in=" + exchange.headers().getValuesList("X-In"))));
@@ -200,6 +201,7 @@ class ServletClientExchangeTest {
         "remote=/127.0.0.1 resolved=true",
         "localPort=" + server.port(),
         "secure=false",
+        "certificates=[]",
         "length=5",
         "hasBody=true",
         "x-in=[1, 2]");
