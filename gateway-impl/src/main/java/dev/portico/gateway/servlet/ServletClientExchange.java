@@ -8,6 +8,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -90,7 +91,8 @@ final class ServletClientExchange implements ClientExchange {
     contentLength = request.getContentLengthLong();
     hasBody = contentLength > 0
         || contentLength < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING)
-        || contentLength < 0 && isMultiplexed(request.getProtocol());
+        || contentLength < 0 && isMultiplexed(request.getProtocol())
+            && (headers.contains(HttpHeader.EXPECT) || !inputFinished(request));
     http11 = "HTTP/1.1".equals(request.getProtocol());
     body = new ServletInputSource(request, buffers, contentLength, this::clientFailed);
     sink = new ServletOutputSink(response, buffers.getSize(), this::clientFailed);
@@ -397,6 +399,20 @@ final class ServletClientExchange implements ClientExchange {
     }
     address[3] = (byte) value;
     return address;
+  }
+
+  /**
+   * Returns whether the request body is known to have ended already: an HTTP/2 request whose
+   * headers ended the stream has no body, though it declares no length. Tomcat knows before the
+   * first read; Jetty says false until a read saw the end, so there such a request counts as having
+   * a body. (Not asked when the client expects {@code 100 Continue}: Jetty would send it.)
+   */
+  private static boolean inputFinished(HttpServletRequest request) {
+    try {
+      return request.getInputStream().isFinished();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean isMultiplexed(String protocol) {

@@ -10,18 +10,27 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The servlet containers the adapter is tested in, each started on an ephemeral loopback port. */
+/**
+ * The servlet containers the adapter is tested in, each started on an ephemeral loopback port
+ * that speaks HTTP/1.1 and cleartext HTTP/2 (prior knowledge).
+ */
 enum ServletContainer {
   JETTY {
     @Override
     Running start(String contextPath, HttpServlet servlet) throws Exception {
       Server server = new Server();
-      ServerConnector connector = new ServerConnector(server);
+      HttpConfiguration config = new HttpConfiguration();
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
+          new HTTP2CServerConnectionFactory(config));
       connector.setHost("127.0.0.1");
       connector.setPort(0);
       server.addConnector(connector);
@@ -44,6 +53,7 @@ enum ServletContainer {
       Connector connector = tomcat.getConnector();
       connector.setPort(0);
       connector.setProperty("address", "127.0.0.1");
+      connector.addUpgradeProtocol(new Http2Protocol());
       Context context = tomcat.addContext(contextPath, null);
       Wrapper wrapper = Tomcat.addServlet(context, "under-test", servlet);
       wrapper.setAsyncSupported(true);
