@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>The Servlet API has no abort, so each container gets its own strategy, picked by the class
  * of its response object without a compile-time dependency on it:
  * <ul>
- *   <li>Jetty (ee10, and the other Jetty servlet environments): {@code sendError(-1)}, Jetty's
- *       documented way to abort a response, which fails the channel. Jetty delimits a body of
+ *   <li>Jetty (ee10, and the other Jetty servlet environments): {@code sendError(-1)}, the Jetty-specific
+ *       abort that Jetty's own {@code AbstractProxyServlet} uses (followed, as there, by
+ *       {@code AsyncContext.complete()}); it fails the servlet channel. Jetty delimits a body of
  *       unknown length by closing the connection when the client sent {@code Connection: close},
  *       so such bodies get an explicit {@code Transfer-Encoding: chunked}.
  *   <li>Tomcat: {@code ActionCode.CLOSE_NOW} on the Coyote response, the action Tomcat's own
