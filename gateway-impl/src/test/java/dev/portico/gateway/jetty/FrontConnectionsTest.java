@@ -7,6 +7,7 @@ import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestCertificates;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What the client's connection to the host is made of: TLS terminated by the host, and HTTP/2
@@ -68,12 +71,16 @@ class FrontConnectionsTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  @Test
-  void tellsThePlainUpstreamThatTheClientUsedHttps() throws Exception {
-    host = GatewayHost.startHttps(gateway(), certificates);
+  @ParameterizedTest(name = "{0} over TLS")
+  @EnumSource(value = HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
+  void tellsThePlainUpstreamThatTheClientUsedHttps(HttpVersion version) throws Exception {
+    host = version == HttpVersion.HTTP_2
+        ? GatewayHost.startHttpsH2(gateway(), certificates)
+        : GatewayHost.startHttps(gateway(), certificates);
 
     ContentResponse response = host.client().newRequest(host.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send();
 
+    assertThat(response.getVersion()).isEqualTo(version);
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
     TestUpstream.Received received = upstream.take();
@@ -109,6 +116,29 @@ class FrontConnectionsTest {
     assertThat(received.header("Transfer-Encoding")).isNull();
     assertThat(received.header("Content-Length")).isNull();
     assertThat(received.body()).isEmpty();
+  }
+
+  @Test
+  void streamsAChunkedUpstreamResponseToAnHttp2Client() throws Exception {
+    byte[] first = randomBytes(MIB);
+    byte[] second = randomBytes(MIB / 2);
+    upstream.responder((r, request, response, callback) -> {
+      response.getHeaders().put("Content-Type", "application/octet-stream");
+      // Two writes and no declared length: the upstream answers chunked, with Transfer-Encoding.
+      response.write(false, ByteBuffer.wrap(first),
+          Callback.from(() -> response.write(true, ByteBuffer.wrap(second), callback), callback::failed));
+    });
+    host = GatewayHost.startH2c(gateway());
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/stream")).timeout(30, TimeUnit.SECONDS).send();
+
+    assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getHeaders().get("Transfer-Encoding")).isNull();
+    byte[] expected = new byte[first.length + second.length];
+    System.arraycopy(first, 0, expected, 0, first.length);
+    System.arraycopy(second, 0, expected, first.length, second.length);
+    assertThat(sha256(response.getContent())).isEqualTo(sha256(expected));
   }
 
   @Test

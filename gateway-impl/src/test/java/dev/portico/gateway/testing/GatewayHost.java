@@ -3,6 +3,7 @@ package dev.portico.gateway.testing;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import java.net.URI;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
@@ -10,6 +11,7 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -28,7 +30,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * A host application: a Jetty 12 core server on an ephemeral loopback port whose handler is the
  * gateway followed by the host's own handler (which answers 200 "host" to whatever the gateway
  * hands back), plus a Jetty client to call it. The front connection is HTTP/1.1 by default,
- * HTTPS with {@link #startHttps}, or HTTP/1.1 and cleartext HTTP/2 with {@link #startH2c}.
+ * HTTPS (h2 or http/1.1) with {@link #startHttps} and {@link #startHttpsH2}, or HTTP/1.1 and
+ * cleartext HTTP/2 with {@link #startH2c}.
  */
 public final class GatewayHost implements AutoCloseable {
   public static final String HOST_BODY = "answered by the host's own handler";
@@ -105,37 +108,51 @@ public final class GatewayHost implements AutoCloseable {
 
   /**
    * Starts a host that terminates TLS with the {@code localhost} identity of {@code certificates}
-   * (a connector as Jetty's documentation sets one up, {@link SecureRequestCustomizer} included),
-   * with a client that trusts their CA and addresses the host as {@code https://localhost:port}.
+   * and offers h2 and http/1.1 by ALPN (a connector as Jetty's documentation sets one up,
+   * {@link SecureRequestCustomizer} included), with an HTTP/1.1 client that trusts their CA and
+   * addresses the host as {@code https://localhost:port}.
    */
   public static GatewayHost startHttps(Gateway gateway, TestCertificates certificates) throws Exception {
-    return new GatewayHost(gateway, true, new Front() {
-      @Override
-      public ServerConnector connector(Server server, HttpConfiguration config) {
-        config.addCustomizer(new SecureRequestCustomizer());
-        SslContextFactory.Server tls = TestUpstream.serverTls(certificates.serverIdentity(), null);
-        return new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
-      }
+    return new GatewayHost(gateway, true, new TlsFront(certificates, false));
+  }
 
-      @Override
-      public HttpClient client() {
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        tls.setTrustStore(certificates.trustStore());
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        return new HttpClient(new HttpClientTransportOverHTTP(connector));
-      }
+  /** Like {@link #startHttps}, with a client that speaks HTTP/2 over TLS. */
+  public static GatewayHost startHttpsH2(Gateway gateway, TestCertificates certificates) throws Exception {
+    return new GatewayHost(gateway, true, new TlsFront(certificates, true));
+  }
 
-      @Override
-      public String scheme() {
-        return "https";
-      }
+  private record TlsFront(TestCertificates certificates, boolean http2Client) implements Front {
+    @Override
+    public ServerConnector connector(Server server, HttpConfiguration config) {
+      config.addCustomizer(new SecureRequestCustomizer());
+      HttpConnectionFactory http11 = new HttpConnectionFactory(config);
+      HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+      alpn.setDefaultProtocol(http11.getProtocol());
+      SslContextFactory.Server tls = TestUpstream.serverTls(certificates.serverIdentity(), null);
+      return new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http11);
+    }
 
-      @Override
-      public String hostName() {
-        return "localhost";
-      }
-    });
+    @Override
+    public HttpClient client() {
+      SslContextFactory.Client tls = new SslContextFactory.Client();
+      tls.setTrustStore(certificates.trustStore());
+      ClientConnector connector = new ClientConnector();
+      connector.setSslContextFactory(tls);
+      return new HttpClient(http2Client
+          ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+          : new HttpClientTransportOverHTTP(connector));
+    }
+
+    @Override
+    public String scheme() {
+      return "https";
+    }
+
+    @Override
+    public String hostName() {
+      return "localhost";
+    }
   }
 
   /**
