@@ -9,7 +9,10 @@ import dev.portico.gateway.UpstreamTls;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestCertificates;
 import dev.portico.gateway.testing.TestUpstream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -179,5 +182,27 @@ class UpstreamTlsTest {
         .build());
 
     assertUpstreamUnavailable(response);
+  }
+
+  @Test
+  void answers504WithinTheConnectTimeoutWhenTheUpstreamNeverCompletesTheHandshake() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      // Accepts connections (the kernel does) but never reads or writes: the TLS handshake stalls.
+      host = GatewayHost.start(Gateway.builder()
+          .accessLog(accessLog::add)
+          .route("stalled", r -> r.path("/stalled/**")
+              .connectTimeout(Duration.ofMillis(500))
+              .upstream(Upstream.builder("https://localhost:" + silent.getLocalPort()).tls(trustingTestCa()).build()))
+          .build());
+
+      long start = System.nanoTime();
+      ContentResponse response = host.client().newRequest(host.uri("/stalled/x")).timeout(20, TimeUnit.SECONDS).send();
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(response.getStatus()).isEqualTo(504);
+      assertThat(JSON.readTree(response.getContentAsString()).get("type").asString())
+          .isEqualTo("https://portico.dev/problems/upstream-timeout");
+      assertThat(tookMillis).isBetween(400L, 5_000L);
+    }
   }
 }
