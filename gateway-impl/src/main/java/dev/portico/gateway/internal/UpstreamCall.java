@@ -40,14 +40,19 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   private final ExchangeRun run;
   private final Request upstreamRequest;
   private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
+  private final long connectTimeoutMillis;
   private final long responseTimeoutMillis;
   private final Scheduler scheduler;
+  private volatile Scheduler.@Nullable Task connectTimer;
+  private volatile boolean committed;
   private volatile Scheduler.@Nullable Task responseTimer;
 
-  private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long responseTimeoutMillis) {
+  private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long connectTimeoutMillis,
+      long responseTimeoutMillis) {
     this.run = run;
     this.upstreamRequest = upstreamRequest;
     this.scheduler = client.getScheduler();
+    this.connectTimeoutMillis = connectTimeoutMillis;
     this.responseTimeoutMillis = responseTimeoutMillis;
   }
 
@@ -109,12 +114,18 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
           cx.headers().get(HttpHeader.CONTENT_TYPE), run));
     }
 
-    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, route.timeouts().response().toMillis());
+    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, route.timeouts().connect().toMillis(),
+        route.timeouts().response().toMillis());
+    // The client's own connect timeout covers TCP only; a TLS handshake that stalls would wait for the idle
+    // timeout. So the connect timeout runs from here until the request's headers are written, which needs the
+    // connection fully established: queueing for a connection, TCP connect and TLS handshake.
+    upstreamRequest.onRequestCommit(r -> call.cancelConnectTimer());
     upstreamRequest.onRequestSuccess(r -> call.startResponseTimer());
     // send() registers the call for every listener interface it implements (begin, content source, complete).
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} upstream request {} {}", run.requestId(), request.method(), upstreamRequest.getURI());
     }
+    call.startConnectTimer();
     upstreamRequest.send(call);
     return call.result;
   }
@@ -133,6 +144,22 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       start = end + 1;
     }
     return false;
+  }
+
+  private void startConnectTimer() {
+    connectTimer = scheduler.schedule(() -> {
+      if (!committed) {
+        upstreamRequest.abort(new ConnectTimeoutException(connectTimeoutMillis));
+      }
+    }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelConnectTimer() {
+    committed = true;
+    Scheduler.Task task = connectTimer;
+    if (task != null) {
+      task.cancel();
+    }
   }
 
   private void startResponseTimer() {
@@ -180,6 +207,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
 
   @Override
   public void onComplete(Result complete) {
+    cancelConnectTimer();
     cancelResponseTimer();
     if (!complete.isFailed() || result.isDone()) {
       return;
@@ -192,7 +220,9 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
           failure instanceof ResponseTimeoutException
               ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
-              : "The upstream did not connect or send data in time.")));
+              : failure instanceof ConnectTimeoutException
+                  ? "The upstream connection was not established within " + connectTimeoutMillis + " ms."
+                  : "The upstream did not connect or send data in time.")));
     } else {
       result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
           "The upstream could not be reached or sent an invalid response.")));
@@ -206,6 +236,13 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       }
     }
     return false;
+  }
+
+  /** No connection (TCP and TLS) to the upstream was ready within the route's connect timeout. */
+  static final class ConnectTimeoutException extends TimeoutException {
+    ConnectTimeoutException(long millis) {
+      super("no connection within " + millis + " ms");
+    }
   }
 
   /** The upstream's response headers did not arrive within the route's response timeout. */

@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -27,11 +28,14 @@ final class JettyClientExchange implements ClientExchange {
   private final Request request;
   private final Response response;
   private final Callback callback;
+  private Content.Source body;
+  private @Nullable Boolean hasBody;
 
   JettyClientExchange(Request request, Response response, Callback callback) {
     this.request = request;
     this.response = response;
     this.callback = callback;
+    this.body = request;
   }
 
   @Override
@@ -100,15 +104,47 @@ final class JettyClientExchange implements ClientExchange {
 
   @Override
   public boolean hasBody() {
+    Boolean known = hasBody;
+    if (known == null) {
+      known = findBody();
+      hasBody = known;
+    }
+    return known;
+  }
+
+  /**
+   * HTTP/1 declares a body with {@code Content-Length} or {@code Transfer-Encoding}. HTTP/2 and
+   * HTTP/3 frame it themselves and may declare no length; a request without a body ended its stream
+   * with its headers, which Jetty shows as an end-of-content chunk ready to read. Reading it tells
+   * the two apart without waiting; a chunk read that way is put back in front of the body.
+   */
+  private boolean findBody() {
     long length = request.getLength();
-    return length > 0 || length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
-        || length < 0 && "HTTP/2.0".equals(request.getConnectionMetaData().getProtocol())
-            && !request.getHeaders().contains(HttpHeader.CONTENT_LENGTH);
+    if (length >= 0) {
+      return length > 0;
+    }
+    if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+      return true;
+    }
+    if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+      return false;
+    }
+    Content.Chunk first = request.read();
+    if (first == null) {
+      return true;
+    }
+    if (first.isLast() && !first.hasRemaining() && first.getFailure() == null) {
+      first.release();
+      return false;
+    }
+    body = new ReadAheadSource(first, request);
+    return true;
   }
 
   @Override
   public Content.Source body() {
-    return request;
+    hasBody();
+    return body;
   }
 
   @Override
@@ -154,6 +190,46 @@ final class JettyClientExchange implements ClientExchange {
   @Override
   public void failed(Throwable failure) {
     callback.failed(failure);
+  }
+
+  /** A request body with its first chunk, already read, put back in front. */
+  private static final class ReadAheadSource implements Content.Source {
+    private final AtomicReference<Content.@Nullable Chunk> first;
+    private final Content.Source rest;
+
+    ReadAheadSource(Content.Chunk first, Content.Source rest) {
+      this.first = new AtomicReference<>(first);
+      this.rest = rest;
+    }
+
+    @Override
+    public long getLength() {
+      return rest.getLength();
+    }
+
+    @Override
+    public Content.@Nullable Chunk read() {
+      Content.Chunk chunk = first.getAndSet(null);
+      return chunk != null ? chunk : rest.read();
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+      if (first.get() != null) {
+        demandCallback.run();
+      } else {
+        rest.demand(demandCallback);
+      }
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+      Content.Chunk chunk = first.getAndSet(null);
+      if (chunk != null) {
+        chunk.release();
+      }
+      rest.fail(failure);
+    }
   }
 
   private static InetSocketAddress inet(@Nullable SocketAddress address) {

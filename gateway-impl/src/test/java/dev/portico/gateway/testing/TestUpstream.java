@@ -2,6 +2,7 @@ package dev.portico.gateway.testing;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,15 +10,22 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Jetty server on an ephemeral loopback port that records every request it receives and
- * answers with a pluggable handler (by default: 200 with a small text body).
+ * answers with a pluggable handler (by default: 200 with a small text body). Speaks plain HTTP/1.1,
+ * or HTTPS with {@link #startHttps}.
  */
 public final class TestUpstream implements AutoCloseable {
 
@@ -36,6 +44,7 @@ public final class TestUpstream implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final String scheme;
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private volatile Responder responder = (r, req, resp, cb) -> {
     resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
@@ -43,8 +52,22 @@ public final class TestUpstream implements AutoCloseable {
   };
 
   private TestUpstream(Handler handler) throws Exception {
+    this(null, handler);
+  }
+
+  private TestUpstream(SslContextFactory.@Nullable Server tls, Handler handler) throws Exception {
     server = new Server();
-    connector = new ServerConnector(server);
+    if (tls == null) {
+      connector = new ServerConnector(server);
+      scheme = "http";
+    } else {
+      HttpConfiguration config = new HttpConfiguration();
+      // Exposes the TLS session (and a client certificate) as EndPoint.SslSessionData.ATTRIBUTE. The SNI
+      // host check is off: whether the gateway accepts the certificate is what the tests look at.
+      config.addCustomizer(new SecureRequestCustomizer(false));
+      connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
+      scheme = "https";
+    }
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -54,8 +77,40 @@ public final class TestUpstream implements AutoCloseable {
 
   /** Starts an upstream that reads each request body fully (as text) and records it. */
   public static TestUpstream start() throws Exception {
+    return startRecording(null);
+  }
+
+  /**
+   * Starts a recording HTTPS upstream presenting {@code identity} (a key store protected by
+   * {@link TestCertificates#PASSWORD}).
+   */
+  public static TestUpstream startHttps(KeyStore identity) throws Exception {
+    return startRecording(serverTls(identity, null));
+  }
+
+  /**
+   * Starts a recording HTTPS upstream presenting {@code identity} that requires a client certificate
+   * issued by a CA in {@code clientTrust}.
+   */
+  public static TestUpstream startHttps(KeyStore identity, KeyStore clientTrust) throws Exception {
+    return startRecording(serverTls(identity, clientTrust));
+  }
+
+  /** Server-side TLS with {@code identity}; requires client certificates when {@code clientTrust} is given. */
+  public static SslContextFactory.Server serverTls(KeyStore identity, @Nullable KeyStore clientTrust) {
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(identity);
+    tls.setKeyStorePassword(new String(TestCertificates.PASSWORD));
+    if (clientTrust != null) {
+      tls.setTrustStore(clientTrust);
+      tls.setNeedClientAuth(true);
+    }
+    return tls;
+  }
+
+  private static TestUpstream startRecording(SslContextFactory.@Nullable Server tls) throws Exception {
     TestUpstream[] self = new TestUpstream[1];
-    self[0] = new TestUpstream(new Handler.Abstract() {
+    self[0] = new TestUpstream(tls, new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String body = Content.Source.asString(request, StandardCharsets.UTF_8);
@@ -83,8 +138,9 @@ public final class TestUpstream implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** Returns {@code http://127.0.0.1:port}, or {@code https://...} for an HTTPS upstream. */
   public String uri() {
-    return "http://127.0.0.1:" + port();
+    return scheme + "://127.0.0.1:" + port();
   }
 
   public URI baseUri() {

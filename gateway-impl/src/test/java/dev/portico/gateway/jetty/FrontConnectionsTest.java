@@ -1,0 +1,200 @@
+package dev.portico.gateway.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.TestCertificates;
+import dev.portico.gateway.testing.TestUpstream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What the client's connection to the host is made of: TLS terminated by the host (HTTP/1.1 or
+ * HTTP/2 by ALPN), and cleartext HTTP/2 (prior knowledge) in front of an HTTP/1.1 upstream.
+ */
+class FrontConnectionsTest {
+  private static final int MIB = 1024 * 1024;
+
+  private static TestCertificates certificates;
+
+  private TestUpstream upstream;
+  private GatewayHost host;
+
+  @BeforeAll
+  static void createCertificates() {
+    certificates = TestCertificates.create();
+  }
+
+  @BeforeEach
+  void startUpstream() throws Exception {
+    upstream = TestUpstream.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+    upstream.close();
+  }
+
+  private Gateway gateway() {
+    return Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())).build();
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @ParameterizedTest(name = "{0} over TLS")
+  @EnumSource(value = HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
+  void tellsThePlainUpstreamThatTheClientUsedHttps(HttpVersion version) throws Exception {
+    host = version == HttpVersion.HTTP_2
+        ? GatewayHost.startHttpsH2(gateway(), certificates)
+        : GatewayHost.startHttps(gateway(), certificates);
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getVersion()).isEqualTo(version);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
+    TestUpstream.Received received = upstream.take();
+    String authority = "localhost:" + host.port();
+    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
+    assertThat(received.header("X-Forwarded-Host")).isEqualTo(authority);
+    assertThat(received.header("X-Forwarded-Port")).isEqualTo(Integer.toString(host.port()));
+    assertThat(received.headers().getValuesList("Forwarded"))
+        .containsExactly("for=127.0.0.1;proto=https;host=\"" + authority + "\"");
+  }
+
+  @Test
+  void proxiesAnHttp2GetToAnHttp11Upstream() throws Exception {
+    host = GatewayHost.startH2c(gateway());
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/items?page=2"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.method()).isEqualTo("GET");
+    assertThat(received.pathQuery()).isEqualTo("/api/items?page=2");
+    // HTTP/2 has no Host header: the authority comes from :authority.
+    String authority = "127.0.0.1:" + host.port();
+    assertThat(received.header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
+    assertThat(received.header("X-Forwarded-Host")).isEqualTo(authority);
+    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+    assertThat(received.headers().getValuesList("Forwarded"))
+        .containsExactly("for=127.0.0.1;proto=http;host=\"" + authority + "\"");
+    // A GET without a body stays without one: no chunked framing, no Content-Length.
+    assertThat(received.header("Transfer-Encoding")).isNull();
+    assertThat(received.header("Content-Length")).isNull();
+    assertThat(received.body()).isEmpty();
+  }
+
+  @Test
+  void streamsAChunkedUpstreamResponseToAnHttp2Client() throws Exception {
+    byte[] first = randomBytes(MIB, 1);
+    byte[] second = randomBytes(MIB / 2, 2);
+    upstream.responder((r, request, response, callback) -> {
+      response.getHeaders().put("Content-Type", "application/octet-stream");
+      // Two writes and no declared length: the upstream answers chunked, with Transfer-Encoding.
+      response.write(false, ByteBuffer.wrap(first),
+          Callback.from(() -> response.write(true, ByteBuffer.wrap(second), callback), callback::failed));
+    });
+    host = GatewayHost.startH2c(gateway());
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/stream")).timeout(30, TimeUnit.SECONDS).send();
+
+    assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getHeaders().get("Transfer-Encoding")).isNull();
+    byte[] expected = new byte[first.length + second.length];
+    System.arraycopy(first, 0, expected, 0, first.length);
+    System.arraycopy(second, 0, expected, first.length, second.length);
+    assertThat(sha256(response.getContent())).isEqualTo(sha256(expected));
+  }
+
+  @Test
+  void streamsA1MibHttp2UploadAndItsEchoIntact() throws Exception {
+    upstream.responder((r, request, response, callback) ->
+        Content.Sink.write(response, true, r.body(), callback));
+    host = GatewayHost.startH2c(gateway());
+    // Text, so that TestUpstream's recorded body (a string) is the exact bytes.
+    byte[] body = HexFormat.of().formatHex(randomBytes(MIB / 2, 3)).getBytes(StandardCharsets.US_ASCII);
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/upload")).method("POST")
+        .body(new BytesRequestContent("text/plain", body)).timeout(30, TimeUnit.SECONDS).send();
+
+    assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(response.getStatus()).isEqualTo(200);
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.header("Content-Length")).isEqualTo(Integer.toString(MIB));
+    assertThat(received.body()).hasSize(MIB);
+    assertThat(sha256(received.body().getBytes(StandardCharsets.US_ASCII))).isEqualTo(sha256(body));
+    assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + host.port());
+    assertThat(response.getContent()).hasSize(MIB);
+    assertThat(sha256(response.getContent())).isEqualTo(sha256(body));
+  }
+
+  @Test
+  void streamsAnHttp2UploadThatDeclaresNoLength() throws Exception {
+    CompletableFuture<Void> uploaded = new CompletableFuture<>();
+    host = GatewayHost.startH2c(Gateway.builder()
+        // Holds the exchange until the client has sent the whole body, so that its first chunk has
+        // most likely arrived when the proxy step looks for a body: the read-ahead path.
+        .filter((exchange, chain) -> uploaded.thenCompose(v -> chain.proceed(exchange)))
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
+        .build());
+    AsyncRequestContent content = new AsyncRequestContent("text/plain") {
+      @Override
+      public long getLength() {
+        return -1; // once closed, AsyncContent knows its length and the client would declare it
+      }
+    };
+    CompletableFuture<ContentResponse> response = new CompletableResponseListener(
+        host.client().newRequest(host.uri("/api/upload")).method("POST").body(content).timeout(30, TimeUnit.SECONDS),
+        2 * MIB).send();
+    StringBuilder sent = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      String part = ("part " + i + ";").repeat(2_000);
+      sent.append(part);
+      content.write(StandardCharsets.US_ASCII.encode(part), i < 3 ? Callback.NOOP
+          : Callback.from(() -> uploaded.complete(null), uploaded::completeExceptionally));
+    }
+    content.close();
+
+    assertThat(response.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.header("Content-Length")).isNull();
+    assertThat(received.header("Transfer-Encoding")).isEqualTo("chunked");
+    assertThat(received.body()).isEqualTo(sent.toString());
+  }
+}
