@@ -1,35 +1,146 @@
 package dev.portico.gateway.internal;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.GatewayRequest;
+import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.Problem;
+import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.Route;
+import dev.portico.gateway.internal.routing.PathNormalizer;
+import dev.portico.gateway.internal.routing.RouteLookup;
+import dev.portico.gateway.internal.routing.RouteTable;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * The running form of a {@link Gateway}: compiled route table, upstream clients, problem writer and
- * access log, shared by every adapter. Not public API.
+ * The running form of a {@link Gateway}: compiled route table, upstream clients, forwarding rules
+ * and access log, shared by every adapter. Not public API.
+ *
+ * <p>{@link #handle} does the synchronous part of an exchange on the caller's thread (normalize
+ * the path, match a route), then everything else is asynchronous: the filter chain's stages, the
+ * upstream call's listeners and the client writes' callbacks drive it to the end.
  */
 public final class GatewayEngine {
   private final Gateway gateway;
+  private final RouteTable table;
+  private final Map<Route, CompiledRoute> compiled = new IdentityHashMap<>();
+  private final UpstreamClients clients;
+  private final Forwarding forwarding;
+  private final AccessLog accessLog;
+  private final String requestIdHeader;
 
   private GatewayEngine(Gateway gateway) {
     this.gateway = gateway;
+    this.table = RouteTable.of(gateway.routes());
+    this.clients = new UpstreamClients(gateway.routes());
+    for (Route route : gateway.routes()) {
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), clients.forRoute(route)));
+    }
+    this.forwarding = new Forwarding(gateway.trustedProxies());
+    this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
+    this.requestIdHeader = gateway.requestIdHeader();
   }
 
   /** Compiles {@code gateway}; does no I/O until {@link #start()}. */
   public static GatewayEngine create(Gateway gateway) {
-    return new GatewayEngine(gateway);
+    return new GatewayEngine(requireNonNull(gateway, "gateway"));
+  }
+
+  /** Returns the definition this engine runs. */
+  public Gateway gateway() {
+    return gateway;
   }
 
   /** Starts the upstream clients. */
-  public void start() throws Exception {}
+  public void start() throws Exception {
+    clients.start();
+  }
 
-  /** Stops the upstream clients. */
-  public void stop() throws Exception {}
+  /** Stops the upstream clients; exchanges still in flight fail. */
+  public void stop() throws Exception {
+    clients.stop();
+  }
+
+  String requestIdHeader() {
+    return requestIdHeader;
+  }
+
+  Forwarding forwarding() {
+    return forwarding;
+  }
+
+  AccessLog accessLog() {
+    return accessLog;
+  }
 
   /**
    * Handles one exchange. Returns false, having touched nothing, when no route matches and
    * {@code handBackOnNoRoute} is true; otherwise takes the exchange over and ends it later with
    * {@link ClientExchange#succeeded()} or {@link ClientExchange#failed(Throwable)}.
    */
-  public boolean handle(ClientExchange exchange, boolean handBackOnNoRoute) {
-    throw new UnsupportedOperationException("engine under construction");
+  public boolean handle(ClientExchange client, boolean handBackOnNoRoute) {
+    long start = System.nanoTime();
+    String method = client.method();
+    String rawPath = client.rawPath();
+    PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
+    if (!normalized.isOk()) {
+      refuse(client, start, method, rawPath, HttpHeaders.empty(), ProblemType.BAD_PATH, normalized.reason());
+      return true;
+    }
+    String path = normalized.path();
+    HttpHeaders headers = new FieldsHttpHeaders(client.headers());
+    String authority = client.authority();
+    RouteLookup lookup = table.lookup(method, path, authority, headers, client.rawQuery());
+    if (lookup instanceof RouteLookup.Found found) {
+      InetSocketAddress remote = client.remoteAddress();
+      String peerIp = ipOf(remote);
+      boolean trusted = forwarding.isTrusted(remote);
+      String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
+      String requestId = RequestIds.acceptOrCreate(client.headers().get(requestIdHeader));
+      CompiledRoute route = compiled.get(found.route());
+      ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, route, found.variables(),
+          trusted, peerIp, clientIp);
+      GatewayRequest request = GatewayRequest.builder(method, path)
+          .rawQuery(client.rawQuery())
+          .headers(headers)
+          .scheme(client.isSecure() ? "https" : "http")
+          .authority(authority)
+          .build();
+      run.start(new DefaultExchange(run, request));
+      return true;
+    }
+    if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
+      String allow = String.join(", ", notAllowed.allowed());
+      refuse(client, start, method, path,
+          HttpHeaders.builder().add("Allow", allow).build(),
+          ProblemType.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here; allowed: " + allow + ".");
+      return true;
+    }
+    if (handBackOnNoRoute) {
+      return false;
+    }
+    refuse(client, start, method, path, HttpHeaders.empty(), ProblemType.NO_ROUTE, "No route matches this request.");
+    return true;
+  }
+
+  private void refuse(ClientExchange client, long start, String method, String path, HttpHeaders headers,
+      ProblemType type, String detail) {
+    InetSocketAddress remote = client.remoteAddress();
+    String peerIp = ipOf(remote);
+    boolean trusted = forwarding.isTrusted(remote);
+    String requestId = RequestIds.acceptOrCreate(client.headers().get(requestIdHeader));
+    ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, null, Map.of(), trusted,
+        peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
+    run.writeProblem(new Problem(type, detail, headers), headers);
+  }
+
+  private static String ipOf(InetSocketAddress address) {
+    InetAddress inet = address.getAddress();
+    return inet != null ? inet.getHostAddress() : address.getHostString();
   }
 }

@@ -1,0 +1,58 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.Exchange;
+import dev.portico.gateway.GatewayRequest;
+import dev.portico.gateway.Route;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/** The engine's {@link Exchange}. Not public API. */
+final class DefaultExchange implements Exchange {
+  private final ExchangeRun run;
+  private final GatewayRequest request;
+
+  DefaultExchange(ExchangeRun run, GatewayRequest request) {
+    this.run = run;
+    this.request = request;
+  }
+
+  @Override
+  public String requestId() {
+    return run.requestId();
+  }
+
+  @Override
+  public Route route() {
+    return run.route().route();
+  }
+
+  @Override
+  public GatewayRequest request() {
+    return request;
+  }
+
+  @Override
+  public Map<String, String> pathVariables() {
+    return run.pathVariables();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return run.client().remoteAddress();
+  }
+
+  @Override
+  public String clientIp() {
+    return run.clientIp();
+  }
+
+  @Override
+  public Exchange withRequest(GatewayRequest request) {
+    return new DefaultExchange(run, java.util.Objects.requireNonNull(request, "request"));
+  }
+
+  @Override
+  public String toString() {
+    return "Exchange{" + run.requestId() + " " + request + "}";
+  }
+}

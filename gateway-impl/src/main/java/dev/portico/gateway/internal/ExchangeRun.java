@@ -1,0 +1,339 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.Exchange;
+import dev.portico.gateway.GatewayResponse;
+import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.Problem;
+import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.ResponseBody;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of one exchange from arrival to the last byte: runs the chain, writes the response
+ * (streaming an upstream body, or rendering a problem), reacts to either side failing, and writes
+ * the access log entry exactly once. Not public API.
+ *
+ * <p>Legs are named as in Jetty's proxy: {@code clientRequest} (read through the adapter),
+ * {@code upstreamRequest} and {@code upstreamResponse} (Jetty client), {@code clientResponse}.
+ */
+final class ExchangeRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeRun.class);
+
+  private final GatewayEngine engine;
+  private final ClientExchange client;
+  private final long startNanos;
+  private final String requestId;
+  private final String method;
+  private final String path;
+  private final @Nullable CompiledRoute route;
+  private final Map<String, String> pathVariables;
+  private final boolean trusted;
+  private final String peerIp;
+  private final String clientIp;
+
+  private final AtomicBoolean responded = new AtomicBoolean();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile @Nullable Throwable clientFailure;
+  private volatile @Nullable Request upstreamRequest;
+  private volatile @Nullable String upstreamUri;
+  private volatile @Nullable UpstreamBody upstreamBody;
+  private volatile int status;
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile boolean clientWriteFailed;
+
+  ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
+      String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
+      String peerIp, String clientIp) {
+    this.engine = engine;
+    this.client = client;
+    this.startNanos = startNanos;
+    this.requestId = requestId;
+    this.method = method;
+    this.path = path;
+    this.route = route;
+    this.pathVariables = pathVariables;
+    this.trusted = trusted;
+    this.peerIp = peerIp;
+    this.clientIp = clientIp;
+  }
+
+  GatewayEngine engine() {
+    return engine;
+  }
+
+  ClientExchange client() {
+    return client;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  CompiledRoute route() {
+    CompiledRoute r = route;
+    if (r == null) {
+      throw new IllegalStateException("no route");
+    }
+    return r;
+  }
+
+  Map<String, String> pathVariables() {
+    return pathVariables;
+  }
+
+  boolean trusted() {
+    return trusted;
+  }
+
+  String peerIp() {
+    return peerIp;
+  }
+
+  String clientIp() {
+    return clientIp;
+  }
+
+  void addBytesIn(int n) {
+    bytesIn += n;
+  }
+
+  /** Runs the route's chain for {@code exchange} and answers with its outcome. */
+  void start(Exchange exchange) {
+    client.onClientFailure(this::clientFailed);
+    CompletionStage<GatewayResponse> stage;
+    try {
+      stage = new FilterChainLink(this, 0).proceed(exchange);
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((response, failure) -> {
+      if (failure != null) {
+        chainFailed(failure);
+      } else {
+        respond(response);
+      }
+    });
+  }
+
+  /** The proxy step, called by the last chain link. */
+  CompletionStage<GatewayResponse> proxy(Exchange exchange) {
+    if (clientFailure != null) {
+      return CompletableFuture.completedFuture(GatewayResponse.problem(
+          ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
+    }
+    return UpstreamCall.send(this, exchange);
+  }
+
+  void upstreamStarted(Request request, String uri) {
+    this.upstreamRequest = request;
+    this.upstreamUri = uri;
+    Throwable failed = clientFailure;
+    if (failed != null) {
+      request.abort(failed);
+    }
+  }
+
+  void upstreamResponded(UpstreamBody body) {
+    this.upstreamBody = body;
+  }
+
+  /** The client connection failed: abort the upstream leg; the response cannot be delivered. */
+  void clientFailed(Throwable failure) {
+    if (clientFailure != null) {
+      return;
+    }
+    clientFailure = failure;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} client failed: {}", requestId, String.valueOf(failure));
+    }
+    Request request = upstreamRequest;
+    if (request != null) {
+      request.abort(failure);
+    }
+    if (responded.get() && !finished.get()) {
+      // The response is streaming: the copy loop fails on its next write and finishes the exchange.
+      return;
+    }
+  }
+
+  void clientBodyFailed(Throwable failure) {
+    clientFailed(failure);
+  }
+
+  private void chainFailed(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    LOG.warn("{} route '{}': {}", requestId, route == null ? "-" : route.id(), cause.getMessage());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} chain failure", requestId, cause);
+    }
+    respond(GatewayResponse.problem(ProblemType.INTERNAL.withDetail("The gateway failed to process the request.")));
+  }
+
+  /** Writes the chain's final response to the client. */
+  void respond(GatewayResponse response) {
+    if (!responded.compareAndSet(false, true)) {
+      return;
+    }
+    UpstreamBody body = upstreamBody;
+    if (body != null && response.body() != body) {
+      body.discard(new CancellationException("a filter replaced the upstream response"));
+    }
+    Throwable gone = clientFailure;
+    if (gone != null) {
+      finish(false, "client-abort", gone);
+      return;
+    }
+    Optional<Problem> problem = response.problem();
+    if (problem.isPresent()) {
+      writeProblem(problem.get(), response.headers());
+      return;
+    }
+    ResponseBody responseBody = response.body();
+    if (responseBody instanceof UpstreamBody upstream) {
+      HttpFields.Mutable head = headFrom(response.headers(), false);
+      status = response.status();
+      client.responseHead(status, head);
+      stream(upstream);
+    } else if (responseBody instanceof ResponseBody.BytesBody bytes) {
+      HttpFields.Mutable head = headFrom(response.headers(), true);
+      head.put(HttpHeader.CONTENT_LENGTH, bytes.size());
+      status = response.status();
+      client.responseHead(status, head);
+      ByteBuffer[] buffer = new ByteBuffer[1];
+      bytes.writeTo(b -> buffer[0] = b);
+      bytesOut = bytes.size();
+      client.write(true, buffer[0], Callback.from(() -> finish(true, "ok", null), x -> finish(false, "client-abort", x)));
+    } else {
+      LOG.warn("{} route '{}': unsupported response body {}", requestId, route().id(), responseBody.getClass().getName());
+      responded.set(false);
+      respond(GatewayResponse.problem(ProblemType.INTERNAL.withDetail("The gateway failed to process the request.")));
+    }
+  }
+
+  /** Answers {@code problem} as RFC 9457 JSON. */
+  void writeProblem(Problem problem, HttpHeaders extraHeaders) {
+    responded.set(true);
+    byte[] json = ProblemRenderer.render(problem, requestId);
+    HttpFields.Mutable head = headFrom(extraHeaders, true);
+    head.put(HttpHeader.CONTENT_TYPE, ProblemRenderer.MEDIA_TYPE);
+    head.put(HttpHeader.CONTENT_LENGTH, json.length);
+    head.put(HttpHeader.CACHE_CONTROL, "no-store");
+    status = problem.status();
+    client.responseHead(status, head);
+    bytesOut = json.length;
+    client.write(true, ByteBuffer.wrap(json), Callback.from(() -> finish(true, "problem", null),
+        x -> finish(false, "client-abort", x)));
+  }
+
+  private HttpFields.Mutable headFrom(HttpHeaders headers, boolean ownBody) {
+    HttpFields fields = FieldsHttpHeaders.fields(headers);
+    HttpFields.Mutable head = HttpFields.build(fields.size() + 4);
+    java.util.Set<String> tokens = HopByHop.connectionTokens(fields);
+    for (HttpField field : fields) {
+      if (HopByHop.isHopByHop(field, tokens) || ownBody && field.getHeader() == HttpHeader.CONTENT_LENGTH) {
+        continue;
+      }
+      head.add(field);
+    }
+    head.put(engine.requestIdHeader(), requestId);
+    return head;
+  }
+
+  /** Streams the upstream body to the client: each chunk is written before the next is demanded. */
+  private void stream(UpstreamBody body) {
+    Content.Sink counting = (last, buffer, callback) -> {
+      bytesOut += buffer.remaining();
+      client.write(last, buffer, new Callback() {
+        @Override
+        public void succeeded() {
+          callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+          clientWriteFailed = true;
+          callback.failed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+          return InvocationType.NON_BLOCKING;
+        }
+      });
+    };
+    Content.copy(body.source(), counting, new Callback() {
+      @Override
+      public void succeeded() {
+        finish(true, "ok", null);
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        boolean clientSide = clientWriteFailed || clientFailure != null;
+        body.discard(x);
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{} {} during response body: {}", requestId, clientSide ? "client failed" : "upstream failed", String.valueOf(x));
+        }
+        finish(false, clientSide ? "client-abort" : "upstream-abort", x);
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+      }
+    });
+  }
+
+  private void finish(boolean ok, String outcome, @Nullable Throwable failure) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    // The entry is written before the adapter completes, so it exists once the client has its answer.
+    logAccess(outcome);
+    if (ok) {
+      client.succeeded();
+    } else {
+      client.failed(failure != null ? failure : new CancellationException(outcome));
+    }
+  }
+
+  private void logAccess(String outcome) {
+    CompiledRoute r = route;
+    AccessLogEntry entry = new AccessLogEntry(
+        requestId,
+        r == null ? Optional.empty() : Optional.of(r.id()),
+        method,
+        path,
+        status,
+        Optional.ofNullable(upstreamUri),
+        clientIp,
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        bytesIn,
+        bytesOut,
+        outcome);
+    try {
+      engine.accessLog().log(entry);
+    } catch (RuntimeException e) {
+      LOG.warn("{} access log failed: {}", requestId, e.toString());
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.IpRange;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Forwarding headers: {@code X-Forwarded-For/-Proto/-Host/-Port} and RFC 7239 {@code Forwarded}.
+ * A peer's own forwarding headers are believed (and appended to) only when the peer is a trusted
+ * proxy; from anyone else they are replaced. Not public API.
+ */
+final class Forwarding {
+  static final String X_FORWARDED_FOR = "X-Forwarded-For";
+  static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+  static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+  static final String X_FORWARDED_PORT = "X-Forwarded-Port";
+  static final String FORWARDED = "Forwarded";
+
+  private final List<IpRange> trustedProxies;
+
+  Forwarding(List<IpRange> trustedProxies) {
+    this.trustedProxies = trustedProxies;
+  }
+
+  /** Returns whether forwarding headers from {@code peer} are trusted. */
+  boolean isTrusted(InetSocketAddress peer) {
+    if (trustedProxies.isEmpty()) {
+      return false;
+    }
+    InetAddress address = peer.getAddress();
+    for (IpRange range : trustedProxies) {
+      if (address != null ? range.contains(address) : range.contains(peer.getHostString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean isTrusted(String ip) {
+    for (IpRange range : trustedProxies) {
+      if (range.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the client's IP: the peer's, or, from a trusted peer, the right-most address in
+   * {@code X-Forwarded-For} that is not itself a trusted proxy.
+   */
+  String clientIp(String peerIp, boolean trusted, HttpFields headers) {
+    if (!trusted) {
+      return peerIp;
+    }
+    List<String> values = headers.getValuesList(X_FORWARDED_FOR);
+    String leftmost = null;
+    for (int v = values.size() - 1; v >= 0; v--) {
+      String[] hops = values.get(v).split(",");
+      for (int i = hops.length - 1; i >= 0; i--) {
+        String hop = hops[i].trim();
+        if (hop.isEmpty()) {
+          continue;
+        }
+        leftmost = hop;
+        if (!isTrusted(hop)) {
+          return isIpLiteral(hop) ? stripV6Brackets(hop) : peerIp;
+        }
+      }
+    }
+    return leftmost != null && isIpLiteral(leftmost) ? stripV6Brackets(leftmost) : peerIp;
+  }
+
+  /** Adds the forwarding headers for this hop to {@code out} (which holds none of them yet). */
+  void apply(HttpFields.Mutable out, HttpFields in, boolean trusted, String peerIp, String proto,
+      String host, int localPort) {
+    String xff = trusted ? join(in, X_FORWARDED_FOR) : null;
+    out.put(X_FORWARDED_FOR, xff == null ? peerIp : xff + ", " + peerIp);
+    String xfProto = trusted ? in.get(X_FORWARDED_PROTO) : null;
+    out.put(X_FORWARDED_PROTO, xfProto != null ? xfProto : proto);
+    String xfHost = trusted ? in.get(X_FORWARDED_HOST) : null;
+    if (xfHost != null) {
+      out.put(X_FORWARDED_HOST, xfHost);
+    } else if (!host.isEmpty()) {
+      out.put(X_FORWARDED_HOST, host);
+    }
+    String xfPort = trusted ? in.get(X_FORWARDED_PORT) : null;
+    out.put(X_FORWARDED_PORT, xfPort != null ? xfPort : Integer.toString(localPort));
+
+    StringBuilder element = new StringBuilder(64);
+    element.append("for=").append(nodeValue(peerIp)).append(";proto=").append(proto);
+    if (!host.isEmpty()) {
+      element.append(";host=").append(quoteIfNeeded(host));
+    }
+    String forwarded = trusted ? join(in, FORWARDED) : null;
+    out.put(FORWARDED, forwarded == null ? element.toString() : forwarded + ", " + element);
+  }
+
+  /** Returns whether {@code name} is one of the forwarding headers this class owns. */
+  static boolean isForwardingHeader(org.eclipse.jetty.http.HttpField field) {
+    if (field.getHeader() == HttpHeader.X_FORWARDED_FOR || field.getHeader() == HttpHeader.X_FORWARDED_PROTO
+        || field.getHeader() == HttpHeader.X_FORWARDED_HOST || field.getHeader() == HttpHeader.X_FORWARDED_PORT
+        || field.getHeader() == HttpHeader.FORWARDED) {
+      return true;
+    }
+    String name = field.getLowerCaseName();
+    return name.startsWith("x-forwarded-") || name.equals("forwarded");
+  }
+
+  private static @org.jspecify.annotations.Nullable String join(HttpFields in, String name) {
+    List<String> values = in.getValuesList(name);
+    if (values.isEmpty()) {
+      return null;
+    }
+    return values.size() == 1 ? values.get(0) : String.join(", ", values);
+  }
+
+  /** RFC 7239 node: IPv6 in brackets and quoted. */
+  private static String nodeValue(String ip) {
+    return ip.indexOf(':') >= 0 ? "\"[" + ip + "]\"" : ip;
+  }
+
+  private static String quoteIfNeeded(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean token = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!token) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      }
+    }
+    return value;
+  }
+
+  private static String stripV6Brackets(String ip) {
+    return ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+  }
+
+  private static boolean isIpLiteral(String s) {
+    try {
+      IpRange.parse(stripV6Brackets(s));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

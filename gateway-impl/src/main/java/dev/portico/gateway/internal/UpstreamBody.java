@@ -1,0 +1,41 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.ResponseBody;
+import java.util.OptionalLong;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * An upstream response body, streamed to the client by the engine and never held. Not public
+ * API.
+ */
+final class UpstreamBody implements ResponseBody {
+  private final Content.Source source;
+  private final Response response;
+  private final long length;
+
+  UpstreamBody(Content.Source source, Response response, long length) {
+    this.source = source;
+    this.response = response;
+    this.length = length;
+  }
+
+  @Override
+  public OptionalLong length() {
+    return length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+  }
+
+  Content.Source source() {
+    return source;
+  }
+
+  /** Gives up on the body (a filter replaced the response): frees the upstream connection. */
+  void discard(Throwable why) {
+    response.abort(why);
+  }
+
+  @Override
+  public String toString() {
+    return "UpstreamBody{length=" + length + "}";
+  }
+}

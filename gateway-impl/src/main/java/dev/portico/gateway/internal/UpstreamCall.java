@@ -1,0 +1,189 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.Exchange;
+import dev.portico.gateway.GatewayRequest;
+import dev.portico.gateway.GatewayResponse;
+import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.Route;
+import dev.portico.gateway.Upstream;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The terminal step of every chain: one upstream request, sent with the Jetty client, whose
+ * response completes the chain's stage as soon as its headers arrive (the body streams later).
+ * Not public API.
+ */
+final class UpstreamCall implements Response.BeginListener, Response.ContentSourceListener,
+    Response.CompleteListener, Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
+
+  private final ExchangeRun run;
+  private final Request upstreamRequest;
+  private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
+  private final long responseTimeoutMillis;
+  private final Scheduler scheduler;
+  private volatile Scheduler.@Nullable Task responseTimer;
+
+  private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long responseTimeoutMillis) {
+    this.run = run;
+    this.upstreamRequest = upstreamRequest;
+    this.scheduler = client.getScheduler();
+    this.responseTimeoutMillis = responseTimeoutMillis;
+  }
+
+  /** Builds and sends the upstream request for {@code exchange}. */
+  static CompletionStage<GatewayResponse> send(ExchangeRun run, Exchange exchange) {
+    CompiledRoute compiled = run.route();
+    Route route = compiled.route();
+    Upstream upstream = route.upstream();
+    GatewayRequest request = exchange.request();
+    String path = upstream.basePath() + route.rewrite().apply(request.path(), exchange.pathVariables());
+    String target = request.rawQuery().map(q -> path + "?" + q).orElse(path);
+
+    HttpClient client = compiled.client();
+    Request upstreamRequest = client.newRequest(upstream.host(), upstream.port())
+        .scheme(upstream.scheme())
+        .method(request.method())
+        .path(target)
+        .version(HttpVersion.HTTP_1_1)
+        .idleTimeout(route.timeouts().idle().toMillis(), TimeUnit.MILLISECONDS);
+    run.upstreamStarted(upstreamRequest, upstream.scheme() + "://" + upstream.authority() + path);
+
+    HttpFields in = FieldsHttpHeaders.fields(request.headers());
+    upstreamRequest.headers(out -> {
+      Set<String> tokens = HopByHop.connectionTokens(run.client().headers());
+      Set<String> ownTokens = in == run.client().headers() ? tokens : HopByHop.connectionTokens(in);
+      for (HttpField field : in) {
+        if (HopByHop.isHopByHop(field, ownTokens) || tokens != ownTokens && HopByHop.isHopByHop(field, tokens)) {
+          continue;
+        }
+        HttpHeader header = field.getHeader();
+        if (header == HttpHeader.HOST || header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.EXPECT
+            || Forwarding.isForwardingHeader(field) || field.is(run.engine().requestIdHeader())) {
+          continue;
+        }
+        out.add(field);
+      }
+      if (route.preserveHost()) {
+        out.put(HttpHeader.HOST, request.authority());
+      }
+      run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
+          request.scheme(), request.authority(), run.client().localAddress().getPort());
+      out.put(run.engine().requestIdHeader(), run.requestId());
+    });
+
+    ClientExchange cx = run.client();
+    if (cx.hasBody()) {
+      upstreamRequest.body(new ClientBodyContent(cx.body(), cx.contentLength(),
+          cx.headers().get(HttpHeader.CONTENT_TYPE), run));
+    }
+
+    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, route.timeouts().response().toMillis());
+    upstreamRequest.onRequestSuccess(r -> call.startResponseTimer());
+    // send() registers the call for every listener interface it implements (begin, content source, complete).
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} upstream request {} {}", run.requestId(), request.method(), upstreamRequest.getURI());
+    }
+    upstreamRequest.send(call);
+    return call.result;
+  }
+
+  private void startResponseTimer() {
+    if (!result.isDone()) {
+      responseTimer = scheduler.schedule(this, responseTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancelResponseTimer() {
+    Scheduler.Task task = responseTimer;
+    if (task != null) {
+      task.cancel();
+    }
+  }
+
+  /** The response timeout ran out before the response began. */
+  @Override
+  public void run() {
+    upstreamRequest.abort(new ResponseTimeoutException(responseTimeoutMillis));
+  }
+
+  @Override
+  public void onBegin(Response response) {
+    cancelResponseTimer();
+  }
+
+  @Override
+  public void onContentSource(Response response, Content.Source source) {
+    HttpFields upstreamHeaders = response.getHeaders();
+    Set<String> tokens = HopByHop.connectionTokens(upstreamHeaders);
+    HttpFields.Mutable headers = HttpFields.build(upstreamHeaders.size());
+    for (HttpField field : upstreamHeaders) {
+      if (!HopByHop.isHopByHop(field, tokens)) {
+        headers.add(field);
+      }
+    }
+    long length = HttpMethod.HEAD.is(upstreamRequest.getMethod()) ? -1 : upstreamHeaders.getLongField(HttpHeader.CONTENT_LENGTH);
+    UpstreamBody body = new UpstreamBody(source, response, length);
+    run.upstreamResponded(body);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} upstream response {}", run.requestId(), response.getStatus());
+    }
+    result.complete(GatewayResponse.of(response.getStatus(), new FieldsHttpHeaders(headers.asImmutable()), body));
+  }
+
+  @Override
+  public void onComplete(Result complete) {
+    cancelResponseTimer();
+    if (!complete.isFailed() || result.isDone()) {
+      return;
+    }
+    Throwable failure = complete.getFailure();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} upstream failed before responding: {}", run.requestId(), String.valueOf(failure));
+    }
+    if (isTimeout(failure)) {
+      result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
+          failure instanceof ResponseTimeoutException
+              ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
+              : "The upstream did not connect or send data in time.")));
+    } else {
+      result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
+          "The upstream could not be reached or sent an invalid response.")));
+    }
+  }
+
+  private static boolean isTimeout(@Nullable Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The upstream's response headers did not arrive within the route's response timeout. */
+  static final class ResponseTimeoutException extends TimeoutException {
+    ResponseTimeoutException(long millis) {
+      super("no response within " + millis + " ms");
+    }
+  }
+}

@@ -1,0 +1,417 @@
+package dev.portico.gateway.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.GatewayResponse;
+import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.TestUpstream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class JettyProxyTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private TestUpstream upstream;
+  private GatewayHost host;
+  private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startUpstream() throws Exception {
+    upstream = TestUpstream.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+    upstream.close();
+  }
+
+  private GatewayHost start(Gateway.Builder builder) throws Exception {
+    host = GatewayHost.start(builder.accessLog(accessLog::add).build());
+    return host;
+  }
+
+  private ContentResponse get(String pathQuery) throws Exception {
+    return host.client().newRequest(host.uri(pathQuery)).timeout(10, TimeUnit.SECONDS).send();
+  }
+
+  private static JsonNode problem(ContentResponse response) {
+    assertThat(response.getHeaders().get(HttpHeader.CONTENT_TYPE)).isEqualTo("application/problem+json");
+    return JSON.readTree(response.getContentAsString());
+  }
+
+  @Test
+  void forwardsPathAndQueryByteForByte() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = get("/api/items?b=%2F&a=1&a=2&c=%7e&empty=&flag");
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
+    assertThat(upstream.take().pathQuery()).isEqualTo("/api/items?b=%2F&a=1&a=2&c=%7e&empty=&flag");
+  }
+
+  @Test
+  void stripsPrefixAndKeepsQuery() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/v1/**").stripPrefix(2).upstream(upstream.uri())));
+
+    get("/api/v1/orders/7?expand=lines");
+
+    assertThat(upstream.take().pathQuery()).isEqualTo("/orders/7?expand=lines");
+  }
+
+  @Test
+  void rewritesByTemplateWithRouteVariablesAndUpstreamBasePath() throws Exception {
+    start(Gateway.builder().route("user", r -> r
+        .path("/users/{id}/orders/{*rest}")
+        .rewritePath("/v2/customers/{id}/{rest}")
+        .upstream(upstream.uri() + "/base/")));
+
+    get("/users/42/orders/7/lines?x=1");
+
+    assertThat(upstream.take().pathQuery()).isEqualTo("/base/v2/customers/42/7/lines?x=1");
+  }
+
+  @Test
+  void streamsRequestBodyToUpstream() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+    String body = "x".repeat(300_000);
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/upload")).method("POST")
+        .body(new StringRequestContent("text/plain", body)).timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.body()).isEqualTo(body);
+    assertThat(received.header("Content-Type")).startsWith("text/plain");
+    assertThat(accessLog).singleElement().satisfies(e -> assertThat(e.bytesIn()).isEqualTo(300_000));
+  }
+
+  @Test
+  void removesHopByHopHeadersInBothDirections() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.getHeaders().add("Connection", "X-Upstream-Hop");
+      resp.getHeaders().add("X-Upstream-Hop", "secret");
+      resp.getHeaders().add("Keep-Alive", "timeout=5");
+      resp.getHeaders().add("Proxy-Authenticate", "Basic");
+      resp.getHeaders().add("Trailer", "X-Checksum");
+      resp.getHeaders().add("Upgrade", "example/1");
+      resp.getHeaders().add("X-End-To-End", "kept");
+      Content.Sink.write(resp, true, "ok", cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/x"))
+        .headers(h -> h.add("Connection", "X-Client-Hop, keep-alive")
+            .add("X-Client-Hop", "drop me")
+            .add("Keep-Alive", "timeout=5")
+            .add("Proxy-Authorization", "Basic c2VjcmV0")
+            .add("TE", "trailers")
+            .add("Trailer", "X-Checksum")
+            .add("Proxy-Connection", "keep-alive")
+            .add("X-End-To-End", "kept"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.headers().getFieldNamesCollection()).map(String::toLowerCase)
+        .doesNotContain("x-client-hop", "keep-alive", "proxy-authorization", "te", "trailer",
+            "proxy-connection");
+    assertThat(received.header("X-End-To-End")).isEqualTo("kept");
+    assertThat(response.getHeaders().getFieldNamesCollection()).map(String::toLowerCase)
+        .doesNotContain("x-upstream-hop", "keep-alive", "proxy-authenticate", "trailer", "upgrade");
+    assertThat(response.getHeaders().get("X-End-To-End")).isEqualTo("kept");
+  }
+
+  @Test
+  void replacesForwardingHeadersFromUntrustedClients() throws Exception {
+    AtomicReference<String> clientIp = new AtomicReference<>();
+    start(Gateway.builder()
+        .filter((exchange, chain) -> {
+          clientIp.set(exchange.clientIp());
+          return chain.proceed(exchange);
+        })
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    host.client().newRequest(host.uri("/api/x"))
+        .headers(h -> h.add("X-Forwarded-For", "6.6.6.6").add("X-Forwarded-Proto", "https")
+            .add("X-Forwarded-Host", "evil.example").add("X-Forwarded-Port", "1")
+            .add("Forwarded", "for=6.6.6.6;proto=https"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.headers().getValuesList("X-Forwarded-For")).containsExactly("127.0.0.1");
+    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+    assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + host.port());
+    assertThat(received.header("X-Forwarded-Port")).isEqualTo(Integer.toString(host.port()));
+    assertThat(received.headers().getValuesList("Forwarded"))
+        .containsExactly("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
+    assertThat(clientIp.get()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void appendsToForwardingHeadersFromTrustedProxies() throws Exception {
+    AtomicReference<String> clientIp = new AtomicReference<>();
+    start(Gateway.builder()
+        .trustedProxies("127.0.0.0/8", "10.0.0.0/8")
+        .filter((exchange, chain) -> {
+          clientIp.set(exchange.clientIp());
+          return chain.proceed(exchange);
+        })
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    host.client().newRequest(host.uri("/api/x"))
+        .headers(h -> h.add("X-Forwarded-For", "203.0.113.7, 10.1.2.3").add("X-Forwarded-Proto", "https")
+            .add("X-Forwarded-Host", "api.example.com").add("X-Forwarded-Port", "443")
+            .add("Forwarded", "for=203.0.113.7;proto=https"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
+    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
+    assertThat(received.header("X-Forwarded-Host")).isEqualTo("api.example.com");
+    assertThat(received.header("X-Forwarded-Port")).isEqualTo("443");
+    assertThat(received.header("Forwarded"))
+        .isEqualTo("for=203.0.113.7;proto=https, for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
+    assertThat(clientIp.get()).isEqualTo("203.0.113.7");
+  }
+
+  @Test
+  void sendsUpstreamHostByDefaultAndClientHostWhenPreserved() throws Exception {
+    start(Gateway.builder()
+        .route("plain", r -> r.path("/plain/**").upstream(upstream.uri()))
+        .route("kept", r -> r.path("/kept/**").preserveHost().upstream(upstream.uri())));
+
+    host.client().newRequest(host.uri("/plain/x")).headers(h -> h.put("Host", "shop.example.com"))
+        .timeout(10, TimeUnit.SECONDS).send();
+    host.client().newRequest(host.uri("/kept/x")).headers(h -> h.put("Host", "shop.example.com"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(upstream.take().header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
+    assertThat(upstream.take().header("Host")).isEqualTo("shop.example.com");
+  }
+
+  @Test
+  void keepsWellFormedRequestIdAndReplacesMalformedOne() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse kept = host.client().newRequest(host.uri("/api/1"))
+        .headers(h -> h.put("X-Request-Id", "abc-123.DEF:9_z")).timeout(10, TimeUnit.SECONDS).send();
+    ContentResponse replaced = host.client().newRequest(host.uri("/api/2"))
+        .headers(h -> h.put("X-Request-Id", "bad id <script>")).timeout(10, TimeUnit.SECONDS).send();
+    ContentResponse generated = get("/api/3");
+
+    assertThat(kept.getHeaders().get("X-Request-Id")).isEqualTo("abc-123.DEF:9_z");
+    assertThat(upstream.take().header("X-Request-Id")).isEqualTo("abc-123.DEF:9_z");
+    assertThat(replaced.getHeaders().get("X-Request-Id")).matches("[0-9a-f]{32}");
+    assertThat(upstream.take().header("X-Request-Id")).isEqualTo(replaced.getHeaders().get("X-Request-Id"));
+    assertThat(generated.getHeaders().get("X-Request-Id")).matches("[0-9a-f]{32}")
+        .isNotEqualTo(replaced.getHeaders().get("X-Request-Id"));
+    assertThat(upstream.take().header("X-Request-Id")).isEqualTo(generated.getHeaders().get("X-Request-Id"));
+  }
+
+  @Test
+  void handsUnmatchedRequestsBackToTheHost() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = get("/not-the-gateways");
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getContentAsString()).isEqualTo(GatewayHost.HOST_BODY);
+    assertThat(upstream.receivedCount()).isZero();
+    assertThat(accessLog).isEmpty();
+  }
+
+  @Test
+  void answers405WithAllowWhenOnlyTheMethodMisses() throws Exception {
+    start(Gateway.builder()
+        .route("read", r -> r.path("/api/orders").methods("GET", "HEAD").upstream(upstream.uri()))
+        .route("write", r -> r.path("/api/orders").methods("POST").upstream(upstream.uri())));
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/orders")).method("DELETE")
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getStatus()).isEqualTo(405);
+    assertThat(response.getHeaders().get("Allow")).isEqualTo("GET, HEAD, POST");
+    JsonNode problem = problem(response);
+    assertThat(problem.get("type").asString()).isEqualTo(ProblemType.METHOD_NOT_ALLOWED.type().toString());
+    assertThat(problem.get("status").asInt()).isEqualTo(405);
+    assertThat(problem.get("requestId").asString()).isEqualTo(response.getHeaders().get("X-Request-Id"));
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @Test
+  void answers502ProblemWhenTheUpstreamRefusesConnections() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    start(Gateway.builder().route("down", r -> r.path("/down/**").upstream("http://127.0.0.1:" + closedPort)));
+
+    ContentResponse response = get("/down/x");
+
+    assertThat(response.getStatus()).isEqualTo(502);
+    JsonNode problem = problem(response);
+    assertThat(problem.get("type").asString()).isEqualTo("https://portico.dev/problems/upstream-unavailable");
+    assertThat(problem.get("title").asString()).isEqualTo("Upstream unavailable");
+    assertThat(problem.get("detail").asString()).doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
+    assertThat(accessLog).singleElement().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(502);
+      assertThat(e.routeId()).contains("down");
+      assertThat(e.outcome()).isEqualTo("problem");
+    });
+  }
+
+  @Test
+  void answers504ProblemWhenTheUpstreamDoesNotRespondInTime() throws Exception {
+    CompletableFuture<Void> released = new CompletableFuture<>();
+    upstream.responder((r, req, resp, cb) -> released.whenComplete((v, x) -> cb.succeeded()));
+    start(Gateway.builder().route("slow", r -> r.path("/slow/**").responseTimeout(Duration.ofMillis(300))
+        .upstream(upstream.uri())));
+
+    long start = System.nanoTime();
+    ContentResponse response = get("/slow/x");
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    released.complete(null);
+
+    assertThat(response.getStatus()).isEqualTo(504);
+    assertThat(problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/upstream-timeout");
+    assertThat(tookMillis).isBetween(250L, 9_000L);
+  }
+
+  @Test
+  void filtersRunGlobalFirstThenRouteAndCanAnswerByThemselves() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    start(Gateway.builder()
+        .filter((exchange, chain) -> {
+          order.add("global");
+          return chain.proceed(exchange);
+        })
+        .route("guarded", r -> r.path("/guarded/**").upstream(upstream.uri())
+            .filter((exchange, chain) -> {
+              order.add("route");
+              if (!exchange.request().headers().contains("X-Key")) {
+                return CompletableFuture.completedFuture(GatewayResponse.problem(
+                    ProblemType.BAD_REQUEST.withDetail("X-Key is required")));
+              }
+              return chain.proceed(exchange.withRequest(exchange.request().toBuilder()
+                  .header("X-Added", "by-filter").build()))
+                  .thenApply(resp -> resp.withHeaders(resp.headers().toBuilder().add("X-Seen", "yes").build()));
+            })));
+
+    ContentResponse refused = get("/guarded/x");
+    ContentResponse passed = host.client().newRequest(host.uri("/guarded/y")).headers(h -> h.put("X-Key", "k"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(order).containsExactly("global", "route", "global", "route");
+    assertThat(refused.getStatus()).isEqualTo(400);
+    assertThat(problem(refused).get("detail").asString()).isEqualTo("X-Key is required");
+    assertThat(passed.getStatus()).isEqualTo(200);
+    assertThat(passed.getHeaders().get("X-Seen")).isEqualTo("yes");
+    assertThat(upstream.take().header("X-Added")).isEqualTo("by-filter");
+  }
+
+  @Test
+  void brokenFilterContractAnswers500WithoutDetails() throws Exception {
+    start(Gateway.builder()
+        .route("twice", r -> r.path("/twice").upstream(upstream.uri()).filter((exchange, chain) -> {
+          chain.proceed(exchange);
+          return chain.proceed(exchange);
+        }))
+        .route("null", r -> r.path("/null").upstream(upstream.uri()).filter((exchange, chain) -> null))
+        .route("throws", r -> r.path("/throws").upstream(upstream.uri()).filter((exchange, chain) -> {
+          throw new IllegalStateException("secret internal state");
+        })));
+
+    for (String path : List.of("/twice", "/null", "/throws")) {
+      ContentResponse response = get(path);
+      assertThat(response.getStatus()).as(path).isEqualTo(500);
+      JsonNode problem = problem(response);
+      assertThat(problem.get("type").asString()).isEqualTo("https://portico.dev/problems/internal");
+      assertThat(response.getContentAsString()).doesNotContain("secret").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void writesOneAccessLogEntryPerExchange() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/a?token=secret"))
+        .headers(h -> h.put("Authorization", "Bearer secret")).timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(accessLog).singleElement().satisfies(e -> {
+      assertThat(e.routeId()).contains("api");
+      assertThat(e.method()).isEqualTo("GET");
+      assertThat(e.path()).isEqualTo("/api/a");
+      assertThat(e.status()).isEqualTo(200);
+      assertThat(e.upstream()).contains(upstream.uri() + "/api/a");
+      assertThat(e.clientIp()).isEqualTo("127.0.0.1");
+      assertThat(e.bytesOut()).isEqualTo("hello from upstream".length());
+      assertThat(e.requestId()).isEqualTo(response.getHeaders().get("X-Request-Id"));
+      assertThat(e.outcome()).isEqualTo("ok");
+      assertThat(e.toLine()).doesNotContain("secret");
+    });
+  }
+
+  @Test
+  void passesUpstreamErrorStatusesThrough() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.setStatus(503);
+      resp.getHeaders().put("Retry-After", "7");
+      Content.Sink.write(resp, true, "upstream says no", cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = get("/api/x");
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(response.getHeaders().get("Retry-After")).isEqualTo("7");
+    assertThat(response.getContentAsString()).isEqualTo("upstream says no");
+  }
+
+  @Test
+  void refusesAmbiguousPathsWith400BeforeMatching() throws Exception {
+    start(Gateway.builder()
+        .route("public", r -> r.path("/public/**").upstream(upstream.uri()))
+        .route("admin", r -> r.path("/admin/**").upstream(upstream.uri())));
+
+    var response = dev.portico.gateway.testing.RawHttp.send(host.port(), "/public/..%2Fadmin/users");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.text()).contains("application/problem+json").contains("https://portico.dev/problems/bad-path");
+    assertThat(upstream.receivedCount()).isZero();
+    assertThat(new String(response.body().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
+        .contains("\"status\":400");
+  }
+
+  @Test
+  void hostServersWithDefaultUriComplianceAlsoRefuseAmbiguousPaths() throws Exception {
+    host = GatewayHost.start(Gateway.builder()
+        .route("public", r -> r.path("/public/**").upstream(upstream.uri())).build(), false);
+
+    var response = dev.portico.gateway.testing.RawHttp.send(host.port(), "/public/..%2Fadmin/users");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(upstream.receivedCount()).isZero();
+  }
+}
