@@ -1,8 +1,10 @@
 package dev.portico.gateway.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.portico.gateway.Gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,29 @@ class DocSnippetsTest {
       }
     }
     assertThat(unmarked).as("```java blocks without a <!-- snippet: File.java#tag --> marker").isEmpty();
+  }
+
+  @Test
+  void theBuildErrorsThePagesQuoteAreTheOnesBuildThrows() throws IOException {
+    String gettingStarted = Files.readString(ROOT.resolve("src/site/markdown/getting-started.md"));
+    String routing = Files.readString(ROOT.resolve("src/site/markdown/routing.md"));
+
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("a", r -> r.path("/a/**/b").upstream("http://users:8080"))
+        .route("b", r -> r.path("/b").upstream("ftp://x"))
+        .build())
+        .satisfies(e -> assertThat(gettingStarted).contains(e.getMessage()));
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("orders", r -> r.path("/api/orders/**").methods("GET", "POST").upstream("http://orders:8080"))
+        .route("orders-beta", r -> r.path("/api/orders/**").methods("GET", "POST")
+            .hosts("api.example.com", "*.api.example.com").header("X-Api-Version", "2").queryParam("beta")
+            .upstream("http://orders-beta:8080"))
+        .build())
+        .satisfies(e -> assertThat(routing).contains(e.getMessage()));
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("user", r -> r.path("/api/users/{id}").rewritePath("/v2/users/{userId}").upstream("http://users:8080"))
+        .build())
+        .satisfies(e -> assertThat(routing).contains(e.getMessage()));
   }
 
   private static List<Path> pages() throws IOException {
