@@ -191,6 +191,7 @@ final class ListHttpHeaders implements HttpHeaders {
     }
   }
 
+  /** Lists the fields, with the values of credential-bearing headers redacted. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("[");
@@ -198,8 +199,14 @@ final class ListHttpHeaders implements HttpHeaders {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(fields[i]).append(": ").append(fields[i + 1]);
+      sb.append(fields[i]).append(": ").append(isSecret(fields[i]) ? "<redacted>" : fields[i + 1]);
     }
     return sb.append(']').toString();
+  }
+
+  private static boolean isSecret(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals("authorization") || n.equals("proxy-authorization") || n.equals("cookie")
+        || n.equals("set-cookie") || n.contains("api-key") || n.contains("token");
   }
 }

@@ -5,8 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -102,9 +105,25 @@ final class JettyClientExchange implements ClientExchange {
   public void responseHead(int status, HttpFields headers) {
     response.setStatus(status);
     HttpFields.Mutable out = response.getHeaders();
-    for (var field : headers) {
+    // The upstream's own Date, Server... replace what the host server put there in advance.
+    for (HttpField field : headers) {
+      out.remove(field.getName());
+    }
+    for (HttpField field : headers) {
       out.add(field);
     }
+    if (needsChunking(status, headers)) {
+      // Without a length, a body that ends early must still look broken: chunked framing, never
+      // a connection close that reads like a complete body.
+      out.put(HttpHeader.TRANSFER_ENCODING, "chunked");
+    }
+  }
+
+  private boolean needsChunking(int status, HttpFields headers) {
+    return status >= 200 && status != 204 && status != 304
+        && !HttpMethod.HEAD.is(request.getMethod())
+        && !headers.contains(HttpHeader.CONTENT_LENGTH)
+        && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
   }
 
   @Override

@@ -414,4 +414,44 @@ class JettyProxyTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(upstream.receivedCount()).isZero();
   }
+
+  @Test
+  void forwardsChunkedUploadsAndExpectContinue() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    var raw = dev.portico.gateway.testing.RawHttp.exchange(host.port(),
+        "POST /api/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n"
+            + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+            + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+
+    assertThat(raw.text()).contains("200 OK").contains("hello from upstream");
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.body()).isEqualTo("hello world");
+    assertThat(received.header("Expect")).isNull();
+  }
+
+  @Test
+  void headAndNoContentResponsesHaveNoBody() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      if (r.method().equals("HEAD")) {
+        resp.getHeaders().put("Content-Length", 1234);
+        cb.succeeded();
+      } else {
+        resp.setStatus(204);
+        cb.succeeded();
+      }
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse head = host.client().newRequest(host.uri("/api/h")).method("HEAD").timeout(10, TimeUnit.SECONDS).send();
+    ContentResponse noContent = host.client().newRequest(host.uri("/api/d")).method("DELETE").timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(head.getStatus()).isEqualTo(200);
+    assertThat(head.getHeaders().get("Content-Length")).isEqualTo("1234");
+    assertThat(head.getContent()).isEmpty();
+    assertThat(noContent.getStatus()).isEqualTo(204);
+    assertThat(noContent.getContent()).isEmpty();
+    assertThat(upstream.take().method()).isEqualTo("HEAD");
+    assertThat(upstream.take().method()).isEqualTo("DELETE");
+  }
 }
