@@ -28,6 +28,7 @@ final class ServletSnippets {
 
     ServletHolder holder = new ServletHolder("gateway", new GatewayServlet(gateway));
     holder.setAsyncSupported(true);                      // required: responses complete asynchronously
+    holder.setInitOrder(0);                              // start the upstream clients with the server
     context.addServlet(holder, "/*");
 
     server.setHandler(context);
@@ -45,7 +46,8 @@ final class ServletSnippets {
     Context context = tomcat.addContext("", null);
     Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
     wrapper.setAsyncSupported(true);                     // required: responses complete asynchronously
-    context.addServletMappingDecoded("/*", "gateway");
+    wrapper.setLoadOnStartup(0);                         // start the upstream clients with the server
+    context.addServletMapping("/*", "gateway");
 
     tomcat.start();
     // end::tomcat[]
