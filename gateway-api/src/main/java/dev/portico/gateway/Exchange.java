@@ -1,7 +1,11 @@
 package dev.portico.gateway;
 
+import dev.portico.gateway.auth.Identity;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One request's passage through the gateway, as filters see it: the matched route, the request,
@@ -35,6 +39,18 @@ public interface Exchange {
    * reported in {@code Forwarded} or {@code X-Forwarded-For}.
    */
   String clientIp();
+
+  /**
+   * Returns the authenticated identity once the route's authenticator accepted the request; empty
+   * before authentication, on {@code permitAll()} routes, and in global filters.
+   */
+  Optional<Identity> identity();
+
+  /**
+   * Returns the client certificate chain the host's TLS connector verified, leaf first; empty for
+   * plain connections or when the host did not ask for a client certificate.
+   */
+  List<X509Certificate> clientCertificates();
 
   /** Returns a copy of this exchange with {@code request}. */
   Exchange withRequest(GatewayRequest request);

@@ -2,6 +2,7 @@ package dev.portico.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.auth.Authenticator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ public final class Gateway {
   private final List<IpRange> trustedProxies;
   private final String requestIdHeader;
   private final @Nullable AccessLog accessLog;
+  private final @Nullable Authenticator authenticator;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -60,6 +62,7 @@ public final class Gateway {
     this.trustedProxies = List.copyOf(b.trustedProxies);
     this.requestIdHeader = b.requestIdHeader;
     this.accessLog = b.accessLog;
+    this.authenticator = b.authenticator;
   }
 
   /** Returns a new, empty builder. */
@@ -97,6 +100,22 @@ public final class Gateway {
     return Optional.ofNullable(accessLog);
   }
 
+  /** Returns the default authenticator of routes that neither set their own nor say {@code permitAll()}. */
+  public Optional<Authenticator> authenticator() {
+    return Optional.ofNullable(authenticator);
+  }
+
+  /**
+   * Returns the authenticator that runs for {@code route}: its own, else the gateway's default, and
+   * none on a {@code permitAll()} route.
+   */
+  public Optional<Authenticator> authenticatorFor(Route route) {
+    if (route.permitAll()) {
+      return Optional.empty();
+    }
+    return route.authenticator().or(this::authenticator);
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -107,6 +126,7 @@ public final class Gateway {
     b.trustedProxies.addAll(trustedProxies);
     b.requestIdHeader = requestIdHeader;
     b.accessLog = accessLog;
+    b.authenticator = authenticator;
     return b;
   }
 
@@ -126,6 +146,7 @@ public final class Gateway {
     private final List<IpRange> trustedProxies = new ArrayList<>();
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private @Nullable AccessLog accessLog;
+    private @Nullable Authenticator authenticator;
 
     Builder() {}
 
@@ -189,6 +210,15 @@ public final class Gateway {
     }
 
     /**
+     * Authenticates every route's requests with {@code authenticator}, unless the route sets its
+     * own or says {@code permitAll()}.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
      * Validates and returns the immutable gateway.
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
@@ -198,6 +228,11 @@ public final class Gateway {
     public Gateway build() {
       List<String> problems = new ArrayList<>(errors);
       problems.addAll(unreachableRoutes());
+      for (Route route : routes.values()) {
+        if (!route.accessRules().isEmpty() && route.authenticator().isEmpty() && authenticator == null) {
+          problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
+        }
+      }
       if (!problems.isEmpty()) {
         throw new IllegalStateException(problems.size() == 1 ? problems.get(0)
             : problems.size() + " configuration errors:\n  " + String.join("\n  ", problems));

@@ -23,6 +23,10 @@ public record ProblemType(URI type, String title, int status) {
   public static final ProblemType BAD_PATH = of(BASE + "bad-path", "Bad request path", 400);
   /** 400: the request is malformed in another way (bad header, bad host). */
   public static final ProblemType BAD_REQUEST = of(BASE + "bad-request", "Bad request", 400);
+  /** 401: no or bad credentials; the response carries {@code WWW-Authenticate}. */
+  public static final ProblemType UNAUTHORIZED = of(BASE + "unauthorized", "Unauthorized", 401);
+  /** 403: the identity may not make this request; scopes missing carry {@code insufficient_scope}. */
+  public static final ProblemType FORBIDDEN = of(BASE + "forbidden", "Forbidden", 403);
   /** 404: no route matches the request. */
   public static final ProblemType NO_ROUTE = of(BASE + "no-route", "No route", 404);
   /** 405: a route matches the path but not the method; the response carries {@code Allow}. */
@@ -36,6 +40,9 @@ public record ProblemType(URI type, String title, int status) {
   /** 502: the upstream refused the connection, was unreachable, or sent an invalid response. */
   public static final ProblemType UPSTREAM_UNAVAILABLE =
       of(BASE + "upstream-unavailable", "Upstream unavailable", 502);
+  /** 503: credentials cannot be checked now (key set or introspection endpoint down, nothing cached). */
+  public static final ProblemType AUTHENTICATION_UNAVAILABLE =
+      of(BASE + "authentication-unavailable", "Authentication unavailable", 503);
   /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);

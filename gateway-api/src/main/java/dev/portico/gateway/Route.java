@@ -2,6 +2,9 @@ package dev.portico.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.auth.AccessRule;
+import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
 import dev.portico.gateway.routing.PathPattern;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +49,10 @@ public final class Route {
   private final boolean preserveHost;
   private final Timeouts timeouts;
   private final List<Filter> filters;
+  private final @Nullable Authenticator authenticator;
+  private final boolean permitAll;
+  private final List<AccessRule> accessRules;
+  private final IdentityForwarding identityForwarding;
 
   private Route(Builder b, PathPattern path, Upstream upstream) {
     this.id = b.id;
@@ -58,6 +66,10 @@ public final class Route {
     this.preserveHost = b.preserveHost;
     this.timeouts = b.timeouts;
     this.filters = List.copyOf(b.filters);
+    this.authenticator = b.authenticator;
+    this.permitAll = b.permitAll;
+    this.accessRules = List.copyOf(b.accessRules);
+    this.identityForwarding = b.identityForwarding;
   }
 
   /** Returns a builder for a route named {@code id}. */
@@ -120,6 +132,26 @@ public final class Route {
     return filters;
   }
 
+  /** Returns the route's own authenticator, which replaces the gateway's default; empty to inherit it. */
+  public Optional<Authenticator> authenticator() {
+    return Optional.ofNullable(authenticator);
+  }
+
+  /** Returns whether the route explicitly allows anonymous access (no authentication at all). */
+  public boolean permitAll() {
+    return permitAll;
+  }
+
+  /** Returns the access rules, all of which must allow; they run after authentication. */
+  public List<AccessRule> accessRules() {
+    return accessRules;
+  }
+
+  /** Returns what the upstream is told about the authenticated caller. */
+  public IdentityForwarding identityForwarding() {
+    return identityForwarding;
+  }
+
   /** Returns a builder that starts from this route. */
   public Builder toBuilder() {
     Builder b = new Builder(id);
@@ -133,6 +165,10 @@ public final class Route {
     b.preserveHost = preserveHost;
     b.timeouts = timeouts;
     b.filters.addAll(filters);
+    b.authenticator = authenticator;
+    b.permitAll = permitAll;
+    b.accessRules.addAll(accessRules);
+    b.identityForwarding = identityForwarding;
     return b;
   }
 
@@ -196,6 +232,10 @@ public final class Route {
     private boolean preserveHost;
     private Timeouts timeouts = Timeouts.DEFAULT;
     private final List<Filter> filters = new ArrayList<>();
+    private @Nullable Authenticator authenticator;
+    private boolean permitAll;
+    private final List<AccessRule> accessRules = new ArrayList<>();
+    private IdentityForwarding identityForwarding = IdentityForwarding.defaults();
 
     Builder(String id) {
       requireNonNull(id, "id");
@@ -344,6 +384,33 @@ public final class Route {
       return this;
     }
 
+    /** Authenticates this route's requests with {@code authenticator} instead of the gateway's default. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Lets anyone through without authentication, even when the gateway has a default
+     * authenticator. Anonymous access is never the accidental default: it must be said.
+     */
+    public Builder permitAll() {
+      this.permitAll = true;
+      return this;
+    }
+
+    /** Adds an access rule; all of a route's rules must allow (403 otherwise). */
+    public Builder authorize(AccessRule rule) {
+      accessRules.add(requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /** Sets what the upstream is told about the authenticated caller. */
+    public Builder identityForwarding(IdentityForwarding forwarding) {
+      this.identityForwarding = requireNonNull(forwarding, "forwarding");
+      return this;
+    }
+
     /**
      * Returns the immutable route.
      *
@@ -368,6 +435,12 @@ public final class Route {
           throw new IllegalStateException("route '" + id + "': rewritePath uses {" + v
               + "}, which path '" + path.pattern() + "' does not capture (it captures " + path.variableNames() + ")");
         }
+      }
+      if (permitAll && authenticator != null) {
+        throw new IllegalStateException("route '" + id + "': permitAll() and authenticator() contradict each other");
+      }
+      if (permitAll && !accessRules.isEmpty()) {
+        throw new IllegalStateException("route '" + id + "': permitAll() with authorize() rules: rules need an identity");
       }
       return new Route(this, path, upstream);
     }

@@ -48,6 +48,12 @@ public interface ClientExchange extends Content.Sink {
   /** Returns whether the request arrived over TLS. */
   boolean isSecure();
 
+  /**
+   * Returns the client certificate chain the host's TLS connector verified (leaf first), or an
+   * empty list.
+   */
+  java.util.List<java.security.cert.X509Certificate> clientCertificates();
+
   /** Returns the request body length when declared ({@code Content-Length}), -1 when unknown. */
   long contentLength();
 

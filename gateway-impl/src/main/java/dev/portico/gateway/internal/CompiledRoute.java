@@ -6,19 +6,24 @@ import dev.portico.gateway.Upstream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain, the upstream client and address. Not public API.
+ * chain (global filters, authentication and authorization, the route's filters), the upstream
+ * client and address. Not public API.
  */
 final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
 
-  CompiledRoute(Route route, List<Filter> globalFilters, HttpClient client) {
+  CompiledRoute(Route route, List<Filter> globalFilters, @Nullable Filter authentication, HttpClient client) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
+    if (authentication != null) {
+      all.add(authentication);
+    }
     all.addAll(route.filters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;

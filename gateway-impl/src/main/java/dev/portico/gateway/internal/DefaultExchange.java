@@ -3,8 +3,12 @@ package dev.portico.gateway.internal;
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.auth.Identity;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The engine's {@link Exchange}. Not public API. */
 final class DefaultExchange implements Exchange {
@@ -14,6 +18,10 @@ final class DefaultExchange implements Exchange {
   DefaultExchange(ExchangeRun run, GatewayRequest request) {
     this.run = run;
     this.request = request;
+  }
+
+  ExchangeRun run() {
+    return run;
   }
 
   @Override
@@ -44,6 +52,16 @@ final class DefaultExchange implements Exchange {
   @Override
   public String clientIp() {
     return run.clientIp();
+  }
+
+  @Override
+  public Optional<Identity> identity() {
+    return Optional.ofNullable(run.identity());
+  }
+
+  @Override
+  public List<X509Certificate> clientCertificates() {
+    return run.client().clientCertificates();
   }
 
   @Override

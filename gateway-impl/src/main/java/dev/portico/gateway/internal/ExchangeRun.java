@@ -7,6 +7,7 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
+import dev.portico.gateway.auth.Identity;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -59,6 +60,7 @@ final class ExchangeRun {
   private volatile long bytesIn;
   private volatile long bytesOut;
   private volatile boolean clientWriteFailed;
+  private volatile @Nullable Identity identity;
 
   ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
       String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
@@ -110,6 +112,14 @@ final class ExchangeRun {
 
   String clientIp() {
     return clientIp;
+  }
+
+  @Nullable Identity identity() {
+    return identity;
+  }
+
+  void authenticated(Identity identity) {
+    this.identity = identity;
   }
 
   void addBytesIn(int n) {

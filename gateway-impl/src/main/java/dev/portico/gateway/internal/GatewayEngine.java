@@ -9,6 +9,7 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RouteLookup;
 import dev.portico.gateway.internal.routing.RouteTable;
@@ -39,7 +40,12 @@ public final class GatewayEngine {
     this.table = RouteTable.of(gateway.routes());
     this.clients = new UpstreamClients(gateway.routes());
     for (Route route : gateway.routes()) {
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), clients.forRoute(route)));
+      Authenticator authenticator = gateway.authenticatorFor(route).orElse(null);
+      boolean needsStep = authenticator != null || !route.identityForwarding().identityHeaders().isEmpty()
+          || route.identityForwarding().stripCredentials() || !route.identityForwarding().stripHeaders().isEmpty();
+      AuthenticationStep step = needsStep ? new AuthenticationStep(GatewayEngine::runOf, authenticator,
+          route.accessRules(), route.identityForwarding()) : null;
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), step, clients.forRoute(route)));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
@@ -137,6 +143,13 @@ public final class GatewayEngine {
     ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, null, Map.of(), trusted,
         peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
     run.writeProblem(new Problem(type, detail, headers), headers);
+  }
+
+  private static ExchangeRun runOf(dev.portico.gateway.Exchange exchange) {
+    if (exchange instanceof DefaultExchange engineExchange) {
+      return engineExchange.run();
+    }
+    throw new IllegalStateException("a filter passed on an exchange the engine did not create: " + exchange.getClass().getName());
   }
 
   private static String ipOf(InetSocketAddress address) {

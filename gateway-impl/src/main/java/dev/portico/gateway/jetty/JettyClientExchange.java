@@ -4,6 +4,8 @@ import dev.portico.gateway.internal.ClientExchange;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -12,6 +14,7 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -76,6 +79,18 @@ final class JettyClientExchange implements ClientExchange {
   @Override
   public boolean isSecure() {
     return request.isSecure();
+  }
+
+  @Override
+  public List<X509Certificate> clientCertificates() {
+    // Present when the host's connector has a SecureRequestCustomizer (the usual TLS setup).
+    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl) {
+      X509Certificate[] chain = ssl.peerCertificates();
+      if (chain != null && chain.length > 0) {
+        return List.of(chain);
+      }
+    }
+    return List.of();
   }
 
   @Override
