@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.routing.PathPattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,33 @@ class DocSnippetsTest {
         .route("user", r -> r.path("/api/users/{id}").rewritePath("/v2/users/{userId}").upstream("http://users:8080"))
         .build())
         .satisfies(e -> assertThat(routing).contains(e.getMessage()));
+  }
+
+  @Test
+  void theSpecificityTableIsWhatPathPatternSays() throws IOException {
+    List<String> patterns = List.of("/api/orders/export", "/api/orders/{id}", "/api/orders",
+        "/api/orders/**", "/api/*/export", "/api/**", "/**");
+    List<String> rows = Files.readAllLines(ROOT.resolve("src/site/markdown/routing.md")).stream()
+        .dropWhile(line -> !line.startsWith("| path | matching patterns, the winner first |"))
+        .skip(2)
+        .takeWhile(line -> line.startsWith("|"))
+        .toList();
+    assertThat(rows).as("rows of the specificity table in routing.md").hasSize(5);
+    for (String row : rows) {
+      String[] cells = row.split("\\|");
+      String path = cells[1].trim().replace("`", "");
+      List<String> shown = Stream.of(cells[2].split(",")).map(c -> c.trim().replace("`", "")).toList();
+      List<PathPattern> matching = new ArrayList<>();
+      for (String pattern : patterns) {
+        PathPattern parsed = PathPattern.parse(pattern);
+        if (parsed.match(path).isPresent()) {
+          matching.add(parsed);
+        }
+      }
+      matching.sort((a, b) -> b.compareSpecificity(a));   // stable: ties keep declaration order
+      assertThat(shown).as("routing.md, row for %s", path)
+          .isEqualTo(matching.stream().map(PathPattern::pattern).toList());
+    }
   }
 
   private static List<Path> pages() throws IOException {
