@@ -3,6 +3,7 @@ package dev.portico.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.routing.PathPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -223,7 +224,7 @@ public final class Gateway {
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
      *     id, or a route that can never match because an earlier route with the same path pattern
-     *     accepts every request it would
+     *     (or, for a regex route, an earlier {@code /**} route) accepts every request it would
      */
     public Gateway build() {
       List<String> problems = new ArrayList<>(errors);
@@ -240,31 +241,52 @@ public final class Gateway {
       return new Gateway(this);
     }
 
+    /**
+     * Finds routes that can never win. Equally specific patterns go to the route declared first,
+     * so a route is unreachable when an earlier route with an equally specific pattern that matches
+     * every path it matches also accepts every request it would. Two patterns of equal specificity
+     * where one matches all the other's paths have the same shape, with one exception: a regex is
+     * as specific as {@code /**}, which matches every path.
+     */
     private List<String> unreachableRoutes() {
       List<String> found = new ArrayList<>();
-      Map<Object, List<Route>> byPath = new HashMap<>();
-      for (Route route : routes.values()) {
-        byPath.computeIfAbsent(route.path(), k -> new ArrayList<>()).add(route);
-      }
-      for (List<Route> group : byPath.values()) {
-        for (int j = 1; j < group.size(); j++) {
-          Route later = group.get(j);
-          for (int i = 0; i < j; i++) {
-            Route earlier = group.get(i);
-            if (later.predicatesCoveredBy(earlier)) {
-              boolean same = earlier.predicatesCoveredBy(later);
-              found.add(same
-                  ? "routes '" + earlier.id() + "' and '" + later.id() + "' have the same predicates (path '"
-                      + later.path().pattern() + "'): '" + later.id() + "' could never match"
-                  : "route '" + later.id() + "' can never match: route '" + earlier.id()
-                      + "', declared before it with the same path '" + later.path().pattern()
-                      + "', accepts every request it would");
-              break;
-            }
-          }
+      Map<PathPattern, List<Route>> earlierByPath = new HashMap<>();
+      List<Route> earlierMatchAll = new ArrayList<>();
+      for (Route later : routes.values()) {
+        List<Route> samePath = earlierByPath.computeIfAbsent(later.path(), k -> new ArrayList<>());
+        String problem = shadowedBy(later, samePath, false);
+        if (problem == null && later.path().isRegex()) {
+          problem = shadowedBy(later, earlierMatchAll, true);
+        }
+        if (problem != null) {
+          found.add(problem);
+        }
+        samePath.add(later);
+        if (later.path().shape().equals("/**")) {
+          earlierMatchAll.add(later);
         }
       }
       return found;
+    }
+
+    private static @Nullable String shadowedBy(Route later, List<Route> earlierRoutes, boolean matchAll) {
+      for (Route earlier : earlierRoutes) {
+        if (!later.predicatesCoveredBy(earlier)) {
+          continue;
+        }
+        if (matchAll) {
+          return "route '" + later.id() + "' can never match: route '" + earlier.id() + "', declared before it with path '"
+              + earlier.path().pattern() + "' (which matches every path and is as specific as a regex), accepts every"
+              + " request it would";
+        }
+        return earlier.predicatesCoveredBy(later)
+            ? "routes '" + earlier.id() + "' and '" + later.id() + "' have the same predicates (path '"
+                + later.path().pattern() + "'): '" + later.id() + "' could never match"
+            : "route '" + later.id() + "' can never match: route '" + earlier.id()
+                + "', declared before it with the same path '" + later.path().pattern()
+                + "', accepts every request it would";
+      }
+      return null;
     }
   }
 }

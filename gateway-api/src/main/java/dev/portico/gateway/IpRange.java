@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A block of IP addresses in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}), or one
@@ -22,7 +23,9 @@ public final class IpRange {
 
   /**
    * Parses {@code cidr}: an IPv4 or IPv6 literal, optionally followed by {@code /prefix}. Host
-   * names are refused (no DNS lookup ever happens here).
+   * names are refused (no DNS lookup ever happens here), and so are IPv4 parts with a leading zero
+   * ({@code 010.0.0.1}), which some parsers read as octal. An IPv4-mapped IPv6 block
+   * ({@code ::ffff:10.0.0.0/104}) is the IPv4 block it maps ({@code 10.0.0.0/8}).
    *
    * @throws IllegalArgumentException if {@code cidr} is not a valid address block
    */
@@ -32,17 +35,21 @@ public final class IpRange {
     String address = slash < 0 ? cidr : cidr.substring(0, slash);
     byte[] bytes = parseLiteral(address)
         .orElseThrow(() -> new IllegalArgumentException("cidr: '" + cidr + "' (expected: an IP literal with optional /prefix)"));
-    int max = bytes.length * 8;
+    // An IPv4-mapped IPv6 literal (::ffff:10.0.0.0) parses to its IPv4 address; its prefix counts
+    // IPv6 bits, of which the first 96 are the mapping.
+    boolean mapped = bytes.length == 4 && address.indexOf(':') >= 0;
+    int max = mapped ? 128 : bytes.length * 8;
     int prefix = max;
     if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(cidr.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
+      String digits = cidr.substring(slash + 1);
+      prefix = digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+          ? -1 : Integer.parseInt(digits);
+      if (prefix < (mapped ? 96 : 0) || prefix > max) {
+        throw new IllegalArgumentException("cidr: '" + cidr + "' (expected: prefix " + (mapped ? 96 : 0) + "-" + max + ")");
       }
-      if (prefix < 0 || prefix > max) {
-        throw new IllegalArgumentException("cidr: '" + cidr + "' (expected: prefix 0-" + max + ")");
-      }
+    }
+    if (mapped) {
+      prefix -= 96;
     }
     byte[] network = mask(bytes, prefix);
     return new IpRange(cidr, network, prefix);
@@ -72,7 +79,7 @@ public final class IpRange {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof IpRange other && prefixLength == other.prefixLength
         && java.util.Arrays.equals(network, other.network);
   }
@@ -107,6 +114,10 @@ public final class IpRange {
     if (!colon && !isDottedQuad(a)) {
       return java.util.Optional.empty();
     }
+    if (colon && Character.digit(a.charAt(0), 16) < 0 && a.charAt(0) != ':') {
+      // InetAddress would take this for a host name and ask the resolver.
+      return java.util.Optional.empty();
+    }
     try {
       // A literal of only these characters never triggers a DNS lookup.
       return java.util.Optional.of(InetAddress.getByName(a).getAddress());
@@ -121,7 +132,8 @@ public final class IpRange {
       return false;
     }
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+      // A leading zero is refused: other parsers read 010 as octal 8.
+      if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
         return false;
       }
     }

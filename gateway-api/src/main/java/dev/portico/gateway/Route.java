@@ -185,15 +185,22 @@ public final class Route {
         return false;
       }
       for (HostPattern mine : hosts) {
-        boolean covered = other.hosts.stream().anyMatch(theirs -> theirs.equals(mine)
-            || theirs.isWildcard() && (mine.isWildcard() ? mine.pattern().substring(1) : "." + mine.pattern())
-                .toLowerCase(Locale.ROOT).endsWith(theirs.pattern().substring(1).toLowerCase(Locale.ROOT)));
-        if (!covered) {
+        if (other.hosts.stream().noneMatch(theirs -> hostCoveredBy(mine, theirs))) {
           return false;
         }
       }
     }
     return implied(other.headers, headers, true) && implied(other.queryParams, queryParams, false);
+  }
+
+  /** Whether every host {@code mine} matches is matched by {@code theirs}. */
+  private static boolean hostCoveredBy(HostPattern mine, HostPattern theirs) {
+    if (!mine.isWildcard()) {
+      return theirs.matches(mine.pattern());
+    }
+    // *.a.example.com is covered by *.a.example.com and *.example.com, not by *.b.example.com.
+    return theirs.isWildcard() && mine.pattern().substring(1).toLowerCase(Locale.ROOT)
+        .endsWith(theirs.pattern().substring(1).toLowerCase(Locale.ROOT));
   }
 
   /** Whether each condition in {@code required} is implied by one in {@code given}. */
@@ -202,6 +209,19 @@ public final class Route {
       boolean ok = given.stream().anyMatch(g -> (ignoreCase ? g.name().equalsIgnoreCase(r.name()) : g.name().equals(r.name()))
           && (r.value().isEmpty() || r.value().equals(g.value())));
       if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
         return false;
       }
     }
@@ -228,7 +248,9 @@ public final class Route {
     private final List<FieldCondition> queryParams = new ArrayList<>();
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
+    private final List<String> errors = new ArrayList<>();
     private PathRewrite rewrite = PathRewrite.keep();
+    private @Nullable RuntimeException rewriteError;
     private boolean preserveHost;
     private Timeouts timeouts = Timeouts.DEFAULT;
     private final List<Filter> filters = new ArrayList<>();
@@ -269,12 +291,15 @@ public final class Route {
       return this;
     }
 
-    /** Accepts only these methods (any, when never called). */
+    /** Accepts only these methods, compared in upper case (any, when never called). */
     public Builder methods(String... methods) {
       for (String m : methods) {
         requireNonNull(m, "method");
-        HttpHeaders.Builder.checkName(m);
-        this.methods.add(m.toUpperCase(Locale.ROOT));
+        if (!isToken(m)) {
+          errors.add("methods: '" + m + "' (expected: an HTTP method token such as GET)");
+        } else {
+          this.methods.add(m.toUpperCase(Locale.ROOT));
+        }
       }
       return this;
     }
@@ -282,32 +307,58 @@ public final class Route {
     /** Accepts only requests whose host matches one of {@code patterns} ({@code *.example.com} allowed). */
     public Builder hosts(String... patterns) {
       for (String p : patterns) {
-        hosts.add(HostPattern.parse(p));
+        try {
+          hosts.add(HostPattern.parse(p));
+        } catch (IllegalArgumentException e) {
+          errors.add("hosts: " + e.getMessage());
+        }
       }
       return this;
     }
 
     /** Requires header {@code name} to be present. */
     public Builder header(String name) {
-      headers.add(FieldCondition.present(name));
+      requireNonNull(name, "name");
+      if (isToken(name)) {
+        headers.add(FieldCondition.present(name));
+      } else {
+        errors.add("header: '" + name + "' (expected: a header name)");
+      }
       return this;
     }
 
     /** Requires header {@code name} to have {@code value}. */
     public Builder header(String name, String value) {
-      headers.add(FieldCondition.equalTo(name, value));
+      requireNonNull(name, "name");
+      requireNonNull(value, "value");
+      if (isToken(name)) {
+        headers.add(FieldCondition.equalTo(name, value));
+      } else {
+        errors.add("header: '" + name + "' (expected: a header name)");
+      }
       return this;
     }
 
-    /** Requires query parameter {@code name} to be present. */
+    /** Requires query parameter {@code name} (compared after percent-decoding) to be present. */
     public Builder queryParam(String name) {
-      queryParams.add(FieldCondition.present(name));
+      requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        errors.add("queryParam: empty name");
+      } else {
+        queryParams.add(FieldCondition.present(name));
+      }
       return this;
     }
 
-    /** Requires query parameter {@code name} to have {@code value}. */
+    /** Requires query parameter {@code name} (compared after percent-decoding) to have {@code value}. */
     public Builder queryParam(String name, String value) {
-      queryParams.add(FieldCondition.equalTo(name, value));
+      requireNonNull(name, "name");
+      requireNonNull(value, "value");
+      if (name.isEmpty()) {
+        errors.add("queryParam: empty name");
+      } else {
+        queryParams.add(FieldCondition.equalTo(name, value));
+      }
       return this;
     }
 
@@ -332,19 +383,28 @@ public final class Route {
 
     /** Removes the first {@code segments} path segments before calling the upstream. */
     public Builder stripPrefix(int segments) {
-      this.rewrite = PathRewrite.stripPrefix(segments);
-      return this;
+      try {
+        return rewrite(PathRewrite.stripPrefix(segments));
+      } catch (IllegalArgumentException e) {
+        this.rewriteError = new IllegalArgumentException("stripPrefix: " + e.getMessage(), e);
+        return this;
+      }
     }
 
     /** Rewrites the path with a template over the path variables, e.g. {@code /v2/users/{id}}. */
     public Builder rewritePath(String template) {
-      this.rewrite = PathRewrite.template(template);
-      return this;
+      try {
+        return rewrite(PathRewrite.template(template));
+      } catch (IllegalArgumentException e) {
+        this.rewriteError = new IllegalArgumentException("rewritePath: " + e.getMessage(), e);
+        return this;
+      }
     }
 
     /** Sets the path rewrite. */
     public Builder rewrite(PathRewrite rewrite) {
       this.rewrite = requireNonNull(rewrite, "rewrite");
+      this.rewriteError = null;
       return this;
     }
 
@@ -414,8 +474,9 @@ public final class Route {
     /**
      * Returns the immutable route.
      *
-     * @throws IllegalStateException naming the route and field: no or invalid path, no or invalid
-     *     upstream, or a rewrite that uses a variable the path does not capture
+     * @throws IllegalStateException naming the route and field: no or invalid path, an invalid
+     *     method, host, header or query condition, no or invalid upstream, an invalid rewrite, or
+     *     a rewrite that uses a variable the path does not capture
      */
     public Route build() {
       if (pathError != null) {
@@ -424,11 +485,17 @@ public final class Route {
       if (path == null) {
         throw new IllegalStateException("route '" + id + "': no path");
       }
+      if (!errors.isEmpty()) {
+        throw new IllegalStateException("route '" + id + "': " + errors.get(0));
+      }
       if (upstreamError != null) {
         throw new IllegalStateException("route '" + id + "': upstream: " + upstreamError.getMessage(), upstreamError);
       }
       if (upstream == null) {
         throw new IllegalStateException("route '" + id + "': no upstream");
+      }
+      if (rewriteError != null) {
+        throw new IllegalStateException("route '" + id + "': " + rewriteError.getMessage(), rewriteError);
       }
       for (String v : rewrite.variables()) {
         if (!path.variableNames().contains(v)) {

@@ -2,6 +2,9 @@ package dev.portico.gateway.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +30,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code {*name}}, last only: like {@code **}, capturing the rest (without its leading
  *       slash) as {@code name}.
  * </ul>
- * A trailing slash is significant: {@code /a/} and {@code /a} are different paths.
+ * A trailing slash is significant: {@code /a/} and {@code /a} are different paths. Literal
+ * segments are kept in the form the gateway normalizes request paths to, so spellings that mean the
+ * same match the same: {@code /v1.0} and {@code /v1%2e0}, {@code /caf%c3%a9} and
+ * {@code /caf%C3%A9}. A literal that no normalized path can contain ({@code ;}, an encoded slash,
+ * a raw non-ASCII character) is refused.
  * {@link #regex(String)} patterns match the whole path with a Java regular expression; their
  * named groups become variables.
  *
@@ -66,7 +73,6 @@ public final class PathPattern {
   }
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
 
   private final String pattern;
   private final List<Segment> segments;
@@ -122,13 +128,14 @@ public final class PathPattern {
         if (part.indexOf('*') >= 0 || part.indexOf('{') >= 0 || part.indexOf('}') >= 0) {
           throw bad(pattern, "'*', '{' and '}' must make up a whole segment ('" + part + "')");
         }
-        if (part.equals(".") || part.equals("..")) {
-          throw bad(pattern, "dot-segments never match a normalized path");
-        }
         if (part.isEmpty() && !last) {
           throw bad(pattern, "empty segment ('//') never matches a normalized path");
         }
-        segment = new Segment(SegmentKind.LITERAL, canonicalLiteral(pattern, part));
+        String literal = canonicalLiteral(pattern, part);
+        if (literal.equals(".") || literal.equals("..")) {
+          throw bad(pattern, "dot-segments never match a normalized path");
+        }
+        segment = new Segment(SegmentKind.LITERAL, literal);
       }
       if (segment.kind() == SegmentKind.CATCH_ALL && !last) {
         throw bad(pattern, "'" + part + "' must be the last segment");
@@ -152,12 +159,7 @@ public final class PathPattern {
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("path regex '" + regex + "': " + e.getDescription());
     }
-    List<String> names = new ArrayList<>();
-    Matcher m = GROUP_NAME.matcher(regex);
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    return new PathPattern(regex, List.of(), compiled, List.copyOf(names));
+    return new PathPattern(regex, List.of(), compiled, groupNames(regex));
   }
 
   /** Returns the pattern as written. */
@@ -183,6 +185,19 @@ public final class PathPattern {
   /** Returns the names of the variables this pattern captures, in order. */
   public List<String> variableNames() {
     return variableNames;
+  }
+
+  /**
+   * Returns whether this pattern matches a normalized path, without capturing variables: the
+   * allocation-free test for the common case where only the yes or no matters.
+   *
+   * @param path a normalized path, starting with {@code /}
+   */
+  public boolean matches(String path) {
+    if (regex != null) {
+      return regex.matcher(path).matches();
+    }
+    return matchSegments(path, 1, 0, null);
   }
 
   /**
@@ -321,7 +336,7 @@ public final class PathPattern {
 
   /** Equal when both match exactly the same paths ({@link #shape()}). */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PathPattern other && shape().equals(other.shape());
   }
 
@@ -346,45 +361,112 @@ public final class PathPattern {
   }
 
   /**
-   * Brings a literal segment into the form of a normalized path: percent-encodings of unreserved
-   * characters decoded, the rest upper-cased; an encoded slash or dot is refused.
+   * Brings a literal segment into the form the gateway's path normalizer gives a request path:
+   * percent-encodings of unreserved characters ({@code A-Z a-z 0-9 - . _ ~}) decoded, other
+   * encodings with upper-case hex digits, and the visible characters a path may not hold unencoded
+   * ({@code " < > [ ] ^ ` |}) encoded. Anything the normalizer refuses (controls, non-ASCII,
+   * backslash, {@code ;}, an encoded slash or NUL, invalid UTF-8) is refused here too, since such a
+   * literal could never match.
    */
   private static String canonicalLiteral(String pattern, String part) {
-    if (part.indexOf('%') < 0) {
-      for (int i = 0; i < part.length(); i++) {
-        char c = part.charAt(i);
-        if (c <= ' ' || c >= 0x7f || c == '\\') {
-          throw bad(pattern, "segment '" + part + "' has a character that must be percent-encoded");
-        }
-      }
-      return part;
-    }
     StringBuilder sb = new StringBuilder(part.length());
+    java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
       if (c == '%') {
-        if (i + 2 >= part.length() || Character.digit(part.charAt(i + 1), 16) < 0 || Character.digit(part.charAt(i + 2), 16) < 0) {
+        int hi = i + 1 < part.length() ? hexDigit(part.charAt(i + 1)) : -1;
+        int lo = i + 2 < part.length() ? hexDigit(part.charAt(i + 2)) : -1;
+        if (hi < 0 || lo < 0) {
           throw bad(pattern, "bad percent-encoding in '" + part + "'");
         }
-        int v = Character.digit(part.charAt(i + 1), 16) * 16 + Character.digit(part.charAt(i + 2), 16);
-        if (v == '/' || v == '.' || v == '\\' || v == 0) {
-          throw bad(pattern, "encoded '/', '.', '\\' or NUL in '" + part + "' never match a normalized path");
+        int v = hi << 4 | lo;
+        if (v == '/' || v == '\\' || v == 0) {
+          throw bad(pattern, "encoded '/', '\\' or NUL in '" + part + "' never match a normalized path");
         }
+        encoded.write(v);
         if (isUnreserved(v)) {
           sb.append((char) v);
         } else {
-          sb.append('%').append(Character.toUpperCase(part.charAt(i + 1))).append(Character.toUpperCase(part.charAt(i + 2)));
+          appendEncoded(sb, v);
         }
         i += 2;
+      } else if (c <= ' ' || c >= 0x7f || c == '\\' || c == ';') {
+        throw bad(pattern, "segment '" + part + "' has a character that never appears unencoded in a normalized path"
+            + " (percent-encode it; ';' is never accepted)");
+      } else if ("\"<>[]^`|".indexOf(c) >= 0) {
+        encoded.write(c);
+        appendEncoded(sb, c);
       } else {
+        encoded.write(c);
         sb.append(c);
       }
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(encoded.toByteArray()));
+    } catch (CharacterCodingException e) {
+      throw bad(pattern, "segment '" + part + "' is not valid UTF-8 when decoded");
     }
     return sb.toString();
   }
 
+  private static void appendEncoded(StringBuilder sb, int b) {
+    sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+  }
+
+  /** ASCII hex only: {@link Character#digit(char, int)} would also take non-ASCII digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
+  }
+
   private static boolean isUnreserved(int c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '~';
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+        || c == '~';
+  }
+
+  /**
+   * Returns the names of a regex's named groups, in order. Skips what only looks like a group:
+   * escaped characters ({@code \(?<a>} is an optional literal parenthesis), {@code \Q...\E}
+   * quotes and character classes. Lookbehinds ({@code (?<=}, {@code (?<!}) are not names.
+   */
+  private static List<String> groupNames(String regex) {
+    List<String> names = new ArrayList<>();
+    int classDepth = 0;
+    int n = regex.length();
+    for (int i = 0; i < n; i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < n && regex.charAt(i + 1) == 'Q') {
+          int end = regex.indexOf("\\E", i + 2);
+          i = end < 0 ? n : end + 1;
+        } else {
+          i++;
+        }
+      } else if (c == '[') {
+        classDepth++;
+      } else if (c == ']' && classDepth > 0) {
+        classDepth--;
+      } else if (c == '(' && classDepth == 0 && regex.startsWith("?<", i + 1)) {
+        int start = i + 3;
+        int end = start;
+        while (end < n && (Character.isLetterOrDigit(regex.charAt(end)) && regex.charAt(end) < 0x80)) {
+          end++;
+        }
+        if (end > start && end < n && regex.charAt(end) == '>' && Character.isLetter(regex.charAt(start))) {
+          names.add(regex.substring(start, end));
+        }
+      }
+    }
+    return List.copyOf(names);
   }
 
   private static IllegalArgumentException bad(String pattern, String why) {

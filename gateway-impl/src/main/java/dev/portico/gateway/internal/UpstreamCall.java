@@ -6,6 +6,7 @@ import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
+import dev.portico.gateway.internal.routing.PathNormalizer;
 import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +57,18 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     Route route = compiled.route();
     Upstream upstream = route.upstream();
     GatewayRequest request = exchange.request();
-    String path = upstream.basePath() + route.rewrite().apply(request.path(), exchange.pathVariables());
+    // A rewrite template filled from captures, or a filter, may have produced dot-segments or
+    // ambiguous encodings: the path sent upstream is held to the same rules as the client's, and a
+    // dot-segment (which could climb out of the template's prefix) is refused outright.
+    String rawUpstreamPath = upstream.basePath() + route.rewrite().apply(request.path(), exchange.pathVariables());
+    PathNormalizer.Result rewritten = hasDotSegment(rawUpstreamPath)
+        ? PathNormalizer.Result.rejected("it contains a dot-segment")
+        : PathNormalizer.normalize(rawUpstreamPath);
+    if (!rewritten.isOk()) {
+      return CompletableFuture.completedFuture(GatewayResponse.problem(
+          ProblemType.BAD_PATH.withDetail("The path to send upstream is not valid: " + rewritten.reason())));
+    }
+    String path = rewritten.path();
     String target = request.rawQuery().map(q -> path + "?" + q).orElse(path);
 
     HttpClient client = compiled.client();
@@ -105,6 +117,22 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     }
     upstreamRequest.send(call);
     return call.result;
+  }
+
+  private static boolean hasDotSegment(String path) {
+    int start = 0;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      int len = end - start;
+      if (len == 1 && path.charAt(start) == '.' || len == 2 && path.startsWith("..", start)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   private void startResponseTimer() {

@@ -454,4 +454,18 @@ class JettyProxyTest {
     assertThat(upstream.take().method()).isEqualTo("HEAD");
     assertThat(upstream.take().method()).isEqualTo("DELETE");
   }
+
+  @Test
+  void refusesARewriteThatWouldSendDotSegmentsUpstream() throws Exception {
+    start(Gateway.builder().route("files", r -> r
+        .pathRegex("^/files/(?<name>[^/]+)$")
+        .rewritePath("/store/{name}/../../secret")
+        .upstream(upstream.uri())));
+
+    ContentResponse response = get("/files/report.txt");
+
+    assertThat(response.getStatus()).isEqualTo(400);
+    assertThat(problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/bad-path");
+    assertThat(upstream.receivedCount()).isZero();
+  }
 }

@@ -1,18 +1,354 @@
 package dev.portico.gateway.internal.routing;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** TEMPORARY placeholder until the routing branch lands. */
+/**
+ * Turns the raw path of a request target into the one path the gateway works with, or refuses it
+ * when it could mean different things to different servers. The path it returns is what routes
+ * are matched against, what filters see and what is sent upstream, so no later hop can read the
+ * request differently from the route that took it. Not public API.
+ *
+ * <pre>{@code
+ * PathNormalizer.normalize("/api//orders/./7");   // ok: /api/orders/7
+ * PathNormalizer.normalize("/public/%2e%2e/admin"); // rejected: encoded dot-segment
+ * }</pre>
+ *
+ * <p><b>Refused</b> (the {@linkplain Result#reason() reason} says which rule, and is safe to show
+ * to the client):
+ * <ul>
+ *   <li>a path that is empty or does not start with {@code /} ({@code *}, absolute-form leftovers);
+ *   <li>NUL, raw or as {@code %00}; backslash, raw or as {@code %5C}; an encoded slash
+ *       ({@code %2F});
+ *   <li>any raw character outside {@code 0x21..0x7E} (controls, space, DEL, non-ASCII must be
+ *       percent-encoded), and a raw {@code ?} or {@code #}, which can only have reached the path
+ *       by mistake and would cut it short at the next hop;
+ *   <li>{@code ;} anywhere: servers such as Tomcat strip path parameters
+ *       ({@code /public/..;/admin}), so the upstream would see another path than the one routed;
+ *   <li>invalid percent-encoding ({@code %G1}, {@code %4}), and percent-encoded bytes that are not
+ *       valid UTF-8 (overlong forms such as {@code %C0%AE}, stray continuation bytes);
+ *   <li>a dot-segment written with an encoded dot ({@code %2e%2e}, {@code .%2E}, {@code %2e});
+ *   <li>a {@code ..} that climbs above the root ({@code /../x}, {@code /a/../../x}).
+ * </ul>
+ *
+ * <p><b>Normalized</b>: percent-encodings of unreserved characters ({@code A-Z a-z 0-9 - . _ ~},
+ * which RFC 3986 section 2.3 makes equivalent to their encodings) are decoded; the hex digits of
+ * every other percent-encoding are upper-cased; the visible ASCII characters that may not appear
+ * unencoded in a path ({@code " < > [ ] ^ ` { | }}) are percent-encoded; runs of {@code /} are folded
+ * into one; and raw {@code .} and {@code ..} segments are removed as RFC 3986 section 5.2.4 says. A
+ * trailing slash is kept. Equivalent spellings of a path thus become one string, so a route's
+ * literal {@code /api/v1.0/admin} also takes {@code /api/v1%2E0/admin}, which every upstream reads
+ * as the same path. (An encoded dot can be decoded safely because a dot-segment written with one
+ * was refused first.) Encoded reserved characters such as {@code %2B} stay encoded: RFC 3986 does
+ * not make them equivalent to the raw character, and some servers tell them apart.
+ *
+ * <p>A path that needs none of this ({@code /api/orders/7}) is checked in a single scan and
+ * returned as the same {@code String} instance; only its {@code Result} is allocated. Thread-safe:
+ * the class has no state.
+ */
 public final class PathNormalizer {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** A raw character refused wherever it appears: controls, space, DEL, backslash, ';', '?', '#'. */
+  private static final byte REJECT = 0;
+  /** A raw character kept as it is: unreserved, sub-delimiters except ';', ':', '@', and '/'. */
+  private static final byte KEEP = 1;
+  /** A visible character a path may not hold unencoded: kept, but percent-encoded. */
+  private static final byte ENCODE = 2;
+  /** '%', which starts a percent-encoding. */
+  private static final byte PERCENT = 3;
+  /** The class of each ASCII character; anything from 0x80 up is refused. */
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (char c = 0x21; c < 0x7F; c++) {
+      CLASS[c] = KEEP;
+    }
+    for (char c : "\"<>[]^`{|}".toCharArray()) {
+      CLASS[c] = ENCODE;
+    }
+    for (char c : "\\;?#".toCharArray()) {
+      CLASS[c] = REJECT;
+    }
+    CLASS['%'] = PERCENT;
+  }
+
   private PathNormalizer() {}
 
+  /**
+   * Normalizes {@code rawPath}, the path of a request target exactly as received: still
+   * percent-encoded, without the query.
+   *
+   * @return the normalized path, or the reason the path is refused
+   */
   public static Result normalize(String rawPath) {
-    if (!rawPath.startsWith("/") || rawPath.contains("%2F") || rawPath.contains("..") || rawPath.contains("//")) {
-      return Result.rejected("ambiguous path");
+    requireNonNull(rawPath, "rawPath");
+    int n = rawPath.length();
+    if (n == 0) {
+      return Result.rejected("empty path");
+    }
+    if (rawPath.charAt(0) != '/') {
+      return Result.rejected("path does not start with '/'");
+    }
+    for (int i = 0; i < n; i++) {
+      char c = rawPath.charAt(i);
+      if (c == '/') {
+        int next = i + 1;
+        if (next < n && (rawPath.charAt(next) == '/' || isRawDotSegment(rawPath, next))) {
+          return normalizeSlowly(rawPath);
+        }
+      } else if (c >= CLASS.length) {
+        return Result.rejected(rawCharacterReason(c, i));
+      } else {
+        byte k = CLASS[c];
+        if (k == REJECT) {
+          return Result.rejected(rawCharacterReason(c, i));
+        }
+        if (k != KEEP) {
+          return normalizeSlowly(rawPath); // '%', or a character to encode
+        }
+      }
     }
     return Result.ok(rawPath);
   }
 
+  /** Checks every rule in order of position, then rebuilds the path. */
+  private static Result normalizeSlowly(String p) {
+    int n = p.length();
+    // Per segment: how many dots, whether one of them was encoded, whether anything else appeared.
+    int dots = 0;
+    boolean encodedDot = false;
+    boolean other = false;
+    int i = 1;
+    while (i <= n) {
+      if (i == n || p.charAt(i) == '/') {
+        if (encodedDot && !other && dots <= 2) {
+          return Result.rejected("encoded dot-segment (%2E) in path");
+        }
+        dots = 0;
+        encodedDot = false;
+        other = false;
+        i++;
+        continue;
+      }
+      char c = p.charAt(i);
+      if (c == '%') {
+        int b = percentByte(p, i);
+        if (b < 0) {
+          return Result.rejected("invalid percent-encoding at index " + i);
+        }
+        if (b == 0) {
+          return Result.rejected("encoded NUL (%00) in path");
+        }
+        if (b == '/') {
+          return Result.rejected("encoded slash (%2F) in path");
+        }
+        if (b == '\\') {
+          return Result.rejected("encoded backslash (%5C) in path");
+        }
+        if (b == '.') {
+          dots++;
+          encodedDot = true;
+          i += 3;
+        } else if (b >= 0x80) {
+          int end = utf8SequenceEnd(p, i, b);
+          if (end < 0) {
+            return Result.rejected("percent-encoded bytes at index " + i + " are not valid UTF-8");
+          }
+          other = true;
+          i = end;
+        } else {
+          other = true;
+          i += 3;
+        }
+      } else if (c == '.') {
+        dots++;
+        i++;
+      } else if (c < CLASS.length && (CLASS[c] == KEEP || CLASS[c] == ENCODE)) {
+        other = true;
+        i++;
+      } else {
+        return Result.rejected(rawCharacterReason(c, i));
+      }
+    }
+    return rebuild(p);
+  }
+
+  /**
+   * Rebuilds a path that passed every check: folds empty segments, removes raw dot-segments and
+   * canonicalizes percent-encodings. Segments never contain '/', so popping one is cutting the
+   * output at its last '/'.
+   */
+  private static Result rebuild(String p) {
+    int n = p.length();
+    StringBuilder out = new StringBuilder(n);
+    int depth = 0;
+    boolean trailingSlash = false;
+    int i = 1;
+    while (i <= n) {
+      int end = p.indexOf('/', i);
+      if (end < 0) {
+        end = n;
+      }
+      boolean last = end == n;
+      int length = end - i;
+      if (length == 0 || length == 1 && p.charAt(i) == '.') {
+        trailingSlash = last;
+      } else if (length == 2 && p.charAt(i) == '.' && p.charAt(i + 1) == '.') {
+        if (depth == 0) {
+          return Result.rejected("'..' in path climbs above the root");
+        }
+        out.setLength(out.lastIndexOf("/"));
+        depth--;
+        trailingSlash = last;
+      } else {
+        out.append('/');
+        appendCanonicalSegment(out, p, i, end);
+        depth++;
+      }
+      i = end + 1;
+    }
+    if (depth == 0) {
+      return Result.ok("/");
+    }
+    if (trailingSlash) {
+      out.append('/');
+    }
+    return Result.ok(out.length() == n && p.contentEquals(out) ? p : out.toString());
+  }
+
+  private static void appendCanonicalSegment(StringBuilder out, String p, int start, int end) {
+    int i = start;
+    while (i < end) {
+      char c = p.charAt(i);
+      if (c == '%') {
+        int b = percentByte(p, i);
+        if (isUnreserved(b)) {
+          out.append((char) b);
+        } else {
+          appendEncoded(out, b);
+        }
+        i += 3;
+      } else {
+        if (CLASS[c] == ENCODE) {
+          appendEncoded(out, c);
+        } else {
+          out.append(c);
+        }
+        i++;
+      }
+    }
+  }
+
+  /** Whether a '.' or '..' segment (raw dots only) starts at {@code start}. */
+  private static boolean isRawDotSegment(String p, int start) {
+    int n = p.length();
+    if (p.charAt(start) != '.') {
+      return false;
+    }
+    int next = start + 1;
+    if (next == n || p.charAt(next) == '/') {
+      return true;
+    }
+    return p.charAt(next) == '.' && (next + 1 == n || p.charAt(next + 1) == '/');
+  }
+
+  private static void appendEncoded(StringBuilder out, int b) {
+    out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xF]);
+  }
+
+  private static String rawCharacterReason(char c, int index) {
+    return switch (c) {
+      case 0 -> "NUL character in path";
+      case '\\' -> "backslash in path";
+      case ';' -> "';' in path (path parameters are not accepted)";
+      case '?', '#' -> "unencoded '" + c + "' in path";
+      default -> String.format("character U+%04X at index %d must be percent-encoded", (int) c, index);
+    };
+  }
+
+  /** Returns the byte {@code %XX} at {@code i} encodes, or -1 if it is not two ASCII hex digits. */
+  private static int percentByte(String p, int i) {
+    if (i + 2 >= p.length()) {
+      return -1;
+    }
+    int hi = hexDigit(p.charAt(i + 1));
+    int lo = hexDigit(p.charAt(i + 2));
+    return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+  }
+
+  /** ASCII hex only: {@link Character#digit(char, int)} would also take non-ASCII digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
+  }
+
+  /**
+   * Checks the UTF-8 sequence whose lead byte {@code lead} is encoded at {@code i}, following
+   * RFC 3629's table of well-formed sequences (no overlong forms, no surrogates, nothing above
+   * U+10FFFF). Every continuation byte must be percent-encoded too: a raw character is ASCII and
+   * so never a continuation byte.
+   *
+   * @return the index after the sequence, or -1 if it is not well-formed
+   */
+  private static int utf8SequenceEnd(String p, int i, int lead) {
+    int continuations;
+    int secondMin = 0x80;
+    int secondMax = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      continuations = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      continuations = 2;
+      if (lead == 0xE0) {
+        secondMin = 0xA0;
+      } else if (lead == 0xED) {
+        secondMax = 0x9F;
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      continuations = 3;
+      if (lead == 0xF0) {
+        secondMin = 0x90;
+      } else if (lead == 0xF4) {
+        secondMax = 0x8F;
+      }
+    } else {
+      return -1;
+    }
+    int j = i + 3;
+    for (int k = 0; k < continuations; k++) {
+      if (j >= p.length() || p.charAt(j) != '%') {
+        return -1;
+      }
+      int b = percentByte(p, j);
+      int min = k == 0 ? secondMin : 0x80;
+      int max = k == 0 ? secondMax : 0xBF;
+      if (b < min || b > max) {
+        return -1;
+      }
+      j += 3;
+    }
+    return j;
+  }
+
+  /** RFC 3986 unreserved: the characters whose percent-encoding means the same as the character. */
+  private static boolean isUnreserved(int b) {
+    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
+        || b == '~';
+  }
+
+  /**
+   * The outcome of {@link #normalize(String)}: the normalized path, or the reason it was refused.
+   */
   public static final class Result {
     private final @Nullable String path;
     private final @Nullable String reason;
@@ -22,30 +358,58 @@ public final class PathNormalizer {
       this.reason = reason;
     }
 
+    /** Returns an accepted result carrying the normalized {@code path}. */
     public static Result ok(String path) {
-      return new Result(path, null);
+      return new Result(requireNonNull(path, "path"), null);
     }
 
+    /** Returns a refusal; {@code reason} goes into a 400 problem's detail, so it must be client-safe. */
     public static Result rejected(String reason) {
-      return new Result(null, reason);
+      return new Result(null, requireNonNull(reason, "reason"));
     }
 
+    /** Returns whether the path was accepted. */
     public boolean isOk() {
       return path != null;
     }
 
+    /**
+     * Returns the normalized path.
+     *
+     * @throws IllegalStateException if the path was refused
+     */
     public String path() {
       if (path == null) {
-        throw new IllegalStateException("rejected");
+        throw new IllegalStateException("path was rejected: " + reason);
       }
       return path;
     }
 
+    /**
+     * Returns why the path was refused, in words safe to send to the client.
+     *
+     * @throws IllegalStateException if the path was accepted
+     */
     public String reason() {
       if (reason == null) {
-        throw new IllegalStateException("ok");
+        throw new IllegalStateException("path was accepted: " + path);
       }
       return reason;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Result other && Objects.equals(path, other.path) && Objects.equals(reason, other.reason);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(path, reason);
+    }
+
+    @Override
+    public String toString() {
+      return path != null ? "ok(" + path + ")" : "rejected(" + reason + ")";
     }
   }
 }

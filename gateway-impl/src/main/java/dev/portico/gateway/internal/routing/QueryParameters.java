@@ -1,0 +1,103 @@
+package dev.portico.gateway.internal.routing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses a raw query string into decoded parameters for route query conditions. Not public API.
+ *
+ * <p>The query is split on {@code &}; each part is {@code name=value} or a bare {@code name} (an
+ * empty value). Names and values are percent-decoded as UTF-8 with {@code +} read as a space, as
+ * HTML forms encode them. Decoding is lenient, because a condition only compares: a {@code %} not
+ * followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
+ */
+final class QueryParameters {
+  private QueryParameters() {}
+
+  /** Returns the parameters of {@code rawQuery}, each name's values in order; empty for null. */
+  static Map<String, List<String>> parse(@Nullable String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<String>> parameters = new HashMap<>();
+    int start = 0;
+    int n = rawQuery.length();
+    while (start <= n) {
+      int end = rawQuery.indexOf('&', start);
+      if (end < 0) {
+        end = n;
+      }
+      if (end > start) {
+        int eq = rawQuery.indexOf('=', start);
+        String name;
+        String value;
+        if (eq < 0 || eq > end) {
+          name = decode(rawQuery, start, end);
+          value = "";
+        } else {
+          name = decode(rawQuery, start, eq);
+          value = decode(rawQuery, eq + 1, end);
+        }
+        parameters.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+      }
+      start = end + 1;
+    }
+    return parameters;
+  }
+
+  /** Decodes {@code s[start, end)}: percent-encoded UTF-8, '+' as space. */
+  static String decode(String s, int start, int end) {
+    boolean plain = true;
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      if (c == '%' || c == '+') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      return s.substring(start, end);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(end - start);
+    StringBuilder out = new StringBuilder(end - start);
+    for (int i = start; i < end; i++) {
+      char c = s.charAt(i);
+      int hi;
+      int lo;
+      if (c == '%' && i + 2 < end && (hi = hexDigit(s.charAt(i + 1))) >= 0 && (lo = hexDigit(s.charAt(i + 2))) >= 0) {
+        bytes.write(hi << 4 | lo);
+        i += 2;
+        continue;
+      }
+      flush(bytes, out);
+      out.append(c == '+' ? ' ' : c);
+    }
+    flush(bytes, out);
+    return out.toString();
+  }
+
+  private static void flush(ByteArrayOutputStream bytes, StringBuilder out) {
+    if (bytes.size() > 0) {
+      out.append(bytes.toString(StandardCharsets.UTF_8));
+      bytes.reset();
+    }
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
+  }
+}

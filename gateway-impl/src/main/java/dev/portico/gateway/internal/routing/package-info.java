@@ -1,0 +1,8 @@
+/**
+ * Request routing: the path normalizer that makes a request path safe to match, and the compiled
+ * route table that matches it. Not public API: anything here may change in any release.
+ */
+@NullMarked
+package dev.portico.gateway.internal.routing;
+
+import org.jspecify.annotations.NullMarked;
