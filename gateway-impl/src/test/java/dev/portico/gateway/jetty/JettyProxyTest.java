@@ -6,6 +6,7 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestUpstream;
 import java.net.ServerSocket;
@@ -105,6 +106,7 @@ class JettyProxyTest {
     assertThat(received.method()).isEqualTo("POST");
     assertThat(received.body()).isEqualTo(body);
     assertThat(received.header("Content-Type")).startsWith("text/plain");
+    Await.until("access log entry", () -> !accessLog.isEmpty());
     assertThat(accessLog).singleElement().satisfies(e -> assertThat(e.bytesIn()).isEqualTo(300_000));
   }
 
@@ -275,6 +277,7 @@ class JettyProxyTest {
     assertThat(problem.get("type").asString()).isEqualTo("https://portico.dev/problems/upstream-unavailable");
     assertThat(problem.get("title").asString()).isEqualTo("Upstream unavailable");
     assertThat(problem.get("detail").asString()).doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
+    Await.until("access log entry", () -> !accessLog.isEmpty());
     assertThat(accessLog).singleElement().satisfies(e -> {
       assertThat(e.status()).isEqualTo(502);
       assertThat(e.routeId()).contains("down");
@@ -359,6 +362,7 @@ class JettyProxyTest {
     ContentResponse response = host.client().newRequest(host.uri("/api/a?token=secret"))
         .headers(h -> h.put("Authorization", "Bearer secret")).timeout(10, TimeUnit.SECONDS).send();
 
+    Await.until("access log entry", () -> !accessLog.isEmpty());
     assertThat(accessLog).singleElement().satisfies(e -> {
       assertThat(e.routeId()).contains("api");
       assertThat(e.method()).isEqualTo("GET");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestUpstream;
@@ -320,11 +321,7 @@ class StreamingFailuresTest {
     }
   }
 
-  private void awaitAccessLog() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (accessLog.isEmpty() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+  private void awaitAccessLog() {
+    Await.until("access log entry", () -> !accessLog.isEmpty());
   }
 }

@@ -1,0 +1,102 @@
+package dev.portico.gateway.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.internal.GatewayEngine;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts a {@link Gateway} in a Servlet 6 container. Map it to {@code /*} and mount it with
+ * asynchronous support on, or every request fails with 500.
+ *
+ * <p>Jetty 12 (ee10):
+ * <pre>{@code
+ * ServletContextHandler context = new ServletContextHandler("/");
+ * ServletHolder holder = new ServletHolder(new GatewayServlet(gateway));
+ * holder.setAsyncSupported(true);
+ * holder.setInitOrder(0);                       // start the upstream clients with the server
+ * context.addServlet(holder, "/*");
+ * server.setHandler(context);
+ * }</pre>
+ *
+ * <p>Tomcat 11:
+ * <pre>{@code
+ * Context context = tomcat.addContext("", null);
+ * Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
+ * wrapper.setAsyncSupported(true);
+ * wrapper.setLoadOnStartup(0);
+ * context.addServletMapping("/*", "gateway");
+ * }</pre>
+ *
+ * <p>Any other container: {@code ServletContext.addServlet("gateway", new GatewayServlet(gateway))}
+ * and, on the returned registration, {@code setAsyncSupported(true)} and
+ * {@code addMapping("/*")}.
+ *
+ * <p>Routes match the request path below the context path, still percent-encoded as the client
+ * sent it. A servlet cannot hand a request back to its container, so a request that matches no
+ * route is answered {@code 404} with an {@code application/problem+json} body.
+ *
+ * <p>The servlet never blocks a container thread: each request goes asynchronous (without a
+ * container timeout: the gateway applies its own), and bodies stream between the client and the
+ * upstream through {@code ReadListener} and {@code WriteListener} with back-pressure. When an
+ * exchange breaks after the response was committed, the client connection is aborted, so that the
+ * client never takes a truncated body for a complete one; this uses a container-specific hook,
+ * known for Jetty and Tomcat.
+ *
+ * <p>The upstream clients start in {@link #init()} and stop in {@link #destroy()}.
+ */
+public final class GatewayServlet extends HttpServlet {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
+  /** The most request body bytes one chunk holds. */
+  static final int CHUNK_SIZE = 16 * 1024;
+
+  private final transient GatewayEngine engine;
+  private final transient ByteBufferPool.Sized buffers =
+      new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, CHUNK_SIZE);
+
+  /** Creates a servlet that runs {@code gateway}; the gateway does no I/O before {@link #init()}. */
+  public GatewayServlet(Gateway gateway) {
+    this.engine = GatewayEngine.create(requireNonNull(gateway, "gateway"));
+  }
+
+  @Override
+  public void init() throws ServletException {
+    try {
+      engine.start();
+    } catch (Exception e) {
+      throw new ServletException("cannot start the gateway", e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    try {
+      engine.stop();
+    } catch (Exception e) {
+      LOG.warn("cannot stop the gateway", e);
+    }
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws ServletException {
+    if (!request.isAsyncSupported()) {
+      throw new ServletException("GatewayServlet needs asynchronous support: mount it with"
+          + " setAsyncSupported(true) on its registration (and on every filter in front of it)");
+    }
+    ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
+    if (!engine.handle(exchange, false)) {
+      // Not expected: the engine answers no-route itself when it may not hand the request back.
+      response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+      exchange.succeeded();
+    }
+  }
+}

@@ -1,0 +1,454 @@
+package dev.portico.gateway.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portico.gateway.internal.ClientExchange;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client leg over a servlet request in asynchronous mode: {@link AsyncContext}, a
+ * {@code ReadListener} for the body ({@link ServletInputSource}), a {@code WriteListener} for the
+ * response ({@link ServletOutputSink}) and a container-specific {@link ConnectionAbort}. Nothing
+ * here blocks.
+ *
+ * <p>The request line, headers and addresses are copied when the exchange starts, on the
+ * container's thread, so that the engine may read them from any thread, even after the container
+ * recycled its request object.
+ */
+final class ServletClientExchange implements ClientExchange {
+  private static final Logger LOG = LoggerFactory.getLogger(ServletClientExchange.class);
+  private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
+
+  private final HttpServletResponse response;
+  /** The container's own response, under any wrappers. */
+  private final HttpServletResponse container;
+  private final ConnectionAbort abort;
+  private final AsyncContext async;
+  private final String method;
+  private final String rawPath;
+  private final @Nullable String rawQuery;
+  private final HttpFields headers;
+  private final String authority;
+  private final InetSocketAddress remoteAddress;
+  private final InetSocketAddress localAddress;
+  private final boolean secure;
+  private final List<X509Certificate> clientCertificates;
+  private final long contentLength;
+  private final boolean hasBody;
+  private final boolean http11;
+  private final ServletInputSource body;
+  private final ServletOutputSink sink;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean containerCompleted;
+  private @Nullable Throwable clientFailure; // guarded by this
+  private List<Consumer<Throwable>> failureListeners = new ArrayList<>(2); // guarded by this
+
+  private ServletClientExchange(
+      HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+      ByteBufferPool.Sized buffers) {
+    this.response = response;
+    this.container = (HttpServletResponse) ConnectionAbort.unwrap(response);
+    this.abort = ConnectionAbort.of(container);
+    this.async = async;
+    method = request.getMethod();
+    rawPath = rawPath(request.getRequestURI(), request.getContextPath());
+    rawQuery = request.getQueryString();
+    headers = headers(request);
+    secure = request.isSecure();
+    clientCertificates = secure ? clientCertificates(request) : List.of();
+    authority = authority(headers.get(HttpHeader.HOST), request.getServerName(),
+        request.getServerPort(), secure);
+    remoteAddress = address(request.getRemoteAddr(), request.getRemotePort());
+    localAddress = address(request.getLocalAddr(), request.getLocalPort());
+    contentLength = request.getContentLengthLong();
+    hasBody = contentLength > 0
+        || contentLength < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING)
+        || contentLength < 0 && isMultiplexed(request.getProtocol())
+            && (headers.contains(HttpHeader.EXPECT) || !inputFinished(request));
+    http11 = "HTTP/1.1".equals(request.getProtocol());
+    body = new ServletInputSource(request, buffers, contentLength, this::clientFailed);
+    sink = new ServletOutputSink(response, buffers.getSize(), this::clientFailed);
+  }
+
+  /**
+   * Puts {@code request} into asynchronous mode without a container timeout (the engine owns
+   * timeouts) and returns its exchange. Call on the container thread that runs {@code service}.
+   */
+  static ServletClientExchange start(
+      HttpServletRequest request, HttpServletResponse response, ByteBufferPool.Sized buffers) {
+    AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(0);
+    ServletClientExchange exchange = new ServletClientExchange(request, response, async, buffers);
+    async.addListener(exchange.new Listener());
+    return exchange;
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public String rawPath() {
+    return rawPath;
+  }
+
+  @Override
+  public @Nullable String rawQuery() {
+    return rawQuery;
+  }
+
+  @Override
+  public HttpFields headers() {
+    return headers;
+  }
+
+  @Override
+  public String authority() {
+    return authority;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public boolean isSecure() {
+    return secure;
+  }
+
+  @Override
+  public List<X509Certificate> clientCertificates() {
+    return clientCertificates;
+  }
+
+  @Override
+  public long contentLength() {
+    return contentLength;
+  }
+
+  @Override
+  public boolean hasBody() {
+    return hasBody;
+  }
+
+  @Override
+  public Content.Source body() {
+    return body;
+  }
+
+  @Override
+  public void onClientFailure(Consumer<Throwable> listener) {
+    requireNonNull(listener, "listener");
+    Throwable failure;
+    synchronized (this) {
+      failure = clientFailure;
+      if (failure == null) {
+        if (!ended.get()) {
+          failureListeners.add(listener);
+        }
+        return;
+      }
+    }
+    notify(listener, failure);
+  }
+
+  @Override
+  public void responseHead(int status, HttpFields fields) {
+    response.setStatus(status);
+    // The first value of a name replaces what the container put there in advance (Jetty's Server).
+    Set<String> names = new HashSet<>();
+    for (HttpField field : fields) {
+      if (names.add(field.getLowerCaseName())) {
+        response.setHeader(field.getName(), field.getValue());
+      } else {
+        response.addHeader(field.getName(), field.getValue());
+      }
+    }
+    if (needsChunking(status, fields)) {
+      // Without a length, a body that ends early must still look broken: chunked framing, never a
+      // connection close that reads as the end of the body.
+      abort.frameUnknownLength(response);
+    }
+  }
+
+  private boolean needsChunking(int status, HttpFields fields) {
+    return status >= 200 && status != 204 && status != 304
+        && http11
+        && !"HEAD".equals(method)
+        && !fields.contains(HttpHeader.CONTENT_LENGTH)
+        && !fields.contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
+  @Override
+  public void write(boolean last, ByteBuffer buffer, Callback callback) {
+    sink.write(last, buffer, callback);
+  }
+
+  @Override
+  public void succeeded() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    complete();
+  }
+
+  @Override
+  public void failed(Throwable failure) {
+    requireNonNull(failure, "failure");
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("aborting client response {} {}", method, rawPath, failure);
+    }
+    boolean aborted = false;
+    if (!containerCompleted) {
+      try {
+        aborted = abort.abort(container, failure);
+        if (!aborted && !container.isCommitted()) {
+          // No abort: at least say that it broke, and that the connection is done.
+          container.reset();
+          container.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+          container.setHeader("Connection", "close");
+        }
+      } catch (Throwable x) {
+        LOG.debug("{} abort failed", abort, x);
+      }
+    }
+    body.fail(failure);
+    sink.fail(failure);
+    complete();
+  }
+
+  private void complete() {
+    if (containerCompleted) {
+      return;
+    }
+    try {
+      async.complete();
+    } catch (IllegalStateException x) {
+      LOG.debug("async context already completed", x);
+    }
+  }
+
+  /** The client connection broke (or the container ended the exchange) before we ended it. */
+  private void clientFailed(Throwable failure) {
+    List<Consumer<Throwable>> listeners;
+    synchronized (this) {
+      if (clientFailure != null || ended.get()) {
+        return;
+      }
+      clientFailure = failure;
+      listeners = failureListeners;
+      failureListeners = List.of();
+    }
+    for (Consumer<Throwable> listener : listeners) {
+      notify(listener, failure);
+    }
+  }
+
+  private static void notify(Consumer<Throwable> listener, Throwable failure) {
+    try {
+      listener.accept(failure);
+    } catch (Throwable x) {
+      LOG.warn("client failure listener failed", x);
+    }
+  }
+
+  /**
+   * Returns the request path relative to the context path, still raw: the servlet API leaves
+   * {@code getRequestURI()} undecoded and unnormalized. When the client spelled the context path
+   * differently from {@code getContextPath()} (percent-encoded, or with a {@code ;} parameter), as
+   * many leading segments are dropped as the context path has.
+   */
+  static String rawPath(String requestUri, String contextPath) {
+    String path;
+    int length = contextPath.length();
+    if (length == 0) {
+      path = requestUri;
+    } else if (requestUri.startsWith(contextPath)
+        && (requestUri.length() == length || requestUri.charAt(length) == '/')) {
+      path = requestUri.substring(length);
+    } else {
+      path = "";
+      int segments = (int) contextPath.chars().filter(c -> c == '/').count();
+      int at = 0;
+      for (int i = 0; i < segments && at >= 0; i++) {
+        at = requestUri.indexOf('/', at + 1);
+      }
+      if (at >= 0) {
+        path = requestUri.substring(at);
+      }
+    }
+    return path.isEmpty() ? "/" : path;
+  }
+
+  /** Copies the request headers, each name's values in order (the servlet API groups by name). */
+  private static HttpFields headers(HttpServletRequest request) {
+    HttpFields.Mutable fields = HttpFields.build();
+    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+        fields.add(name, values.nextElement());
+      }
+    }
+    return fields.asImmutable();
+  }
+
+  /** Returns the chain the container verified, from the attribute the Servlet spec defines. */
+  private static List<X509Certificate> clientCertificates(HttpServletRequest request) {
+    if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain
+        && chain.length > 0) {
+      return List.of(chain);
+    }
+    return List.of();
+  }
+
+  static String authority(@Nullable String host, String serverName, int port, boolean secure) {
+    if (host != null && !host.isEmpty()) {
+      return host;
+    }
+    String name = serverName.indexOf(':') >= 0 && !serverName.startsWith("[")
+        ? "[" + serverName + "]"
+        : serverName;
+    boolean defaultPort = port <= 0 || port == (secure ? 443 : 80);
+    return defaultPort ? name : name + ":" + port;
+  }
+
+  /**
+   * Returns the socket address of an IP literal without any name lookup; anything else (a
+   * container may report a host name) stays unresolved.
+   */
+  static InetSocketAddress address(@Nullable String host, int port) {
+    if (host == null || host.isEmpty() || port < 0 || port > 0xFFFF) {
+      return UNKNOWN;
+    }
+    byte[] v4 = ipv4(host);
+    try {
+      if (v4 != null) {
+        return new InetSocketAddress(InetAddress.getByAddress(v4), port);
+      }
+      if (host.indexOf(':') >= 0) {
+        // A name with ':' can only be an IPv6 literal: InetAddress never looks it up.
+        String literal = host.startsWith("[") && host.endsWith("]")
+            ? host.substring(1, host.length() - 1)
+            : host;
+        return new InetSocketAddress(InetAddress.getByName(literal), port);
+      }
+    } catch (UnknownHostException e) {
+      LOG.debug("not an IP literal: {}", host);
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  private static byte @Nullable [] ipv4(String host) {
+    byte[] address = new byte[4];
+    int part = 0;
+    int value = -1;
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c >= '0' && c <= '9') {
+        value = value < 0 ? c - '0' : value * 10 + (c - '0');
+        if (value > 255) {
+          return null;
+        }
+      } else if (c == '.' && value >= 0 && part < 3) {
+        address[part++] = (byte) value;
+        value = -1;
+      } else {
+        return null;
+      }
+    }
+    if (part != 3 || value < 0) {
+      return null;
+    }
+    address[3] = (byte) value;
+    return address;
+  }
+
+  /**
+   * Returns whether the request body is known to have ended already: an HTTP/2 request whose
+   * headers ended the stream has no body, though it declares no length. Tomcat knows before the
+   * first read; Jetty says false until a read saw the end, so there such a request counts as having
+   * a body. (Not asked when the client expects {@code 100 Continue}: Jetty would send it.)
+   */
+  private static boolean inputFinished(HttpServletRequest request) {
+    try {
+      return request.getInputStream().isFinished();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean isMultiplexed(String protocol) {
+    return protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3");
+  }
+
+  private final class Listener implements AsyncListener {
+    @Override
+    public void onComplete(AsyncEvent event) {
+      containerCompleted = true;
+      if (!ended.get()) {
+        EofException failure = new EofException("the container completed the exchange");
+        clientFailed(failure);
+        body.fail(failure);
+        sink.fail(failure);
+      }
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      onFailure(new TimeoutException("container async timeout"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      Throwable cause = event.getThrowable();
+      onFailure(cause != null ? cause : new EofException("client connection failed"));
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
+
+    private void onFailure(Throwable failure) {
+      clientFailed(failure);
+      body.fail(failure);
+      sink.fail(failure);
+    }
+  }
+}
