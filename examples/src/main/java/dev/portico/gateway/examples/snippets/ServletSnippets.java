@@ -1,0 +1,56 @@
+package dev.portico.gateway.examples.snippets;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.servlet.GatewayServlet;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+
+/** Mounting the gateway as a servlet: Jetty 12 ee10 and Tomcat 11. */
+final class ServletSnippets {
+  private ServletSnippets() {}
+
+  static void servletInContext(Gateway gateway, ServletContextHandler context) {
+    // tag::servlet[]
+    ServletHolder holder = new ServletHolder(new GatewayServlet(gateway));
+    holder.setAsyncSupported(true);                      // the servlet never blocks a thread
+    context.addServlet(holder, "/*");
+    // end::servlet[]
+  }
+
+  static Server jettyEe10(Gateway gateway) throws Exception {
+    // tag::jetty-ee10[]
+    Server server = new Server(8080);
+    ServletContextHandler context = new ServletContextHandler("/");
+
+    ServletHolder holder = new ServletHolder("gateway", new GatewayServlet(gateway));
+    holder.setAsyncSupported(true);                      // required: responses complete asynchronously
+    holder.setInitOrder(0);                              // start the upstream clients with the server
+    context.addServlet(holder, "/*");
+
+    server.setHandler(context);
+    server.start();
+    // end::jetty-ee10[]
+    return server;
+  }
+
+  static Tomcat tomcat(Gateway gateway) throws Exception {
+    // tag::tomcat[]
+    Tomcat tomcat = new Tomcat();
+    tomcat.setPort(8080);
+    tomcat.getConnector();                               // creates the HTTP connector
+
+    Context context = tomcat.addContext("", null);
+    Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
+    wrapper.setAsyncSupported(true);                     // required: responses complete asynchronously
+    wrapper.setLoadOnStartup(0);                         // start the upstream clients with the server
+    context.addServletMapping("/*", "gateway");
+
+    tomcat.start();
+    // end::tomcat[]
+    return tomcat;
+  }
+}

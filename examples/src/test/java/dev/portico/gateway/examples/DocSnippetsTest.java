@@ -1,0 +1,182 @@
+package dev.portico.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.routing.PathPattern;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Keeps the Java snippets in the README and the site pages identical to code that compiles.
+ *
+ * <p>In a page, a snippet is a {@code ```java} block right after a marker line
+ * {@code <!-- snippet: snippets/RoutingSnippets.java#patterns -->}; the file is relative to the
+ * examples' {@code dev/portico/gateway/examples} source folder, and the block must equal the lines
+ * between {@code // tag::patterns[]} and {@code // end::patterns[]} there, less their common
+ * indentation.
+ */
+class DocSnippetsTest {
+  private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->");
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final Path SOURCES = ROOT.resolve("examples/src/main/java/dev/portico/gateway/examples");
+
+  @TestFactory
+  Stream<DynamicTest> everyJavaSnippetInTheDocsMatchesItsCompiledSource() throws IOException {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path page : pages()) {
+      List<String> lines = Files.readAllLines(page);
+      for (int i = 0; i < lines.size(); i++) {
+        Matcher marker = MARKER.matcher(lines.get(i).trim());
+        if (marker.matches()) {
+          String where = ROOT.relativize(page) + ":" + (i + 1);
+          String file = marker.group(1);
+          String tag = marker.group(2);
+          String shown = block(lines, i + 1, where);
+          tests.add(DynamicTest.dynamicTest(where + " " + file + "#" + tag,
+              () -> assertThat(shown).as("snippet at %s (copy it from %s#%s)", where, file, tag)
+                  .isEqualTo(region(SOURCES.resolve(file), tag))));
+        }
+      }
+    }
+    assertThat(tests).as("snippet markers in the docs").isNotEmpty();
+    return tests.stream();
+  }
+
+  @Test
+  void everyJavaBlockInTheDocsNamesItsSource() throws IOException {
+    List<String> unmarked = new ArrayList<>();
+    for (Path page : pages()) {
+      List<String> lines = Files.readAllLines(page);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).trim().equals("```java")) {
+          int previous = i - 1;
+          while (previous >= 0 && lines.get(previous).isBlank()) {
+            previous--;
+          }
+          if (previous < 0 || !MARKER.matcher(lines.get(previous).trim()).matches()) {
+            unmarked.add(ROOT.relativize(page) + ":" + (i + 1));
+          }
+        }
+      }
+    }
+    assertThat(unmarked).as("```java blocks without a <!-- snippet: File.java#tag --> marker").isEmpty();
+  }
+
+  @Test
+  void theBuildErrorsThePagesQuoteAreTheOnesBuildThrows() throws IOException {
+    String gettingStarted = Files.readString(ROOT.resolve("src/site/markdown/getting-started.md"));
+    String routing = Files.readString(ROOT.resolve("src/site/markdown/routing.md"));
+
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("a", r -> r.path("/a/**/b").upstream("http://users:8080"))
+        .route("b", r -> r.path("/b").upstream("ftp://x"))
+        .build())
+        .satisfies(e -> assertThat(gettingStarted).contains(e.getMessage()));
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("orders", r -> r.path("/api/orders/**").methods("GET", "POST").upstream("http://orders:8080"))
+        .route("orders-beta", r -> r.path("/api/orders/**").methods("GET", "POST")
+            .hosts("api.example.com", "*.api.example.com").header("X-Api-Version", "2").queryParam("beta")
+            .upstream("http://orders-beta:8080"))
+        .build())
+        .satisfies(e -> assertThat(routing).contains(e.getMessage()));
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("user", r -> r.path("/api/users/{id}").rewritePath("/v2/users/{userId}").upstream("http://users:8080"))
+        .build())
+        .satisfies(e -> assertThat(routing).contains(e.getMessage()));
+  }
+
+  @Test
+  void theSpecificityTableIsWhatPathPatternSays() throws IOException {
+    List<String> patterns = List.of("/api/orders/export", "/api/orders/{id}", "/api/orders",
+        "/api/orders/**", "/api/*/export", "/api/**", "/**");
+    List<String> rows = Files.readAllLines(ROOT.resolve("src/site/markdown/routing.md")).stream()
+        .dropWhile(line -> !line.startsWith("| path | matching patterns, the winner first |"))
+        .skip(2)
+        .takeWhile(line -> line.startsWith("|"))
+        .toList();
+    assertThat(rows).as("rows of the specificity table in routing.md").hasSize(5);
+    for (String row : rows) {
+      String[] cells = row.split("\\|");
+      String path = cells[1].trim().replace("`", "");
+      List<String> shown = Stream.of(cells[2].split(",")).map(c -> c.trim().replace("`", "")).toList();
+      List<PathPattern> matching = new ArrayList<>();
+      for (String pattern : patterns) {
+        PathPattern parsed = PathPattern.parse(pattern);
+        if (parsed.match(path).isPresent()) {
+          matching.add(parsed);
+        }
+      }
+      matching.sort((a, b) -> b.compareSpecificity(a));   // stable: ties keep declaration order
+      assertThat(shown).as("routing.md, row for %s", path)
+          .isEqualTo(matching.stream().map(PathPattern::pattern).toList());
+    }
+  }
+
+  private static List<Path> pages() throws IOException {
+    assertThat(ROOT.resolve("pom.xml")).as("run from the examples module").exists();
+    List<Path> pages = new ArrayList<>();
+    pages.add(ROOT.resolve("README.md"));
+    try (Stream<Path> site = Files.list(ROOT.resolve("src/site/markdown"))) {
+      site.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    return pages;
+  }
+
+  /** Returns the fenced block that starts at or after line {@code from}. */
+  private static String block(List<String> lines, int from, String where) {
+    int start = from;
+    while (start < lines.size() && lines.get(start).isBlank()) {
+      start++;
+    }
+    if (start >= lines.size() || !lines.get(start).trim().equals("```java")) {
+      fail("a ```java block must follow the snippet marker at " + where);
+    }
+    List<String> body = new ArrayList<>();
+    for (int i = start + 1; i < lines.size(); i++) {
+      if (lines.get(i).trim().equals("```")) {
+        return String.join("\n", body);
+      }
+      body.add(lines.get(i).stripTrailing());
+    }
+    return fail("unclosed ```java block after the snippet marker at " + where);
+  }
+
+  /** Returns the lines between the tag's markers, without their common indentation. */
+  static String region(Path file, String tag) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    int start = -1;
+    int end = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.equals("// tag::" + tag + "[]")) {
+        start = i + 1;
+      } else if (line.equals("// end::" + tag + "[]") && start >= 0) {
+        end = i;
+        break;
+      }
+    }
+    if (start < 0 || end < 0) {
+      fail("no region '" + tag + "' in " + file);
+    }
+    List<String> region = lines.subList(start, end);
+    int indent = region.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    List<String> out = new ArrayList<>();
+    for (String line : region) {
+      out.add(line.isBlank() ? "" : line.substring(indent).stripTrailing());
+    }
+    return String.join("\n", out);
+  }
+}
