@@ -35,8 +35,8 @@ public interface Exchange {
   InetSocketAddress remoteAddress();
 
   /**
-   * Returns the client's IP address: the peer's, or, when the peer is a trusted proxy, the one it
-   * reported in {@code Forwarded} or {@code X-Forwarded-For}.
+   * Returns the client's IP address: the peer's, or, when the peer is a trusted proxy, the
+   * right-most address in {@code X-Forwarded-For} that is not itself a trusted proxy.
    */
   String clientIp();
 

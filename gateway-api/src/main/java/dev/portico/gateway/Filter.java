@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
  * 500 without details; refusals are {@link GatewayResponse#problem(Problem) problem responses}.
  *
  * <p>Filters run in a fixed order: the gateway's global filters in the order they were added,
+ * then the engine's authentication and authorization step (when the route has an authenticator),
  * then the route's filters, then the terminal proxy step. Filters see headers and status; bodies
  * stream past them.
  */

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
  *       404; a path match with the wrong method answers 405 with {@code Allow}.
- *   <li>The global filters run in the order they were added, then the route's filters.
+ *   <li>The global filters run in the order they were added, then authentication and the
+ *       route's access rules (401, 403 or 503 on refusal), then the route's filters.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
  *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
  *   <li>One access log entry is written when the response ends.

@@ -99,15 +99,24 @@ final class Forwarding {
     out.put(FORWARDED, forwarded == null ? element.toString() : forwarded + ", " + element);
   }
 
-  /** Returns whether {@code name} is one of the forwarding headers this class owns. */
-  static boolean isForwardingHeader(org.eclipse.jetty.http.HttpField field) {
-    if (field.getHeader() == HttpHeader.X_FORWARDED_FOR || field.getHeader() == HttpHeader.X_FORWARDED_PROTO
-        || field.getHeader() == HttpHeader.X_FORWARDED_HOST || field.getHeader() == HttpHeader.X_FORWARDED_PORT
-        || field.getHeader() == HttpHeader.FORWARDED) {
+  /**
+   * Returns whether {@code field} must not be copied upstream as it is: the five headers this class
+   * sets, and, from an untrusted peer, any other {@code X-Forwarded-*} (such as
+   * {@code X-Forwarded-Prefix}), which only a trusted proxy may assert.
+   */
+  static boolean isReplacedForwardingHeader(org.eclipse.jetty.http.HttpField field, boolean trusted) {
+    HttpHeader header = field.getHeader();
+    if (header == HttpHeader.X_FORWARDED_FOR || header == HttpHeader.X_FORWARDED_PROTO
+        || header == HttpHeader.X_FORWARDED_HOST || header == HttpHeader.X_FORWARDED_PORT
+        || header == HttpHeader.FORWARDED) {
       return true;
     }
     String name = field.getLowerCaseName();
-    return name.startsWith("x-forwarded-") || name.equals("forwarded");
+    if (name.equals("forwarded") || name.equals("x-forwarded-for") || name.equals("x-forwarded-proto")
+        || name.equals("x-forwarded-host") || name.equals("x-forwarded-port")) {
+      return true;
+    }
+    return !trusted && name.startsWith("x-forwarded-");
   }
 
   private static @org.jspecify.annotations.Nullable String join(HttpFields in, String name) {

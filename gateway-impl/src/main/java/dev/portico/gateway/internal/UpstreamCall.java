@@ -95,7 +95,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
         }
         HttpHeader header = field.getHeader();
         if (header == HttpHeader.HOST || header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.EXPECT
-            || Forwarding.isForwardingHeader(field) || field.is(run.engine().requestIdHeader())) {
+            || Forwarding.isReplacedForwardingHeader(field, run.trusted()) || field.is(run.engine().requestIdHeader())) {
           continue;
         }
         out.add(field);

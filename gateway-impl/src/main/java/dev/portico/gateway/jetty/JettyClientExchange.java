@@ -46,7 +46,16 @@ final class JettyClientExchange implements ClientExchange {
   @Override
   public String rawPath() {
     String path = request.getHttpURI().getPath();
-    return path == null ? "" : path;
+    if (path == null) {
+      return "";
+    }
+    // Inside a ContextHandler, routes match the path below the context path.
+    String context = Request.getContextPath(request);
+    if (context != null && !context.isEmpty() && !context.equals("/") && path.startsWith(context)
+        && (path.length() == context.length() || path.charAt(context.length()) == '/')) {
+      return path.length() == context.length() ? "/" : path.substring(context.length());
+    }
+    return path;
   }
 
   @Override

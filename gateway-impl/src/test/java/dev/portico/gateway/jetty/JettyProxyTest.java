@@ -158,7 +158,7 @@ class JettyProxyTest {
     host.client().newRequest(host.uri("/api/x"))
         .headers(h -> h.add("X-Forwarded-For", "6.6.6.6").add("X-Forwarded-Proto", "https")
             .add("X-Forwarded-Host", "evil.example").add("X-Forwarded-Port", "1")
-            .add("Forwarded", "for=6.6.6.6;proto=https"))
+            .add("Forwarded", "for=6.6.6.6;proto=https").add("X-Forwarded-Prefix", "/evil"))
         .timeout(10, TimeUnit.SECONDS).send();
 
     TestUpstream.Received received = upstream.take();
@@ -168,6 +168,7 @@ class JettyProxyTest {
     assertThat(received.header("X-Forwarded-Port")).isEqualTo(Integer.toString(host.port()));
     assertThat(received.headers().getValuesList("Forwarded"))
         .containsExactly("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
+    assertThat(received.header("X-Forwarded-Prefix")).isNull();
     assertThat(clientIp.get()).isEqualTo("127.0.0.1");
   }
 
@@ -185,7 +186,7 @@ class JettyProxyTest {
     host.client().newRequest(host.uri("/api/x"))
         .headers(h -> h.add("X-Forwarded-For", "203.0.113.7, 10.1.2.3").add("X-Forwarded-Proto", "https")
             .add("X-Forwarded-Host", "api.example.com").add("X-Forwarded-Port", "443")
-            .add("Forwarded", "for=203.0.113.7;proto=https"))
+            .add("Forwarded", "for=203.0.113.7;proto=https").add("X-Forwarded-Prefix", "/shop"))
         .timeout(10, TimeUnit.SECONDS).send();
 
     TestUpstream.Received received = upstream.take();
@@ -195,6 +196,7 @@ class JettyProxyTest {
     assertThat(received.header("X-Forwarded-Port")).isEqualTo("443");
     assertThat(received.header("Forwarded"))
         .isEqualTo("for=203.0.113.7;proto=https, for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
+    assertThat(received.header("X-Forwarded-Prefix")).isEqualTo("/shop");
     assertThat(clientIp.get()).isEqualTo("203.0.113.7");
   }
 
@@ -471,5 +473,30 @@ class JettyProxyTest {
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/bad-path");
     assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @Test
+  void matchesBelowTheContextPathWhenMountedInAContextHandler() throws Exception {
+    org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    org.eclipse.jetty.server.handler.ContextHandler context = new org.eclipse.jetty.server.handler.ContextHandler("/shop");
+    context.setHandler(JettyGatewayHandler.create(Gateway.builder()
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())).build()));
+    server.setHandler(context);
+    server.start();
+    org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+    client.start();
+    try {
+      ContentResponse response = client.newRequest("http://127.0.0.1:" + connector.getLocalPort() + "/shop/api/items?x=1")
+          .timeout(10, TimeUnit.SECONDS).send();
+
+      assertThat(response.getStatus()).isEqualTo(200);
+      assertThat(upstream.take().pathQuery()).isEqualTo("/api/items?x=1");
+    } finally {
+      client.stop();
+      server.stop();
+    }
   }
 }
