@@ -273,4 +273,46 @@ class GatewayServletTest {
 
     assertThat(upstreamBodyFailed.poll(10, SECONDS)).as("upstream request aborted").isNotNull();
   }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
+  void serverSentEventsReachTheClientBeforeTheUpstreamFinishes(ServletContainer container) throws Exception {
+    CountDownLatch clientSawFirstEvent = new CountDownLatch(1);
+    upstream = TestUpstream.start(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.write(false, ByteBuffer.wrap("data: one\n\n".getBytes(UTF_8)), Callback.from(() ->
+            CompletableFuture.runAsync(() -> {
+              try {
+                if (clientSawFirstEvent.await(10, SECONDS)) {
+                  Content.Sink.write(response, true, "data: two\n\n", callback);
+                } else {
+                  callback.failed(new IllegalStateException("first event never reached the client"));
+                }
+              } catch (InterruptedException e) {
+                callback.failed(e);
+              }
+            }), callback::failed));
+        return true;
+      }
+    });
+    mount(container);
+
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET " + CONTEXT + "/api/events HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: close\r\n\r\n").getBytes(UTF_8));
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("data: one")) {
+        int c = in.read();
+        assertThat(c).as("stream ended before the first event").isNotNegative();
+        seen.append((char) c);
+      }
+      assertThat(seen.toString()).doesNotContain("data: two");
+      clientSawFirstEvent.countDown();
+      assertThat(new String(in.readAllBytes(), UTF_8)).contains("data: two");
+    }
+  }
 }
