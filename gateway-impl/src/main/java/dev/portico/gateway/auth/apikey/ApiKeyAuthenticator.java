@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * method is {@code api-key}, its subject the key's principal, and it carries the key's scopes and
  * plan. The key itself is never logged.
  *
- * <p>A key in the query string travels on to the upstream with the rest of the query (headers can
- * be stripped with {@code IdentityForwarding.builder().stripHeader("X-Api-Key")}); prefer headers.
+ * <p>A route whose {@code IdentityForwarding} strips credentials removes the key header before
+ * calling the upstream ({@link #credentialHeaders()}). A key in the query string travels on with
+ * the rest of the query: prefer headers.
  */
 public final class ApiKeyAuthenticator implements Authenticator {
   /** The default header, {@code X-Api-Key}. */
@@ -119,6 +121,12 @@ public final class ApiKeyAuthenticator implements Authenticator {
       }
       return record.map(ApiKeyAuthenticator::authenticated).orElseGet(() -> rejected("invalid_token", "The API key is not valid."));
     });
+  }
+
+  /** Returns the key header, which {@code IdentityForwarding.stripCredentials()} removes. */
+  @Override
+  public Set<String> credentialHeaders() {
+    return Set.of(header);
   }
 
   private static AuthResult authenticated(ApiKeyRecord record) {

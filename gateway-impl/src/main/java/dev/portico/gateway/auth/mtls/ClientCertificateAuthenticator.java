@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -125,6 +126,12 @@ public final class ClientCertificateAuthenticator implements Authenticator {
       return rejected("The client certificate is not accepted.");
     }
     return CompletableFuture.completedFuture(AuthResult.authenticated(identity.get()));
+  }
+
+  /** Returns no headers: the credential is the TLS connection's certificate. */
+  @Override
+  public Set<String> credentialHeaders() {
+    return Set.of();
   }
 
   private CompletionStage<AuthResult> rejected(String description) {
