@@ -55,6 +55,7 @@ class ClientCertificateAuthenticatorTest {
   private Server host;
   private ServerConnector connector;
   private final List<HttpClient> clients = new java.util.ArrayList<>();
+  private boolean needClientAuth;
 
   @BeforeAll
   static void makePki() throws Exception {
@@ -85,13 +86,17 @@ class ClientCertificateAuthenticatorTest {
     upstream.close();
   }
 
-  /** A host whose TLS connector wants (but does not need) a client certificate from the test CA. */
+  /** A host whose TLS connector wants (or, with {@link #needClientAuth}, needs) a client certificate from the test CA. */
   private void startHost(Gateway gateway) throws Exception {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(server.keyStore());
     ssl.setKeyStorePassword(new String(TestPki.PASSWORD));
     ssl.setTrustStore(pki.trustStore());
-    ssl.setWantClientAuth(true);
+    if (needClientAuth) {
+      ssl.setNeedClientAuth(true);
+    } else {
+      ssl.setWantClientAuth(true);
+    }
     host = new Server();
     HttpConfiguration https = new HttpConfiguration();
     https.addCustomizer(new SecureRequestCustomizer());
@@ -215,17 +220,23 @@ class ClientCertificateAuthenticatorTest {
   }
 
   @Test
-  void neverAuthenticatesCertificateFromAnUntrustedAuthority() throws Exception {
+  void seesNoCertificateFromAnUntrustedAuthorityWhenOnlyWanted() throws Exception {
     startHost(gateway(ClientCertificateAuthenticator.commonName()));
 
-    // The handshake refuses it, or the request arrives without a verified certificate: never 200.
-    try {
-      ContentResponse response = get(stranger);
-      assertThat(response.getStatus()).isEqualTo(401);
-    } catch (ExecutionException expected) {
-      assertThat(expected).hasRootCauseInstanceOf(javax.net.ssl.SSLException.class);
-    }
+    ContentResponse response = get(stranger);
+
+    assertProblem(response, ProblemType.UNAUTHORIZED);
+    assertThat(response.getHeaders().getValuesList("WWW-Authenticate")).containsExactly("ClientCertificate realm=\"api\"");
     assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @Test
+  void refusesCertificateFromAnUntrustedAuthorityInTheHandshakeWhenNeeded() throws Exception {
+    needClientAuth = true;
+    startHost(gateway(ClientCertificateAuthenticator.commonName()));
+
+    assertThatThrownBy(() -> get(stranger)).isInstanceOf(ExecutionException.class);
+    assertThat(get(alice).getStatus()).isEqualTo(200);
   }
 
   // Directly, with certificates no TLS stack would pass on.
