@@ -69,7 +69,8 @@ public interface AccessRule {
   static AccessRule claimEquals(String name, Object value) {
     requireNonNull(name, "name");
     requireNonNull(value, "value");
-    return (identity, exchange) -> identity.claim(name).filter(v -> v.equals(value) || v.toString().equals(value.toString()))
+    return (identity, exchange) -> identity.claim(name).filter(v -> v.equals(value)
+            || isScalar(v) && isScalar(value) && v.toString().equals(value.toString()))
         .isPresent() ? AccessDecision.allow() : AccessDecision.deny("Claim '" + name + "' does not have the required value.");
   }
 
@@ -82,8 +83,8 @@ public interface AccessRule {
     requireNonNull(value, "value");
     return (identity, exchange) -> {
       Object claim = identity.claim(name).orElse(null);
-      boolean ok = claim instanceof Collection<?> c ? c.stream().anyMatch(e -> value.equals(String.valueOf(e)))
-          : claim != null && List.of(claim.toString().split(" ")).contains(value);
+      boolean ok = claim instanceof Collection<?> c ? c.stream().anyMatch(e -> isScalar(e) && value.equals(e.toString()))
+          : claim instanceof String s && List.of(s.split(" ")).contains(value);
       return ok ? AccessDecision.allow() : AccessDecision.deny("Claim '" + name + "' does not contain the required value.");
     };
   }
@@ -111,5 +112,10 @@ public interface AccessRule {
       AccessDecision first = check(identity, exchange);
       return first.allowed() ? first : other.check(identity, exchange).allowed() ? AccessDecision.allow() : first;
     };
+  }
+
+  /** Strings, numbers and booleans compare by their text; lists, maps and other values never do. */
+  private static boolean isScalar(Object value) {
+    return value instanceof String || value instanceof Number || value instanceof Boolean;
   }
 }

@@ -54,7 +54,10 @@ public final class IdentityForwarding {
     return new Builder();
   }
 
-  /** Returns whether {@code Authorization} (and the credential the authenticator read) is removed. */
+  /**
+   * Returns whether {@code Authorization} and the headers the route's authenticator reads
+   * ({@link Authenticator#credentialHeaders()}, such as {@code X-Api-Key}) are removed.
+   */
   public boolean stripCredentials() {
     return stripCredentials;
   }
@@ -105,7 +108,11 @@ public final class IdentityForwarding {
 
     Builder() {}
 
-    /** Removes the credentials before calling the upstream. */
+    /**
+     * Removes the credentials before calling the upstream: {@code Authorization} and the
+     * authenticator's {@link Authenticator#credentialHeaders() credential headers}. A credential
+     * in the query string (an API key parameter) is not removed.
+     */
     public Builder stripCredentials() {
       this.stripCredentials = true;
       return this;

@@ -31,6 +31,7 @@ final class AuthenticationStep implements Filter {
   private final @Nullable Authenticator authenticator;
   private final List<AccessRule> rules;
   private final IdentityForwarding forwarding;
+  private final List<String> credentialHeaders;
 
   /** Reaches the engine's per-exchange state from an exchange. */
   @FunctionalInterface
@@ -44,6 +45,12 @@ final class AuthenticationStep implements Filter {
     this.authenticator = authenticator;
     this.rules = List.copyOf(rules);
     this.forwarding = forwarding;
+    java.util.Set<String> credentials = new java.util.LinkedHashSet<>();
+    credentials.add("Authorization");
+    if (authenticator != null) {
+      credentials.addAll(authenticator.credentialHeaders());
+    }
+    this.credentialHeaders = List.copyOf(credentials);
   }
 
   @Override
@@ -102,7 +109,7 @@ final class AuthenticationStep implements Filter {
     identityHeaders.forEach(request::removeHeader);
     forwarding.stripHeaders().forEach(request::removeHeader);
     if (forwarding.stripCredentials()) {
-      request.removeHeader("Authorization");
+      credentialHeaders.forEach(request::removeHeader);
     }
     if (identity != null) {
       forwarding.subjectHeader().ifPresent(h -> request.header(h, identity.subject()));

@@ -5,4 +5,7 @@
  * page after a {@code <!-- snippet: File.java#name -->} marker, and {@code DocSnippetsTest} fails
  * when the two drift apart.
  */
+@NullMarked
 package dev.portico.gateway.examples.snippets;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,12 @@
+package dev.portico.gateway.auth;
+
+import dev.portico.gateway.auth.basic.BasicAuthenticator;
+import dev.portico.gateway.auth.basic.Pbkdf2CredentialStore;
+
+class BasicAuthenticatorContractTest extends AuthenticatorContractTest {
+  @Override
+  protected Authenticator authenticator() {
+    return BasicAuthenticator.of("admin", Pbkdf2CredentialStore.builder()
+        .user("alice", Pbkdf2CredentialStore.hash("secret".toCharArray(), 1_000)).build());
+  }
+}
