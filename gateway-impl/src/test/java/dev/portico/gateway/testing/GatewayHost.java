@@ -28,9 +28,12 @@ public final class GatewayHost implements AutoCloseable {
   private final ServerConnector connector;
   private final HttpClient client;
 
-  private GatewayHost(Gateway gateway, boolean permissiveUris) throws Exception {
+  private GatewayHost(Gateway gateway, boolean permissiveUris, int requestHeaderSize) throws Exception {
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
+    if (requestHeaderSize > 0) {
+      config.setRequestHeaderSize(requestHeaderSize);
+    }
     if (permissiveUris) {
       // Let ambiguous URIs reach the gateway, so tests see Portico's own refusal rather than Jetty's.
       config.setUriCompliance(UriCompliance.UNSAFE);
@@ -49,18 +52,29 @@ public final class GatewayHost implements AutoCloseable {
     }));
     server.start();
     client = new HttpClient();
+    if (requestHeaderSize > 0) {
+      client.setRequestBufferSize(requestHeaderSize);
+    }
     client.setFollowRedirects(false);
     client.start();
   }
 
   /** Starts a host whose server lets every URI through to the gateway. */
   public static GatewayHost start(Gateway gateway) throws Exception {
-    return new GatewayHost(gateway, true);
+    return new GatewayHost(gateway, true, 0);
+  }
+
+  /**
+   * Starts a host whose server accepts request headers up to {@code requestHeaderSize} bytes (Jetty's
+   * default is 8 KiB), so oversized credentials reach the gateway instead of Jetty's 431.
+   */
+  public static GatewayHost startWithRequestHeaderSize(Gateway gateway, int requestHeaderSize) throws Exception {
+    return new GatewayHost(gateway, true, requestHeaderSize);
   }
 
   /** Starts a host; {@code permissiveUris} false keeps Jetty's default URI compliance. */
   public static GatewayHost start(Gateway gateway, boolean permissiveUris) throws Exception {
-    return new GatewayHost(gateway, permissiveUris);
+    return new GatewayHost(gateway, permissiveUris, 0);
   }
 
   public HttpClient client() {
