@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portico.gateway.Exchange;
+import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
@@ -529,17 +530,14 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
       }
     }
 
+    /** Returns whether {@code name} is an HTTP token, as header and cookie names must be. */
     private static boolean isToken(String name) {
-      if (name.isEmpty()) {
+      try {
+        HttpHeaders.builder().add(name, "");
+        return true;
+      } catch (IllegalArgumentException e) {
         return false;
       }
-      for (int i = 0; i < name.length(); i++) {
-        char c = name.charAt(i);
-        if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-          return false;
-        }
-      }
-      return true;
     }
 
     private static IllegalStateException invalid(String message) {
