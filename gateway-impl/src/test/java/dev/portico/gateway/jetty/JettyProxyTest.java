@@ -9,7 +9,6 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestUpstream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -266,10 +265,7 @@ class JettyProxyTest {
 
   @Test
   void answers502ProblemWhenTheUpstreamRefusesConnections() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = dev.portico.gateway.testing.RefusingPort.reserve();
     start(Gateway.builder().route("down", r -> r.path("/down/**").upstream("http://127.0.0.1:" + closedPort)));
 
     ContentResponse response = get("/down/x");

@@ -43,8 +43,15 @@ public final class GatewayHost implements AutoCloseable {
   private final String hostName;
 
   private GatewayHost(Gateway gateway, boolean permissiveUris, Front front) throws Exception {
+    this(gateway, permissiveUris, front, 0);
+  }
+
+  private GatewayHost(Gateway gateway, boolean permissiveUris, Front front, int requestHeaderSize) throws Exception {
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
+    if (requestHeaderSize > 0) {
+      config.setRequestHeaderSize(requestHeaderSize);
+    }
     if (permissiveUris) {
       // Let ambiguous URIs reach the gateway, so tests see Portico's own refusal rather than Jetty's.
       config.setUriCompliance(UriCompliance.UNSAFE);
@@ -63,6 +70,9 @@ public final class GatewayHost implements AutoCloseable {
     }));
     server.start();
     client = front.client();
+    if (requestHeaderSize > 0) {
+      client.setRequestBufferSize(requestHeaderSize);
+    }
     client.setFollowRedirects(false);
     client.start();
     scheme = front.scheme();
@@ -99,6 +109,14 @@ public final class GatewayHost implements AutoCloseable {
   /** Starts a host whose server lets every URI through to the gateway. */
   public static GatewayHost start(Gateway gateway) throws Exception {
     return new GatewayHost(gateway, true, HTTP_1_1);
+  }
+
+  /**
+   * Starts a host whose server accepts request headers up to {@code requestHeaderSize} bytes (Jetty's
+   * default is 8 KiB), so oversized credentials reach the gateway instead of Jetty's 431.
+   */
+  public static GatewayHost startWithRequestHeaderSize(Gateway gateway, int requestHeaderSize) throws Exception {
+    return new GatewayHost(gateway, true, HTTP_1_1, requestHeaderSize);
   }
 
   /** Starts a host; {@code permissiveUris} false keeps Jetty's default URI compliance. */

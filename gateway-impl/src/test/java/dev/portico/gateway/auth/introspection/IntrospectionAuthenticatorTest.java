@@ -10,7 +10,6 @@ import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -336,10 +335,7 @@ class IntrospectionAuthenticatorTest {
 
   @Test
   void answersUnreachableEndpointAsUnavailable() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = dev.portico.gateway.testing.RefusingPort.reserve();
     authenticator = IntrospectionAuthenticator.builder("http://127.0.0.1:" + closedPort + "/introspect")
         .clientCredentials("gateway", "s3cret").timeout(Duration.ofSeconds(2)).build();
 
