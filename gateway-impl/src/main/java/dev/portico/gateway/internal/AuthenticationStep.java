@@ -122,6 +122,10 @@ final class AuthenticationStep implements Filter {
 
   private static Problem unauthorized(String detail, List<Challenge> challenges) {
     Problem problem = ProblemType.UNAUTHORIZED.withDetail(detail);
+    if (challenges.isEmpty()) {
+      // RFC 9110 requires at least one challenge on a 401; an authenticator that named none gets Bearer.
+      return problem.withHeader("WWW-Authenticate", Challenge.bearer(null).headerValue());
+    }
     for (Challenge challenge : challenges) {
       problem = problem.withHeader("WWW-Authenticate", challenge.headerValue());
     }

@@ -235,4 +235,16 @@ class AuthenticationChainTest {
 
     assertThat(ran).isEmpty();
   }
+
+  @Test
+  void aCustomAuthenticatorWithoutChallengeStillGetsOneOnItsRefusal() throws Exception {
+    Authenticator silent = exchange -> CompletableFuture.completedFuture(AuthResult.noCredentials());
+    start(Gateway.builder().authenticator(silent).route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = get("/api/x", h -> { });
+
+    assertProblem(response, ProblemType.UNAUTHORIZED);
+    assertThat(response.getHeaders().getValuesList("WWW-Authenticate")).containsExactly("Bearer");
+    assertThat(upstream.receivedCount()).isZero();
+  }
 }
