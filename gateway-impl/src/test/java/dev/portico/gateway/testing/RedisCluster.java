@@ -58,6 +58,20 @@ public final class RedisCluster implements AutoCloseable {
     return nodes.stream().map(RedisServer::uri).toList();
   }
 
+  /** Sends one command to the first node. */
+  public String command(String... args) throws IOException {
+    return nodes.get(0).command(args);
+  }
+
+  /** Returns each node's number of keys. */
+  public List<Long> keysPerNode() throws IOException {
+    List<Long> sizes = new ArrayList<>();
+    for (RedisServer node : nodes) {
+      sizes.add(Long.parseLong(node.command("DBSIZE").substring(1)));
+    }
+    return sizes;
+  }
+
   private void awaitClusterOk() throws IOException {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     for (RedisServer node : nodes) {
