@@ -124,6 +124,9 @@ class Bucket4jRateLimiterTest extends RateLimiterContractTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("rate limiter 'orders'").hasMessageContaining("no bandwidth");
     assertThatThrownBy(() -> Bucket4jRateLimiter.builder().bandwidth(0, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity: 0");
+    assertThatThrownBy(() -> Bucket4jRateLimiter.builder().name("fast").bandwidth(Long.MAX_VALUE / 4, Duration.ofHours(1))
+        .keyResolver(KeyResolver.clientIp()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("rate limiter 'fast'").hasMessageContaining("refill rate");
     assertThatThrownBy(() -> Bucket4jRateLimiter.builder().name("a\"b"))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -135,6 +135,11 @@ public abstract class LimitBuilder<B extends LimitBuilder<B>> {
       throw new IllegalStateException("rate limiter '" + name + "': no bandwidth and no plan"
           + " (expected: e.g. bandwidth(100, Duration.ofMinutes(1)))");
     }
-    return new LimitDefinition(name, defaultQuota, plans, keyResolver, cost, missingKey);
+    try {
+      return new LimitDefinition(name, defaultQuota, plans, keyResolver, cost, missingKey);
+    } catch (IllegalArgumentException e) {
+      // Bucket4j's own checks, such as a refill faster than one token per nanosecond.
+      throw new IllegalStateException("rate limiter '" + name + "': " + e.getMessage(), e);
+    }
   }
 }
