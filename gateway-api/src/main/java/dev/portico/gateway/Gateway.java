@@ -3,6 +3,8 @@ package dev.portico.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.ratelimit.RateLimitHeaders;
+import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.routing.PathPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +42,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
  *       404; a path match with the wrong method answers 405 with {@code Allow}.
- *   <li>The global filters run in the order they were added, then authentication and the
- *       route's access rules (401, 403 or 503 on refusal), then the route's filters.
+ *   <li>The global filters run in the order they were added. Then the engine's own steps: a
+ *       {@code Content-Length} over the route's {@link Route#maxRequestBodySize()} is refused with
+ *       413; the request is authenticated and authorized (401, 403 or 503 on refusal); the gateway's rate limiters, then the
+ *       route's, are asked (429 with {@code Retry-After} when one says no); the route's
+ *       concurrency limit takes a permit (503 when none comes free in time), held until the
+ *       response has been sent. Then the route's filters run.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
  *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
  *   <li>One access log entry is written when the response ends.
@@ -57,6 +63,8 @@ public final class Gateway {
   private final String requestIdHeader;
   private final @Nullable AccessLog accessLog;
   private final @Nullable Authenticator authenticator;
+  private final List<RateLimiter> rateLimiters;
+  private final RateLimitHeaders rateLimitHeaders;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -65,6 +73,8 @@ public final class Gateway {
     this.requestIdHeader = b.requestIdHeader;
     this.accessLog = b.accessLog;
     this.authenticator = b.authenticator;
+    this.rateLimiters = List.copyOf(b.rateLimiters);
+    this.rateLimitHeaders = b.rateLimitHeaders;
   }
 
   /** Returns a new, empty builder. */
@@ -118,6 +128,16 @@ public final class Gateway {
     return route.authenticator().or(this::authenticator);
   }
 
+  /** Returns the gateway-wide rate limiters, asked for every route before the route's own. */
+  public List<RateLimiter> rateLimiters() {
+    return rateLimiters;
+  }
+
+  /** Returns which quota headers rate-limited responses carry. */
+  public RateLimitHeaders rateLimitHeaders() {
+    return rateLimitHeaders;
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -129,6 +149,8 @@ public final class Gateway {
     b.requestIdHeader = requestIdHeader;
     b.accessLog = accessLog;
     b.authenticator = authenticator;
+    b.rateLimiters.addAll(rateLimiters);
+    b.rateLimitHeaders = rateLimitHeaders;
     return b;
   }
 
@@ -149,6 +171,8 @@ public final class Gateway {
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private @Nullable AccessLog accessLog;
     private @Nullable Authenticator authenticator;
+    private final List<RateLimiter> rateLimiters = new ArrayList<>();
+    private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF;
 
     Builder() {}
 
@@ -217,6 +241,21 @@ public final class Gateway {
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Adds a gateway-wide rate limiter, asked for every route's requests before the route's own
+     * limiters (after authentication and authorization, so it may key by principal or plan).
+     */
+    public Builder rateLimiter(RateLimiter limiter) {
+      rateLimiters.add(requireNonNull(limiter, "limiter"));
+      return this;
+    }
+
+    /** Sets which quota headers rate-limited responses carry (default {@link RateLimitHeaders#IETF}). */
+    public Builder rateLimitHeaders(RateLimitHeaders headers) {
+      this.rateLimitHeaders = requireNonNull(headers, "headers");
       return this;
     }
 

@@ -35,6 +35,8 @@ public record ProblemType(URI type, String title, int status) {
   /** 413: the request body is larger than the route accepts. */
   public static final ProblemType PAYLOAD_TOO_LARGE =
       of(BASE + "payload-too-large", "Payload too large", 413);
+  /** 429: the caller is over a rate limit; the response carries {@code Retry-After}. */
+  public static final ProblemType RATE_LIMITED = of(BASE + "rate-limited", "Too many requests", 429);
   /** 500: a gateway component broke (a bug, never a client error). */
   public static final ProblemType INTERNAL = of(BASE + "internal", "Internal gateway error", 500);
   /** 502: the upstream refused the connection, was unreachable, or sent an invalid response. */
@@ -43,6 +45,11 @@ public record ProblemType(URI type, String title, int status) {
   /** 503: credentials cannot be checked now (key set or introspection endpoint down, nothing cached). */
   public static final ProblemType AUTHENTICATION_UNAVAILABLE =
       of(BASE + "authentication-unavailable", "Authentication unavailable", 503);
+  /** 503: a route's concurrency limit is reached and no permit came free in time. */
+  public static final ProblemType OVERLOADED = of(BASE + "overloaded", "Too many concurrent requests", 503);
+  /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
+  public static final ProblemType RATE_LIMIT_UNAVAILABLE =
+      of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);
   /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);

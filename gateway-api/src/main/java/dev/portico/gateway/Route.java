@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.IdentityForwarding;
+import dev.portico.gateway.ratelimit.ConcurrencyLimit;
+import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
 import dev.portico.gateway.routing.PathPattern;
@@ -14,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +56,9 @@ public final class Route {
   private final boolean permitAll;
   private final List<AccessRule> accessRules;
   private final IdentityForwarding identityForwarding;
+  private final List<RateLimiter> rateLimiters;
+  private final @Nullable ConcurrencyLimit concurrencyLimit;
+  private final long maxRequestBodySize;
 
   private Route(Builder b, PathPattern path, Upstream upstream) {
     this.id = b.id;
@@ -70,6 +76,9 @@ public final class Route {
     this.permitAll = b.permitAll;
     this.accessRules = List.copyOf(b.accessRules);
     this.identityForwarding = b.identityForwarding;
+    this.rateLimiters = List.copyOf(b.rateLimiters);
+    this.concurrencyLimit = b.concurrencyLimit;
+    this.maxRequestBodySize = b.maxRequestBodySize;
   }
 
   /** Returns a builder for a route named {@code id}. */
@@ -152,6 +161,24 @@ public final class Route {
     return identityForwarding;
   }
 
+  /**
+   * Returns the route's rate limiters, in the order they are asked; they run after the gateway's
+   * own, after authentication and authorization, and before the route's filters.
+   */
+  public List<RateLimiter> rateLimiters() {
+    return rateLimiters;
+  }
+
+  /** Returns the route's concurrency limit (bulkhead), if it has one. */
+  public Optional<ConcurrencyLimit> concurrencyLimit() {
+    return Optional.ofNullable(concurrencyLimit);
+  }
+
+  /** Returns the largest request body the route accepts, in bytes; empty when unlimited. */
+  public OptionalLong maxRequestBodySize() {
+    return maxRequestBodySize < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBodySize);
+  }
+
   /** Returns a builder that starts from this route. */
   public Builder toBuilder() {
     Builder b = new Builder(id);
@@ -169,6 +196,9 @@ public final class Route {
     b.permitAll = permitAll;
     b.accessRules.addAll(accessRules);
     b.identityForwarding = identityForwarding;
+    b.rateLimiters.addAll(rateLimiters);
+    b.concurrencyLimit = concurrencyLimit;
+    b.maxRequestBodySize = maxRequestBodySize;
     return b;
   }
 
@@ -258,6 +288,9 @@ public final class Route {
     private boolean permitAll;
     private final List<AccessRule> accessRules = new ArrayList<>();
     private IdentityForwarding identityForwarding = IdentityForwarding.defaults();
+    private final List<RateLimiter> rateLimiters = new ArrayList<>();
+    private @Nullable ConcurrencyLimit concurrencyLimit;
+    private long maxRequestBodySize = -1;
 
     Builder(String id) {
       requireNonNull(id, "id");
@@ -468,6 +501,35 @@ public final class Route {
     /** Sets what the upstream is told about the authenticated caller. */
     public Builder identityForwarding(IdentityForwarding forwarding) {
       this.identityForwarding = requireNonNull(forwarding, "forwarding");
+      return this;
+    }
+
+    /**
+     * Adds a rate limiter; a request passes only if every limiter of the gateway and the route
+     * allows it. Limiters run after authentication and authorization, before the route's filters.
+     */
+    public Builder rateLimiter(RateLimiter limiter) {
+      rateLimiters.add(requireNonNull(limiter, "limiter"));
+      return this;
+    }
+
+    /** Limits how many of the route's requests are in flight at once; see {@link ConcurrencyLimit}. */
+    public Builder concurrencyLimit(ConcurrencyLimit limit) {
+      this.concurrencyLimit = requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Refuses request bodies larger than {@code bytes} with 413: at once when {@code Content-Length}
+     * says so, before any upstream call; when a chunked body grows past it, the upstream request
+     * is aborted and the client is answered 413 if its response has not started.
+     */
+    public Builder maxRequestBodySize(long bytes) {
+      if (bytes < 0) {
+        errors.add("maxRequestBodySize: " + bytes + " (expected: >= 0)");
+      } else {
+        this.maxRequestBodySize = bytes;
+      }
       return this;
     }
 

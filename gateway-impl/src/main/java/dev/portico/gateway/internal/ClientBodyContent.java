@@ -7,19 +7,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client's request body as the upstream request's content: chunks pass straight from the
  * server's source to the client's sender, with demand flowing back, so nothing is buffered. Counts
- * the bytes and reports a broken client body to the exchange. Not public API.
+ * the bytes and reports a broken client body to the exchange. A body that grows past the route's
+ * maximum ends in a {@link TooLargeException} failure chunk instead: the Jetty client aborts the
+ * upstream request with it, and {@link UpstreamCall} answers 413. Not public API.
  */
 final class ClientBodyContent implements Request.Content {
   private final Content.Source source;
   private final long length;
   private final @Nullable String contentType;
   private final ExchangeRun run;
+  /** The most bytes passed on, or -1 for no limit. */
+  private final long maxBytes;
+  /** Bytes passed on so far; read() is never called concurrently. */
+  private long received;
 
   ClientBodyContent(Content.Source source, long length, @Nullable String contentType, ExchangeRun run) {
     this.source = source;
     this.length = length;
     this.contentType = contentType;
     this.run = run;
+    this.maxBytes = run.route().maxRequestBodySize();
   }
 
   @Override
@@ -39,7 +46,13 @@ final class ClientBodyContent implements Request.Content {
       if (Content.Chunk.isFailure(chunk, true)) {
         run.clientBodyFailed(chunk.getFailure());
       } else {
-        run.addBytesIn(chunk.remaining());
+        int n = chunk.remaining();
+        if (maxBytes >= 0 && received + n > maxBytes) {
+          chunk.release();
+          return Content.Chunk.from(new TooLargeException(maxBytes), true);
+        }
+        received += n;
+        run.addBytesIn(n);
       }
     }
     return chunk;
@@ -52,11 +65,29 @@ final class ClientBodyContent implements Request.Content {
 
   @Override
   public void fail(Throwable failure) {
-    source.fail(failure);
+    if (!(failure instanceof TooLargeException)) {
+      source.fail(failure);
+    }
+    // Too large: the client did nothing wrong with its connection, and its request is answered 413;
+    // the server deals with the unread rest of the body when the exchange ends.
   }
 
   @Override
   public boolean rewind() {
     return false;
+  }
+
+  /** The client's body grew past the route's maximum. */
+  static final class TooLargeException extends RuntimeException {
+    private final long maxBytes;
+
+    TooLargeException(long maxBytes) {
+      super("request body over " + maxBytes + " bytes", null, false, false);
+      this.maxBytes = maxBytes;
+    }
+
+    long maxBytes() {
+      return maxBytes;
+    }
   }
 }

@@ -6,27 +6,31 @@ import dev.portico.gateway.Upstream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain (global filters, authentication and authorization, the route's filters), the upstream
- * client and address. Not public API.
+ * chain (global filters, the engine's policy steps, the route's filters), the upstream client and
+ * address. Not public API.
  */
 final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
+  private final long maxRequestBodySize;
 
-  CompiledRoute(Route route, List<Filter> globalFilters, @Nullable Filter authentication, HttpClient client) {
+  /**
+   * {@code engineSteps} run between the global filters and the route's own, in order: request
+   * size, authentication and authorization, rate limits, concurrency limit (each only if the
+   * route needs it).
+   */
+  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
-    if (authentication != null) {
-      all.add(authentication);
-    }
+    all.addAll(engineSteps);
     all.addAll(route.filters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;
+    this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
   }
 
   Route route() {
@@ -43,6 +47,11 @@ final class CompiledRoute {
 
   HttpClient client() {
     return client;
+  }
+
+  /** Returns the largest request body the route accepts, -1 for no limit. */
+  long maxRequestBodySize() {
+    return maxRequestBodySize;
   }
 
   Upstream upstream() {

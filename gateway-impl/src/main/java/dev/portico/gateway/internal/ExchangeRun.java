@@ -10,6 +10,8 @@ import dev.portico.gateway.ResponseBody;
 import dev.portico.gateway.auth.Identity;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -61,6 +63,8 @@ final class ExchangeRun {
   private volatile long bytesOut;
   private volatile boolean clientWriteFailed;
   private volatile @Nullable Identity identity;
+  /** Run once when the exchange ends; guarded by {@code this}, null until the first is added. */
+  private @Nullable List<Runnable> finishListeners;
 
   ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
       String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
@@ -124,6 +128,25 @@ final class ExchangeRun {
 
   void addBytesIn(int n) {
     bytesIn += n;
+  }
+
+  /**
+   * Runs {@code listener} once when the exchange ends, however it ends (response sent, problem
+   * written, either side failed), before the adapter is told; at once if it has already ended.
+   * This is how a policy that holds something for the whole exchange (a concurrency permit) gives
+   * it back. Listeners must be quick and must not throw.
+   */
+  void whenFinished(Runnable listener) {
+    synchronized (this) {
+      if (!finished.get()) {
+        if (finishListeners == null) {
+          finishListeners = new ArrayList<>(2);
+        }
+        finishListeners.add(listener);
+        return;
+      }
+    }
+    runFinishListener(listener);
   }
 
   /** Runs the route's chain for {@code exchange} and answers with its outcome. */
@@ -317,12 +340,28 @@ final class ExchangeRun {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
+    List<Runnable> listeners;
+    synchronized (this) {
+      listeners = finishListeners;
+      finishListeners = null;
+    }
+    if (listeners != null) {
+      listeners.forEach(this::runFinishListener);
+    }
     // The entry is written before the adapter completes, so it exists once the client has its answer.
     logAccess(outcome);
     if (ok) {
       client.succeeded();
     } else {
       client.failed(failure != null ? failure : new CancellationException(outcome));
+    }
+  }
+
+  private void runFinishListener(Runnable listener) {
+    try {
+      listener.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{} exchange end listener failed: {}", requestId, e.toString());
     }
   }
 

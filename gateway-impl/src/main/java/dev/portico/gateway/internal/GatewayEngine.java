@@ -6,17 +6,23 @@ import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.Filter;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RouteLookup;
 import dev.portico.gateway.internal.routing.RouteTable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The running form of a {@link Gateway}: compiled route table, upstream clients, forwarding rules
@@ -34,18 +40,32 @@ public final class GatewayEngine {
   private final Forwarding forwarding;
   private final AccessLog accessLog;
   private final String requestIdHeader;
+  /** Timers of the engine's own policies (concurrency-limit queue timeouts). */
+  private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
 
   private GatewayEngine(Gateway gateway) {
     this.gateway = gateway;
     this.table = RouteTable.of(gateway.routes());
     this.clients = new UpstreamClients(gateway.routes());
     for (Route route : gateway.routes()) {
+      // The engine's policy steps, between the global filters and the route's own, in this order.
+      List<Filter> steps = new ArrayList<>(4);
+      route.maxRequestBodySize().ifPresent(max -> steps.add(new RequestSizeStep(GatewayEngine::runOf, max)));
       Authenticator authenticator = gateway.authenticatorFor(route).orElse(null);
       boolean needsStep = authenticator != null || !route.identityForwarding().identityHeaders().isEmpty()
           || route.identityForwarding().stripCredentials() || !route.identityForwarding().stripHeaders().isEmpty();
       AuthenticationStep step = needsStep ? new AuthenticationStep(GatewayEngine::runOf, authenticator,
           route.accessRules(), route.identityForwarding()) : null;
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), step, clients.forRoute(route)));
+      if (step != null) {
+        steps.add(step);
+      }
+      List<RateLimiter> limiters = new ArrayList<>(gateway.rateLimiters());
+      limiters.addAll(route.rateLimiters());
+      if (!limiters.isEmpty()) {
+        steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
+      }
+      route.concurrencyLimit().ifPresent(limit -> steps.add(new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers)));
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.forRoute(route)));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
@@ -62,14 +82,19 @@ public final class GatewayEngine {
     return gateway;
   }
 
-  /** Starts the upstream clients. */
+  /** Starts the upstream clients and the engine's timers. */
   public void start() throws Exception {
+    timers.start();
     clients.start();
   }
 
-  /** Stops the upstream clients; exchanges still in flight fail. */
+  /** Stops the upstream clients and the engine's timers; exchanges still in flight fail. */
   public void stop() throws Exception {
-    clients.stop();
+    try {
+      clients.stop();
+    } finally {
+      timers.stop();
+    }
   }
 
   String requestIdHeader() {

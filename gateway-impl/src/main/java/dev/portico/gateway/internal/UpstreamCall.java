@@ -216,7 +216,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} upstream failed before responding: {}", run.requestId(), String.valueOf(failure));
     }
-    if (isTimeout(failure)) {
+    ClientBodyContent.TooLargeException tooLarge = tooLarge(failure);
+    if (tooLarge != null) {
+      // The client's chunked body grew past the route's maximum: the upstream request was aborted.
+      result.complete(GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(
+          "The request body is larger than this route accepts (" + tooLarge.maxBytes() + " bytes).")));
+    } else if (isTimeout(failure)) {
       result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
           failure instanceof ResponseTimeoutException
               ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
@@ -227,6 +232,15 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
           "The upstream could not be reached or sent an invalid response.")));
     }
+  }
+
+  private static ClientBodyContent.@Nullable TooLargeException tooLarge(@Nullable Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ClientBodyContent.TooLargeException tooLarge) {
+        return tooLarge;
+      }
+    }
+    return null;
   }
 
   private static boolean isTimeout(@Nullable Throwable failure) {

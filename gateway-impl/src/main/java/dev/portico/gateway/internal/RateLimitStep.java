@@ -1,0 +1,168 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.Exchange;
+import dev.portico.gateway.Filter;
+import dev.portico.gateway.FilterChain;
+import dev.portico.gateway.GatewayResponse;
+import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.Problem;
+import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.ratelimit.RateLimitDecision;
+import dev.portico.gateway.ratelimit.RateLimitHeaders;
+import dev.portico.gateway.ratelimit.RateLimitPolicy;
+import dev.portico.gateway.ratelimit.RateLimiter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The engine's rate-limit step, after authentication and authorization and before the route's own
+ * filters: asks the gateway's limiters, then the route's, one after the other, and stops at the
+ * first that does not allow. Refusals are problems (429 with {@code Retry-After}, 403 without a
+ * key, 503 when a limiter fails closed); allowed responses get the quota headers on their way
+ * back. Not public API.
+ */
+final class RateLimitStep implements Filter {
+  private static final String POLICY = "RateLimit-Policy";
+  private static final String RATE_LIMIT = "RateLimit";
+
+  private final RateLimiter[] limiters;
+  private final RateLimitHeaders headers;
+
+  RateLimitStep(List<RateLimiter> limiters, RateLimitHeaders headers) {
+    this.limiters = limiters.toArray(RateLimiter[]::new);
+    this.headers = headers;
+  }
+
+  @Override
+  public String name() {
+    return "rate-limit";
+  }
+
+  @Override
+  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
+    return ask(exchange, chain, 0, new RateLimitDecision[limiters.length]);
+  }
+
+  /** Asks limiter {@code i}, having collected the allowed decisions of those before it. */
+  private CompletionStage<GatewayResponse> ask(Exchange exchange, FilterChain chain, int i, RateLimitDecision[] allowed) {
+    if (i == limiters.length) {
+      return chain.proceed(exchange).thenApply(response -> withQuotaHeaders(response, allowed));
+    }
+    RateLimiter limiter = limiters[i];
+    CompletionStage<RateLimitDecision> stage = limiter.acquire(exchange);
+    if (stage == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "rate limiter '" + limiter.name() + "' returned a null stage"));
+    }
+    return stage.thenCompose(decision -> {
+      if (decision == null) {
+        throw new IllegalStateException("rate limiter '" + limiter.name() + "' completed with a null decision");
+      }
+      return switch (decision.kind()) {
+        case ALLOWED -> {
+          allowed[i] = decision;
+          yield ask(exchange, chain, i + 1, allowed);
+        }
+        case REJECTED -> answer(rejected(decision));
+        case REFUSED -> answer(ProblemType.FORBIDDEN.withDetail(decision.detail().orElse("This request cannot be rate-limited.")));
+        case UNAVAILABLE -> answer(new Problem(ProblemType.RATE_LIMIT_UNAVAILABLE,
+            decision.detail().orElse("Rate limits cannot be checked right now."),
+            HttpHeaders.builder().add("Retry-After", "1").build()));
+      };
+    });
+  }
+
+  private Problem rejected(RateLimitDecision decision) {
+    HttpHeaders.Builder extra = HttpHeaders.builder()
+        .add("Retry-After", Long.toString(Math.max(1, seconds(decision.retryAfter()))));
+    addQuotaHeaders(extra, new RateLimitDecision[] {decision});
+    String detail = decision.policy()
+        .map(p -> "Over the rate limit of " + p.quota() + " per " + describe(p.window()) + ".")
+        .orElse("Over the rate limit.");
+    return new Problem(ProblemType.RATE_LIMITED, detail + " Retry after " + Math.max(1, seconds(decision.retryAfter()))
+        + " s.", extra.build());
+  }
+
+  private GatewayResponse withQuotaHeaders(GatewayResponse response, RateLimitDecision[] decisions) {
+    if (headers == RateLimitHeaders.NONE || !anyMetered(decisions)) {
+      return response;
+    }
+    HttpHeaders.Builder builder = response.headers().toBuilder();
+    addQuotaHeaders(builder, decisions);
+    return response.withHeaders(builder.build());
+  }
+
+  /**
+   * Adds {@code RateLimit-Policy} (every policy applied) and {@code RateLimit} (the binding policy
+   * of each limiter), appended to any the upstream sent, as the draft's list syntax allows; and the
+   * legacy headers for the decision with the least remaining, replacing the upstream's.
+   */
+  private void addQuotaHeaders(HttpHeaders.Builder out, RateLimitDecision[] decisions) {
+    if (headers == RateLimitHeaders.NONE) {
+      return;
+    }
+    StringBuilder policies = new StringBuilder();
+    StringBuilder limits = new StringBuilder();
+    RateLimitDecision tightest = null;
+    for (RateLimitDecision d : decisions) {
+      if (d == null || d.policy().isEmpty()) {
+        continue;
+      }
+      for (RateLimitPolicy p : d.policies()) {
+        separate(policies).append('"').append(p.name()).append("\";q=").append(p.quota())
+            .append(";w=").append(Math.max(1, seconds(p.window())));
+      }
+      separate(limits).append('"').append(d.policy().get().name()).append("\";r=").append(d.remaining())
+          .append(";t=").append(seconds(d.reset()));
+      if (tightest == null || d.remaining() < tightest.remaining()) {
+        tightest = d;
+      }
+    }
+    if (tightest == null) {
+      return;
+    }
+    out.add(POLICY, policies.toString());
+    out.add(RATE_LIMIT, limits.toString());
+    if (headers == RateLimitHeaders.IETF_AND_LEGACY) {
+      out.set("X-RateLimit-Limit", Long.toString(tightest.policy().get().quota()));
+      out.set("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
+      out.set("X-RateLimit-Reset", Long.toString(seconds(tightest.reset())));
+    }
+  }
+
+  private static boolean anyMetered(RateLimitDecision[] decisions) {
+    for (RateLimitDecision d : decisions) {
+      if (d != null && d.policy().isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static StringBuilder separate(StringBuilder sb) {
+    return sb.isEmpty() ? sb : sb.append(", ");
+  }
+
+  /** Whole seconds, rounded up: a client that waits this long is never early. */
+  private static long seconds(Duration d) {
+    long s = d.getSeconds();
+    return d.getNano() > 0 ? s + 1 : s;
+  }
+
+  private static String describe(Duration window) {
+    long s = seconds(window);
+    if (s % 3600 == 0) {
+      return s == 3600 ? "hour" : s / 3600 + " hours";
+    }
+    if (s % 60 == 0) {
+      return s == 60 ? "minute" : s / 60 + " minutes";
+    }
+    return s == 1 ? "second" : s + " seconds";
+  }
+
+  private static CompletionStage<GatewayResponse> answer(Problem problem) {
+    return CompletableFuture.completedFuture(GatewayResponse.problem(problem));
+  }
+}

@@ -1,0 +1,158 @@
+package dev.portico.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.ratelimit.bucket4j.Refill;
+import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.RedisServer;
+import dev.portico.gateway.testing.TestUpstream;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Several gateway instances, each a Jetty server with its own Gateway and its own Redis client,
+ * sharing budgets in one real redis-server; and what happens while that server is down.
+ */
+class RedisSharedLimitTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private RedisServer redis;
+  private TestUpstream upstream;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.start();
+    upstream = TestUpstream.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    upstream.close();
+    redis.close();
+  }
+
+  /** One gateway instance: its own Lettuce client and connection, its own Jetty server and Gateway. */
+  private GatewayHost instance(Function<StatefulRedisConnection<byte[], byte[]>, Gateway> gateway) throws Exception {
+    ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
+    RedisClient client = RedisClient.create(resources, RedisURI.create(redis.uri()));
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+    StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+    closeables.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS));
+    closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+    closeables.add(connection::close);
+    GatewayHost host = GatewayHost.start(gateway.apply(connection));
+    closeables.add(host);
+    return host;
+  }
+
+  private static ContentResponse get(GatewayHost host, String path) throws Exception {
+    return host.client().newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS).send();
+  }
+
+  @Test
+  void twoInstancesShareOneBudget() throws Exception {
+    Function<StatefulRedisConnection<byte[], byte[]>, Gateway> gateway = connection -> Gateway.builder()
+        .accessLog(entry -> { })
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())
+            .rateLimiter(RedisRateLimiter.builder(connection).name("shared")
+                .bandwidth(100, Duration.ofMinutes(1)).refill(Refill.INTERVALLY)
+                .keyResolver(KeyResolver.clientIp()).timeout(Duration.ofSeconds(2)).build()))
+        .build();
+    GatewayHost[] instances = {instance(gateway), instance(gateway)};
+
+    int allowed = 0;
+    int rejected = 0;
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        GatewayHost host = instances[i % 2];
+        statuses.add(clients.submit(() -> get(host, "/api/x").getStatus()));
+      }
+      for (Future<Integer> status : statuses) {
+        int s = status.get(30, TimeUnit.SECONDS);
+        if (s == 200) {
+          allowed++;
+        } else if (s == 429) {
+          rejected++;
+        }
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+
+    assertThat(allowed).as("allowed across both instances").isEqualTo(100);
+    assertThat(rejected).isEqualTo(200);
+  }
+
+  @Test
+  void whileRedisIsDownLimitsFailOpenOrClosedAndRecoverWhenItIsBack() throws Exception {
+    RedisRateLimiter[] limiters = new RedisRateLimiter[2];
+    GatewayHost host = instance(connection -> {
+      limiters[0] = RedisRateLimiter.builder(connection).name("open").bandwidth(3, Duration.ofMinutes(1))
+          .keyResolver(KeyResolver.clientIp()).failureMode(RedisRateLimiter.FailureMode.OPEN).build();
+      limiters[1] = RedisRateLimiter.builder(connection).name("closed").bandwidth(3, Duration.ofMinutes(1))
+          .keyResolver(KeyResolver.clientIp()).failureMode(RedisRateLimiter.FailureMode.CLOSED).build();
+      return Gateway.builder().accessLog(entry -> { })
+          .route("open", r -> r.path("/open/**").upstream(upstream.uri()).rateLimiter(limiters[0]))
+          .route("closed", r -> r.path("/closed/**").upstream(upstream.uri()).rateLimiter(limiters[1]))
+          .build();
+    });
+    assertThat(get(host, "/open/x").getHeaders().get("RateLimit")).startsWith("\"open\";r=2;");
+    assertThat(get(host, "/closed/x").getHeaders().get("RateLimit")).startsWith("\"closed\";r=2;");
+
+    redis.kill();
+
+    ContentResponse open = get(host, "/open/x");
+    ContentResponse closed = get(host, "/closed/x");
+    assertThat(open.getStatus()).as("fail open: allowed").isEqualTo(200);
+    assertThat(open.getHeaders().get("RateLimit")).as("no quota to report").isNull();
+    assertThat(closed.getStatus()).as("fail closed: refused").isEqualTo(503);
+    assertThat(JSON.readTree(closed.getContentAsString()).get("type").asString())
+        .isEqualTo("https://portico.dev/problems/rate-limit-unavailable");
+    assertThat(closed.getHeaders().get(HttpHeader.RETRY_AFTER)).isNotNull();
+    assertThat(limiters[0].failures()).isPositive();
+    assertThat(limiters[1].failures()).isPositive();
+
+    redis.restart();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    ContentResponse recovered;
+    while ((recovered = get(host, "/closed/x")).getStatus() == 503 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    assertThat(recovered.getStatus()).as("Redis answers again (it restarted empty)").isEqualTo(200);
+    assertThat(recovered.getHeaders().get("RateLimit")).startsWith("\"closed\";r=2;");
+    assertThat(get(host, "/closed/x").getStatus()).isEqualTo(200);
+    assertThat(get(host, "/closed/x").getStatus()).isEqualTo(200);
+    assertThat(get(host, "/closed/x").getStatus()).as("limits hold again").isEqualTo(429);
+    assertThat(get(host, "/open/x").getHeaders().get("RateLimit")).startsWith("\"open\";r=2;");
+  }
+}
