@@ -3,6 +3,7 @@ package dev.portico.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.cors.CorsPolicy;
 import dev.portico.gateway.routing.PathPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,9 @@ public final class Gateway {
   private final String requestIdHeader;
   private final @Nullable AccessLog accessLog;
   private final @Nullable Authenticator authenticator;
+  private final @Nullable CorsPolicy cors;
+  private final @Nullable ErrorMapper errorMapper;
+  private final UpstreamErrors upstreamErrors;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -65,6 +69,9 @@ public final class Gateway {
     this.requestIdHeader = b.requestIdHeader;
     this.accessLog = b.accessLog;
     this.authenticator = b.authenticator;
+    this.cors = b.cors;
+    this.errorMapper = b.errorMapper;
+    this.upstreamErrors = b.upstreamErrors;
   }
 
   /** Returns a new, empty builder. */
@@ -118,6 +125,36 @@ public final class Gateway {
     return route.authenticator().or(this::authenticator);
   }
 
+  /** Returns the CORS policy of routes that do not set their own, if any. */
+  public Optional<CorsPolicy> cors() {
+    return Optional.ofNullable(cors);
+  }
+
+  /** Returns the CORS policy that applies to {@code route}: its own, else the gateway's. */
+  public Optional<CorsPolicy> corsFor(Route route) {
+    return route.cors().or(this::cors);
+  }
+
+  /** Returns the error mapper of routes that do not set their own, and of refusals before routing. */
+  public Optional<ErrorMapper> errorMapper() {
+    return Optional.ofNullable(errorMapper);
+  }
+
+  /** Returns the error mapper that renders {@code route}'s problems: its own, else the gateway's. */
+  public Optional<ErrorMapper> errorMapperFor(Route route) {
+    return route.errorMapper().or(this::errorMapper);
+  }
+
+  /** Returns what routes that do not say otherwise do with upstream 5xx responses. */
+  public UpstreamErrors upstreamErrors() {
+    return upstreamErrors;
+  }
+
+  /** Returns what {@code route} does with upstream 5xx responses: its own setting, else the gateway's. */
+  public UpstreamErrors upstreamErrorsFor(Route route) {
+    return route.upstreamErrors().orElse(upstreamErrors);
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -129,6 +166,9 @@ public final class Gateway {
     b.requestIdHeader = requestIdHeader;
     b.accessLog = accessLog;
     b.authenticator = authenticator;
+    b.cors = cors;
+    b.errorMapper = errorMapper;
+    b.upstreamErrors = upstreamErrors;
     return b;
   }
 
@@ -149,6 +189,9 @@ public final class Gateway {
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private @Nullable AccessLog accessLog;
     private @Nullable Authenticator authenticator;
+    private @Nullable CorsPolicy cors;
+    private @Nullable ErrorMapper errorMapper;
+    private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
 
     Builder() {}
 
@@ -217,6 +260,40 @@ public final class Gateway {
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Answers browsers with {@code policy} on every route that does not set its own. */
+    public Builder cors(CorsPolicy policy) {
+      this.cors = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Answers browsers with the CORS policy {@code spec} builds on every route that does not set its own. */
+    public Builder cors(Consumer<CorsPolicy.Builder> spec) {
+      requireNonNull(spec, "spec");
+      CorsPolicy.Builder builder = CorsPolicy.builder();
+      spec.accept(builder);
+      try {
+        return cors(builder.build());
+      } catch (IllegalArgumentException e) {
+        errors.add("gateway cors: " + e.getMessage());
+        return this;
+      }
+    }
+
+    /**
+     * Renders problems with {@code mapper} instead of RFC 9457 JSON: on every route that does not
+     * set its own, and for refusals before routing (400 {@code bad-path}, 404, 405).
+     */
+    public Builder errorMapper(ErrorMapper mapper) {
+      this.errorMapper = requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** Sets what routes that do not say otherwise do with upstream 5xx responses (default {@code PASS_THROUGH}). */
+    public Builder upstreamErrors(UpstreamErrors handling) {
+      this.upstreamErrors = requireNonNull(handling, "handling");
       return this;
     }
 
