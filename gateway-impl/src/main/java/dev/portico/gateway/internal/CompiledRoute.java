@@ -17,16 +17,29 @@ final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
+  private final RoutePolicies policies;
 
   CompiledRoute(Route route, List<Filter> globalFilters, @Nullable Filter authentication, HttpClient client) {
+    this(route, globalFilters, authentication, client, RoutePolicies.NONE);
+  }
+
+  /**
+   * The chain is: global filters, authentication, the policies' validation, the route's filters,
+   * the policies' request and response transforms, then the proxy step.
+   */
+  CompiledRoute(Route route, List<Filter> globalFilters, @Nullable Filter authentication, HttpClient client,
+      RoutePolicies policies) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
     if (authentication != null) {
       all.add(authentication);
     }
+    all.addAll(policies.beforeRouteFilters());
     all.addAll(route.filters());
+    all.addAll(policies.afterRouteFilters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;
+    this.policies = policies;
   }
 
   Route route() {
@@ -43,6 +56,11 @@ final class CompiledRoute {
 
   HttpClient client() {
     return client;
+  }
+
+  /** Returns the route's validation, transform, CORS and error policies. */
+  RoutePolicies policies() {
+    return policies;
   }
 
   Upstream upstream() {
