@@ -91,7 +91,23 @@ public final class JsonSchemaValidator {
     if (node == null || !(node.isObject() || node.isBoolean())) {
       throw new IllegalArgumentException("jsonSchema " + source + " is not a schema (expected: a JSON object)");
     }
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    // Never fetch remote $refs: a gateway must not depend on (or be steered by) schemas on the network.
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+        builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+    // networknt compiles schemas leniently ({"type": 12} would pass): check the schema against its
+    // dialect's meta-schema first, so a mistake fails when the adapter is created, not on requests.
+    String dialect = SpecificationVersion.fromSchemaNode(node).orElse(SpecificationVersion.DRAFT_2020_12).getDialectId();
+    List<Error> metaErrors;
+    try {
+      metaErrors = registry.getSchema(SchemaLocation.of(dialect)).validate(node);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("jsonSchema " + source + ": cannot check it against " + dialect + ": " + e.getMessage(), e);
+    }
+    if (!metaErrors.isEmpty()) {
+      Error first = metaErrors.get(0);
+      throw new IllegalArgumentException("jsonSchema " + source + " is not a valid schema: at '" + pointer(first) + "': "
+          + message(first));
+    }
     try {
       Schema schema = source.kind() == JsonSchema.Kind.URI
           ? registry.getSchema(SchemaLocation.of(source.value()), node)
