@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.HttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -69,11 +70,12 @@ public final class CorsPolicy {
     this.origins = List.copyOf(b.origins);
     this.patterns = patterns.toArray(OriginPattern[]::new);
     this.anyOrigin = b.anyOrigin;
-    this.methods = Set.copyOf(b.methods.isEmpty() ? SAFELISTED_METHODS : b.methods);
+    this.methods = Collections.unmodifiableSet(new LinkedHashSet<>(b.methods.isEmpty() ? List.of("GET", "HEAD", "POST")
+        : b.methods));
     this.anyMethod = b.anyMethod;
     Set<String> lower = new LinkedHashSet<>();
     b.headers.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
-    this.headers = Set.copyOf(lower);
+    this.headers = Collections.unmodifiableSet(lower);
     this.anyHeader = b.anyHeader;
     this.exposedHeaders = List.copyOf(b.exposedHeaders);
     this.allowCredentials = b.allowCredentials;
@@ -121,7 +123,7 @@ public final class CorsPolicy {
     return false;
   }
 
-  /** Returns the allowed methods (upper case); GET, HEAD and POST when none were given. */
+  /** Returns the allowed methods (upper case), in the order given; GET, HEAD and POST when none were given. */
   public Set<String> allowedMethods() {
     return methods;
   }
