@@ -41,10 +41,18 @@ import org.jspecify.annotations.Nullable;
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
  *       404; a path match with the wrong method answers 405 with {@code Allow}.
+ *   <li>A CORS preflight is matched by the method it announces and, when that route has a
+ *       {@link #corsFor(Route) CORS policy}, answered by the gateway at once.
  *   <li>The global filters run in the order they were added, then authentication and the
- *       route's access rules (401, 403 or 503 on refusal), then the route's filters.
+ *       route's access rules (401, 403 or 503 on refusal), then the route's validation (400, 413,
+ *       415), then the route's filters.
+ *   <li>The route's request transforms (headers, query, method, JSON body) adapt the request.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
- *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
+ *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies (only a
+ *       validation or JSON transform holds one, under its cap).
+ *   <li>On the way back, upstream errors may be replaced, then the response transforms run, then
+ *       the filters see the response. CORS headers go on every response of a route with a policy;
+ *       problems are rendered by the {@link #errorMapperFor(Route) error mapper}.
  *   <li>One access log entry is written when the response ends.
  * </ol>
  */
