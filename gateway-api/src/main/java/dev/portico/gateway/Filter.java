@@ -29,8 +29,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Filters run in a fixed order: the gateway's global filters in the order they were added,
  * then the engine's authentication and authorization step (when the route has an authenticator),
- * then the route's filters, then the terminal proxy step. Filters see headers and status; bodies
- * stream past them.
+ * then the route's validation, then the route's filters, then the route's request and response
+ * transforms (so filters see the request as the client sent it and the response as the client
+ * gets it), then the terminal proxy step. Filters see headers and status; bodies stream past them.
+ * CORS preflights are answered before any filter runs.
  */
 @FunctionalInterface
 public interface Filter {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.ratelimit.RateLimitHeaders;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.cors.CorsPolicy;
 import dev.portico.gateway.routing.PathPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,8 +49,18 @@ import org.jspecify.annotations.Nullable;
  *       route's, are asked (429 with {@code Retry-After} when one says no); the route's
  *       concurrency limit takes a permit (503 when none comes free in time), held until the
  *       response has been sent. Then the route's filters run.
+ *   <li>A CORS preflight is matched by the method it announces and, when that route has a
+ *       {@link #corsFor(Route) CORS policy}, answered by the gateway at once.
+ *   <li>The global filters run in the order they were added, then authentication and the
+ *       route's access rules (401, 403 or 503 on refusal), then the route's validation (400, 413,
+ *       415), then the route's filters.
+ *   <li>The route's request transforms (headers, query, method, JSON body) adapt the request.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
- *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
+ *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies (only a
+ *       validation or JSON transform holds one, under its cap).
+ *   <li>On the way back, upstream errors may be replaced, then the response transforms run, then
+ *       the filters see the response. CORS headers go on every response of a route with a policy;
+ *       problems are rendered by the {@link #errorMapperFor(Route) error mapper}.
  *   <li>One access log entry is written when the response ends.
  * </ol>
  */
@@ -65,6 +76,9 @@ public final class Gateway {
   private final @Nullable Authenticator authenticator;
   private final List<RateLimiter> rateLimiters;
   private final RateLimitHeaders rateLimitHeaders;
+  private final @Nullable CorsPolicy cors;
+  private final @Nullable ErrorMapper errorMapper;
+  private final UpstreamErrors upstreamErrors;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -75,6 +89,9 @@ public final class Gateway {
     this.authenticator = b.authenticator;
     this.rateLimiters = List.copyOf(b.rateLimiters);
     this.rateLimitHeaders = b.rateLimitHeaders;
+    this.cors = b.cors;
+    this.errorMapper = b.errorMapper;
+    this.upstreamErrors = b.upstreamErrors;
   }
 
   /** Returns a new, empty builder. */
@@ -138,6 +155,36 @@ public final class Gateway {
     return rateLimitHeaders;
   }
 
+  /** Returns the CORS policy of routes that do not set their own, if any. */
+  public Optional<CorsPolicy> cors() {
+    return Optional.ofNullable(cors);
+  }
+
+  /** Returns the CORS policy that applies to {@code route}: its own, else the gateway's. */
+  public Optional<CorsPolicy> corsFor(Route route) {
+    return route.cors().or(this::cors);
+  }
+
+  /** Returns the error mapper of routes that do not set their own, and of refusals before routing. */
+  public Optional<ErrorMapper> errorMapper() {
+    return Optional.ofNullable(errorMapper);
+  }
+
+  /** Returns the error mapper that renders {@code route}'s problems: its own, else the gateway's. */
+  public Optional<ErrorMapper> errorMapperFor(Route route) {
+    return route.errorMapper().or(this::errorMapper);
+  }
+
+  /** Returns what routes that do not say otherwise do with upstream 5xx responses. */
+  public UpstreamErrors upstreamErrors() {
+    return upstreamErrors;
+  }
+
+  /** Returns what {@code route} does with upstream 5xx responses: its own setting, else the gateway's. */
+  public UpstreamErrors upstreamErrorsFor(Route route) {
+    return route.upstreamErrors().orElse(upstreamErrors);
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -151,6 +198,9 @@ public final class Gateway {
     b.authenticator = authenticator;
     b.rateLimiters.addAll(rateLimiters);
     b.rateLimitHeaders = rateLimitHeaders;
+    b.cors = cors;
+    b.errorMapper = errorMapper;
+    b.upstreamErrors = upstreamErrors;
     return b;
   }
 
@@ -173,6 +223,9 @@ public final class Gateway {
     private @Nullable Authenticator authenticator;
     private final List<RateLimiter> rateLimiters = new ArrayList<>();
     private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF;
+    private @Nullable CorsPolicy cors;
+    private @Nullable ErrorMapper errorMapper;
+    private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
 
     Builder() {}
 
@@ -241,6 +294,40 @@ public final class Gateway {
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Answers browsers with {@code policy} on every route that does not set its own. */
+    public Builder cors(CorsPolicy policy) {
+      this.cors = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Answers browsers with the CORS policy {@code spec} builds on every route that does not set its own. */
+    public Builder cors(Consumer<CorsPolicy.Builder> spec) {
+      requireNonNull(spec, "spec");
+      CorsPolicy.Builder builder = CorsPolicy.builder();
+      spec.accept(builder);
+      try {
+        return cors(builder.build());
+      } catch (IllegalArgumentException e) {
+        errors.add("gateway cors: " + e.getMessage());
+        return this;
+      }
+    }
+
+    /**
+     * Renders problems with {@code mapper} instead of RFC 9457 JSON: on every route that does not
+     * set its own, and for refusals before routing (400 {@code bad-path}, 404, 405).
+     */
+    public Builder errorMapper(ErrorMapper mapper) {
+      this.errorMapper = requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** Sets what routes that do not say otherwise do with upstream 5xx responses (default {@code PASS_THROUGH}). */
+    public Builder upstreamErrors(UpstreamErrors handling) {
+      this.upstreamErrors = requireNonNull(handling, "handling");
       return this;
     }
 

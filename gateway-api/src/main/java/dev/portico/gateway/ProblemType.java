@@ -54,6 +54,24 @@ public record ProblemType(URI type, String title, int status) {
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);
 
+  // Validation, transformation, CORS and upstream error policies.
+
+  /** 400: the request broke the route's validation; the {@code errors} member lists each violation. */
+  public static final ProblemType VALIDATION_FAILED =
+      of(BASE + "validation-failed", "Validation failed", 400);
+  /** 400: a JSON body the route validates or transforms is not valid JSON. */
+  public static final ProblemType MALFORMED_JSON = of(BASE + "malformed-json", "Malformed JSON", 400);
+  /** 403: a CORS preflight asked for an origin, method or header the route's CORS policy does not allow. */
+  public static final ProblemType CORS_REJECTED = of(BASE + "cors-rejected", "CORS request rejected", 403);
+  /** 415: the body's media type or content coding is not one the route accepts. */
+  public static final ProblemType UNSUPPORTED_MEDIA_TYPE =
+      of(BASE + "unsupported-media-type", "Unsupported media type", 415);
+  /** 502: the upstream answered with a 5xx, and the route replaces upstream errors. */
+  public static final ProblemType UPSTREAM_ERROR = of(BASE + "upstream-error", "Upstream error", 502);
+  /** 502: the upstream's response could not be transformed (too large, not JSON, an unknown coding). */
+  public static final ProblemType BAD_UPSTREAM_RESPONSE =
+      of(BASE + "bad-upstream-response", "Bad upstream response", 502);
+
   /** Validates the components. */
   public ProblemType {
     requireNonNull(type, "type");

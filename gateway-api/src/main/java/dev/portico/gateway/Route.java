@@ -7,9 +7,14 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.cors.CorsPolicy;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
 import dev.portico.gateway.routing.PathPattern;
+import dev.portico.gateway.transform.HeaderRules;
+import dev.portico.gateway.transform.JsonTransform;
+import dev.portico.gateway.transform.QueryRules;
+import dev.portico.gateway.validation.RequestValidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,6 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,6 +65,17 @@ public final class Route {
   private final List<RateLimiter> rateLimiters;
   private final @Nullable ConcurrencyLimit concurrencyLimit;
   private final long maxRequestBodySize;
+  // Adaptation, validation, CORS and error policies.
+  private final HeaderRules requestHeaders;
+  private final HeaderRules responseHeaders;
+  private final QueryRules requestQuery;
+  private final @Nullable String methodOverride;
+  private final @Nullable JsonTransform requestJson;
+  private final @Nullable JsonTransform responseJson;
+  private final @Nullable RequestValidation validation;
+  private final @Nullable CorsPolicy cors;
+  private final @Nullable ErrorMapper errorMapper;
+  private final @Nullable UpstreamErrors upstreamErrors;
 
   private Route(Builder b, PathPattern path, Upstream upstream) {
     this.id = b.id;
@@ -79,6 +96,16 @@ public final class Route {
     this.rateLimiters = List.copyOf(b.rateLimiters);
     this.concurrencyLimit = b.concurrencyLimit;
     this.maxRequestBodySize = b.maxRequestBodySize;
+    this.requestHeaders = b.requestHeaders;
+    this.responseHeaders = b.responseHeaders;
+    this.requestQuery = b.requestQuery;
+    this.methodOverride = b.methodOverride;
+    this.requestJson = b.requestJson;
+    this.responseJson = b.responseJson;
+    this.validation = b.validation;
+    this.cors = b.cors;
+    this.errorMapper = b.errorMapper;
+    this.upstreamErrors = b.upstreamErrors;
   }
 
   /** Returns a builder for a route named {@code id}. */
@@ -179,6 +206,56 @@ public final class Route {
     return maxRequestBodySize < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBodySize);
   }
 
+  /** Returns the header rules applied to the upstream request, after the route's filters. */
+  public HeaderRules requestHeaders() {
+    return requestHeaders;
+  }
+
+  /** Returns the header rules applied to the upstream's response, before the route's filters see it. */
+  public HeaderRules responseHeaders() {
+    return responseHeaders;
+  }
+
+  /** Returns the query rules applied to the upstream request. */
+  public QueryRules requestQuery() {
+    return requestQuery;
+  }
+
+  /** Returns the method sent upstream instead of the client's, if set. */
+  public Optional<String> methodOverride() {
+    return Optional.ofNullable(methodOverride);
+  }
+
+  /** Returns the JSON transformation of request bodies, if set. */
+  public Optional<JsonTransform> requestJson() {
+    return Optional.ofNullable(requestJson);
+  }
+
+  /** Returns the JSON transformation of the upstream's response bodies, if set. */
+  public Optional<JsonTransform> responseJson() {
+    return Optional.ofNullable(responseJson);
+  }
+
+  /** Returns the request validation, if set. */
+  public Optional<RequestValidation> validation() {
+    return Optional.ofNullable(validation);
+  }
+
+  /** Returns the route's own CORS policy, which replaces the gateway's; empty to inherit it. */
+  public Optional<CorsPolicy> cors() {
+    return Optional.ofNullable(cors);
+  }
+
+  /** Returns the route's own error mapper, which replaces the gateway's; empty to inherit it. */
+  public Optional<ErrorMapper> errorMapper() {
+    return Optional.ofNullable(errorMapper);
+  }
+
+  /** Returns what the route does with upstream 5xx responses; empty to inherit the gateway's setting. */
+  public Optional<UpstreamErrors> upstreamErrors() {
+    return Optional.ofNullable(upstreamErrors);
+  }
+
   /** Returns a builder that starts from this route. */
   public Builder toBuilder() {
     Builder b = new Builder(id);
@@ -199,6 +276,16 @@ public final class Route {
     b.rateLimiters.addAll(rateLimiters);
     b.concurrencyLimit = concurrencyLimit;
     b.maxRequestBodySize = maxRequestBodySize;
+    b.requestHeaders = requestHeaders;
+    b.responseHeaders = responseHeaders;
+    b.requestQuery = requestQuery;
+    b.methodOverride = methodOverride;
+    b.requestJson = requestJson;
+    b.responseJson = responseJson;
+    b.validation = validation;
+    b.cors = cors;
+    b.errorMapper = errorMapper;
+    b.upstreamErrors = upstreamErrors;
     return b;
   }
 
@@ -291,6 +378,16 @@ public final class Route {
     private final List<RateLimiter> rateLimiters = new ArrayList<>();
     private @Nullable ConcurrencyLimit concurrencyLimit;
     private long maxRequestBodySize = -1;
+    private HeaderRules requestHeaders = HeaderRules.none();
+    private HeaderRules responseHeaders = HeaderRules.none();
+    private QueryRules requestQuery = QueryRules.none();
+    private @Nullable String methodOverride;
+    private @Nullable JsonTransform requestJson;
+    private @Nullable JsonTransform responseJson;
+    private @Nullable RequestValidation validation;
+    private @Nullable CorsPolicy cors;
+    private @Nullable ErrorMapper errorMapper;
+    private @Nullable UpstreamErrors upstreamErrors;
 
     Builder(String id) {
       requireNonNull(id, "id");
@@ -504,6 +601,134 @@ public final class Route {
       return this;
     }
 
+    /** Applies {@code rules} to the upstream request's headers (after the route's filters). */
+    public Builder requestHeaders(HeaderRules rules) {
+      this.requestHeaders = requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Applies the header rules {@code spec} builds to the upstream request. */
+    public Builder requestHeaders(Consumer<HeaderRules.Builder> spec) {
+      HeaderRules rules = built("requestHeaders", spec, HeaderRules.builder(), HeaderRules.Builder::build);
+      return rules == null ? this : requestHeaders(rules);
+    }
+
+    /** Applies {@code rules} to the upstream's response headers (before the route's filters see them). */
+    public Builder responseHeaders(HeaderRules rules) {
+      this.responseHeaders = requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Applies the header rules {@code spec} builds to the upstream's response. */
+    public Builder responseHeaders(Consumer<HeaderRules.Builder> spec) {
+      HeaderRules rules = built("responseHeaders", spec, HeaderRules.builder(), HeaderRules.Builder::build);
+      return rules == null ? this : responseHeaders(rules);
+    }
+
+    /** Applies {@code rules} to the upstream request's query parameters. */
+    public Builder requestQuery(QueryRules rules) {
+      this.requestQuery = requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Applies the query rules {@code spec} builds to the upstream request. */
+    public Builder requestQuery(Consumer<QueryRules.Builder> spec) {
+      QueryRules rules = built("requestQuery", spec, QueryRules.builder(), QueryRules.Builder::build);
+      return rules == null ? this : requestQuery(rules);
+    }
+
+    /** Sends {@code method} upstream instead of the client's (the route still matches on the client's). */
+    public Builder methodOverride(String method) {
+      requireNonNull(method, "method");
+      if (!isToken(method)) {
+        errors.add("methodOverride: '" + method + "' (expected: an HTTP method token such as POST)");
+      } else {
+        this.methodOverride = method.toUpperCase(Locale.ROOT);
+      }
+      return this;
+    }
+
+    /** Transforms JSON request bodies with {@code transform} before they go upstream. */
+    public Builder requestJson(JsonTransform transform) {
+      this.requestJson = requireNonNull(transform, "transform");
+      return this;
+    }
+
+    /** Transforms JSON request bodies with the transform {@code spec} builds. */
+    public Builder requestJson(Consumer<JsonTransform.Builder> spec) {
+      JsonTransform transform = built("requestJson", spec, JsonTransform.builder(), JsonTransform.Builder::build);
+      return transform == null ? this : requestJson(transform);
+    }
+
+    /** Transforms the upstream's JSON response bodies with {@code transform}. */
+    public Builder responseJson(JsonTransform transform) {
+      this.responseJson = requireNonNull(transform, "transform");
+      return this;
+    }
+
+    /** Transforms the upstream's JSON response bodies with the transform {@code spec} builds. */
+    public Builder responseJson(Consumer<JsonTransform.Builder> spec) {
+      JsonTransform transform = built("responseJson", spec, JsonTransform.builder(), JsonTransform.Builder::build);
+      return transform == null ? this : responseJson(transform);
+    }
+
+    /** Validates requests with {@code validation} (after authentication, before the route's filters). */
+    public Builder validate(RequestValidation validation) {
+      this.validation = requireNonNull(validation, "validation");
+      return this;
+    }
+
+    /** Validates requests with the validation {@code spec} builds. */
+    public Builder validate(Consumer<RequestValidation.Builder> spec) {
+      RequestValidation v = built("validate", spec, RequestValidation.builder(), RequestValidation.Builder::build);
+      return v == null ? this : validate(v);
+    }
+
+    /** Answers browsers with {@code policy} instead of the gateway's CORS policy. */
+    public Builder cors(CorsPolicy policy) {
+      this.cors = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Answers browsers with the CORS policy {@code spec} builds. */
+    public Builder cors(Consumer<CorsPolicy.Builder> spec) {
+      CorsPolicy policy = built("cors", spec, CorsPolicy.builder(), CorsPolicy.Builder::build);
+      return policy == null ? this : cors(policy);
+    }
+
+    /** Renders this route's problems with {@code mapper} instead of the gateway's. */
+    public Builder errorMapper(ErrorMapper mapper) {
+      this.errorMapper = requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** Sets what happens to the upstream's 5xx responses on this route. */
+    public Builder upstreamErrors(UpstreamErrors handling) {
+      this.upstreamErrors = requireNonNull(handling, "handling");
+      return this;
+    }
+
+    private <B, T> @Nullable T built(String field, Consumer<B> spec, B builder, java.util.function.Function<B, T> build) {
+      requireNonNull(spec, "spec");
+      spec.accept(builder);
+      try {
+        return build.apply(builder);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        errors.add(field + ": " + e.getMessage());
+        return null;
+      }
+    }
+
+    private @Nullable String unknownVariable(String field, List<String> used, PathPattern path) {
+      for (String v : used) {
+        if (!path.variableNames().contains(v)) {
+          return field + " uses {var." + v + "}, which path '" + path.pattern() + "' does not capture (it captures "
+              + path.variableNames() + ")";
+        }
+      }
+      return null;
+    }
+
     /**
      * Adds a rate limiter; a request passes only if every limiter of the gateway and the route
      * allows it. Limiters run after authentication and authorization, before the route's filters.
@@ -537,8 +762,9 @@ public final class Route {
      * Returns the immutable route.
      *
      * @throws IllegalStateException naming the route and field: no or invalid path, an invalid
-     *     method, host, header or query condition, no or invalid upstream, an invalid rewrite, or
-     *     a rewrite that uses a variable the path does not capture
+     *     method, host, header or query condition, no or invalid upstream, an invalid rewrite, an
+     *     invalid header, query, JSON, validation or CORS rule, or a rewrite or template that uses a
+     *     variable the path does not capture
      */
     public Route build() {
       if (pathError != null) {
@@ -570,6 +796,22 @@ public final class Route {
       }
       if (permitAll && !accessRules.isEmpty()) {
         throw new IllegalStateException("route '" + id + "': permitAll() with authorize() rules: rules need an identity");
+      }
+      String unknown = unknownVariable("requestHeaders", requestHeaders.pathVariables(), path);
+      if (unknown == null) {
+        unknown = unknownVariable("responseHeaders", responseHeaders.pathVariables(), path);
+      }
+      if (unknown == null) {
+        unknown = unknownVariable("requestQuery", requestQuery.pathVariables(), path);
+      }
+      if (unknown == null && requestJson != null) {
+        unknown = unknownVariable("requestJson", requestJson.pathVariables(), path);
+      }
+      if (unknown == null && responseJson != null) {
+        unknown = unknownVariable("responseJson", responseJson.pathVariables(), path);
+      }
+      if (unknown != null) {
+        throw new IllegalStateException("route '" + id + "': " + unknown);
       }
       return new Route(this, path, upstream);
     }

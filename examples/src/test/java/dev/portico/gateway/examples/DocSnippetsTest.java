@@ -95,6 +95,20 @@ class DocSnippetsTest {
         .route("user", r -> r.path("/api/users/{id}").rewritePath("/v2/users/{userId}").upstream("http://users:8080"))
         .build())
         .satisfies(e -> assertThat(routing).contains(e.getMessage()));
+    String transformation = Files.readString(ROOT.resolve("src/site/markdown/transformation.md"));
+    assertThatThrownBy(() -> Gateway.builder()
+        .route("user", r -> r.path("/users/{id}").requestHeaders(h -> h.set("X-User", "{var.userId}"))
+            .upstream("http://users:8080"))
+        .build())
+        .satisfies(e -> assertThat(transformation).contains(e.getMessage()));
+    String validation = Files.readString(ROOT.resolve("src/site/markdown/validation.md"));
+    Gateway badSchema = Gateway.builder()
+        .route("orders", r -> r.path("/orders")
+            .validate(v -> v.jsonSchema(dev.portico.gateway.validation.JsonSchema.of("{\"type\": 12}")))
+            .upstream("http://orders:8080"))
+        .build();
+    assertThatThrownBy(() -> dev.portico.gateway.jetty.JettyGatewayHandler.create(badSchema))
+        .satisfies(e -> assertThat(validation).contains(e.getMessage()));
   }
 
   @Test

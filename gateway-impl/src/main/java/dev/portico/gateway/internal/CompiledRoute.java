@@ -17,20 +17,26 @@ final class CompiledRoute {
   private final Filter[] filters;
   private final HttpClient client;
   private final long maxRequestBodySize;
+  private final RoutePolicies policies;
 
   /**
-   * {@code engineSteps} run between the global filters and the route's own, in order: request
-   * size, authentication and authorization, rate limits, concurrency limit (each only if the
-   * route needs it).
+   * The chain is: global filters; {@code engineSteps} in order (request size, authentication and
+   * authorization, rate limits, concurrency limit, each only if the route needs it); the policies'
+   * validation; the route's filters; the policies' request and response transforms; then the
+   * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client) {
+  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client,
+      RoutePolicies policies) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
     all.addAll(engineSteps);
+    all.addAll(policies.beforeRouteFilters());
     all.addAll(route.filters());
+    all.addAll(policies.afterRouteFilters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
+    this.policies = policies;
   }
 
   Route route() {
@@ -52,6 +58,11 @@ final class CompiledRoute {
   /** Returns the largest request body the route accepts, -1 for no limit. */
   long maxRequestBodySize() {
     return maxRequestBodySize;
+  }
+
+  /** Returns the route's validation, transform, CORS and error policies. */
+  RoutePolicies policies() {
+    return policies;
   }
 
   Upstream upstream() {

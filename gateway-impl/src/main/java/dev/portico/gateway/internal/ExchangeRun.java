@@ -1,6 +1,8 @@
 package dev.portico.gateway.internal;
 
 import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.ErrorMapper;
+import dev.portico.gateway.ErrorResponse;
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
@@ -65,6 +67,12 @@ final class ExchangeRun {
   private volatile @Nullable Identity identity;
   /** Run once when the exchange ends; guarded by {@code this}, null until the first is added. */
   private @Nullable List<Runnable> finishListeners;
+  // Body policies (validation, JSON transforms): the client's body read whole under a cap, or what a
+  // policy replaced it with; sent upstream instead of streaming the client's. Null: stream it.
+  private volatile byte @Nullable [] requestBody;
+  private @Nullable CompletableFuture<BodyBuffer.Result> requestBodyRead;
+  /** Whether this exchange is a CORS preflight the gateway answers: its head needs no CORS decoration. */
+  private volatile boolean preflight;
 
   ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
       String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
@@ -147,6 +155,66 @@ final class ExchangeRun {
       }
     }
     runFinishListener(listener);
+  }
+
+  /** Returns whether the client's request has a body, or a policy gave it one. */
+  boolean hasRequestBody() {
+    byte[] body = requestBody;
+    return body != null ? body.length > 0 : client.hasBody();
+  }
+
+  /**
+   * Reads the client's body whole, up to {@code cap} bytes, once per exchange: later calls see the
+   * same bytes, or what {@link #replaceRequestBody} put in their place. A body declared larger than
+   * the cap is not read at all. From then on the upstream gets the bytes in memory, with their
+   * length. Fails when the client's body fails (the client went away).
+   */
+  synchronized CompletionStage<BodyBuffer.Result> bufferRequestBody(long policyCap) {
+    // The route's own request size limit also bounds what a body policy may hold.
+    CompiledRoute sizeLimited = route;
+    long cap = sizeLimited != null && sizeLimited.maxRequestBodySize() >= 0
+        ? Math.min(policyCap, sizeLimited.maxRequestBodySize()) : policyCap;
+    byte[] body = requestBody;
+    if (body != null) {
+      return CompletableFuture.completedFuture(body.length > cap ? new BodyBuffer.Overflow(new byte[0])
+          : new BodyBuffer.Complete(body));
+    }
+    if (requestBodyRead != null) {
+      return requestBodyRead.thenApply(r -> r instanceof BodyBuffer.Complete c && c.bytes().length > cap
+          ? new BodyBuffer.Overflow(new byte[0]) : r);
+    }
+    if (!client.hasBody()) {
+      return CompletableFuture.completedFuture(new BodyBuffer.Complete(new byte[0]));
+    }
+    long declared = client.contentLength();
+    if (declared > cap) {
+      return CompletableFuture.completedFuture(new BodyBuffer.Overflow(new byte[0]));
+    }
+    CompletableFuture<BodyBuffer.Result> read = BodyBuffer.read(client.body(), cap, declared, this::addBytesIn);
+    requestBodyRead = read;
+    return read.whenComplete((result, failure) -> {
+      if (failure != null) {
+        clientBodyFailed(failure);
+      } else if (result instanceof BodyBuffer.Complete complete) {
+        requestBody = complete.bytes();
+      }
+    });
+  }
+
+  /** Sends {@code body} upstream instead of the client's (already buffered) body. */
+  void replaceRequestBody(byte[] body) {
+    this.requestBody = body;
+  }
+
+  /** Returns the body to send upstream from memory, or null to stream the client's. */
+  byte @Nullable [] requestBody() {
+    return requestBody;
+  }
+
+  /** Answers a CORS preflight (the head carries its own CORS headers) without running the chain. */
+  void respondPreflight(GatewayResponse response) {
+    preflight = true;
+    respond(response);
   }
 
   /** Runs the route's chain for {@code exchange} and answers with its outcome. */
@@ -243,12 +311,16 @@ final class ExchangeRun {
     ResponseBody responseBody = response.body();
     if (responseBody instanceof UpstreamBody upstream) {
       HttpFields.Mutable head = headFrom(response.headers(), false);
+      finishHead(head);
       status = response.status();
       client.responseHead(status, head);
       stream(upstream);
     } else if (responseBody instanceof ResponseBody.BytesBody bytes) {
       HttpFields.Mutable head = headFrom(response.headers(), true);
-      head.put(HttpHeader.CONTENT_LENGTH, bytes.size());
+      if (response.status() != 204 && response.status() != 304) { // these never carry Content-Length
+        head.put(HttpHeader.CONTENT_LENGTH, bytes.size());
+      }
+      finishHead(head);
       status = response.status();
       client.responseHead(status, head);
       ByteBuffer[] buffer = new ByteBuffer[1];
@@ -262,19 +334,68 @@ final class ExchangeRun {
     }
   }
 
-  /** Answers {@code problem} as RFC 9457 JSON. */
+  /**
+   * Answers {@code problem}, rendered by the route's (or the gateway's) {@link ErrorMapper}, RFC 9457
+   * JSON by default, with the problem's own headers.
+   */
   void writeProblem(Problem problem, HttpHeaders extraHeaders) {
     responded.set(true);
-    byte[] json = ProblemRenderer.render(problem, requestId);
+    ErrorResponse rendered = renderProblem(problem);
     HttpFields.Mutable head = headFrom(extraHeaders, true);
-    head.put(HttpHeader.CONTENT_TYPE, ProblemRenderer.MEDIA_TYPE);
-    head.put(HttpHeader.CONTENT_LENGTH, json.length);
-    head.put(HttpHeader.CACHE_CONTROL, "no-store");
-    status = problem.status();
+    for (String name : rendered.headers().names()) {
+      head.remove(name);
+    }
+    FieldsHttpHeaders.copy(rendered.headers(), head);
+    head.remove(HttpHeader.CONTENT_LENGTH);
+    head.put(HttpHeader.CONTENT_LENGTH, rendered.length());
+    if (!head.contains(HttpHeader.CACHE_CONTROL)) {
+      head.put(HttpHeader.CACHE_CONTROL, "no-store");
+    }
+    finishHead(head);
+    status = rendered.status();
     client.responseHead(status, head);
-    bytesOut = json.length;
-    client.write(true, ByteBuffer.wrap(json), Callback.from(() -> finish(true, "problem", null),
+    bytesOut = rendered.length();
+    ByteBuffer[] body = new ByteBuffer[1];
+    rendered.writeTo(b -> body[0] = b);
+    client.write(true, body[0], Callback.from(() -> finish(true, "problem", null),
         x -> finish(false, "client-abort", x)));
+  }
+
+  /** Renders {@code problem} with the mapper in force; a mapper that breaks falls back to RFC 9457 JSON. */
+  private ErrorResponse renderProblem(Problem problem) {
+    CompiledRoute r = route;
+    ErrorMapper mapper = r != null ? r.policies().errorMapper() : engine.errorMapper();
+    ErrorMapper.Context context = new ProblemContext(requestId, r == null ? Optional.empty() : Optional.of(r.id()),
+        method, path);
+    if (mapper != ProblemRenderer.DEFAULT) {
+      try {
+        ErrorResponse rendered = mapper.map(problem, context);
+        if (rendered != null) {
+          return rendered;
+        }
+        LOG.warn("{} route '{}': error mapper returned null; sending the default problem", requestId, r == null ? "-" : r.id());
+      } catch (RuntimeException e) {
+        LOG.warn("{} route '{}': error mapper failed ({}); sending the default problem", requestId,
+            r == null ? "-" : r.id(), e.toString());
+      }
+    }
+    return ProblemRenderer.DEFAULT.map(problem, context);
+  }
+
+  /** What an error mapper learns about the exchange. */
+  private record ProblemContext(String requestId, Optional<String> routeId, String method, String path)
+      implements ErrorMapper.Context {}
+
+  /**
+   * Adds what a response policy puts on every answer, upstream or gateway-made: the CORS headers of
+   * the route's (or, before routing, the gateway's) policy. A preflight's answer has its own.
+   */
+  private void finishHead(HttpFields.Mutable head) {
+    CompiledRoute r = route;
+    CompiledCors cors = r != null ? r.policies().cors() : engine.cors();
+    if (cors != null && !preflight) {
+      cors.decorate(client.headers(), head);
+    }
   }
 
   private HttpFields.Mutable headFrom(HttpHeaders headers, boolean ownBody) {

@@ -3,6 +3,7 @@ package dev.portico.gateway.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.AccessLog;
+import dev.portico.gateway.ErrorMapper;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running form of a {@link Gateway}: compiled route table, upstream clients, forwarding rules
@@ -42,6 +44,9 @@ public final class GatewayEngine {
   private final String requestIdHeader;
   /** Timers of the engine's own policies (concurrency-limit queue timeouts). */
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
+  /** The gateway's CORS policy and error mapper, for exchanges refused before a route matched. */
+  private final @Nullable CompiledCors cors;
+  private final ErrorMapper errorMapper;
 
   private GatewayEngine(Gateway gateway) {
     this.gateway = gateway;
@@ -65,11 +70,14 @@ public final class GatewayEngine {
         steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
       }
       route.concurrencyLimit().ifPresent(limit -> steps.add(new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers)));
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.forRoute(route)));
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.forRoute(route),
+          RoutePolicies.compile(gateway, route, GatewayEngine::runOf)));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
     this.requestIdHeader = gateway.requestIdHeader();
+    this.cors = gateway.cors().map(CompiledCors::new).orElse(null);
+    this.errorMapper = gateway.errorMapper().orElse(ProblemRenderer.DEFAULT);
   }
 
   /** Compiles {@code gateway}; does no I/O until {@link #start()}. */
@@ -109,6 +117,14 @@ public final class GatewayEngine {
     return accessLog;
   }
 
+  @Nullable CompiledCors cors() {
+    return cors;
+  }
+
+  ErrorMapper errorMapper() {
+    return errorMapper;
+  }
+
   /**
    * Handles one exchange. Returns false, having touched nothing, when no route matches and
    * {@code handBackOnNoRoute} is true; otherwise takes the exchange over and ends it later with
@@ -126,6 +142,9 @@ public final class GatewayEngine {
     String path = normalized.path();
     HttpHeaders headers = new FieldsHttpHeaders(client.headers());
     String authority = client.authority();
+    if (CompiledCors.isPreflight(method, client.headers()) && answeredPreflight(client, start, path, authority, headers)) {
+      return true;
+    }
     RouteLookup lookup = table.lookup(method, path, authority, headers, client.rawQuery());
     if (lookup instanceof RouteLookup.Found found) {
       InetSocketAddress remote = client.remoteAddress();
@@ -159,6 +178,35 @@ public final class GatewayEngine {
     return true;
   }
 
+  /**
+   * Answers a CORS preflight when the route that would take the request it announces (matched by
+   * its Access-Control-Request-Method, not by OPTIONS) has a CORS policy: without calling the
+   * upstream or any filter, so also on routes that authenticate. Otherwise returns false, and the
+   * OPTIONS request is routed like any other (404 or hand-back, 405, or proxied).
+   */
+  private boolean answeredPreflight(ClientExchange client, long start, String path, String authority,
+      HttpHeaders headers) {
+    String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
+    if (!isToken(requested)) {
+      return false;
+    }
+    if (!(table.lookup(requested, path, authority, headers, client.rawQuery()) instanceof RouteLookup.Found found)) {
+      return false;
+    }
+    CompiledRoute route = compiled.get(found.route());
+    CompiledCors policy = route.policies().cors();
+    if (policy == null) {
+      return false;
+    }
+    InetSocketAddress remote = client.remoteAddress();
+    String peerIp = ipOf(remote);
+    boolean trusted = forwarding.isTrusted(remote);
+    ExchangeRun run = new ExchangeRun(this, client, start, RequestIds.acceptOrCreate(client.headers().get(requestIdHeader)),
+        client.method(), path, route, found.variables(), trusted, peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
+    run.respondPreflight(policy.preflight(client.headers()));
+    return true;
+  }
+
   private void refuse(ClientExchange client, long start, String method, String path, HttpHeaders headers,
       ProblemType type, String detail) {
     InetSocketAddress remote = client.remoteAddress();
@@ -175,6 +223,19 @@ public final class GatewayEngine {
       return engineExchange.run();
     }
     throw new IllegalStateException("a filter passed on an exchange the engine did not create: " + exchange.getClass().getName());
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String ipOf(InetSocketAddress address) {

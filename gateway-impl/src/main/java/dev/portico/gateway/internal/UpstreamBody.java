@@ -29,6 +29,11 @@ final class UpstreamBody implements ResponseBody {
     return source;
   }
 
+  /** Returns this body read from {@code source} instead (what a policy left of it), same length. */
+  UpstreamBody withSource(Content.Source source) {
+    return new UpstreamBody(source, response, length);
+  }
+
   /** Gives up on the body (a filter replaced the response): frees the upstream connection. */
   void discard(Throwable why) {
     response.abort(why);

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -109,7 +110,11 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     });
 
     ClientExchange cx = run.client();
-    if (cx.hasBody()) {
+    byte[] buffered = run.requestBody();
+    if (buffered != null) {
+      // A body policy (validation, JSON transform) read the body whole: send what it left, with its length.
+      upstreamRequest.body(new BytesRequestContent(request.headers().first("Content-Type").orElse(null), buffered));
+    } else if (cx.hasBody()) {
       upstreamRequest.body(new ClientBodyContent(cx.body(), cx.contentLength(),
           cx.headers().get(HttpHeader.CONTENT_TYPE), run));
     }

@@ -16,11 +16,11 @@ import org.jspecify.annotations.Nullable;
  * HTML forms encode them. Decoding is lenient, because a condition only compares: a {@code %} not
  * followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
  */
-final class QueryParameters {
+public final class QueryParameters {
   private QueryParameters() {}
 
   /** Returns the parameters of {@code rawQuery}, each name's values in order; empty for null. */
-  static Map<String, List<String>> parse(@Nullable String rawQuery) {
+  public static Map<String, List<String>> parse(@Nullable String rawQuery) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return Map.of();
     }
@@ -51,7 +51,7 @@ final class QueryParameters {
   }
 
   /** Decodes {@code s[start, end)}: percent-encoded UTF-8, '+' as space. */
-  static String decode(String s, int start, int end) {
+  public static String decode(String s, int start, int end) {
     boolean plain = true;
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
