@@ -77,20 +77,7 @@ final class UpstreamClients {
   }
 
   private static HttpClient newClient(Profile profile) {
-    SslContextFactory.Client ssl = new SslContextFactory.Client();
-    UpstreamTls tls = profile.tls();
-    if (tls != null) {
-      tls.trustStore().ifPresent(ssl::setTrustStore);
-      tls.keyStore().ifPresent(ks -> {
-        ssl.setKeyStore(ks);
-        String password = new String(tls.keyPassword().orElse(new char[0]));
-        ssl.setKeyStorePassword(password);
-        ssl.setKeyManagerPassword(password);
-      });
-      if (!tls.verifyHostname()) {
-        ssl.setEndpointIdentificationAlgorithm(null);
-      }
-    }
+    SslContextFactory.Client ssl = ClientTls.factory(profile.tls());
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(ssl);
     connector.setConnectTimeout(java.time.Duration.ofMillis(profile.connectTimeoutMillis()));

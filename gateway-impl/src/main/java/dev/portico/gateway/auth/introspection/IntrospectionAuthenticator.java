@@ -36,6 +36,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Fields;
+import dev.portico.gateway.internal.ClientTls;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -322,19 +323,7 @@ public final class IntrospectionAuthenticator implements Authenticator, AutoClos
   }
 
   private HttpClient newClient() {
-    SslContextFactory.Client ssl = new SslContextFactory.Client();
-    if (tls != null) {
-      tls.trustStore().ifPresent(ssl::setTrustStore);
-      tls.keyStore().ifPresent(ks -> {
-        ssl.setKeyStore(ks);
-        String password = new String(tls.keyPassword().orElse(new char[0]));
-        ssl.setKeyStorePassword(password);
-        ssl.setKeyManagerPassword(password);
-      });
-      if (!tls.verifyHostname()) {
-        ssl.setEndpointIdentificationAlgorithm(null);
-      }
-    }
+    SslContextFactory.Client ssl = ClientTls.factory(tls);
     QueuedThreadPool threads = new QueuedThreadPool(8, 1);
     threads.setName("portico-introspection");
     threads.setDaemon(true);
