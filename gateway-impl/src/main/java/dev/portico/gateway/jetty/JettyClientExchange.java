@@ -165,18 +165,31 @@ final class JettyClientExchange implements ClientExchange {
   public void responseHead(int status, HttpFields headers) {
     response.setStatus(status);
     HttpFields.Mutable out = response.getHeaders();
-    // The upstream's own Date, Server... replace what the host server put there in advance.
+    // The upstream's own Date, Server... replace what the host server put there in advance. Jetty
+    // keeps those as persistent fields that remove() leaves alone but put() replaces, so the first
+    // field of each name is put and any further ones added.
+    int index = 0;
     for (HttpField field : headers) {
-      out.remove(field.getName());
-    }
-    for (HttpField field : headers) {
-      out.add(field);
+      if (isFirstOfItsName(headers, field, index++)) {
+        out.put(field);
+      } else {
+        out.add(field);
+      }
     }
     if (needsChunking(status, headers)) {
       // Without a length, a body that ends early must still look broken: chunked framing, never
       // a connection close that reads like a complete body.
       out.put(HttpHeader.TRANSFER_ENCODING, "chunked");
     }
+  }
+
+  private static boolean isFirstOfItsName(HttpFields headers, HttpField field, int index) {
+    for (int i = 0; i < index; i++) {
+      if (headers.getField(i).is(field.getName())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean needsChunking(int status, HttpFields headers) {

@@ -495,4 +495,22 @@ class JettyProxyTest {
       server.stop();
     }
   }
+
+  @Test
+  void theUpstreamsDateAndServerReplaceTheHostsOwn() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.getHeaders().put("Server", "upstream/1.0");
+      resp.getHeaders().put("Date", "Tue, 01 Jan 2030 00:00:00 GMT");
+      Content.Sink.write(resp, true, "ok", cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    var raw = dev.portico.gateway.testing.RawHttp.send(host.port(), "/api/x");
+
+    String head = raw.text().substring(0, raw.text().indexOf("\r\n\r\n"));
+    assertThat(head.split("\r\n")).filteredOn(l -> l.regionMatches(true, 0, "Server:", 0, 7))
+        .containsExactly("Server: upstream/1.0");
+    assertThat(head.split("\r\n")).filteredOn(l -> l.regionMatches(true, 0, "Date:", 0, 5))
+        .containsExactly("Date: Tue, 01 Jan 2030 00:00:00 GMT");
+  }
 }
