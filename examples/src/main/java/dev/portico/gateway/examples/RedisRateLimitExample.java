@@ -96,7 +96,7 @@ public final class RedisRateLimitExample {
     return server;
   }
 
-  private static Server backend(int port) throws Exception {
+  static Server backend(int port) throws Exception {
     Server server = new Server(port);
     server.setHandler(new Handler.Abstract.NonBlocking() {
       @Override

@@ -1,0 +1,104 @@
+package dev.portico.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the Redis example's two gateway instances against a real {@code redis-server} started on a
+ * free loopback port (installed by {@code .ci/run}; the test fails, never skips, without it).
+ */
+class RedisRateLimitExampleTest {
+
+  @Test
+  void twoInstancesShareTheTenPerMinuteBudget() throws Exception {
+    int redisPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      redisPort = probe.getLocalPort();
+    }
+    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    List<Server> servers = new ArrayList<>();
+    try {
+      awaitPong(redisPort);
+      Server backend = RedisRateLimitExample.backend(0);
+      servers.add(backend);
+      String redisUri = "redis://127.0.0.1:" + redisPort;
+      Server first = RedisRateLimitExample.gatewayInstance(0, redisUri, "http://127.0.0.1:" + port(backend));
+      Server second = RedisRateLimitExample.gatewayInstance(0, redisUri, "http://127.0.0.1:" + port(backend));
+      servers.add(first);
+      servers.add(second);
+      HttpClient client = HttpClient.newHttpClient();
+
+      int allowed = 0;
+      int limited = 0;
+      for (int i = 0; i < 14; i++) {
+        Server target = i % 2 == 0 ? first : second;
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port(target) + "/api/hello")).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          assertThat(response.body()).contains("hello from the backend");
+          allowed++;
+        } else {
+          assertThat(response.statusCode()).isEqualTo(429);
+          assertThat(response.headers().firstValue("Retry-After")).isPresent();
+          limited++;
+        }
+      }
+
+      assertThat(allowed).isEqualTo(10);
+      assertThat(limited).isEqualTo(4);
+    } finally {
+      for (Server server : servers) {
+        server.stop();
+      }
+      redis.destroy();
+      redis.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int port(Server server) {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** Polls PING until Redis answers PONG, for up to 10 s. */
+  private static void awaitPong(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        socket.setSoTimeout(1000);
+        OutputStream out = socket.getOutputStream();
+        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] reply = new byte[7];
+        int n = in.read(reply);
+        if (n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.onSpinWait();
+      }
+    }
+    throw new AssertionError("redis-server did not answer PING on port " + port + " within 10 s");
+  }
+}
