@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code /public/**} one, sent over a plain socket to a host that lets every URI through to the
  * gateway (permissive) and to one with Jetty's default URI compliance. None may reach the admin
  * upstream without a token. Each row records the status each host answers: 400 (Portico's
- * {@code bad-path} problem on the permissive host, Jetty's own 400 on the default host), 401 (the
- * admin route, no token), 404 (no route: the host's next handler is not involved because the host
- * here answers 200 for unrouted requests, so 200 "host" is listed as such).
+ * {@code bad-path} problem on the permissive host; Jetty's own 400 for what its default compliance
+ * refuses first), 401 (the admin route, no token) or 200 (another handler answered: the host here
+ * answers 200 to what no route takes, where a host without one would answer 404).
  */
 class PathAttackTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
