@@ -11,12 +11,13 @@ import java.util.Locale;
  * (normalizing it again gives the same path) and holds nothing an upstream could read differently.
  *
  * <p>In the normal test run this replays the seeds under {@code PathNormalizerFuzzTestInputs}. To
- * fuzz for a minute: {@code JAZZER_FUZZ=1 mvn -B -pl gateway-impl -am test
- * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=PathNormalizerFuzzTest -Djazzer.max_duration=60s}.
+ * fuzz (for the annotation's 60 s): {@code JAZZER_FUZZ=1 mvn -B -pl gateway-impl -am test
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=PathNormalizerFuzzTest}. Findings are written
+ * next to the seeds as {@code crash-*} and replay from then on.
  */
 class PathNormalizerFuzzTest {
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "60s")
   void acceptedPathsAreCanonicalAndUnambiguous(FuzzedDataProvider data) {
     String raw = data.consumeRemainingAsString();
     PathNormalizer.Result result = PathNormalizer.normalize(raw);
