@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * Not public API.
  */
 final class UpstreamClients {
+  /** Upstream response heads above this many bytes are refused: Jetty's default response header size. */
+  static final int MAX_RESPONSE_HEADERS_SIZE = 8 * 1024;
+
   private record Profile(@Nullable UpstreamTls tls, long connectTimeoutMillis) {
     @Override
     public boolean equals(Object o) {
@@ -94,6 +97,9 @@ final class UpstreamClients {
     client.setConnectTimeout(profile.connectTimeoutMillis());
     client.setMaxConnectionsPerDestination(1024);
     client.setIdleTimeout(30_000);
+    // An upstream response head larger than the host can write back (Jetty's default response header
+    // size) fails here, as an invalid response (502), not later in the host's generator (a bare 500).
+    client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_SIZE);
     return client;
   }
 }
