@@ -49,6 +49,13 @@ public interface RunningGateway {
   Explanation explain(String method, String uri, HttpHeaders headers);
 
   /**
+   * Returns the names of the steps route {@code routeId} runs, in order, as {@link #explain} lists
+   * them (global filters, the engine's policy steps, validation, the route's filters, the
+   * transforms, {@code proxy}); empty when there is no such route.
+   */
+  java.util.List<String> policies(String routeId);
+
+  /**
    * Returns whether the gateway is ready for traffic: started, not shutting down, and its upstream
    * health checks (if any) have run once.
    */

@@ -300,11 +300,7 @@ public final class GatewayEngine {
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     CompiledRoute route = compiled.get(found.route());
-    List<String> policies = new ArrayList<>();
-    for (Filter filter : route.filters()) {
-      policies.add(filter.name());
-    }
-    policies.add("proxy");
+    List<String> policies = policies(route.id());
     Upstream upstream = route.upstream();
     String rawUpstreamPath = upstream.basePath() + route.route().rewrite().apply(path, found.variables());
     PathNormalizer.Result rewritten = PathNormalizer.normalize(rawUpstreamPath);
@@ -316,6 +312,21 @@ public final class GatewayEngine {
     String uri = upstream.scheme() + "://" + upstream.authority() + rewritten.path() + (rawQuery == null ? "" : "?" + rawQuery);
     return new Explanation(Explanation.Verdict.ROUTED, method, path, Optional.empty(), Optional.of(route.id()),
         found.variables(), Optional.of(uri), policies, Set.of());
+  }
+
+  /** Returns the step names of route {@code routeId}'s chain, then {@code proxy}; empty when unknown. */
+  List<String> policies(String routeId) {
+    for (CompiledRoute route : compiled.values()) {
+      if (route.id().equals(routeId)) {
+        List<String> names = new ArrayList<>();
+        for (Filter filter : route.filters()) {
+          names.add(filter.name());
+        }
+        names.add("proxy");
+        return List.copyOf(names);
+      }
+    }
+    return List.of();
   }
 
   private void refuse(ClientExchange client, long start, String method, String path, HttpHeaders headers,

@@ -234,6 +234,11 @@ public final class GatewayRuntime implements RunningGateway {
     return current.explain(method, rawPath, rawQuery, authority, headers);
   }
 
+  @Override
+  public List<String> policies(String routeId) {
+    return current.policies(requireNonNull(routeId, "routeId"));
+  }
+
   /**
    * Ready when started and not shutting down. Extension point: once upstream groups have health
    * checks, also require each group's first round of checks to have run.

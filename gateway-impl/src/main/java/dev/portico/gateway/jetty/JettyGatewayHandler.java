@@ -93,6 +93,11 @@ public final class JettyGatewayHandler extends Handler.Abstract.NonBlocking impl
   }
 
   @Override
+  public java.util.List<String> policies(String routeId) {
+    return runtime.policies(routeId);
+  }
+
+  @Override
   public boolean isReady() {
     return isStarted() && runtime.isReady();
   }

@@ -129,6 +129,11 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   }
 
   @Override
+  public java.util.List<String> policies(String routeId) {
+    return runtime.policies(routeId);
+  }
+
+  @Override
   public boolean isReady() {
     return runtime.isReady();
   }
