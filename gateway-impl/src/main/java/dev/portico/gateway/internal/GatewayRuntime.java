@@ -161,8 +161,15 @@ public final class GatewayRuntime implements RunningGateway {
       }
       current = fresh;
       draining.add(old);
-      // Retirement stops clients: never on the thread of the exchange that drained it (it may be one of theirs).
-      old.retire(() -> timers.schedule(() -> retired(old), 0, TimeUnit.MILLISECONDS));
+      // Retirement stops clients: never on the thread of the exchange that drained it (it may be one of
+      // theirs), so on a timer; before start (or after stop) no exchange runs and the timers do not either.
+      old.retire(() -> {
+        if (state == State.STARTED || state == State.DRAINING) {
+          timers.schedule(() -> retired(old), 0, TimeUnit.MILLISECONDS);
+        } else {
+          retired(old);
+        }
+      });
       LOG.info("reconfigured: routes {}", fresh.gateway().routes().stream().map(r -> r.id()).toList());
     }
   }
