@@ -19,7 +19,10 @@ import java.util.Optional;
  * @param duration the time from the request's arrival to the end of the response
  * @param bytesIn request body bytes read from the client
  * @param bytesOut response body bytes written to the client
- * @param outcome how it ended: {@code ok}, {@code problem}, {@code client-abort} or {@code upstream-abort}
+ * @param outcome how it ended: {@code ok}, {@code problem}, {@code client-abort}, {@code upstream-abort},
+ *     or {@code shutdown} (ended by a graceful shutdown's deadline)
+ * @param traceId the W3C trace id the exchange ran under (the client's, or a new one), empty when
+ *     unknown
  */
 public record AccessLogEntry(
     String requestId,
@@ -32,7 +35,8 @@ public record AccessLogEntry(
     Duration duration,
     long bytesIn,
     long bytesOut,
-    String outcome) {
+    String outcome,
+    Optional<String> traceId) {
 
   /** Validates the components. */
   public AccessLogEntry {
@@ -44,9 +48,20 @@ public record AccessLogEntry(
     requireNonNull(clientIp, "clientIp");
     requireNonNull(duration, "duration");
     requireNonNull(outcome, "outcome");
+    requireNonNull(traceId, "traceId");
   }
 
-  /** Returns the entry as one line of {@code key=value} pairs, the format of the default log. */
+  /** An entry without a trace id (the components before tracing was added). */
+  public AccessLogEntry(String requestId, Optional<String> routeId, String method, String path, int status,
+      Optional<String> upstream, String clientIp, Duration duration, long bytesIn, long bytesOut, String outcome) {
+    this(requestId, routeId, method, path, status, upstream, clientIp, duration, bytesIn, bytesOut, outcome,
+        Optional.empty());
+  }
+
+  /**
+   * Returns the entry as one line of {@code key=value} pairs, the format of the default log; the
+   * trace id comes last, when known.
+   */
   public String toLine() {
     return "requestId=" + requestId
         + " route=" + routeId.orElse("-")
@@ -58,6 +73,7 @@ public record AccessLogEntry(
         + " durationMs=" + duration.toMillis()
         + " bytesIn=" + bytesIn
         + " bytesOut=" + bytesOut
-        + " outcome=" + outcome;
+        + " outcome=" + outcome
+        + traceId.map(id -> " traceId=" + id).orElse("");
   }
 }

@@ -50,6 +50,8 @@ public record ProblemType(URI type, String title, int status) {
   /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
   public static final ProblemType RATE_LIMIT_UNAVAILABLE =
       of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);
+  /** 503: the gateway is shutting down and takes no new exchange, or its grace period ran out. */
+  public static final ProblemType SHUTTING_DOWN = of(BASE + "shutting-down", "Shutting down", 503);
   /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);

@@ -2,7 +2,11 @@ package dev.portico.gateway.examples;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.admin.AdminHandler;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +22,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -28,12 +33,13 @@ import org.eclipse.jetty.util.Callback;
  *   client ──▶ :8080  Handler.Sequence
  *                      ├─ JettyGatewayHandler   /api/orders/**, /events/**  ──▶ backends
  *                      └─ HostPage              everything else (the host's own pages)
+ *   operator ─▶ :8081  AdminHandler             /routes, /ready, /metrics (Prometheus) ...
  * </pre>
  *
  * <p>Run it with {@code mvn -B -q -pl examples -am compile exec:java} from the repository root (port
- * 8080; pass {@code -Dportico.port=9090}, or a port as the first program argument, to change it), then
- * try the curl commands it prints. Tests start it on port 0 with {@link #start(int)} and stop it with
- * {@link #close()}.
+ * 8080; pass {@code -Dportico.port=9090}, or a port as the first program argument, to change it; the
+ * admin view listens on the next port, or {@code -Dportico.adminPort}), then try the curl commands it
+ * prints. Tests start it on ephemeral ports with {@link #start(int)} and stop it with {@link #close()}.
  */
 public final class DemoGateway implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
@@ -42,12 +48,14 @@ public final class DemoGateway implements AutoCloseable {
   private final Server events;
   private final Server host;
   private final URI gatewayUri;
+  private final URI adminUri;
 
   private DemoGateway(Server orders, Server events, Server host) {
     this.orders = orders;
     this.events = events;
     this.host = host;
     this.gatewayUri = uriOf(host);
+    this.adminUri = URI.create("http://" + LOOPBACK + ":" + ((ServerConnector) host.getConnectors()[1]).getLocalPort() + "/");
   }
 
   /**
@@ -89,8 +97,19 @@ public final class DemoGateway implements AutoCloseable {
    * {@code port} (0 picks a free one), bound to 127.0.0.1.
    */
   public static DemoGateway start(int port) throws Exception {
+    return start(port, port == 0 ? 0 : port + 1);
+  }
+
+  /**
+   * Starts the demo with the gateway on {@code port} and the admin view (Prometheus metrics,
+   * routes, readiness) on {@code adminPort}, both bound to 127.0.0.1; 0 picks a free port.
+   */
+  public static DemoGateway start(int port, int adminPort) throws Exception {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+    }
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new IllegalArgumentException("adminPort: " + adminPort + " (expected: 0-65535)");
     }
     List<Server> started = new ArrayList<>();
     try {
@@ -98,13 +117,20 @@ public final class DemoGateway implements AutoCloseable {
       Server events = startServer(0, new EventsBackend(), started);
       Gateway gateway = gateway(uriOf(orders), uriOf(events));
       // tag::mount[]
+      // Metrics in a Prometheus registry, through the gateway's observer.
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      JettyGatewayHandler gatewayHandler = JettyGatewayHandler.builder(gateway)
+          .observer(MicrometerMetrics.create(registry))
+          .build();
+      // The admin view answers only on the connector named "admin" (an internal port).
+      ContextHandler admin = new ContextHandler(
+          AdminHandler.builder(gatewayHandler).metrics(registry::scrape).build(), "/");
+      admin.setVirtualHosts(List.of("@admin"));
       // The gateway takes the requests a route matches and hands every other one back, so the
       // host's own handlers after it in the sequence keep working.
-      Handler handler = new Handler.Sequence(
-          JettyGatewayHandler.create(gateway),
-          new HostPage());
+      Handler handler = new Handler.Sequence(admin, gatewayHandler, new HostPage());
       // end::mount[]
-      Server host = startServer(port, handler, started);
+      Server host = startHost(port, adminPort, handler, started);
       return new DemoGateway(orders, events, host);
     } catch (Exception e) {
       stopAll(started, e);
@@ -115,6 +141,11 @@ public final class DemoGateway implements AutoCloseable {
   /** Returns the gateway's base URI, such as {@code http://127.0.0.1:8080/}. */
   public URI gatewayUri() {
     return gatewayUri;
+  }
+
+  /** Returns the admin view's base URI, such as {@code http://127.0.0.1:8081/}. */
+  public URI adminUri() {
+    return adminUri;
   }
 
   /** Returns the orders backend's base URI (reachable directly too, for comparison). */
@@ -164,15 +195,20 @@ public final class DemoGateway implements AutoCloseable {
           # no route matches: the gateway hands the request back and the host's page answers
           curl -i %1$s/
 
+        Admin view, on an internal port: routes, readiness, explain, Prometheus metrics
+          curl %4$s/routes
+          curl '%4$s/explain?method=GET&uri=/api/orders/42'
+          curl %4$s/metrics
+
         The access log (logger dev.portico.gateway.access) prints one line per exchange below.
         Stop with Ctrl+C.
-        """.formatted(g, uriOf(orders), uriOf(events));
+        """.formatted(g, uriOf(orders), uriOf(events), adminUri.toString().replaceAll("/$", ""));
   }
 
   /** Starts the demo on port 8080, the first argument, or {@code -Dportico.port}, and waits. */
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : Integer.getInteger("portico.port", 8080);
-    DemoGateway demo = start(port);
+    DemoGateway demo = start(port, Integer.getInteger("portico.adminPort", port + 1));
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
     System.out.println(demo.usage());
     demo.join();
@@ -185,6 +221,26 @@ public final class DemoGateway implements AutoCloseable {
     connector.setPort(port);
     server.addConnector(connector);
     server.setHandler(handler);
+    started.add(server);
+    server.start();
+    return server;
+  }
+
+  /** Starts the host: the public connector on {@code port}, the internal one, named "admin", on {@code adminPort}. */
+  private static Server startHost(int port, int adminPort, Handler handler, List<Server> started) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(LOOPBACK);
+    connector.setPort(port);
+    ServerConnector adminConnector = new ServerConnector(server);
+    adminConnector.setName("admin");
+    adminConnector.setHost(LOOPBACK);
+    adminConnector.setPort(adminPort);
+    server.addConnector(connector);
+    server.addConnector(adminConnector);
+    server.setHandler(handler);
+    // server.stop() lets exchanges in flight finish, for up to 10 s (the gateway handler is Graceful).
+    server.setStopTimeout(10_000);
     started.add(server);
     server.start();
     return server;

@@ -58,6 +58,22 @@ class DemoGatewayTest {
   }
 
   @Test
+  void servesPrometheusMetricsAndTheAdminViewOnTheAdminPortOnly() throws Exception {
+    send(request("/api/orders/1"));
+
+    HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(demo.adminUri().resolve("/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ready = client.send(HttpRequest.newBuilder(demo.adminUri().resolve("/ready")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> notOnThePublicPort = send(request("/metrics"));
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("portico_requests_seconds_count{").contains("route=\"order\"");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(notOnThePublicPort.body()).doesNotContain("portico_requests");
+  }
+
+  @Test
   void generatesARequestIdWhenTheClientSendsNone() throws Exception {
     HttpResponse<String> response = send(request("/api/orders/7"));
 

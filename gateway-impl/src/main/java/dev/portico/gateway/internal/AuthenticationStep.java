@@ -73,10 +73,10 @@ final class AuthenticationStep implements Filter {
       }
       return switch (result.kind()) {
         case AUTHENTICATED -> authorized(exchange, result.identity().orElseThrow(), chain);
-        case NO_CREDENTIALS -> answer(unauthorized("Credentials are required.", result.challenges()));
-        case REJECTED -> answer(unauthorized(result.challenges().stream().findFirst()
+        case NO_CREDENTIALS -> failed(exchange, "no-credentials", unauthorized("Credentials are required.", result.challenges()));
+        case REJECTED -> failed(exchange, "rejected", unauthorized(result.challenges().stream().findFirst()
             .flatMap(Challenge::description).orElse("The credentials were refused."), result.challenges()));
-        case UNAVAILABLE -> answer(new Problem(ProblemType.AUTHENTICATION_UNAVAILABLE,
+        case UNAVAILABLE -> failed(exchange, "unavailable", new Problem(ProblemType.AUTHENTICATION_UNAVAILABLE,
             result.detail().orElse("Credentials cannot be checked right now."),
             dev.portico.gateway.HttpHeaders.builder().add("Retry-After", "5").build()));
       };
@@ -93,7 +93,7 @@ final class AuthenticationStep implements Filter {
           problem = problem.withHeader("WWW-Authenticate", new Challenge("Bearer", null, "insufficient_scope",
               problem.detail()).headerValue() + ", scope=\"" + String.join(" ", new TreeSet<>(decision.missingScopes())) + "\"");
         }
-        return answer(problem);
+        return failed(exchange, "forbidden", problem);
       }
     }
     return chain.proceed(forward(exchange, identity));
@@ -130,6 +130,12 @@ final class AuthenticationStep implements Filter {
       problem = problem.withHeader("WWW-Authenticate", challenge.headerValue());
     }
     return problem;
+  }
+
+  /** Tells the exchange's observer why authentication or authorization refused it, then refuses. */
+  private CompletionStage<GatewayResponse> failed(Exchange exchange, String reason, Problem problem) {
+    runs.of(exchange).observer().authenticationFailed(reason);
+    return answer(problem);
   }
 
   private static CompletionStage<GatewayResponse> answer(Problem problem) {

@@ -43,6 +43,11 @@ final class ConcurrencyLimitStep implements Filter {
     return "concurrency-limit";
   }
 
+  /** Returns the limit this step enforces. */
+  ConcurrencyLimit limit() {
+    return limit;
+  }
+
   @Override
   public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
     Bulkhead.Waiter[] waiter = new Bulkhead.Waiter[1];

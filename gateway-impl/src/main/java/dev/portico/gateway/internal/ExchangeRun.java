@@ -10,6 +10,11 @@ import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
 import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.observe.ExchangeObserver;
+import dev.portico.gateway.observe.ExchangeStart;
+import dev.portico.gateway.observe.TraceContext;
+import dev.portico.gateway.observe.UpstreamObserver;
+import dev.portico.gateway.observe.UpstreamStart;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +78,11 @@ final class ExchangeRun {
   private @Nullable CompletableFuture<BodyBuffer.Result> requestBodyRead;
   /** Whether this exchange is a CORS preflight the gateway answers: its head needs no CORS decoration. */
   private volatile boolean preflight;
+  // Observability: the W3C trace context the exchange runs under, and the observer watching it.
+  private final TraceContext trace;
+  private final ExchangeObserver observer;
+  /** Whether a graceful shutdown's deadline ended this exchange. */
+  private volatile boolean abortedByShutdown;
 
   ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
       String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
@@ -88,6 +98,14 @@ final class ExchangeRun {
     this.trusted = trusted;
     this.peerIp = peerIp;
     this.clientIp = clientIp;
+    // The client's traceparent when well formed (its trace continues), else a new trace.
+    TraceContext incoming = TraceContext.parse(client.headers().get(TraceContext.TRACEPARENT),
+        client.headers().get(TraceContext.TRACESTATE)).orElse(null);
+    TraceContext own = incoming != null ? incoming.newSpan() : TraceContext.newTrace();
+    this.observer = engine.runtime().observer().exchangeStarted(new ExchangeStart(requestId, method, path,
+        route == null ? Optional.empty() : Optional.of(route.route()), Optional.ofNullable(incoming), own, clientIp));
+    this.trace = observer.traceContext().orElse(own);
+    engine.runtime().exchangeStarted(this);
   }
 
   GatewayEngine engine() {
@@ -132,6 +150,43 @@ final class ExchangeRun {
 
   void authenticated(Identity identity) {
     this.identity = identity;
+  }
+
+  /** Returns the observer of this exchange (metrics, spans). */
+  ExchangeObserver observer() {
+    return observer;
+  }
+
+  /** Returns the trace context this exchange runs under. */
+  TraceContext trace() {
+    return trace;
+  }
+
+  /**
+   * Tells the observer an upstream request starts, and returns its observer with the trace context
+   * to send upstream: a new span of this exchange's trace, or the observer's own (a client span).
+   */
+  UpstreamHop startUpstream(String method, String uri, String endpoint) {
+    TraceContext proposed = trace.newSpan();
+    UpstreamObserver watch = observer.upstreamStarted(new UpstreamStart(method, uri, endpoint, proposed));
+    return new UpstreamHop(watch, watch.traceContext().orElse(proposed));
+  }
+
+  /** An upstream request's observer and the trace context it carries upstream. */
+  record UpstreamHop(UpstreamObserver observer, TraceContext trace) {}
+
+  /**
+   * A graceful shutdown's grace period ran out: answers 503 {@code shutting-down} if no response
+   * has started, and aborts the upstream request, which cuts a response that is streaming.
+   */
+  void abortForShutdown() {
+    abortedByShutdown = true;
+    respond(GatewayResponse.problem(ProblemType.SHUTTING_DOWN.withDetail(
+        "The gateway is shutting down and could not finish this request in time.")));
+    Request request = upstreamRequest;
+    if (request != null) {
+      request.abort(new CancellationException("the gateway is shutting down"));
+    }
   }
 
   void addBytesIn(int n) {
@@ -237,7 +292,7 @@ final class ExchangeRun {
 
   /** The proxy step, called by the last chain link. */
   CompletionStage<GatewayResponse> proxy(Exchange exchange) {
-    if (clientFailure != null) {
+    if (clientFailure != null || abortedByShutdown) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
     }
@@ -250,6 +305,8 @@ final class ExchangeRun {
     Throwable failed = clientFailure;
     if (failed != null) {
       request.abort(failed);
+    } else if (abortedByShutdown) {
+      request.abort(new CancellationException("the gateway is shutting down"));
     }
   }
 
@@ -470,7 +527,8 @@ final class ExchangeRun {
       listeners.forEach(this::runFinishListener);
     }
     // The entry is written before the adapter completes, so it exists once the client has its answer.
-    logAccess(outcome);
+    logAccess(abortedByShutdown ? "shutdown" : outcome);
+    engine.runtime().exchangeEnded(this);
     if (ok) {
       client.succeeded();
     } else {
@@ -499,11 +557,13 @@ final class ExchangeRun {
         Duration.ofNanos(System.nanoTime() - startNanos),
         bytesIn,
         bytesOut,
-        outcome);
+        outcome,
+        Optional.of(trace.traceId()));
     try {
       engine.accessLog().log(entry);
     } catch (RuntimeException e) {
       LOG.warn("{} access log failed: {}", requestId, e.toString());
     }
+    observer.finished(entry);
   }
 }

@@ -1,9 +1,8 @@
 package dev.portico.gateway.internal;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.ErrorMapper;
+import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
@@ -11,6 +10,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.Upstream;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.internal.routing.PathNormalizer;
@@ -19,16 +19,27 @@ import dev.portico.gateway.internal.routing.RouteTable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The running form of a {@link Gateway}: compiled route table, upstream clients, forwarding rules
- * and access log, shared by every adapter. Not public API.
+ * One compiled configuration of a {@link Gateway}: route table, each route's chain and policies,
+ * forwarding rules and access log. Immutable once built; a {@link GatewayRuntime} runs one at a
+ * time and swaps it for another on reconfiguration, while exchanges in flight finish on the one
+ * they started on (each {@link ExchangeRun} holds its engine). What outlives a configuration (the
+ * upstream clients, the timers, the observer, the exchanges in flight) belongs to the runtime.
+ * Not public API.
  *
  * <p>{@link #handle} does the synchronous part of an exchange on the caller's thread (normalize
  * the path, match a route), then everything else is asynchronous: the filter chain's stages, the
@@ -36,22 +47,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GatewayEngine {
   private final Gateway gateway;
+  private final GatewayRuntime runtime;
   private final RouteTable table;
   private final Map<Route, CompiledRoute> compiled = new IdentityHashMap<>();
-  private final UpstreamClients clients;
   private final Forwarding forwarding;
   private final AccessLog accessLog;
   private final String requestIdHeader;
-  /** Timers of the engine's own policies (concurrency-limit queue timeouts). */
-  private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
   /** The gateway's CORS policy and error mapper, for exchanges refused before a route matched. */
   private final @Nullable CompiledCors cors;
   private final ErrorMapper errorMapper;
+  /** Bulkheads by route id: a reconfiguration that keeps a route's ConcurrencyLimit keeps its permits. */
+  private final Map<String, ConcurrencyLimitStep> bulkheads = new HashMap<>();
+  // Exchanges in flight on this configuration, and whether a newer one replaced it: when both say
+  // so the configuration is drained and the runtime releases what only it used (see enter/exit).
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean retired;
+  private final AtomicBoolean drained = new AtomicBoolean();
+  private volatile @Nullable Runnable onDrained;
 
-  private GatewayEngine(Gateway gateway) {
+  GatewayEngine(Gateway gateway, GatewayRuntime runtime, @Nullable GatewayEngine previous) {
     this.gateway = gateway;
+    this.runtime = runtime;
     this.table = RouteTable.of(gateway.routes());
-    this.clients = new UpstreamClients(gateway.routes());
+    UpstreamClients clients = runtime.clients();
+    Scheduler timers = runtime.timers();
     for (Route route : gateway.routes()) {
       // The engine's policy steps, between the global filters and the route's own, in this order.
       List<Filter> steps = new ArrayList<>(4);
@@ -67,10 +86,17 @@ public final class GatewayEngine {
       List<RateLimiter> limiters = new ArrayList<>(gateway.rateLimiters());
       limiters.addAll(route.rateLimiters());
       if (!limiters.isEmpty()) {
-        steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
+        steps.add(new RateLimitStep(GatewayEngine::runOf, limiters, gateway.rateLimitHeaders()));
       }
-      route.concurrencyLimit().ifPresent(limit -> steps.add(new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers)));
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.forRoute(route),
+      route.concurrencyLimit().ifPresent(limit -> {
+        // Carry-over: the same ConcurrencyLimit instance on the same route id keeps its bulkhead.
+        ConcurrencyLimitStep kept = previous == null ? null : previous.bulkheads.get(route.id());
+        ConcurrencyLimitStep bulkhead = kept != null && kept.limit() == limit
+            ? kept : new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers);
+        bulkheads.put(route.id(), bulkhead);
+        steps.add(bulkhead);
+      });
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.client(route),
           RoutePolicies.compile(gateway, route, GatewayEngine::runOf)));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
@@ -80,28 +106,57 @@ public final class GatewayEngine {
     this.errorMapper = gateway.errorMapper().orElse(ProblemRenderer.DEFAULT);
   }
 
-  /** Compiles {@code gateway}; does no I/O until {@link #start()}. */
-  public static GatewayEngine create(Gateway gateway) {
-    return new GatewayEngine(requireNonNull(gateway, "gateway"));
-  }
-
   /** Returns the definition this engine runs. */
   public Gateway gateway() {
     return gateway;
   }
 
-  /** Starts the upstream clients and the engine's timers. */
-  public void start() throws Exception {
-    timers.start();
-    clients.start();
+  GatewayRuntime runtime() {
+    return runtime;
   }
 
-  /** Stops the upstream clients and the engine's timers; exchanges still in flight fail. */
-  public void stop() throws Exception {
-    try {
-      clients.stop();
-    } finally {
-      timers.stop();
+  /** Returns the upstream clients this configuration's routes use. */
+  Set<HttpClient> clientsInUse() {
+    Set<HttpClient> used = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (CompiledRoute route : compiled.values()) {
+      used.add(route.client());
+    }
+    return used;
+  }
+
+  /**
+   * Counts an exchange in; false when this configuration was replaced in the meantime (the caller
+   * then takes the runtime's current one). Every true is matched by one {@link #exit()}.
+   */
+  boolean enter() {
+    inFlight.incrementAndGet();
+    if (retired) {
+      exit();
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts an exchange out; the last one out of a replaced configuration reports it drained. */
+  void exit() {
+    if (inFlight.decrementAndGet() == 0 && retired) {
+      drained();
+    }
+  }
+
+  /** Marks this configuration replaced; {@code whenDrained} runs once its last exchange has ended. */
+  void retire(Runnable whenDrained) {
+    onDrained = whenDrained;
+    retired = true;
+    if (inFlight.get() == 0) {
+      drained();
+    }
+  }
+
+  private void drained() {
+    Runnable listener = onDrained;
+    if (listener != null && drained.compareAndSet(false, true)) {
+      listener.run();
     }
   }
 
@@ -146,6 +201,12 @@ public final class GatewayEngine {
       return true;
     }
     RouteLookup lookup = table.lookup(method, path, authority, headers, client.rawQuery());
+    if (lookup instanceof RouteLookup.Found && runtime.isDraining()) {
+      // Graceful shutdown: exchanges already in flight finish, new ones are turned away.
+      refuse(client, start, method, path, HttpHeaders.empty(), ProblemType.SHUTTING_DOWN,
+          "The gateway is shutting down; retry on another instance.");
+      return true;
+    }
     if (lookup instanceof RouteLookup.Found found) {
       InetSocketAddress remote = client.remoteAddress();
       String peerIp = ipOf(remote);
@@ -205,6 +266,67 @@ public final class GatewayEngine {
         client.method(), path, route, found.variables(), trusted, peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
     run.respondPreflight(policy.preflight(client.headers()));
     return true;
+  }
+
+  /**
+   * Returns what {@link #handle} would do with a request, without doing it: the same path
+   * normalization, preflight detection and route lookup, and the upstream URI the route's rewrite
+   * gives (before filters and request transforms change the request).
+   */
+  Explanation explain(String method, String rawPath, @Nullable String rawQuery, String authority, HttpHeaders headers) {
+    PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
+    if (!normalized.isOk()) {
+      return new Explanation(Explanation.Verdict.BAD_PATH, method, rawPath, Optional.of(normalized.reason()),
+          Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
+    }
+    String path = normalized.path();
+    HttpFields fields = FieldsHttpHeaders.fields(headers);
+    if (CompiledCors.isPreflight(method, fields)) {
+      String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
+      if (isToken(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
+          && compiled.get(found.route()).policies().cors() != null) {
+        return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, Optional.empty(),
+            Optional.of(found.route().id()), found.variables(), Optional.empty(), List.of("cors-preflight"), Set.of());
+      }
+    }
+    RouteLookup lookup = table.lookup(method, path, authority, headers, rawQuery);
+    if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
+      return new Explanation(Explanation.Verdict.METHOD_NOT_ALLOWED, method, path,
+          Optional.of("Method " + method + " is not allowed here; allowed: " + String.join(", ", notAllowed.allowed()) + "."),
+          Optional.empty(), Map.of(), Optional.empty(), List.of(), notAllowed.allowed());
+    }
+    if (!(lookup instanceof RouteLookup.Found found)) {
+      return new Explanation(Explanation.Verdict.NO_ROUTE, method, path, Optional.of("No route matches this request."),
+          Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
+    }
+    CompiledRoute route = compiled.get(found.route());
+    List<String> policies = policies(route.id());
+    Upstream upstream = route.upstream();
+    String rawUpstreamPath = upstream.basePath() + route.route().rewrite().apply(path, found.variables());
+    PathNormalizer.Result rewritten = PathNormalizer.normalize(rawUpstreamPath);
+    if (!rewritten.isOk()) {
+      return new Explanation(Explanation.Verdict.BAD_UPSTREAM_PATH, method, path,
+          Optional.of("The path to send upstream is not valid: " + rewritten.reason()), Optional.of(route.id()),
+          found.variables(), Optional.empty(), policies, Set.of());
+    }
+    String uri = upstream.scheme() + "://" + upstream.authority() + rewritten.path() + (rawQuery == null ? "" : "?" + rawQuery);
+    return new Explanation(Explanation.Verdict.ROUTED, method, path, Optional.empty(), Optional.of(route.id()),
+        found.variables(), Optional.of(uri), policies, Set.of());
+  }
+
+  /** Returns the step names of route {@code routeId}'s chain, then {@code proxy}; empty when unknown. */
+  List<String> policies(String routeId) {
+    for (CompiledRoute route : compiled.values()) {
+      if (route.id().equals(routeId)) {
+        List<String> names = new ArrayList<>();
+        for (Filter filter : route.filters()) {
+          names.add(filter.name());
+        }
+        names.add("proxy");
+        return List.copyOf(names);
+      }
+    }
+    return List.of();
   }
 
   private void refuse(ClientExchange client, long start, String method, String path, HttpHeaders headers,

@@ -27,10 +27,12 @@ final class RateLimitStep implements Filter {
   private static final String POLICY = "RateLimit-Policy";
   private static final String RATE_LIMIT = "RateLimit";
 
+  private final AuthenticationStep.ExchangeRunAccess runs;
   private final RateLimiter[] limiters;
   private final RateLimitHeaders headers;
 
-  RateLimitStep(List<RateLimiter> limiters, RateLimitHeaders headers) {
+  RateLimitStep(AuthenticationStep.ExchangeRunAccess runs, List<RateLimiter> limiters, RateLimitHeaders headers) {
+    this.runs = runs;
     this.limiters = limiters.toArray(RateLimiter[]::new);
     this.headers = headers;
   }
@@ -60,6 +62,7 @@ final class RateLimitStep implements Filter {
       if (decision == null) {
         throw new IllegalStateException("rate limiter '" + limiter.name() + "' completed with a null decision");
       }
+      runs.of(exchange).observer().rateLimitDecided(limiter.name(), decision.kind());   // metrics
       return switch (decision.kind()) {
         case ALLOWED -> {
           allowed[i] = decision;

@@ -7,6 +7,8 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.internal.routing.PathNormalizer;
+import dev.portico.gateway.observe.TraceContext;
+import dev.portico.gateway.observe.UpstreamObserver;
 import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,10 +49,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   private volatile Scheduler.@Nullable Task connectTimer;
   private volatile boolean committed;
   private volatile Scheduler.@Nullable Task responseTimer;
+  private final UpstreamObserver observer;
 
   private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long connectTimeoutMillis,
-      long responseTimeoutMillis) {
+      long responseTimeoutMillis, UpstreamObserver observer) {
     this.run = run;
+    this.observer = observer;
     this.upstreamRequest = upstreamRequest;
     this.scheduler = client.getScheduler();
     this.connectTimeoutMillis = connectTimeoutMillis;
@@ -84,7 +88,10 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
         .path(target)
         .version(HttpVersion.HTTP_1_1)
         .idleTimeout(route.timeouts().idle().toMillis(), TimeUnit.MILLISECONDS);
-    run.upstreamStarted(upstreamRequest, upstream.scheme() + "://" + upstream.authority() + path);
+    String upstreamUri = upstream.scheme() + "://" + upstream.authority() + path;
+    // Observability: this hop's observer (metrics, a client span) and the trace context it carries.
+    ExchangeRun.UpstreamHop hop = run.startUpstream(request.method(), upstreamUri, upstream.host() + ":" + upstream.port());
+    run.upstreamStarted(upstreamRequest, upstreamUri);
 
     HttpFields in = FieldsHttpHeaders.fields(request.headers());
     upstreamRequest.headers(out -> {
@@ -107,6 +114,13 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
           request.scheme(), request.authority(), run.client().localAddress().getPort());
       out.put(run.engine().requestIdHeader(), run.requestId());
+      // W3C Trace Context: the client's trace continues (or a new one starts) with this hop's span id.
+      out.put(TraceContext.TRACEPARENT, hop.trace().traceparent());
+      if (hop.trace().traceState().isEmpty()) {
+        out.remove(TraceContext.TRACESTATE);
+      } else {
+        out.put(TraceContext.TRACESTATE, hop.trace().traceState());
+      }
     });
 
     ClientExchange cx = run.client();
@@ -120,7 +134,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     }
 
     UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, route.timeouts().connect().toMillis(),
-        route.timeouts().response().toMillis());
+        route.timeouts().response().toMillis(), hop.observer());
     // The client's own connect timeout covers TCP only; a TLS handshake that stalls would wait for the idle
     // timeout. So the connect timeout runs from here until the request's headers are written, which needs the
     // connection fully established: queueing for a connection, TCP connect and TLS handshake.
@@ -160,6 +174,9 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   }
 
   private void cancelConnectTimer() {
+    if (!committed) {
+      observer.connected();
+    }
     committed = true;
     Scheduler.Task task = connectTimer;
     if (task != null) {
@@ -189,6 +206,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   @Override
   public void onBegin(Response response) {
     cancelResponseTimer();
+    observer.responded(response.getStatus());
   }
 
   @Override
@@ -212,8 +230,10 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
 
   @Override
   public void onComplete(Result complete) {
+    committed = true; // not connected() now: a request that failed before its head was written never connected
     cancelConnectTimer();
     cancelResponseTimer();
+    observer.finished(complete.getFailure());
     if (!complete.isFailed() || result.isDone()) {
       return;
     }

@@ -4,26 +4,31 @@ import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.UpstreamTls;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty {@link HttpClient}s that call upstreams: one per distinct (TLS settings, connect
- * timeout), created when the engine is built and started with it. Each is configured as a proxy
- * needs: no redirects, no cookie store, no content decoding, no {@code User-Agent} of its own.
- * Not public API.
+ * timeout), created when a configuration is compiled and shared by the configurations a runtime
+ * swaps in, so equal settings never restart a client. Each is configured as a proxy needs: no
+ * redirects, no cookie store, no content decoding, no {@code User-Agent} of its own; its threads
+ * are named {@code portico-upstream*}. Not public API.
  */
 final class UpstreamClients {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamClients.class);
+
   /** Upstream response heads above this many bytes are refused: Jetty's default response header size. */
   static final int MAX_RESPONSE_HEADERS_SIZE = 8 * 1024;
 
@@ -40,28 +45,60 @@ final class UpstreamClients {
   }
 
   private final Map<Profile, HttpClient> clients = new LinkedHashMap<>();
-  private final Map<Route, HttpClient> byRoute = new IdentityHashMap<>();
+  // Shared by every configuration a runtime has run (reconfiguration): a client is made the first
+  // time a profile is asked for, started at once if the pool runs, and stopped when no
+  // configuration still in use needs it (retain). Guarded by this.
+  private boolean started;
 
-  UpstreamClients(List<Route> routes) {
-    for (Route route : routes) {
-      Upstream upstream = route.upstream();
-      Profile profile = new Profile(upstream.tls().orElse(null), route.timeouts().connect().toMillis());
-      HttpClient client = clients.computeIfAbsent(profile, UpstreamClients::newClient);
-      byRoute.put(route, client);
+  /**
+   * Returns the client for {@code route}'s upstream: an existing one with the same TLS settings
+   * (the same {@code UpstreamTls} instance) and connect timeout, or a new one, started if the pool
+   * runs.
+   *
+   * @throws IllegalStateException when a new client cannot be started
+   */
+  synchronized HttpClient client(Route route) {
+    Upstream upstream = route.upstream();
+    Profile profile = new Profile(upstream.tls().orElse(null), route.timeouts().connect().toMillis());
+    HttpClient client = clients.get(profile);
+    if (client == null) {
+      client = newClient(profile);
+      if (started) {
+        try {
+          client.start();
+        } catch (Exception e) {
+          throw new IllegalStateException("route '" + route.id() + "': cannot start an upstream client: " + e, e);
+        }
+      }
+      clients.put(profile, client);
     }
+    return client;
   }
 
-  HttpClient forRoute(Route route) {
-    return Objects.requireNonNull(byRoute.get(route), "no client for route");
-  }
-
-  void start() throws Exception {
+  synchronized void start() throws Exception {
+    started = true;
     for (HttpClient client : clients.values()) {
       client.start();
     }
   }
 
-  void stop() throws Exception {
+  /** Stops and forgets the clients not in {@code inUse}: no configuration that still runs needs them. */
+  synchronized void retain(Set<HttpClient> inUse) {
+    for (Iterator<HttpClient> it = clients.values().iterator(); it.hasNext(); ) {
+      HttpClient client = it.next();
+      if (!inUse.contains(client)) {
+        it.remove();
+        try {
+          client.stop();
+        } catch (Exception e) {
+          LOG.warn("cannot stop an upstream client: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  synchronized void stop() throws Exception {
+    started = false;
     Exception first = null;
     for (HttpClient client : new ArrayList<>(clients.values())) {
       try {
@@ -90,6 +127,8 @@ final class UpstreamClients {
     connector.setExecutor(threads);
     HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
     client.setExecutor(threads);
+    // Named, so a host (and the shutdown test) can tell the gateway's threads from its own.
+    client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.getContentDecoderFactories().clear();

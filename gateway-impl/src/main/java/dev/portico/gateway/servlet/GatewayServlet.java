@@ -2,12 +2,17 @@ package dev.portico.gateway.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.internal.GatewayEngine;
+import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.internal.GatewayRuntime;
+import dev.portico.gateway.observe.GatewayObserver;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.slf4j.Logger;
@@ -51,26 +56,44 @@ import org.slf4j.LoggerFactory;
  * client never takes a truncated body for a complete one; this uses a container-specific hook,
  * known for Jetty and Tomcat.
  *
- * <p>The upstream clients start in {@link #init()} and stop in {@link #destroy()}.
+ * <p>The upstream clients start in {@link #init()} and stop in {@link #destroy()}, which first
+ * shuts down gracefully: it takes no new exchange and waits for those in flight up to the
+ * {@linkplain Builder#shutdownGrace(Duration) grace period} (5 s by default), then aborts the rest.
+ * It is a {@link RunningGateway}: {@link #reconfigure(Gateway)} swaps the routes while requests
+ * flow, {@link #explain} tells how a request would be handled.
  */
-public final class GatewayServlet extends HttpServlet {
+public final class GatewayServlet extends HttpServlet implements RunningGateway {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
   /** The most request body bytes one chunk holds. */
   static final int CHUNK_SIZE = 16 * 1024;
 
-  private final transient GatewayEngine engine;
+  /** How long {@link #destroy()} waits for exchanges in flight by default. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  private final transient GatewayRuntime runtime;
+  private final transient Duration shutdownGrace;
   private final transient ByteBufferPool.Sized buffers =
       new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, CHUNK_SIZE);
 
   /** Creates a servlet that runs {@code gateway}; the gateway does no I/O before {@link #init()}. */
   public GatewayServlet(Gateway gateway) {
-    this.engine = GatewayEngine.create(requireNonNull(gateway, "gateway"));
+    this(builder(gateway));
+  }
+
+  private GatewayServlet(Builder builder) {
+    this.runtime = GatewayRuntime.create(builder.gateway, builder.observer);
+    this.shutdownGrace = builder.shutdownGrace;
+  }
+
+  /** Returns a builder for a servlet that runs {@code gateway}, with an observer and a shutdown grace period. */
+  public static Builder builder(Gateway gateway) {
+    return new Builder(requireNonNull(gateway, "gateway"));
   }
 
   @Override
   public void init() throws ServletException {
     try {
-      engine.start();
+      runtime.start();
     } catch (Exception e) {
       throw new ServletException("cannot start the gateway", e);
     }
@@ -79,10 +102,45 @@ public final class GatewayServlet extends HttpServlet {
   @Override
   public void destroy() {
     try {
-      engine.stop();
+      runtime.shutdown(shutdownGrace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      runtime.stop();
     } catch (Exception e) {
       LOG.warn("cannot stop the gateway", e);
     }
+  }
+
+  @Override
+  public Gateway gateway() {
+    return runtime.gateway();
+  }
+
+  @Override
+  public void reconfigure(Gateway next) {
+    runtime.reconfigure(next);
+  }
+
+  @Override
+  public Explanation explain(String method, String uri, HttpHeaders headers) {
+    return runtime.explain(method, uri, headers);
+  }
+
+  @Override
+  public java.util.List<String> policies(String routeId) {
+    return runtime.policies(routeId);
+  }
+
+  @Override
+  public boolean isReady() {
+    return runtime.isReady();
+  }
+
+  @Override
+  public void shutdown(Duration grace) throws InterruptedException {
+    runtime.shutdown(grace);
   }
 
   @Override
@@ -93,10 +151,46 @@ public final class GatewayServlet extends HttpServlet {
           + " setAsyncSupported(true) on its registration (and on every filter in front of it)");
     }
     ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
-    if (!engine.handle(exchange, false)) {
+    if (!runtime.handle(exchange, false)) {
       // Not expected: the engine answers no-route itself when it may not hand the request back.
       response.setStatus(HttpServletResponse.SC_NOT_FOUND);
       exchange.succeeded();
+    }
+  }
+
+  /** Builds a {@link GatewayServlet}. */
+  public static final class Builder {
+    private final Gateway gateway;
+    private GatewayObserver observer = GatewayObserver.none();
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+
+    Builder(Gateway gateway) {
+      this.gateway = gateway;
+    }
+
+    /** Tells {@code observer} about every exchange: metrics, spans, or both with {@link GatewayObserver#of}. */
+    public Builder observer(GatewayObserver observer) {
+      this.observer = requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /** Sets how long {@link GatewayServlet#destroy()} waits for exchanges in flight (default 5 s). */
+    public Builder shutdownGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace: " + grace + " (expected: >= 0)");
+      }
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    /**
+     * Returns the servlet; the gateway does no I/O before {@link GatewayServlet#init()}.
+     *
+     * @throws IllegalStateException naming the route, when a policy cannot be compiled
+     */
+    public GatewayServlet build() {
+      return new GatewayServlet(this);
     }
   }
 }

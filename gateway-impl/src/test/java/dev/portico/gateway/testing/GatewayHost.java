@@ -37,16 +37,23 @@ public final class GatewayHost implements AutoCloseable {
   public static final String HOST_BODY = "answered by the host's own handler";
 
   private final Server server;
+  private final JettyGatewayHandler handler;
   private final ServerConnector connector;
   private final HttpClient client;
   private final String scheme;
   private final String hostName;
 
   private GatewayHost(Gateway gateway, boolean permissiveUris, Front front) throws Exception {
-    this(gateway, permissiveUris, front, 0);
+    this(JettyGatewayHandler.create(gateway), permissiveUris, front, 0);
   }
 
   private GatewayHost(Gateway gateway, boolean permissiveUris, Front front, int requestHeaderSize) throws Exception {
+    this(JettyGatewayHandler.create(gateway), permissiveUris, front, requestHeaderSize);
+  }
+
+  private GatewayHost(JettyGatewayHandler handler, boolean permissiveUris, Front front, int requestHeaderSize)
+      throws Exception {
+    this.handler = handler;
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     if (requestHeaderSize > 0) {
@@ -60,7 +67,7 @@ public final class GatewayHost implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    server.setHandler(new Handler.Sequence(JettyGatewayHandler.create(gateway), new Handler.Abstract() {
+    server.setHandler(new Handler.Sequence(handler, new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
@@ -105,6 +112,11 @@ public final class GatewayHost implements AutoCloseable {
       return new HttpClient();
     }
   };
+
+  /** Starts a host around {@code handler} (built with an observer, say), letting every URI through. */
+  public static GatewayHost start(JettyGatewayHandler handler) throws Exception {
+    return new GatewayHost(handler, true, HTTP_1_1, 0);
+  }
 
   /** Starts a host whose server lets every URI through to the gateway. */
   public static GatewayHost start(Gateway gateway) throws Exception {
@@ -193,6 +205,16 @@ public final class GatewayHost implements AutoCloseable {
 
   public HttpClient client() {
     return client;
+  }
+
+  /** Returns the gateway handler the host mounts. */
+  public JettyGatewayHandler handler() {
+    return handler;
+  }
+
+  /** Returns the host's server. */
+  public Server server() {
+    return server;
   }
 
   public int port() {

@@ -1,0 +1,208 @@
+package dev.portico.gateway.observe.json;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portico.gateway.AccessLog;
+import dev.portico.gateway.AccessLogEntry;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An access log that writes one JSON object per exchange, on one line, to an SLF4J logger
+ * ({@code dev.portico.gateway.access} by default) or to a sink of the host's.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .accessLog(JsonAccessLog.builder()
+ *         .fields(Field.TIME, Field.TRACE_ID, Field.ROUTE, Field.STATUS, Field.DURATION_MS)
+ *         .build())
+ *     .route(...)
+ *     .build();
+ * }</pre>
+ *
+ * <p>A line, with every field:
+ * <pre>{@code
+ * {"time":"2026-05-04T10:15:30.123Z","requestId":"06b9f9a6...","traceId":"4bf92f35...","route":"orders",
+ *  "method":"GET","path":"/api/orders/42","status":200,"upstream":"http://orders:8080/orders/42",
+ *  "client":"10.1.2.3","durationMs":84,"bytesIn":0,"bytesOut":347,"outcome":"ok"}
+ * }</pre>
+ *
+ * <p>What an {@link AccessLogEntry} does not carry cannot be logged: no header (so no
+ * {@code Authorization}, cookie or API key), no query string, no body. Absent values ({@code route}
+ * and {@code upstream} when none, {@code traceId} when unknown) are {@code null}. Called on the
+ * thread that finished the exchange; formatting allocates one small string and never blocks.
+ */
+public final class JsonAccessLog implements AccessLog {
+  /** The logger the default access log writes to as well. */
+  public static final String DEFAULT_LOGGER = "dev.portico.gateway.access";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The fields a line can hold, in the order they are written. */
+  public enum Field {
+    /** When the entry was logged (ISO-8601, UTC, milliseconds). */
+    TIME("time"),
+    /** The request id. */
+    REQUEST_ID("requestId"),
+    /** The W3C trace id. */
+    TRACE_ID("traceId"),
+    /** The route id. */
+    ROUTE("route"),
+    /** The request method. */
+    METHOD("method"),
+    /** The normalized path, without the query. */
+    PATH("path"),
+    /** The status sent; 0 when none was. */
+    STATUS("status"),
+    /** The upstream URI called, without the query. */
+    UPSTREAM("upstream"),
+    /** The client's IP address. */
+    CLIENT_IP("client"),
+    /** The duration in milliseconds. */
+    DURATION_MS("durationMs"),
+    /** Request body bytes read. */
+    BYTES_IN("bytesIn"),
+    /** Response body bytes written. */
+    BYTES_OUT("bytesOut"),
+    /** How the exchange ended. */
+    OUTCOME("outcome");
+
+    private final String key;
+
+    Field(String key) {
+      this.key = key;
+    }
+
+    /** Returns the JSON member name. */
+    public String key() {
+      return key;
+    }
+  }
+
+  private final Field[] fields;
+  private final Consumer<String> sink;
+  private final Clock clock;
+
+  private JsonAccessLog(Builder b) {
+    this.fields = b.fields.toArray(Field[]::new);
+    this.clock = b.clock;
+    if (b.sink != null) {
+      this.sink = b.sink;
+    } else {
+      Logger logger = LoggerFactory.getLogger(b.logger);
+      this.sink = line -> {
+        if (logger.isInfoEnabled()) {
+          logger.info(line);
+        }
+      };
+    }
+  }
+
+  /** Returns a JSON access log with every field, to the logger {@code dev.portico.gateway.access}. */
+  public static JsonAccessLog create() {
+    return builder().build();
+  }
+
+  /** Returns a builder: every field and the default logger until told otherwise. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the fields written, in order. */
+  public List<Field> fields() {
+    return List.of(fields);
+  }
+
+  @Override
+  public void log(AccessLogEntry entry) {
+    sink.accept(format(entry));
+  }
+
+  /** Returns {@code entry} as one line of JSON, without a line break. */
+  public String format(AccessLogEntry entry) {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      for (Field field : fields) {
+        switch (field) {
+          case TIME -> json.writeStringProperty(field.key, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+          case REQUEST_ID -> json.writeStringProperty(field.key, entry.requestId());
+          case TRACE_ID -> json.writeStringProperty(field.key, entry.traceId().orElse(null));
+          case ROUTE -> json.writeStringProperty(field.key, entry.routeId().orElse(null));
+          case METHOD -> json.writeStringProperty(field.key, entry.method());
+          case PATH -> json.writeStringProperty(field.key, entry.path());
+          case STATUS -> json.writeNumberProperty(field.key, entry.status());
+          case UPSTREAM -> json.writeStringProperty(field.key, entry.upstream().orElse(null));
+          case CLIENT_IP -> json.writeStringProperty(field.key, entry.clientIp());
+          case DURATION_MS -> json.writeNumberProperty(field.key, entry.duration().toMillis());
+          case BYTES_IN -> json.writeNumberProperty(field.key, entry.bytesIn());
+          case BYTES_OUT -> json.writeNumberProperty(field.key, entry.bytesOut());
+          case OUTCOME -> json.writeStringProperty(field.key, entry.outcome());
+        }
+      }
+      json.writeEndObject();
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "JsonAccessLog" + List.of(fields);
+  }
+
+  /** Builds a {@link JsonAccessLog}. */
+  public static final class Builder {
+    private Set<Field> fields = EnumSet.allOf(Field.class);
+    private String logger = DEFAULT_LOGGER;
+    private @Nullable Consumer<String> sink;
+    private Clock clock = Clock.systemUTC();
+
+    Builder() {}
+
+    /** Writes only {@code fields} (in their declaration order); at least one. */
+    public Builder fields(Field... fields) {
+      if (fields.length == 0) {
+        throw new IllegalArgumentException("fields: none (expected: at least one)");
+      }
+      EnumSet<Field> chosen = EnumSet.noneOf(Field.class);
+      for (Field f : fields) {
+        chosen.add(requireNonNull(f, "field"));
+      }
+      this.fields = chosen;
+      return this;
+    }
+
+    /** Logs to the SLF4J logger {@code name} at INFO (default {@code dev.portico.gateway.access}). */
+    public Builder logger(String name) {
+      this.logger = requireNonNull(name, "name");
+      this.sink = null;
+      return this;
+    }
+
+    /** Hands each line to {@code sink} instead of SLF4J; it must be quick and must not block. */
+    public Builder sink(Consumer<String> sink) {
+      this.sink = requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** Sets the clock of the {@code time} field (default UTC system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Returns the access log. */
+    public JsonAccessLog build() {
+      return new JsonAccessLog(this);
+    }
+  }
+}

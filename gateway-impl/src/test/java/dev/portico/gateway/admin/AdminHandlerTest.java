@@ -1,0 +1,168 @@
+package dev.portico.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Filter;
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
+import dev.portico.gateway.ratelimit.KeyResolver;
+import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.TestUpstream;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The admin view on its own (internal) server, next to the gateway's host. */
+class AdminHandlerTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private TestUpstream upstream;
+  private GatewayHost host;
+  private Server admin;
+  private int adminPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = TestUpstream.start();
+    Gateway gateway = Gateway.builder()
+        .filter(Filter.named("tag", (exchange, chain) -> chain.proceed(exchange)))
+        .rateLimiter(Bucket4jRateLimiter.builder().name("per-ip").bandwidth(100, Duration.ofMinutes(1))
+            .keyResolver(KeyResolver.clientIp()).build())
+        .route("order", r -> r.path("/api/orders/{id}").methods("GET").hosts("api.example.com")
+            .header("X-Version", "2").rewritePath("/orders/{id}").responseTimeout(Duration.ofSeconds(3))
+            .upstream(upstream.uri()))
+        .route("static", r -> r.path("/static/**").upstream(upstream.uri() + "/cdn"))
+        .build();
+    host = GatewayHost.start(JettyGatewayHandler.builder(gateway).observer(MicrometerMetrics.create(prometheus)).build());
+    admin = new Server();
+    ServerConnector connector = new ServerConnector(admin);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    admin.addConnector(connector);
+    admin.setHandler(AdminHandler.builder(host.handler()).metrics(prometheus::scrape).build());
+    admin.start();
+    adminPort = connector.getLocalPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    admin.stop();
+    if (host != null) {
+      host.close();
+    }
+    upstream.close();
+  }
+
+  private ContentResponse get(String pathQuery) throws Exception {
+    return host.client().newRequest("http://127.0.0.1:" + adminPort + pathQuery).timeout(10, TimeUnit.SECONDS).send();
+  }
+
+  private JsonNode json(String pathQuery) throws Exception {
+    ContentResponse response = get(pathQuery);
+    assertThat(response.getStatus()).as(pathQuery).isEqualTo(200);
+    assertThat(response.getHeaders().get("Content-Type")).isEqualTo("application/json");
+    return JSON.readTree(response.getContentAsString());
+  }
+
+  @Test
+  void listsRoutesWithTheirPredicatesUpstreamsAndPoliciesInOrder() throws Exception {
+    JsonNode order = json("/routes").get("routes").get(0);
+
+    assertThat(order.get("id").asString()).isEqualTo("order");
+    assertThat(order.get("path").asString()).isEqualTo("/api/orders/{id}");
+    assertThat(order.get("methods").toString()).isEqualTo("[\"GET\"]");
+    assertThat(order.get("hosts").toString()).isEqualTo("[\"api.example.com\"]");
+    assertThat(order.get("headers").toString()).isEqualTo("[\"X-Version=2\"]");
+    assertThat(order.get("upstream").asString()).isEqualTo(upstream.uri());
+    assertThat(order.get("timeouts").get("responseMs").asLong()).isEqualTo(3000);
+    assertThat(order.get("policies").toString()).isEqualTo("[\"tag\",\"rate-limit\",\"proxy\"]");
+  }
+
+  @Test
+  void listsUpstreamsWithTheRoutesThatUseThem() throws Exception {
+    JsonNode upstreams = json("/upstreams").get("upstreams");
+
+    assertThat(upstreams).hasSize(2);
+    assertThat(upstreams.get(0).get("endpoint").asString()).isEqualTo("127.0.0.1:" + upstream.port());
+    assertThat(upstreams.get(0).get("routes").toString()).isEqualTo("[\"order\"]");
+    assertThat(upstreams.get(1).get("uri").asString()).isEqualTo(upstream.uri() + "/cdn");
+  }
+
+  @Test
+  void listsLimitersWithTheirStoreAndKeys() throws Exception {
+    host.client().newRequest(host.uri("/static/x")).timeout(10, TimeUnit.SECONDS).send();
+
+    JsonNode limiter = json("/limiters").get("gateway").get(0);
+
+    assertThat(limiter.get("name").asString()).isEqualTo("per-ip");
+    assertThat(limiter.get("store").asString()).isEqualTo("memory");
+    assertThat(limiter.get("keys").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void explainsARequest() throws Exception {
+    JsonNode e = json("/explain?method=GET&uri=/api/orders/42&host=api.example.com");
+
+    assertThat(e.get("verdict").asString()).isEqualTo("NO_ROUTE"); // no X-Version header
+    JsonNode statics = json("/explain?method=GET&uri=/static/app.js?v=3");
+    assertThat(statics.get("route").asString()).isEqualTo("static");
+    assertThat(statics.get("upstreamUri").asString()).isEqualTo(upstream.uri() + "/cdn/static/app.js?v=3");
+    assertThat(get("/explain").getStatus()).isEqualTo(400);
+  }
+
+  @Test
+  void readinessIs200WhileRunningAnd503OnceShuttingDown() throws Exception {
+    assertThat(json("/ready").get("ready").asBoolean()).isTrue();
+
+    host.handler().shutdown(Duration.ZERO);
+
+    ContentResponse response = get("/ready");
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(JSON.readTree(response.getContentAsString()).get("ready").asBoolean()).isFalse();
+  }
+
+  @Test
+  void readinessIs503BeforeTheGatewayStarted() throws Exception {
+    JettyGatewayHandler notStarted = JettyGatewayHandler.create(Gateway.builder()
+        .route("a", r -> r.path("/a").upstream(upstream.uri())).build());
+    admin.stop();
+    admin.setHandler(AdminHandler.create(notStarted));
+    admin.start();
+    adminPort = ((ServerConnector) admin.getConnectors()[0]).getLocalPort();
+
+    assertThat(get("/ready").getStatus()).isEqualTo(503);
+    assertThat(get("/metrics").getStatus()).as("no metrics given").isEqualTo(404);
+  }
+
+  @Test
+  void servesPrometheusText() throws Exception {
+    host.client().newRequest(host.uri("/static/x")).timeout(10, TimeUnit.SECONDS).send();
+
+    ContentResponse metrics = get("/metrics");
+
+    assertThat(metrics.getStatus()).isEqualTo(200);
+    assertThat(metrics.getHeaders().get("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.getContentAsString()).contains("portico_requests_seconds_count{").contains("route=\"static\"");
+  }
+
+  @Test
+  void isReadOnly() throws Exception {
+    ContentResponse response = host.client().newRequest("http://127.0.0.1:" + adminPort + "/routes").method("POST")
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getStatus()).isEqualTo(405);
+    assertThat(response.getHeaders().get("Allow")).isEqualTo("GET, HEAD");
+  }
+}

@@ -1,0 +1,105 @@
+package dev.portico.gateway.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.TestUpstream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** W3C Trace Context without any tracer: accepted from clients, propagated upstream, started when absent. */
+class TracePropagationTest {
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String CLIENT_SPAN = "00f067aa0ba902b7";
+
+  private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
+  private TestUpstream upstream;
+  private GatewayHost host;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = TestUpstream.start();
+    host = GatewayHost.start(Gateway.builder().accessLog(accessLog::add)
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
+        .build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    host.close();
+    upstream.close();
+  }
+
+  private TestUpstream.Received send(String traceparent, String tracestate) throws Exception {
+    host.client().newRequest(host.uri("/api/x")).headers(h -> {
+      if (traceparent != null) {
+        h.put("traceparent", traceparent);
+      }
+      if (tracestate != null) {
+        h.put("tracestate", tracestate);
+      }
+    }).timeout(10, TimeUnit.SECONDS).send();
+    return upstream.take();
+  }
+
+  private AccessLogEntry entry() {
+    Await.until("access log entry", () -> !accessLog.isEmpty());
+    return accessLog.get(0);
+  }
+
+  @Test
+  void continuesTheClientsTraceWithANewSpanForTheUpstreamHop() throws Exception {
+    TestUpstream.Received received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
+
+    TraceContext sent = TraceContext.parse(received.header("traceparent"), received.header("tracestate")).orElseThrow();
+    assertThat(sent.traceId()).isEqualTo(TRACE_ID);
+    assertThat(sent.spanId()).isNotEqualTo(CLIENT_SPAN);
+    assertThat(sent.sampled()).isTrue();
+    assertThat(received.header("tracestate")).isEqualTo("congo=t61rcWkgMzE");
+    assertThat(entry().traceId()).hasValue(TRACE_ID);
+    assertThat(entry().toLine()).endsWith(" traceId=" + TRACE_ID);
+  }
+
+  @Test
+  void keepsTheClientsSampledFlag() throws Exception {
+    TestUpstream.Received received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-00", null);
+
+    assertThat(received.header("traceparent")).startsWith("00-" + TRACE_ID + "-").endsWith("-00");
+  }
+
+  @Test
+  void startsANewTraceWhenTheClientSentNone() throws Exception {
+    TestUpstream.Received received = send(null, null);
+
+    TraceContext sent = TraceContext.parse(received.header("traceparent"), null).orElseThrow();
+    assertThat(sent.sampled()).isTrue();
+    assertThat(received.header("tracestate")).isNull();
+    assertThat(entry().traceId()).hasValue(sent.traceId());
+  }
+
+  @Test
+  void startsANewTraceAndDropsTheStateWhenTheTraceparentIsMalformed() throws Exception {
+    TestUpstream.Received received = send("00-" + TRACE_ID.toUpperCase() + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
+
+    TraceContext sent = TraceContext.parse(received.header("traceparent"), null).orElseThrow();
+    assertThat(sent.traceId()).isNotEqualToIgnoringCase(TRACE_ID);
+    assertThat(received.headers().getValuesList("traceparent")).hasSize(1);
+    assertThat(received.header("tracestate")).isNull();
+  }
+
+  @Test
+  void refusedExchangesCarryATraceIdToo() throws Exception {
+    host.client().newRequest(host.uri("/api/a%2Fb")).headers(h -> h.put("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01"))
+        .timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(entry().status()).isEqualTo(400);
+    assertThat(entry().traceId()).hasValue(TRACE_ID);
+  }
+}
