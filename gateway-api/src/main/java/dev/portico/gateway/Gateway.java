@@ -6,6 +6,7 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.ratelimit.RateLimitHeaders;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.routing.PathPattern;
+import dev.portico.gateway.upstream.UpstreamGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +66,7 @@ public final class Gateway {
   private final @Nullable Authenticator authenticator;
   private final List<RateLimiter> rateLimiters;
   private final RateLimitHeaders rateLimitHeaders;
+  private final List<UpstreamGroup> upstreamGroups;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -75,6 +77,7 @@ public final class Gateway {
     this.authenticator = b.authenticator;
     this.rateLimiters = List.copyOf(b.rateLimiters);
     this.rateLimitHeaders = b.rateLimitHeaders;
+    this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
   }
 
   /** Returns a new, empty builder. */
@@ -138,6 +141,16 @@ public final class Gateway {
     return rateLimitHeaders;
   }
 
+  /** Returns the upstream groups, in the order they were defined. */
+  public List<UpstreamGroup> upstreamGroups() {
+    return upstreamGroups;
+  }
+
+  /** Returns the upstream group named {@code name}, if defined. */
+  public Optional<UpstreamGroup> upstreamGroup(String name) {
+    return upstreamGroups.stream().filter(g -> g.name().equals(name)).findFirst();
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -151,6 +164,9 @@ public final class Gateway {
     b.authenticator = authenticator;
     b.rateLimiters.addAll(rateLimiters);
     b.rateLimitHeaders = rateLimitHeaders;
+    for (UpstreamGroup g : upstreamGroups) {
+      b.upstreamGroups.put(g.name(), g);
+    }
     return b;
   }
 
@@ -173,6 +189,7 @@ public final class Gateway {
     private @Nullable Authenticator authenticator;
     private final List<RateLimiter> rateLimiters = new ArrayList<>();
     private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF;
+    private final Map<String, UpstreamGroup> upstreamGroups = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -260,6 +277,19 @@ public final class Gateway {
     }
 
     /**
+     * Defines an upstream group that routes send to with
+     * {@link Route.Builder#upstreamGroup(String)}; several routes may share it, and with it its
+     * balancing state, health and circuit breaker.
+     */
+    public Builder upstreamGroup(UpstreamGroup group) {
+      requireNonNull(group, "group");
+      if (upstreamGroups.putIfAbsent(group.name(), group) != null) {
+        errors.add("upstream group '" + group.name() + "' is defined twice (group names must be unique)");
+      }
+      return this;
+    }
+
+    /**
      * Validates and returns the immutable gateway.
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
@@ -270,6 +300,9 @@ public final class Gateway {
       List<String> problems = new ArrayList<>(errors);
       problems.addAll(unreachableRoutes());
       for (Route route : routes.values()) {
+        route.upstreamGroup().filter(name -> !upstreamGroups.containsKey(name)).ifPresent(name ->
+            problems.add("route '" + route.id() + "': upstream group '" + name
+                + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
         if (!route.accessRules().isEmpty() && route.authenticator().isEmpty() && authenticator == null) {
           problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
         }

@@ -50,6 +50,14 @@ public record ProblemType(URI type, String title, int status) {
   /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
   public static final ProblemType RATE_LIMIT_UNAVAILABLE =
       of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);
+  /**
+   * 503: every endpoint of the route's upstream group is out of rotation (failed its health checks
+   * or was ejected), or the group has no endpoints, and the group is not in panic mode.
+   */
+  public static final ProblemType NO_HEALTHY_UPSTREAM =
+      of(BASE + "no-healthy-upstream", "No healthy upstream", 503);
+  /** 503: the upstream group's circuit breaker is open; the response carries {@code Retry-After}. */
+  public static final ProblemType CIRCUIT_OPEN = of(BASE + "circuit-open", "Circuit open", 503);
   /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);

@@ -10,6 +10,7 @@ import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
 import dev.portico.gateway.routing.PathPattern;
+import dev.portico.gateway.upstream.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,7 +48,9 @@ public final class Route {
   private final List<HostPattern> hosts;
   private final List<FieldCondition> headers;
   private final List<FieldCondition> queryParams;
-  private final Upstream upstream;
+  private final @Nullable Upstream upstream;
+  private final @Nullable String upstreamGroup;
+  private final RetryPolicy retryPolicy;
   private final PathRewrite rewrite;
   private final boolean preserveHost;
   private final Timeouts timeouts;
@@ -60,7 +63,7 @@ public final class Route {
   private final @Nullable ConcurrencyLimit concurrencyLimit;
   private final long maxRequestBodySize;
 
-  private Route(Builder b, PathPattern path, Upstream upstream) {
+  private Route(Builder b, PathPattern path, @Nullable Upstream upstream, @Nullable String upstreamGroup) {
     this.id = b.id;
     this.path = path;
     this.methods = Set.copyOf(b.methods);
@@ -68,6 +71,8 @@ public final class Route {
     this.headers = List.copyOf(b.headers);
     this.queryParams = List.copyOf(b.queryParams);
     this.upstream = upstream;
+    this.upstreamGroup = upstreamGroup;
+    this.retryPolicy = b.retryPolicy;
     this.rewrite = b.rewrite;
     this.preserveHost = b.preserveHost;
     this.timeouts = b.timeouts;
@@ -116,9 +121,25 @@ public final class Route {
     return queryParams;
   }
 
-  /** Returns where requests go. */
-  public Upstream upstream() {
-    return upstream;
+  /**
+   * Returns the single upstream requests go to, when the route names one directly; empty when it
+   * sends to an {@link #upstreamGroup() upstream group}. Exactly one of the two is present.
+   */
+  public Optional<Upstream> upstream() {
+    return Optional.ofNullable(upstream);
+  }
+
+  /**
+   * Returns the name of the {@link dev.portico.gateway.upstream.UpstreamGroup} requests go to, when
+   * the route sends to one; the gateway defines it.
+   */
+  public Optional<String> upstreamGroup() {
+    return Optional.ofNullable(upstreamGroup);
+  }
+
+  /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /** Returns how the path is rewritten for the upstream. */
@@ -188,6 +209,8 @@ public final class Route {
     b.headers.addAll(headers);
     b.queryParams.addAll(queryParams);
     b.upstream = upstream;
+    b.upstreamGroup = upstreamGroup;
+    b.retryPolicy = retryPolicy;
     b.rewrite = rewrite;
     b.preserveHost = preserveHost;
     b.timeouts = timeouts;
@@ -261,7 +284,7 @@ public final class Route {
   @Override
   public String toString() {
     return "Route{" + id + " " + (methods.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(methods)))
-        + " " + path + " -> " + upstream + "}";
+        + " " + path + " -> " + (upstream != null ? upstream : "group " + upstreamGroup) + "}";
   }
 
   /**
@@ -278,6 +301,8 @@ public final class Route {
     private final List<FieldCondition> queryParams = new ArrayList<>();
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
+    private @Nullable String upstreamGroup;
+    private RetryPolicy retryPolicy = RetryPolicy.none();
     private final List<String> errors = new ArrayList<>();
     private PathRewrite rewrite = PathRewrite.keep();
     private @Nullable RuntimeException rewriteError;
@@ -400,6 +425,7 @@ public final class Route {
       try {
         this.upstream = Upstream.of(uri);
         this.upstreamError = null;
+        this.upstreamGroup = null;
       } catch (IllegalArgumentException e) {
         this.upstream = null;
         this.upstreamError = e;
@@ -411,6 +437,31 @@ public final class Route {
     public Builder upstream(Upstream upstream) {
       this.upstream = requireNonNull(upstream, "upstream");
       this.upstreamError = null;
+      this.upstreamGroup = null;
+      return this;
+    }
+
+    /**
+     * Sends requests to the {@link dev.portico.gateway.upstream.UpstreamGroup} named {@code name},
+     * defined on the gateway with
+     * {@link Gateway.Builder#upstreamGroup(dev.portico.gateway.upstream.UpstreamGroup)}; replaces an
+     * {@code upstream(...)}.
+     */
+    public Builder upstreamGroup(String name) {
+      requireNonNull(name, "name");
+      if (name.isBlank()) {
+        errors.add("upstreamGroup: blank name");
+      } else {
+        this.upstreamGroup = name;
+        this.upstream = null;
+        this.upstreamError = null;
+      }
+      return this;
+    }
+
+    /** Tries failed requests again under {@code policy}; see {@link RetryPolicy} for the safety rules. */
+    public Builder retry(RetryPolicy policy) {
+      this.retryPolicy = requireNonNull(policy, "policy");
       return this;
     }
 
@@ -553,7 +604,7 @@ public final class Route {
       if (upstreamError != null) {
         throw new IllegalStateException("route '" + id + "': upstream: " + upstreamError.getMessage(), upstreamError);
       }
-      if (upstream == null) {
+      if (upstream == null && upstreamGroup == null) {
         throw new IllegalStateException("route '" + id + "': no upstream");
       }
       if (rewriteError != null) {
@@ -571,7 +622,7 @@ public final class Route {
       if (permitAll && !accessRules.isEmpty()) {
         throw new IllegalStateException("route '" + id + "': permitAll() with authorize() rules: rules need an identity");
       }
-      return new Route(this, path, upstream);
+      return new Route(this, path, upstream, upstreamGroup);
     }
   }
 }
