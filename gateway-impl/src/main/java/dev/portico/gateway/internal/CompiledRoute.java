@@ -2,20 +2,25 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.Upstream;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain (global filters, the engine's policy steps, the route's filters), the upstream client and
- * address. Not public API.
+ * chain (global filters, the engine's policy steps, the route's filters), the upstream client,
+ * the live upstream group (shared with the other routes that send to it) and the route's retry
+ * budget. Not public API.
  */
 final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
+  private final LiveGroup group;
+  private final @Nullable RetryBudget retryBudget;
   private final long maxRequestBodySize;
 
   /**
@@ -23,13 +28,16 @@ final class CompiledRoute {
    * size, authentication and authorization, rate limits, concurrency limit (each only if the
    * route needs it).
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client) {
+  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client, LiveGroup group,
+      @Nullable RetryBudget retryBudget) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
     all.addAll(engineSteps);
     all.addAll(route.filters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;
+    this.group = group;
+    this.retryBudget = retryBudget;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
   }
 
@@ -54,7 +62,12 @@ final class CompiledRoute {
     return maxRequestBodySize;
   }
 
-  Upstream upstream() {
-    return route.upstream();
+  LiveGroup group() {
+    return group;
+  }
+
+  /** Returns the route's retry budget, or null when it never retries. */
+  @Nullable RetryBudget retryBudget() {
+    return retryBudget;
   }
 }

@@ -173,7 +173,8 @@ final class ExchangeRun {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
     }
-    return UpstreamCall.send(this, exchange);
+    // Endpoint selection, circuit breaker and retries wrap the upstream call (ProxyCall -> UpstreamCall per try).
+    return ProxyCall.send(this, exchange);
   }
 
   void upstreamStarted(Request request, String uri) {
@@ -183,6 +184,11 @@ final class ExchangeRun {
     if (failed != null) {
       request.abort(failed);
     }
+  }
+
+  /** Returns whether the client connection failed: nothing more is worth trying upstream. */
+  boolean clientGone() {
+    return clientFailure != null;
   }
 
   void upstreamResponded(UpstreamBody body) {

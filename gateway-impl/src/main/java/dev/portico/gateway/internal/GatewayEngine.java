@@ -10,7 +10,16 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.Upstream;
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.internal.upstream.CircuitGuard;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
+import dev.portico.gateway.upstream.Endpoint;
+import dev.portico.gateway.upstream.OutlierDetection;
+import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.UpstreamGroup;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RouteLookup;
@@ -19,8 +28,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.eclipse.jetty.client.HttpClient;
+import org.jspecify.annotations.Nullable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -42,11 +56,21 @@ public final class GatewayEngine {
   private final String requestIdHeader;
   /** Timers of the engine's own policies (concurrency-limit queue timeouts). */
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
+  /** Upstream groups: the named ones, shared by their routes, and one per route with an inline upstream. */
+  private final List<LiveGroup> groups = new ArrayList<>();
+  /** The client each group's health probes use. */
+  private final Map<LiveGroup, HttpClient> probeClients = new IdentityHashMap<>();
+  /** Runs health probes and endpoint-source polls; created by start(), never blocked by a probe. */
+  private @Nullable ScheduledExecutorService upstreamScheduler;
 
   private GatewayEngine(Gateway gateway) {
     this.gateway = gateway;
     this.table = RouteTable.of(gateway.routes());
-    this.clients = new UpstreamClients(gateway.routes());
+    this.clients = new UpstreamClients();
+    Map<String, LiveGroup> named = new LinkedHashMap<>();
+    for (UpstreamGroup group : gateway.upstreamGroups()) {
+      named.put(group.name(), liveGroup(group));
+    }
     for (Route route : gateway.routes()) {
       // The engine's policy steps, between the global filters and the route's own, in this order.
       List<Filter> steps = new ArrayList<>(4);
@@ -65,7 +89,14 @@ public final class GatewayEngine {
         steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
       }
       route.concurrencyLimit().ifPresent(limit -> steps.add(new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers)));
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.forRoute(route)));
+      // The route's upstream: a shared group, or its inline upstream as a group of one.
+      LiveGroup group = route.upstreamGroup().map(named::get)
+          .orElseGet(() -> liveGroup(inlineGroup(route, route.upstream().orElseThrow())));
+      RetryPolicy retry = route.retryPolicy();
+      RetryBudget budget = retry.enabled()
+          ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps,
+          clients.client(group.settings(), route.timeouts().connect().toMillis()), group, budget));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
@@ -82,20 +113,65 @@ public final class GatewayEngine {
     return gateway;
   }
 
-  /** Starts the upstream clients and the engine's timers. */
+  /** Starts the upstream clients, the engine's timers, and the groups' endpoint sources and health checks. */
   public void start() throws Exception {
     timers.start();
     clients.start();
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "portico-upstreams");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    upstreamScheduler = scheduler;
+    for (LiveGroup group : groups) {
+      group.start(scheduler, probeClients.get(group));
+    }
   }
 
-  /** Stops the upstream clients and the engine's timers; exchanges still in flight fail. */
+  /** Stops health checks, endpoint sources, the upstream clients and the engine's timers; exchanges still in flight fail. */
   public void stop() throws Exception {
     try {
+      for (LiveGroup group : groups) {
+        group.stop();
+      }
+      ScheduledExecutorService scheduler = upstreamScheduler;
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+        upstreamScheduler = null;
+      }
       clients.stop();
     } finally {
       timers.stop();
     }
   }
+
+  private LiveGroup liveGroup(UpstreamGroup settings) {
+    CircuitGuard circuit = settings.circuitBreaker()
+        .map(cb -> Resilience4jCircuit.create(settings.name(), cb, System::nanoTime))
+        .orElse(CircuitGuard.none());
+    LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime);
+    groups.add(group);
+    // Probes connect within the probe timeout; otherwise they share the group's TLS, protocol and pool settings.
+    long probeConnect = settings.healthCheck().map(h -> h.timeout().toMillis()).orElse(DEFAULT_CONNECT_MILLIS);
+    probeClients.put(group, clients.client(settings, probeConnect));
+    return group;
+  }
+
+  /**
+   * A route's inline {@code upstream(...)} as a group of one: no outlier detection (its only
+   * endpoint is never ejected) and the connection pool the engine always gave single upstreams.
+   */
+  private static UpstreamGroup inlineGroup(Route route, Upstream upstream) {
+    UpstreamGroup.Builder b = UpstreamGroup.builder("route:" + route.id())
+        .endpoint(Endpoint.of(upstream))
+        .outlierDetection(OutlierDetection.disabled())
+        .maxConnectionsPerEndpoint(1024);
+    upstream.tls().ifPresent(b::tls);
+    return b.build();
+  }
+
+  private static final long DEFAULT_CONNECT_MILLIS = dev.portico.gateway.Timeouts.DEFAULT.connect().toMillis();
 
   String requestIdHeader() {
     return requestIdHeader;

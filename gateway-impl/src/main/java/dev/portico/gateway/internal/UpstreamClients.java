@@ -1,16 +1,16 @@
 package dev.portico.gateway.internal;
 
-import dev.portico.gateway.Route;
-import dev.portico.gateway.Upstream;
 import dev.portico.gateway.UpstreamTls;
+import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -19,37 +19,35 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Jetty {@link HttpClient}s that call upstreams: one per distinct (TLS settings, connect
- * timeout), created when the engine is built and started with it. Each is configured as a proxy
- * needs: no redirects, no cookie store, no content decoding, no {@code User-Agent} of its own.
+ * timeout, protocol, pool limits), created when the engine is built and started with it. Each is
+ * configured as a proxy needs: no redirects, no cookie store, no content decoding, no
+ * {@code User-Agent} of its own. The pool settings come from the upstream group (connections per
+ * endpoint, idle timeout; HTTP/1.1 keeps connections alive), the connect timeout from the route.
  * Not public API.
  */
 final class UpstreamClients {
-  private record Profile(@Nullable UpstreamTls tls, long connectTimeoutMillis) {
+  private record Profile(@Nullable UpstreamTls tls, long connectTimeoutMillis, UpstreamProtocol protocol,
+      int maxConnections, long idleTimeoutMillis) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Profile p && p.tls == tls && p.connectTimeoutMillis == connectTimeoutMillis;
+      return o instanceof Profile p && p.tls == tls && p.connectTimeoutMillis == connectTimeoutMillis
+          && p.protocol == protocol && p.maxConnections == maxConnections && p.idleTimeoutMillis == idleTimeoutMillis;
     }
 
     @Override
     public int hashCode() {
-      return System.identityHashCode(tls) * 31 + Long.hashCode(connectTimeoutMillis);
+      return ((System.identityHashCode(tls) * 31 + Long.hashCode(connectTimeoutMillis)) * 31 + protocol.hashCode()) * 31
+          + maxConnections;
     }
   }
 
   private final Map<Profile, HttpClient> clients = new LinkedHashMap<>();
-  private final Map<Route, HttpClient> byRoute = new IdentityHashMap<>();
 
-  UpstreamClients(List<Route> routes) {
-    for (Route route : routes) {
-      Upstream upstream = route.upstream();
-      Profile profile = new Profile(upstream.tls().orElse(null), route.timeouts().connect().toMillis());
-      HttpClient client = clients.computeIfAbsent(profile, UpstreamClients::newClient);
-      byRoute.put(route, client);
-    }
-  }
-
-  HttpClient forRoute(Route route) {
-    return Objects.requireNonNull(byRoute.get(route), "no client for route");
+  /** Returns the client for {@code group}'s endpoints with {@code connectTimeoutMillis}; only while the engine is built. */
+  HttpClient client(UpstreamGroup group, long connectTimeoutMillis) {
+    Profile profile = new Profile(group.tls().orElse(null), connectTimeoutMillis, group.protocol(),
+        group.maxConnectionsPerEndpoint(), group.connectionIdleTimeout().toMillis());
+    return clients.computeIfAbsent(profile, UpstreamClients::newClient);
   }
 
   void start() throws Exception {
@@ -98,15 +96,19 @@ final class UpstreamClients {
     threads.setName("portico-upstream");
     threads.setDaemon(true);
     connector.setExecutor(threads);
-    HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    // HTTP/2: h2c with prior knowledge to http endpoints, ALPN h2 to https ones (jetty-alpn-java-client).
+    HttpClientTransport transport = profile.protocol() == UpstreamProtocol.HTTP_2
+        ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+        : new HttpClientTransportOverHTTP(connector);
+    HttpClient client = new HttpClient(transport);
     client.setExecutor(threads);
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.getContentDecoderFactories().clear();
     client.setUserAgentField(null);
     client.setConnectTimeout(profile.connectTimeoutMillis());
-    client.setMaxConnectionsPerDestination(1024);
-    client.setIdleTimeout(30_000);
+    client.setMaxConnectionsPerDestination(profile.maxConnections());
+    client.setIdleTimeout(profile.idleTimeoutMillis());
     return client;
   }
 }
