@@ -59,6 +59,8 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   private final Scheduler scheduler;
   private volatile Scheduler.@Nullable Task connectTimer;
   private volatile boolean committed;
+  /** Whether the request head was written: the upstream may have seen the request (a retry must be safe). */
+  private volatile boolean headWritten;
   private volatile Scheduler.@Nullable Task responseTimer;
 
   private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long connectTimeoutMillis,
@@ -140,7 +142,10 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     // The client's own connect timeout covers TCP only; a TLS handshake that stalls would wait for the idle
     // timeout. So the connect timeout runs from here until the request's headers are written, which needs the
     // connection fully established: queueing for a connection, TCP connect and TLS handshake.
-    upstreamRequest.onRequestCommit(r -> call.cancelConnectTimer());
+    upstreamRequest.onRequestCommit(r -> {
+      call.headWritten = true;
+      call.cancelConnectTimer();
+    });
     upstreamRequest.onRequestSuccess(r -> call.startResponseTimer());
     // send() registers the call for every listener interface it implements (begin, content source, complete).
     if (LOG.isDebugEnabled()) {
@@ -237,7 +242,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       LOG.debug("{} upstream failed before responding: {}", run.requestId(), String.valueOf(failure));
     }
     ClientBodyContent.TooLargeException tooLarge = tooLarge(failure);
-    boolean sent = committed && !(failure instanceof ConnectTimeoutException);
+    boolean sent = headWritten;
     if (tooLarge != null) {
       // The client's chunked body grew past the route's maximum: the upstream request was aborted.
       result.complete(new Failed(sent, false, GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(

@@ -47,12 +47,17 @@ final class GroupHarness implements AutoCloseable {
     return host.client().newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS);
   }
 
-  ContentResponse get(String path) throws Exception {
-    return request(path).send();
+  /** Sends a GET; unchecked, so that it can be polled in {@code Await.until}. */
+  ContentResponse get(String path) {
+    try {
+      return request(path).send();
+    } catch (Exception e) {
+      throw new AssertionError("GET " + path + " failed", e);
+    }
   }
 
   /** Sends {@code n} GETs one after another and counts the answers by status and serving backend. */
-  Map<String, Integer> tally(String path, int n) throws Exception {
+  Map<String, Integer> tally(String path, int n) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       ContentResponse r = get(path);
