@@ -50,7 +50,10 @@ import org.jspecify.annotations.Nullable;
  *       concurrency limit takes a permit (503 when none comes free in time), held until the
  *       response has been sent. Then the route's filters run.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
- *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies.
+ *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies. For an
+ *       {@link dev.portico.gateway.upstream.UpstreamGroup upstream group} it picks an endpoint in
+ *       rotation (503 when there is none), asks the group's circuit breaker (503 when open), and
+ *       retries as the route's {@link dev.portico.gateway.upstream.RetryPolicy} allows.
  *   <li>One access log entry is written when the response ends.
  * </ol>
  */
