@@ -47,6 +47,12 @@ public record ProblemType(URI type, String title, int status) {
       of(BASE + "authentication-unavailable", "Authentication unavailable", 503);
   /** 503: a route's concurrency limit is reached and no permit came free in time. */
   public static final ProblemType OVERLOADED = of(BASE + "overloaded", "Too many concurrent requests", 503);
+  /**
+   * 501: the route accepts WebSocket upgrades but the host adapter cannot switch a connection to
+   * WebSocket (the servlet adapter).
+   */
+  public static final ProblemType WEBSOCKET_UNSUPPORTED =
+      of(BASE + "websocket-unsupported", "WebSocket not supported here", 501);
   /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
   public static final ProblemType RATE_LIMIT_UNAVAILABLE =
       of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);

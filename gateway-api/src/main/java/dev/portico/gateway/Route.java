@@ -51,6 +51,7 @@ public final class Route {
   private final @Nullable Upstream upstream;
   private final @Nullable String upstreamGroup;
   private final RetryPolicy retryPolicy;
+  private final @Nullable WebSocketSettings webSocket;
   private final PathRewrite rewrite;
   private final boolean preserveHost;
   private final Timeouts timeouts;
@@ -73,6 +74,7 @@ public final class Route {
     this.upstream = upstream;
     this.upstreamGroup = upstreamGroup;
     this.retryPolicy = b.retryPolicy;
+    this.webSocket = b.webSocket;
     this.rewrite = b.rewrite;
     this.preserveHost = b.preserveHost;
     this.timeouts = b.timeouts;
@@ -140,6 +142,14 @@ public final class Route {
   /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * Returns the WebSocket settings when the route accepts {@code Upgrade: websocket} requests and
+   * proxies them as WebSocket connections; empty when it proxies them as plain HTTP.
+   */
+  public Optional<WebSocketSettings> webSocket() {
+    return Optional.ofNullable(webSocket);
   }
 
   /** Returns how the path is rewritten for the upstream. */
@@ -211,6 +221,7 @@ public final class Route {
     b.upstream = upstream;
     b.upstreamGroup = upstreamGroup;
     b.retryPolicy = retryPolicy;
+    b.webSocket = webSocket;
     b.rewrite = rewrite;
     b.preserveHost = preserveHost;
     b.timeouts = timeouts;
@@ -303,6 +314,7 @@ public final class Route {
     private @Nullable RuntimeException upstreamError;
     private @Nullable String upstreamGroup;
     private RetryPolicy retryPolicy = RetryPolicy.none();
+    private @Nullable WebSocketSettings webSocket;
     private final List<String> errors = new ArrayList<>();
     private PathRewrite rewrite = PathRewrite.keep();
     private @Nullable RuntimeException rewriteError;
@@ -462,6 +474,26 @@ public final class Route {
     /** Tries failed requests again under {@code policy}; see {@link RetryPolicy} for the safety rules. */
     public Builder retry(RetryPolicy policy) {
       this.retryPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Accepts WebSocket upgrades with {@link WebSocketSettings#defaults()}; see
+     * {@link #websocket(WebSocketSettings)}.
+     */
+    public Builder websocket() {
+      return websocket(WebSocketSettings.defaults());
+    }
+
+    /**
+     * Accepts WebSocket upgrades: a {@code GET} with {@code Upgrade: websocket} that passes the
+     * route's filters (authentication and rate limits included) is proxied as a WebSocket
+     * connection. The gateway connects to the upstream first and switches the client's connection
+     * only after the upstream answered 101 with a valid {@code Sec-WebSocket-Accept}; then frames
+     * are relayed both ways. Supported on the Jetty core adapter; the servlet adapter answers 501.
+     */
+    public Builder websocket(WebSocketSettings settings) {
+      this.webSocket = requireNonNull(settings, "settings");
       return this;
     }
 
