@@ -4,6 +4,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
@@ -21,6 +22,7 @@ final class CompiledRoute {
   private final HttpClient client;
   private final LiveGroup group;
   private final @Nullable RetryBudget retryBudget;
+  private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
 
   /**
@@ -29,7 +31,7 @@ final class CompiledRoute {
    * route needs it).
    */
   CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client, LiveGroup group,
-      @Nullable RetryBudget retryBudget) {
+      @Nullable RetryBudget retryBudget, @Nullable WebSocketConnector webSocketConnector) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
     all.addAll(engineSteps);
@@ -38,6 +40,7 @@ final class CompiledRoute {
     this.client = client;
     this.group = group;
     this.retryBudget = retryBudget;
+    this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
   }
 
@@ -64,6 +67,11 @@ final class CompiledRoute {
 
   LiveGroup group() {
     return group;
+  }
+
+  /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */
+  @Nullable WebSocketConnector webSocketConnector() {
+    return webSocketConnector;
   }
 
   /** Returns the route's retry budget, or null when it never retries. */

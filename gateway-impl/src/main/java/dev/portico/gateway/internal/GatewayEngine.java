@@ -16,10 +16,12 @@ import dev.portico.gateway.internal.upstream.CircuitGuard;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
 import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import dev.portico.gateway.upstream.Endpoint;
 import dev.portico.gateway.upstream.OutlierDetection;
 import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RouteLookup;
@@ -62,6 +64,8 @@ public final class GatewayEngine {
   private final Map<LiveGroup, HttpClient> probeClients = new IdentityHashMap<>();
   /** Runs health probes and endpoint-source polls; created by start(), never blocked by a probe. */
   private @Nullable ScheduledExecutorService upstreamScheduler;
+  /** WebSocket connectors, one per group that a websocket() route sends to; websocket-core loads only then. */
+  private final Map<LiveGroup, WebSocketConnector> webSocketConnectors = new IdentityHashMap<>();
 
   private GatewayEngine(Gateway gateway) {
     this.gateway = gateway;
@@ -95,8 +99,11 @@ public final class GatewayEngine {
       RetryPolicy retry = route.retryPolicy();
       RetryBudget budget = retry.enabled()
           ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
+      WebSocketConnector ws = route.webSocket().isEmpty() ? null : webSocketConnectors.computeIfAbsent(group,
+          g -> new WebSocketConnector(clients.client(g.settings().toBuilder().protocol(UpstreamProtocol.HTTP_1_1).build(),
+              route.timeouts().connect().toMillis())));
       compiled.put(route, new CompiledRoute(route, gateway.filters(), steps,
-          clients.client(group.settings(), route.timeouts().connect().toMillis()), group, budget));
+          clients.client(group.settings(), route.timeouts().connect().toMillis()), group, budget, ws));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
@@ -127,6 +134,9 @@ public final class GatewayEngine {
     for (LiveGroup group : groups) {
       group.start(scheduler, probeClients.get(group));
     }
+    for (WebSocketConnector connector : webSocketConnectors.values()) {
+      connector.start();
+    }
   }
 
   /** Stops health checks, endpoint sources, the upstream clients and the engine's timers; exchanges still in flight fail. */
@@ -134,6 +144,9 @@ public final class GatewayEngine {
     try {
       for (LiveGroup group : groups) {
         group.stop();
+      }
+      for (WebSocketConnector connector : webSocketConnectors.values()) {
+        connector.stop();
       }
       ScheduledExecutorService scheduler = upstreamScheduler;
       if (scheduler != null) {
