@@ -2,6 +2,7 @@ package dev.portico.gateway.examples.snippets;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.UpstreamTls;
+import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.upstream.CircuitBreakerSettings;
 import dev.portico.gateway.upstream.Endpoint;
 import dev.portico.gateway.upstream.EndpointRegistry;
@@ -185,6 +186,21 @@ final class UpstreamSnippets {
         .build();
     // end::circuit-breaker[]
     return payments;
+  }
+
+  static Gateway websocket() {
+    // tag::websocket[]
+    Gateway gateway = Gateway.builder()
+        .upstreamGroup(UpstreamGroup.of("chat", "http://chat-1:8080", "http://chat-2:8080"))
+        .route("chat", r -> r
+            .path("/chat/**")
+            .upstreamGroup("chat")                    // ws://chat-n:8080/chat/..., balanced
+            .websocket(WebSocketSettings.defaults()
+                .withIdleTimeout(Duration.ofMinutes(10))
+                .withMaxMessageSize(256 * 1024)))
+        .build();
+    // end::websocket[]
+    return gateway;
   }
 
   static UpstreamGroup connections(UpstreamTls internalTls) {
