@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.Exchange;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #random()}</td><td>many gateway instances share the endpoints and you want no
  *       coordination at all</td></tr>
  *   <tr><td>{@link #leastRequests()}</td><td>request costs vary a lot (reports next to lookups):
- *       the endpoint with the fewest requests in flight, per unit of weight, gets the next</td></tr>
+ *       the endpoint with the fewest requests in flight, per unit of weight, gets the next; idle
+ *       endpoints share by weight</td></tr>
  *   <tr><td>{@link #powerOfTwoChoices()}</td><td>like least requests, but cheaper and without
  *       herding when several gateways see the same counts: two random candidates, the less busy
  *       wins</td></tr>
@@ -51,29 +53,27 @@ public final class LoadBalancing {
 
   /**
    * Picks the endpoint with the fewest requests in flight per unit of weight; ties are broken at
-   * random.
+   * random in proportion to weight, so idle endpoints share the traffic by weight.
    */
   public static LoadBalancer leastRequests() {
     return () -> (candidates, exchange) -> {
-      int n = candidates.size();
-      int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-      LoadBalancer.Candidate best = null;
       double bestLoad = Double.MAX_VALUE;
-      for (int i = 0; i < n; i++) {
-        LoadBalancer.Candidate c = candidates.get((start + i) % n);
-        double load = load(c);
-        if (load < bestLoad) {
-          best = c;
-          bestLoad = load;
+      for (LoadBalancer.Candidate c : candidates) {
+        bestLoad = Math.min(bestLoad, load(c));
+      }
+      List<LoadBalancer.Candidate> least = new ArrayList<>(candidates.size());
+      for (LoadBalancer.Candidate c : candidates) {
+        if (load(c) == bestLoad) {
+          least.add(c);
         }
       }
-      return best;
+      return least.size() == 1 ? least.get(0) : weightedRandom(least, null);
     };
   }
 
   /**
    * Power of two choices: picks two different endpoints at random (in proportion to weight) and
-   * takes the one with fewer requests in flight per unit of weight.
+   * takes the one with fewer requests in flight per unit of weight, the first picked on a tie.
    */
   public static LoadBalancer powerOfTwoChoices() {
     return () -> (candidates, exchange) -> {
@@ -98,7 +98,7 @@ public final class LoadBalancing {
   }
 
   private static double load(LoadBalancer.Candidate c) {
-    return (c.inFlight() + 1.0) / c.endpoint().weight();
+    return (double) c.inFlight() / c.endpoint().weight();
   }
 
   private static LoadBalancer.Candidate weightedRandom(List<LoadBalancer.Candidate> candidates,
