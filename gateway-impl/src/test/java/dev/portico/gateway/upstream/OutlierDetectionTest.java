@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.Backend;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,34 @@ class OutlierDetectionTest {
     int before = b.requests();
     assertThat(h.tally("/svc/x", 20)).containsOnlyKeys("a", "c");
     assertThat(b.requests()).isEqualTo(before);
+  }
+
+  @Test
+  void killingAnEndpointUnderConcurrentLoadLosesNoIdempotentRequest() throws Exception {
+    Backend a = h.backend("a").delay(5);
+    Backend b = h.backend("b").delay(5);
+    Backend c = h.backend("c").delay(5);
+    h.start(Gateway.builder()
+        .upstreamGroup(UpstreamGroup.builder("svc").endpoint(a.uri()).endpoint(b.uri()).endpoint(c.uri()).build())
+        .route("svc", r -> r.path("/svc/**").upstreamGroup("svc").retry(RetryPolicy.defaults()))
+        .build());
+
+    List<CompletableFuture<ContentResponse>> all = new ArrayList<>();
+    for (int wave = 0; wave < 20; wave++) {
+      List<CompletableFuture<ContentResponse>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        inFlight.add(new CompletableResponseListener(h.request("/svc/x")).send());
+      }
+      if (wave == 5) {
+        b.stop();   // requests of this wave may be on b right now
+      }
+      for (CompletableFuture<ContentResponse> f : inFlight) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      all.addAll(inFlight);
+    }
+
+    assertThat(all).hasSize(160).allSatisfy(f -> assertThat(f.get().getStatus()).isEqualTo(200));
   }
 
   @Test
