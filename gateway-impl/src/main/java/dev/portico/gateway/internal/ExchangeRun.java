@@ -249,7 +249,9 @@ final class ExchangeRun {
     // Only websocket() routes look for a tunnel, so websocket-core loads only where it is used.
     if (route != null && route.webSocketConnector() != null && response.body() instanceof WebSocketCall.Tunnel tunnel) {
       // The upstream accepted the WebSocket: now switch the client's connection; the relay ends the exchange.
+      status = 101;   // before the switch: the relay may end (and log) before upgradeToWebSocket returns
       if (clientFailure != null || !client.upgradeToWebSocket(tunnel)) {
+        status = 0;
         tunnel.abandon("the client connection could not be upgraded");
         if (clientFailure == null) {
           writeProblem(ProblemType.BAD_REQUEST.withDetail("The request is not a valid WebSocket upgrade."),
@@ -259,7 +261,6 @@ final class ExchangeRun {
         }
         return;
       }
-      status = 101;
       return;
     }
     Throwable gone = clientFailure;

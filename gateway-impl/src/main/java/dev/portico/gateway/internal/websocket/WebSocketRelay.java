@@ -2,6 +2,7 @@ package dev.portico.gateway.internal.websocket;
 
 import dev.portico.gateway.WebSocketSettings;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -31,6 +32,8 @@ public final class WebSocketRelay {
   private final Side upstream = new Side("upstream");
   private final Side client = new Side("client");
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** Sessions closed so far: the relay ends at two, or at one when the client side never opened. */
+  private final AtomicInteger closedSessions = new AtomicInteger();
   private final Runnable onEnd;
 
   /** {@code onEnd} runs once, when both sessions are closed (or the relay never started). */
@@ -90,7 +93,6 @@ public final class WebSocketRelay {
     private final String name;
     Side peer;
     volatile @Nullable CoreSession session;
-    volatile boolean closed;
     /** Bytes of the message being received; touched only by onFrame, never concurrent. */
     private long messageBytes;
 
@@ -153,18 +155,18 @@ public final class WebSocketRelay {
 
     @Override
     public void onClosed(CloseStatus closeStatus, Callback callback) {
-      closed = true;
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} websocket {} side closed: {}", requestId, name, closeStatus);
+      }
       CoreSession other = peer.session;
       if (other != null && other.isOutputOpen()) {
         // Gone without a close handshake we could pass on (dropped, timed out, failed).
         int code = CloseStatus.isTransmittableStatusCode(closeStatus.getCode()) ? closeStatus.getCode()
             : CloseStatus.SHUTDOWN;
         other.close(code, closeStatus.getReason(), Callback.NOOP);
-      } else if (other == null && this == upstream) {
-        end();   // the client side never opened
       }
       callback.succeeded();
-      if (peer.closed || other == null) {
+      if (closedSessions.incrementAndGet() == 2 || this == upstream && client.session == null) {
         end();
       }
     }
