@@ -96,6 +96,18 @@ final class ProxyCall {
     return call.result;
   }
 
+  /**
+   * Returns the request body of one try: the client's body streamed (through the replay copy when
+   * the route may retry), or null without a body. A body that a policy already holds whole can be
+   * sent again as it is by every try.
+   */
+  private Request.@Nullable Content newTryBody() {
+    if (replayable != null) {
+      return replayable.newAttempt();
+    }
+    return hasBody ? newClientBody() : null;
+  }
+
   private ClientBodyContent newClientBody() {
     ClientExchange cx = run.client();
     return new ClientBodyContent(cx.body(), cx.contentLength(), cx.headers().get(HttpHeader.CONTENT_TYPE), run);
@@ -122,7 +134,7 @@ final class ProxyCall {
     tries++;
     tried.add(endpoint);
     endpoint.acquired();
-    Request.Content body = replayable != null ? replayable.newAttempt() : hasBody ? newClientBody() : null;
+    Request.Content body = newTryBody();
     long responseTimeout = policy.perTryTimeout().orElse(compiled.route().timeouts().response()).toMillis();
     HttpClient client = compiled.client();
     long tryStart = System.nanoTime();
