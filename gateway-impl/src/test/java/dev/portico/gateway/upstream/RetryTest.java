@@ -129,6 +129,19 @@ class RetryTest {
   }
 
   @Test
+  void noRetryStartsAfterTheDeadline() throws Exception {
+    Backend a = h.backend("a").status(503).delay(300);
+    Backend b = h.backend("b");
+    start(RetryPolicy.builder().deadline(Duration.ofMillis(200)).backoff(Duration.ZERO, Duration.ZERO).build(),
+        a.uri(), b.uri());
+
+    ContentResponse response = h.get("/svc/x");
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(b.requests()).isZero();
+  }
+
+  @Test
   void givesUpAfterMaxRetriesWithTheLastAnswer() throws Exception {
     Backend a = h.backend("a").status(503);
     Backend b = h.backend("b").status(504);

@@ -12,7 +12,13 @@ import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.testing.WebSocketPeers;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -176,6 +182,38 @@ class WebSocketProxyTest {
       assertThat(response.status()).isEqualTo(502);
       assertThat(response.text()).contains("application/problem+json").contains("upstream-unavailable")
           .doesNotContain("Sec-WebSocket-Accept");
+    }
+  }
+
+  @Test
+  void anUpstream101WithAWrongAcceptIsRefusedAndTheClientStaysOnHttp() throws Exception {
+    try (ServerSocket liar = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread answer = new Thread(() -> {
+        try (Socket s = liar.accept()) {
+          BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+          while (!in.readLine().isEmpty()) {
+            // read the upgrade request's head
+          }
+          s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBoYXNo\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          s.getOutputStream().flush();
+          s.getInputStream().read();   // until the gateway hangs up
+        } catch (Exception ignored) {
+          // the gateway closed the connection
+        }
+      });
+      answer.setDaemon(true);
+      answer.start();
+      host = GatewayHost.start(Gateway.builder()
+          .route("ws", r -> r.path("/ws/**").upstream("http://127.0.0.1:" + liar.getLocalPort()).websocket())
+          .build());
+
+      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(502);
+      assertThat(response.text()).contains("upstream-unavailable").doesNotContain("HTTP/1.1 101");
     }
   }
 
