@@ -36,9 +36,9 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.jetty.client.HttpClient;
-import org.jspecify.annotations.Nullable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running form of a {@link Gateway}: compiled route table, upstream clients, forwarding rules
@@ -60,7 +60,7 @@ public final class GatewayEngine {
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
   /** Upstream groups: the named ones, shared by their routes, and one per route with an inline upstream. */
   private final List<LiveGroup> groups = new ArrayList<>();
-  /** The client each group's health probes use. */
+  /** The client the health probes of each group with a health check use. */
   private final Map<LiveGroup, HttpClient> probeClients = new IdentityHashMap<>();
   /** Runs health probes and endpoint-source polls; created by start(), never blocked by a probe. */
   private @Nullable ScheduledExecutorService upstreamScheduler;
@@ -99,6 +99,7 @@ public final class GatewayEngine {
       RetryPolicy retry = route.retryPolicy();
       RetryBudget budget = retry.enabled()
           ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
+      // One WebSocket connector per group, over its HTTP/1.1 client (the first websocket() route's connect timeout).
       WebSocketConnector ws = route.webSocket().isEmpty() ? null : webSocketConnectors.computeIfAbsent(group,
           g -> new WebSocketConnector(clients.client(g.settings().toBuilder().protocol(UpstreamProtocol.HTTP_1_1).build(),
               route.timeouts().connect().toMillis())));
@@ -166,8 +167,7 @@ public final class GatewayEngine {
     LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime);
     groups.add(group);
     // Probes connect within the probe timeout; otherwise they share the group's TLS, protocol and pool settings.
-    long probeConnect = settings.healthCheck().map(h -> h.timeout().toMillis()).orElse(DEFAULT_CONNECT_MILLIS);
-    probeClients.put(group, clients.client(settings, probeConnect));
+    settings.healthCheck().ifPresent(check -> probeClients.put(group, clients.client(settings, check.timeout().toMillis())));
     return group;
   }
 
@@ -183,8 +183,6 @@ public final class GatewayEngine {
     upstream.tls().ifPresent(b::tls);
     return b.build();
   }
-
-  private static final long DEFAULT_CONNECT_MILLIS = dev.portico.gateway.Timeouts.DEFAULT.connect().toMillis();
 
   String requestIdHeader() {
     return requestIdHeader;

@@ -65,13 +65,13 @@ public final class LiveGroup {
 
   /**
    * Subscribes to the group's endpoint source and starts its health check, on {@code scheduler};
-   * probes go through {@code probeClient}.
+   * probes go through {@code probeClient}, which a group with a health check has.
    */
-  public synchronized void start(ScheduledExecutorService scheduler, HttpClient probeClient) throws Exception {
+  public synchronized void start(ScheduledExecutorService scheduler, @Nullable HttpClient probeClient) throws Exception {
     if (settings.source().isPresent()) {
       subscription = settings.source().get().subscribe(this::update, scheduler);
     }
-    if (settings.healthCheck().isPresent()) {
+    if (settings.healthCheck().isPresent() && probeClient != null) {
       prober = new HealthProber(this, settings.healthCheck().get(), probeClient, scheduler);
       prober.start();
     }
