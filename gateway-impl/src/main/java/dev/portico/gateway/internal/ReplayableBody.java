@@ -22,6 +22,9 @@ final class ReplayableBody {
   private boolean overflow;
   private boolean complete;
   private @Nullable Attempt current;
+  /** The client's body takes one demand at a time: a try that replaced an aborted one may find one pending. */
+  private boolean demanding;
+  private @Nullable Runnable onAvailable;
 
   ReplayableBody(ClientBodyContent fresh, int cap) {
     this.fresh = fresh;
@@ -51,6 +54,34 @@ final class ReplayableBody {
     Attempt last = current;
     if (last != null && last.failure != null) {
       fresh.fail(last.failure);
+    }
+  }
+
+  /**
+   * Demands from the client's body for the current try. A demand an aborted try left pending is
+   * reused (the client's source takes only one at a time): when it fires, the latest callback runs.
+   */
+  private void demandFresh(Runnable callback) {
+    boolean first;
+    synchronized (this) {
+      onAvailable = callback;
+      first = !demanding;
+      demanding = true;
+    }
+    if (first) {
+      fresh.demand(this::available);
+    }
+  }
+
+  private void available() {
+    Runnable callback;
+    synchronized (this) {
+      demanding = false;
+      callback = onAvailable;
+      onAvailable = null;
+    }
+    if (callback != null) {
+      callback.run();
     }
   }
 
@@ -124,7 +155,7 @@ final class ReplayableBody {
       if (ready) {
         demandCallback.run();
       } else {
-        fresh.demand(demandCallback);
+        demandFresh(demandCallback);
       }
     }
 

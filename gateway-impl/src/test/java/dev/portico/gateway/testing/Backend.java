@@ -48,6 +48,7 @@ public final class Backend implements AutoCloseable {
   private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
   private volatile int status = 200;
   private volatile int healthStatus = 200;
+  private volatile int earlyStatus;
   private volatile long delayMillis;
   private volatile @Nullable CountDownLatch hold;
   private volatile int port;
@@ -98,6 +99,13 @@ public final class Backend implements AutoCloseable {
       return true;
     }
     requests.incrementAndGet();
+    int early = earlyStatus;
+    if (early > 0) {
+      // Answers at once, without reading the request body (as a backend that refuses a request does).
+      response.setStatus(early);
+      response.write(true, null, callback);
+      return true;
+    }
     inFlight.incrementAndGet();
     versions.add(request.getConnectionMetaData().getHttpVersion().asString());
     clientPorts.add(Request.getRemotePort(request));
@@ -136,6 +144,12 @@ public final class Backend implements AutoCloseable {
   /** Answers every request with {@code status} from now on (200 again to recover). */
   public Backend status(int status) {
     this.status = status;
+    return this;
+  }
+
+  /** Answers requests with {@code status} at once, before reading their bodies (0 to stop). */
+  public Backend earlyStatus(int status) {
+    this.earlyStatus = status;
     return this;
   }
 

@@ -6,8 +6,16 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.RefusingPort;
 import java.time.Duration;
+import dev.portico.gateway.testing.Await;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +109,24 @@ class RetryTest {
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(a.bodies()).containsExactly(body);
     assertThat(b.bodies()).containsExactly(body);
+  }
+
+  @Test
+  void replaysWhatWasKeptAndGoesOnReadingAStreamingBodyWhenTheFirstEndpointAnsweredEarly() throws Exception {
+    Backend a = h.backend("a").earlyStatus(503);
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), a.uri(), b.uri());
+    AsyncRequestContent body = new AsyncRequestContent("text/plain");
+    CompletableFuture<ContentResponse> response =
+        new CompletableResponseListener(h.request("/svc/x").method("PUT").body(body)).send();
+
+    body.write(ByteBuffer.wrap("1".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    Await.until("a refused the request", () -> a.requests() == 1);
+    body.write(ByteBuffer.wrap("2".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    body.close();
+
+    assertThat(response.get(10, TimeUnit.SECONDS).getContentAsString()).isEqualTo("b");
+    assertThat(b.bodies()).containsExactly("1".repeat(1000) + "2".repeat(1000));
   }
 
   @Test
