@@ -116,6 +116,23 @@ class UpstreamValuesTest {
   }
 
   @Test
+  void webSocketSettingsAreOptInPerRoute() {
+    Route plain = Route.builder("r").path("/r/**").upstream("http://a:1").build();
+    Route ws = plain.toBuilder().websocket(dev.portico.gateway.WebSocketSettings.defaults()
+        .withIdleTimeout(Duration.ofSeconds(30)).withMaxMessageSize(4096)).build();
+
+    assertThat(plain.webSocket()).isEmpty();
+    assertThat(ws.webSocket()).hasValueSatisfying(w -> {
+      assertThat(w.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(w.maxMessageSize()).isEqualTo(4096);
+    });
+    assertThat(Route.builder("d").path("/d").upstream("http://a:1").websocket().build().webSocket())
+        .contains(dev.portico.gateway.WebSocketSettings.defaults());
+    assertThatThrownBy(() -> dev.portico.gateway.WebSocketSettings.defaults().withMaxMessageSize(0))
+        .hasMessage("maxMessageSize: 0 (expected: > 0)");
+  }
+
+  @Test
   void aRegistryTellsItsSubscribersAndRefusesDuplicateAddresses() throws Exception {
     EndpointRegistry registry = EndpointRegistry.of(Endpoint.of("http://a:1"));
     List<List<Endpoint>> seen = new CopyOnWriteArrayList<>();
