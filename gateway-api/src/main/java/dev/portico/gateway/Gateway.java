@@ -7,6 +7,7 @@ import dev.portico.gateway.ratelimit.RateLimitHeaders;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.cors.CorsPolicy;
 import dev.portico.gateway.routing.PathPattern;
+import dev.portico.gateway.upstream.UpstreamGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +58,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>The route's request transforms (headers, query, method, JSON body) adapt the request.
  *   <li>The proxy step sends the request to the route's upstream, without hop-by-hop headers and
  *       with {@code X-Forwarded-*} and {@code Forwarded} set, and streams both bodies (only a
- *       validation or JSON transform holds one, under its cap).
+ *       validation or JSON transform holds one, under its cap). For an
+ *       {@link dev.portico.gateway.upstream.UpstreamGroup upstream group} it picks an endpoint in
+ *       rotation (503 when there is none), asks the group's circuit breaker (503 when open), and
+ *       retries as the route's {@link dev.portico.gateway.upstream.RetryPolicy} allows.
  *   <li>On the way back, upstream errors may be replaced, then the response transforms run, then
  *       the filters see the response. CORS headers go on every response of a route with a policy;
  *       problems are rendered by the {@link #errorMapperFor(Route) error mapper}.
@@ -79,6 +83,7 @@ public final class Gateway {
   private final @Nullable CorsPolicy cors;
   private final @Nullable ErrorMapper errorMapper;
   private final UpstreamErrors upstreamErrors;
+  private final List<UpstreamGroup> upstreamGroups;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -92,6 +97,7 @@ public final class Gateway {
     this.cors = b.cors;
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
+    this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
   }
 
   /** Returns a new, empty builder. */
@@ -185,6 +191,16 @@ public final class Gateway {
     return route.upstreamErrors().orElse(upstreamErrors);
   }
 
+  /** Returns the upstream groups, in the order they were defined. */
+  public List<UpstreamGroup> upstreamGroups() {
+    return upstreamGroups;
+  }
+
+  /** Returns the upstream group named {@code name}, if defined. */
+  public Optional<UpstreamGroup> upstreamGroup(String name) {
+    return upstreamGroups.stream().filter(g -> g.name().equals(name)).findFirst();
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -201,6 +217,9 @@ public final class Gateway {
     b.cors = cors;
     b.errorMapper = errorMapper;
     b.upstreamErrors = upstreamErrors;
+    for (UpstreamGroup g : upstreamGroups) {
+      b.upstreamGroups.put(g.name(), g);
+    }
     return b;
   }
 
@@ -226,6 +245,7 @@ public final class Gateway {
     private @Nullable CorsPolicy cors;
     private @Nullable ErrorMapper errorMapper;
     private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
+    private final Map<String, UpstreamGroup> upstreamGroups = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -347,6 +367,19 @@ public final class Gateway {
     }
 
     /**
+     * Defines an upstream group that routes send to with
+     * {@link Route.Builder#upstreamGroup(String)}; several routes may share it, and with it its
+     * balancing state, health and circuit breaker.
+     */
+    public Builder upstreamGroup(UpstreamGroup group) {
+      requireNonNull(group, "group");
+      if (upstreamGroups.putIfAbsent(group.name(), group) != null) {
+        errors.add("upstream group '" + group.name() + "' is defined twice (group names must be unique)");
+      }
+      return this;
+    }
+
+    /**
      * Validates and returns the immutable gateway.
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
@@ -357,6 +390,9 @@ public final class Gateway {
       List<String> problems = new ArrayList<>(errors);
       problems.addAll(unreachableRoutes());
       for (Route route : routes.values()) {
+        route.upstreamGroup().filter(name -> !upstreamGroups.containsKey(name)).ifPresent(name ->
+            problems.add("route '" + route.id() + "': upstream group '" + name
+                + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
         if (!route.accessRules().isEmpty() && route.authenticator().isEmpty() && authenticator == null) {
           problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
         }

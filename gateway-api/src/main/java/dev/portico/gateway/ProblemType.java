@@ -47,11 +47,25 @@ public record ProblemType(URI type, String title, int status) {
       of(BASE + "authentication-unavailable", "Authentication unavailable", 503);
   /** 503: a route's concurrency limit is reached and no permit came free in time. */
   public static final ProblemType OVERLOADED = of(BASE + "overloaded", "Too many concurrent requests", 503);
+  /**
+   * 501: the route accepts WebSocket upgrades but the host adapter cannot switch a connection to
+   * WebSocket (the servlet adapter).
+   */
+  public static final ProblemType WEBSOCKET_UNSUPPORTED =
+      of(BASE + "websocket-unsupported", "WebSocket not supported here", 501);
   /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
   public static final ProblemType RATE_LIMIT_UNAVAILABLE =
       of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);
   /** 503: the gateway is shutting down and takes no new exchange, or its grace period ran out. */
   public static final ProblemType SHUTTING_DOWN = of(BASE + "shutting-down", "Shutting down", 503);
+  /**
+   * 503: every endpoint of the route's upstream group is out of rotation (failed its health checks
+   * or was ejected), or the group has no endpoints, and the group is not in panic mode.
+   */
+  public static final ProblemType NO_HEALTHY_UPSTREAM =
+      of(BASE + "no-healthy-upstream", "No healthy upstream", 503);
+  /** 503: the upstream group's circuit breaker is open; the response carries {@code Retry-After}. */
+  public static final ProblemType CIRCUIT_OPEN = of(BASE + "circuit-open", "Circuit open", 503);
   /** 504: the upstream did not connect, answer or send data within the route's timeouts. */
   public static final ProblemType UPSTREAM_TIMEOUT =
       of(BASE + "upstream-timeout", "Upstream timeout", 504);

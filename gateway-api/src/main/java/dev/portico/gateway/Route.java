@@ -15,6 +15,7 @@ import dev.portico.gateway.transform.HeaderRules;
 import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.validation.RequestValidation;
+import dev.portico.gateway.upstream.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,7 +54,10 @@ public final class Route {
   private final List<HostPattern> hosts;
   private final List<FieldCondition> headers;
   private final List<FieldCondition> queryParams;
-  private final Upstream upstream;
+  private final @Nullable Upstream upstream;
+  private final @Nullable String upstreamGroup;
+  private final RetryPolicy retryPolicy;
+  private final @Nullable WebSocketSettings webSocket;
   private final PathRewrite rewrite;
   private final boolean preserveHost;
   private final Timeouts timeouts;
@@ -77,7 +81,7 @@ public final class Route {
   private final @Nullable ErrorMapper errorMapper;
   private final @Nullable UpstreamErrors upstreamErrors;
 
-  private Route(Builder b, PathPattern path, Upstream upstream) {
+  private Route(Builder b, PathPattern path, @Nullable Upstream upstream, @Nullable String upstreamGroup) {
     this.id = b.id;
     this.path = path;
     this.methods = Set.copyOf(b.methods);
@@ -85,6 +89,9 @@ public final class Route {
     this.headers = List.copyOf(b.headers);
     this.queryParams = List.copyOf(b.queryParams);
     this.upstream = upstream;
+    this.upstreamGroup = upstreamGroup;
+    this.retryPolicy = b.retryPolicy;
+    this.webSocket = b.webSocket;
     this.rewrite = b.rewrite;
     this.preserveHost = b.preserveHost;
     this.timeouts = b.timeouts;
@@ -143,9 +150,33 @@ public final class Route {
     return queryParams;
   }
 
-  /** Returns where requests go. */
-  public Upstream upstream() {
-    return upstream;
+  /**
+   * Returns the single upstream requests go to, when the route names one directly; empty when it
+   * sends to an {@link #upstreamGroup() upstream group}. Exactly one of the two is present.
+   */
+  public Optional<Upstream> upstream() {
+    return Optional.ofNullable(upstream);
+  }
+
+  /**
+   * Returns the name of the {@link dev.portico.gateway.upstream.UpstreamGroup} requests go to, when
+   * the route sends to one; the gateway defines it.
+   */
+  public Optional<String> upstreamGroup() {
+    return Optional.ofNullable(upstreamGroup);
+  }
+
+  /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * Returns the WebSocket settings when the route accepts {@code Upgrade: websocket} requests and
+   * proxies them as WebSocket connections; empty when it proxies them as plain HTTP.
+   */
+  public Optional<WebSocketSettings> webSocket() {
+    return Optional.ofNullable(webSocket);
   }
 
   /** Returns how the path is rewritten for the upstream. */
@@ -265,6 +296,9 @@ public final class Route {
     b.headers.addAll(headers);
     b.queryParams.addAll(queryParams);
     b.upstream = upstream;
+    b.upstreamGroup = upstreamGroup;
+    b.retryPolicy = retryPolicy;
+    b.webSocket = webSocket;
     b.rewrite = rewrite;
     b.preserveHost = preserveHost;
     b.timeouts = timeouts;
@@ -348,7 +382,7 @@ public final class Route {
   @Override
   public String toString() {
     return "Route{" + id + " " + (methods.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(methods)))
-        + " " + path + " -> " + upstream + "}";
+        + " " + path + " -> " + (upstream != null ? upstream : "group " + upstreamGroup) + "}";
   }
 
   /**
@@ -365,6 +399,9 @@ public final class Route {
     private final List<FieldCondition> queryParams = new ArrayList<>();
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
+    private @Nullable String upstreamGroup;
+    private RetryPolicy retryPolicy = RetryPolicy.none();
+    private @Nullable WebSocketSettings webSocket;
     private final List<String> errors = new ArrayList<>();
     private PathRewrite rewrite = PathRewrite.keep();
     private @Nullable RuntimeException rewriteError;
@@ -497,6 +534,7 @@ public final class Route {
       try {
         this.upstream = Upstream.of(uri);
         this.upstreamError = null;
+        this.upstreamGroup = null;
       } catch (IllegalArgumentException e) {
         this.upstream = null;
         this.upstreamError = e;
@@ -508,6 +546,51 @@ public final class Route {
     public Builder upstream(Upstream upstream) {
       this.upstream = requireNonNull(upstream, "upstream");
       this.upstreamError = null;
+      this.upstreamGroup = null;
+      return this;
+    }
+
+    /**
+     * Sends requests to the {@link dev.portico.gateway.upstream.UpstreamGroup} named {@code name},
+     * defined on the gateway with
+     * {@link Gateway.Builder#upstreamGroup(dev.portico.gateway.upstream.UpstreamGroup)}; replaces an
+     * {@code upstream(...)}.
+     */
+    public Builder upstreamGroup(String name) {
+      requireNonNull(name, "name");
+      if (name.isBlank()) {
+        errors.add("upstreamGroup: blank name");
+      } else {
+        this.upstreamGroup = name;
+        this.upstream = null;
+        this.upstreamError = null;
+      }
+      return this;
+    }
+
+    /** Tries failed requests again under {@code policy}; see {@link RetryPolicy} for the safety rules. */
+    public Builder retry(RetryPolicy policy) {
+      this.retryPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Accepts WebSocket upgrades with {@link WebSocketSettings#defaults()}; see
+     * {@link #websocket(WebSocketSettings)}.
+     */
+    public Builder websocket() {
+      return websocket(WebSocketSettings.defaults());
+    }
+
+    /**
+     * Accepts WebSocket upgrades: a {@code GET} with {@code Upgrade: websocket} that passes the
+     * route's filters (authentication and rate limits included) is proxied as a WebSocket
+     * connection. The gateway connects to the upstream first and switches the client's connection
+     * only after the upstream answered 101 with a valid {@code Sec-WebSocket-Accept}; then frames
+     * are relayed both ways. Supported on the Jetty core adapter; the servlet adapter answers 501.
+     */
+    public Builder websocket(WebSocketSettings settings) {
+      this.webSocket = requireNonNull(settings, "settings");
       return this;
     }
 
@@ -779,7 +862,7 @@ public final class Route {
       if (upstreamError != null) {
         throw new IllegalStateException("route '" + id + "': upstream: " + upstreamError.getMessage(), upstreamError);
       }
-      if (upstream == null) {
+      if (upstream == null && upstreamGroup == null) {
         throw new IllegalStateException("route '" + id + "': no upstream");
       }
       if (rewriteError != null) {
@@ -813,7 +896,7 @@ public final class Route {
       if (unknown != null) {
         throw new IllegalStateException("route '" + id + "': " + unknown);
       }
-      return new Route(this, path, upstream);
+      return new Route(this, path, upstream, upstreamGroup);
     }
   }
 }

@@ -124,7 +124,8 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       r.put("hosts", route.hosts().stream().map(HostPattern::pattern).toList());
       r.put("headers", route.headers().stream().map(AdminHandler::condition).toList());
       r.put("queryParams", route.queryParams().stream().map(AdminHandler::condition).toList());
-      r.put("upstream", route.upstream().toString());
+      r.put("upstream", route.upstream().map(Upstream::toString)
+          .orElseGet(() -> "group:" + route.upstreamGroup().orElse("?")));
       r.put("rewrite", route.rewrite().toString());
       Map<String, Object> timeouts = new LinkedHashMap<>();
       timeouts.put("connectMs", route.timeouts().connect().toMillis());
@@ -143,14 +144,33 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
   }
 
   /**
-   * One entry per upstream base URI. Extension point: when the engine has upstream groups with
-   * endpoints, health checks and circuit breakers, list those here ({@code healthy}, {@code circuit}).
+   * One entry per upstream: each named group with its endpoints, and each route's inline upstream.
+   * Extension point: live health and circuit state of the endpoints ({@code healthy},
+   * {@code circuit}) are not exposed by the runtime yet and show as null.
    */
   private static List<Map<String, Object>> upstreams(Gateway definition) {
-    Map<String, Map<String, Object>> byUri = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+    for (dev.portico.gateway.upstream.UpstreamGroup group : definition.upstreamGroups()) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("group", group.name());
+      g.put("endpoints", group.endpoints().stream().map(e -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uri", e.uri().toString());
+        m.put("weight", e.weight());
+        m.put("healthy", null);
+        return m;
+      }).toList());
+      g.put("tls", group.tls().isPresent());
+      g.put("healthCheck", group.healthCheck().isPresent());
+      g.put("circuit", group.circuitBreaker().isPresent() ? null : "none");
+      g.put("routes", new ArrayList<String>());
+      byName.put("group:" + group.name(), g);
+    }
     for (Route route : definition.routes()) {
-      Upstream upstream = route.upstream();
-      Map<String, Object> u = byUri.computeIfAbsent(upstream.toString(), uri -> {
+      String key = route.upstreamGroup().map(name -> "group:" + name)
+          .orElseGet(() -> route.upstream().map(Upstream::toString).orElse("?"));
+      Map<String, Object> u = byName.computeIfAbsent(key, uri -> {
+        Upstream upstream = route.upstream().orElseThrow();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", uri);
         m.put("endpoint", upstream.host() + ":" + upstream.port());
@@ -164,7 +184,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       List<String> routes = (List<String>) u.get("routes");
       routes.add(route.id());
     }
-    return new ArrayList<>(byUri.values());
+    return new ArrayList<>(byName.values());
   }
 
   private static Map<String, Object> limiters(Gateway definition) {

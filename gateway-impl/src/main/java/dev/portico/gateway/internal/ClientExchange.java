@@ -85,6 +85,22 @@ public interface ClientExchange extends Content.Sink {
   @Override
   void write(boolean last, ByteBuffer buffer, Callback callback);
 
+  /** Returns whether this adapter can switch a connection to WebSocket ({@link #upgradeToWebSocket}). */
+  default boolean canUpgradeToWebSocket() {
+    return false;
+  }
+
+  /**
+   * Switches the client's connection to WebSocket with {@code upgrade}'s frame handler, answering
+   * 101 itself, instead of a response through {@link #responseHead} and {@link #write}. Returns false,
+   * having sent nothing, when the request is not a valid WebSocket upgrade or the adapter cannot
+   * switch. After true, the adapter completes the exchange on its side: the engine calls neither
+   * {@link #succeeded()} nor {@link #failed(Throwable)}.
+   */
+  default boolean upgradeToWebSocket(dev.portico.gateway.internal.websocket.WebSocketUpgrade upgrade) {
+    return false;
+  }
+
   /** Ends the exchange normally, after the last write succeeded. */
   void succeeded();
 

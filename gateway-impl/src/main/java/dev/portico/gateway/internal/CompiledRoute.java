@@ -2,20 +2,27 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.Upstream;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain (global filters, the engine's policy steps, the route's filters), the upstream client and
- * address. Not public API.
+ * chain (global filters, the engine's policy steps, the route's filters), the upstream client,
+ * the live upstream group (shared with the other routes that send to it) and the route's retry
+ * budget. Not public API.
  */
 final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
+  private final LiveGroup group;
+  private final @Nullable RetryBudget retryBudget;
+  private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
 
@@ -26,7 +33,8 @@ final class CompiledRoute {
    * proxy step.
    */
   CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client,
-      RoutePolicies policies) {
+      RoutePolicies policies, LiveGroup group, @Nullable RetryBudget retryBudget,
+      @Nullable WebSocketConnector webSocketConnector) {
     this.route = route;
     List<Filter> all = new ArrayList<>(globalFilters);
     all.addAll(engineSteps);
@@ -35,6 +43,9 @@ final class CompiledRoute {
     all.addAll(policies.afterRouteFilters());
     this.filters = all.toArray(Filter[]::new);
     this.client = client;
+    this.group = group;
+    this.retryBudget = retryBudget;
+    this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
   }
@@ -65,7 +76,17 @@ final class CompiledRoute {
     return policies;
   }
 
-  Upstream upstream() {
-    return route.upstream();
+  LiveGroup group() {
+    return group;
+  }
+
+  /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */
+  @Nullable WebSocketConnector webSocketConnector() {
+    return webSocketConnector;
+  }
+
+  /** Returns the route's retry budget, or null when it never retries. */
+  @Nullable RetryBudget retryBudget() {
+    return retryBudget;
   }
 }

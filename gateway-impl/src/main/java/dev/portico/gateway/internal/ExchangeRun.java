@@ -296,18 +296,34 @@ final class ExchangeRun {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
     }
-    return UpstreamCall.send(this, exchange);
+    CompiledRoute compiled = route();
+    if (compiled.webSocketConnector() != null && WebSocketCall.isUpgrade(client)) {
+      // A WebSocket upgrade on a route that allows it: relayed as WebSocket (WebSocketCall), if the adapter can.
+      if (!client.canUpgradeToWebSocket()) {
+        return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.WEBSOCKET_UNSUPPORTED.withDetail(
+            "This server cannot proxy WebSocket connections.")));
+      }
+      return WebSocketCall.send(this, exchange, compiled.route().webSocket().orElseThrow(),
+          compiled.webSocketConnector());
+    }
+    // Endpoint selection, circuit breaker and retries wrap the upstream call (ProxyCall -> UpstreamCall per try).
+    return ProxyCall.send(this, exchange);
   }
 
-  void upstreamStarted(Request request, String uri) {
+  void upstreamStarted(@Nullable Request request, String uri) {
     this.upstreamRequest = request;
     this.upstreamUri = uri;
     Throwable failed = clientFailure;
-    if (failed != null) {
+    if (failed != null && request != null) {
       request.abort(failed);
     } else if (abortedByShutdown) {
       request.abort(new CancellationException("the gateway is shutting down"));
     }
+  }
+
+  /** Returns whether the client connection failed: nothing more is worth trying upstream. */
+  boolean clientGone() {
+    return clientFailure != null;
   }
 
   void upstreamResponded(UpstreamBody body) {
@@ -354,6 +370,23 @@ final class ExchangeRun {
     UpstreamBody body = upstreamBody;
     if (body != null && response.body() != body) {
       body.discard(new CancellationException("a filter replaced the upstream response"));
+    }
+    // Only websocket() routes look for a tunnel, so websocket-core loads only where it is used.
+    if (route != null && route.webSocketConnector() != null && response.body() instanceof WebSocketCall.Tunnel tunnel) {
+      // The upstream accepted the WebSocket: now switch the client's connection; the relay ends the exchange.
+      status = 101;   // before the switch: the relay may end (and log) before upgradeToWebSocket returns
+      if (clientFailure != null || !client.upgradeToWebSocket(tunnel)) {
+        status = 0;
+        tunnel.abandon("the client connection could not be upgraded");
+        if (clientFailure == null) {
+          writeProblem(ProblemType.BAD_REQUEST.withDetail("The request is not a valid WebSocket upgrade."),
+              HttpHeaders.empty());
+        } else {
+          finish(false, "client-abort", clientFailure);
+        }
+        return;
+      }
+      return;
     }
     Throwable gone = clientFailure;
     if (gone != null) {
@@ -514,7 +547,18 @@ final class ExchangeRun {
     });
   }
 
+  /** The WebSocket relay ended: both sessions closed. The adapter's upgrade already completed its exchange. */
+  void webSocketEnded() {
+    if (status == 101) {
+      finish(true, "websocket", null, false);
+    }
+  }
+
   private void finish(boolean ok, String outcome, @Nullable Throwable failure) {
+    finish(ok, outcome, failure, true);
+  }
+
+  private void finish(boolean ok, String outcome, @Nullable Throwable failure, boolean completeAdapter) {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
@@ -529,6 +573,9 @@ final class ExchangeRun {
     // The entry is written before the adapter completes, so it exists once the client has its answer.
     logAccess(abortedByShutdown ? "shutdown" : outcome);
     engine.runtime().exchangeEnded(this);
+    if (!completeAdapter) {
+      return;
+    }
     if (ok) {
       client.succeeded();
     } else {

@@ -12,6 +12,16 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.internal.upstream.CircuitGuard;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
+import dev.portico.gateway.upstream.Endpoint;
+import dev.portico.gateway.upstream.OutlierDetection;
+import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RouteLookup;
@@ -22,10 +32,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
@@ -64,6 +77,16 @@ public final class GatewayEngine {
   private volatile boolean retired;
   private final AtomicBoolean drained = new AtomicBoolean();
   private volatile @Nullable Runnable onDrained;
+  // Upstream groups of this configuration: the named ones, shared by their routes, and one per route
+  // with an inline upstream. Their health and circuit state start afresh with each configuration.
+  private final List<LiveGroup> groups = new ArrayList<>();
+  /** The client the health probes of each group with a health check use. */
+  private final Map<LiveGroup, HttpClient> probeClients = new IdentityHashMap<>();
+  /** WebSocket connectors, one per group that a websocket() route sends to; websocket-core loads only then. */
+  private final Map<LiveGroup, WebSocketConnector> webSocketConnectors = new IdentityHashMap<>();
+  private final Set<HttpClient> webSocketClients = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Runs health probes and endpoint-source polls while this configuration is active; never blocked by a probe. */
+  private @Nullable ScheduledExecutorService upstreamScheduler;
 
   GatewayEngine(Gateway gateway, GatewayRuntime runtime, @Nullable GatewayEngine previous) {
     this.gateway = gateway;
@@ -71,6 +94,10 @@ public final class GatewayEngine {
     this.table = RouteTable.of(gateway.routes());
     UpstreamClients clients = runtime.clients();
     Scheduler timers = runtime.timers();
+    Map<String, LiveGroup> named = new LinkedHashMap<>();
+    for (UpstreamGroup group : gateway.upstreamGroups()) {
+      named.put(group.name(), liveGroup(group, clients));
+    }
     for (Route route : gateway.routes()) {
       // The engine's policy steps, between the global filters and the route's own, in this order.
       List<Filter> steps = new ArrayList<>(4);
@@ -96,8 +123,22 @@ public final class GatewayEngine {
         bulkheads.put(route.id(), bulkhead);
         steps.add(bulkhead);
       });
-      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps, clients.client(route),
-          RoutePolicies.compile(gateway, route, GatewayEngine::runOf)));
+      // The route's upstream: a shared group, or its inline upstream as a group of one.
+      LiveGroup group = route.upstreamGroup().map(named::get)
+          .orElseGet(() -> liveGroup(inlineGroup(route, route.upstream().orElseThrow()), clients));
+      RetryPolicy retry = route.retryPolicy();
+      RetryBudget budget = retry.enabled()
+          ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
+      // One WebSocket connector per group, over its HTTP/1.1 client (the first websocket() route's connect timeout).
+      WebSocketConnector ws = route.webSocket().isEmpty() ? null : webSocketConnectors.computeIfAbsent(group, g -> {
+        HttpClient http11 = clients.client(g.settings().toBuilder().protocol(UpstreamProtocol.HTTP_1_1).build(),
+            route.timeouts().connect().toMillis());
+        webSocketClients.add(http11);
+        return new WebSocketConnector(http11);
+      });
+      compiled.put(route, new CompiledRoute(route, gateway.filters(), steps,
+          clients.client(group.settings(), route.timeouts().connect().toMillis()),
+          RoutePolicies.compile(gateway, route, GatewayEngine::runOf), group, budget, ws));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
@@ -121,7 +162,77 @@ public final class GatewayEngine {
     for (CompiledRoute route : compiled.values()) {
       used.add(route.client());
     }
+    used.addAll(probeClients.values());
+    used.addAll(webSocketClients);
     return used;
+  }
+
+  /** Starts the groups' endpoint sources and health checks and the WebSocket connectors: this configuration goes live. */
+  synchronized void startUpstreams() throws Exception {
+    if (upstreamScheduler != null) {
+      return;
+    }
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "portico-upstreams");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    upstreamScheduler = scheduler;
+    for (LiveGroup group : groups) {
+      group.start(scheduler, probeClients.get(group));
+    }
+    for (WebSocketConnector connector : webSocketConnectors.values()) {
+      connector.start();
+    }
+  }
+
+  /** Stops health checks, endpoint sources and WebSocket connectors: the configuration was replaced and drained, or the gateway stops. */
+  synchronized void stopUpstreams() {
+    for (LiveGroup group : groups) {
+      group.stop();
+    }
+    for (WebSocketConnector connector : webSocketConnectors.values()) {
+      try {
+        connector.stop();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(GatewayEngine.class).warn("cannot stop a WebSocket connector: {}", e.toString());
+      }
+    }
+    ScheduledExecutorService scheduler = upstreamScheduler;
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      upstreamScheduler = null;
+    }
+  }
+
+  /** Returns this configuration's upstream groups (for the admin view and readiness). */
+  List<LiveGroup> groups() {
+    return groups;
+  }
+
+  private LiveGroup liveGroup(UpstreamGroup settings, UpstreamClients clients) {
+    CircuitGuard circuit = settings.circuitBreaker()
+        .map(cb -> Resilience4jCircuit.create(settings.name(), cb, System::nanoTime))
+        .orElse(CircuitGuard.none());
+    LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime);
+    groups.add(group);
+    // Probes connect within the probe timeout; otherwise they share the group's TLS, protocol and pool settings.
+    settings.healthCheck().ifPresent(check -> probeClients.put(group, clients.client(settings, check.timeout().toMillis())));
+    return group;
+  }
+
+  /**
+   * A route's inline {@code upstream(...)} as a group of one: no outlier detection (its only
+   * endpoint is never ejected) and the connection pool the engine always gave single upstreams.
+   */
+  private static UpstreamGroup inlineGroup(Route route, Upstream upstream) {
+    UpstreamGroup.Builder b = UpstreamGroup.builder("route:" + route.id())
+        .endpoint(Endpoint.of(upstream))
+        .outlierDetection(OutlierDetection.disabled())
+        .maxConnectionsPerEndpoint(1024);
+    upstream.tls().ifPresent(b::tls);
+    return b.build();
   }
 
   /**
@@ -301,15 +412,20 @@ public final class GatewayEngine {
     }
     CompiledRoute route = compiled.get(found.route());
     List<String> policies = policies(route.id());
-    Upstream upstream = route.upstream();
-    String rawUpstreamPath = upstream.basePath() + route.route().rewrite().apply(path, found.variables());
+    // An inline upstream is one address; a group's endpoint is only chosen per request, so the
+    // explanation names the group instead of an address.
+    Optional<Upstream> inline = route.route().upstream();
+    String rawUpstreamPath = inline.map(Upstream::basePath).orElse("")
+        + route.route().rewrite().apply(path, found.variables());
     PathNormalizer.Result rewritten = PathNormalizer.normalize(rawUpstreamPath);
     if (!rewritten.isOk()) {
       return new Explanation(Explanation.Verdict.BAD_UPSTREAM_PATH, method, path,
           Optional.of("The path to send upstream is not valid: " + rewritten.reason()), Optional.of(route.id()),
           found.variables(), Optional.empty(), policies, Set.of());
     }
-    String uri = upstream.scheme() + "://" + upstream.authority() + rewritten.path() + (rawQuery == null ? "" : "?" + rawQuery);
+    String origin = inline.map(u -> u.scheme() + "://" + u.authority())
+        .orElseGet(() -> "upstream-group:" + route.route().upstreamGroup().orElse("?"));
+    String uri = origin + rewritten.path() + (rawQuery == null ? "" : "?" + rawQuery);
     return new Explanation(Explanation.Verdict.ROUTED, method, path, Optional.empty(), Optional.of(route.id()),
         found.variables(), Optional.of(uri), policies, Set.of());
   }

@@ -97,6 +97,7 @@ public final class GatewayRuntime implements RunningGateway {
     synchronized (lock) {
       timers.start();
       clients.start();
+      current.startUpstreams();
       drained = null;
       state = State.STARTED;
     }
@@ -159,6 +160,15 @@ public final class GatewayRuntime implements RunningGateway {
         releaseUnused(); // clients the failed configuration started
         throw e;
       }
+      if (state == State.STARTED) {
+        try {
+          fresh.startUpstreams(); // health checks and endpoint sources of the new configuration's groups
+        } catch (Exception e) {
+          fresh.stopUpstreams();
+          releaseUnused();
+          throw new IllegalStateException("cannot start the new configuration's upstream groups: " + e, e);
+        }
+      }
       current = fresh;
       draining.add(old);
       // Retirement stops clients: never on the thread of the exchange that drained it (it may be one of
@@ -177,6 +187,7 @@ public final class GatewayRuntime implements RunningGateway {
   private void retired(GatewayEngine old) {
     synchronized (lock) {
       if (draining.remove(old)) {
+        old.stopUpstreams();
         releaseUnused();
         closeLimiters(old, liveLimiters());
       }
@@ -317,6 +328,10 @@ public final class GatewayRuntime implements RunningGateway {
       closeLimiters(current, none);
       for (GatewayEngine engine : draining) {
         closeLimiters(engine, none);
+      }
+      current.stopUpstreams();
+      for (GatewayEngine engine : draining) {
+        engine.stopUpstreams();
       }
       draining.clear();
       try {

@@ -5,17 +5,15 @@ import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.Upstream;
+import dev.portico.gateway.Timeouts;
+import dev.portico.gateway.upstream.Endpoint;
 import dev.portico.gateway.internal.routing.PathNormalizer;
-import dev.portico.gateway.observe.TraceContext;
-import dev.portico.gateway.observe.UpstreamObserver;
 import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -27,28 +25,46 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.thread.Scheduler;
+import dev.portico.gateway.observe.TraceContext;
+import dev.portico.gateway.observe.UpstreamObserver;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The terminal step of every chain: one upstream request, sent with the Jetty client, whose
- * response completes the chain's stage as soon as its headers arrive (the body streams later).
- * Not public API.
+ * One try of the proxy step: one upstream request to one endpoint, sent with the Jetty client. Its
+ * outcome completes as soon as the response headers arrive (the body streams later) or the try
+ * fails; {@link ProxyCall} decides what to do with it (answer, or try again). Not public API.
  */
 final class UpstreamCall implements Response.BeginListener, Response.ContentSourceListener,
     Response.CompleteListener, Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
+  /** How a try ended. */
+  sealed interface Outcome permits Responded, Failed {}
+
+  /** The upstream answered: its status, its headers less hop-by-hop ones, and its body, unread. */
+  record Responded(int status, HttpFields headers, UpstreamBody body) implements Outcome {}
+
+  /**
+   * No answer: {@code sent} says whether the request reached the upstream (its head was written), the
+   * response is the problem the client gets if nothing else is tried.
+   */
+  record Failed(boolean sent, boolean countsAgainstUpstream, GatewayResponse problem, Throwable failure)
+      implements Outcome {}
+
   private final ExchangeRun run;
   private final Request upstreamRequest;
-  private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
+  private final CompletableFuture<Outcome> result = new CompletableFuture<>();
   private final long connectTimeoutMillis;
   private final long responseTimeoutMillis;
   private final Scheduler scheduler;
   private volatile Scheduler.@Nullable Task connectTimer;
   private volatile boolean committed;
+  /** Whether the request head was written: the upstream may have seen the request (a retry must be safe). */
+  private volatile boolean headWritten;
   private volatile Scheduler.@Nullable Task responseTimer;
+  /** This try's observer (metrics, a client span): connected, responded, finished. */
   private final UpstreamObserver observer;
 
   private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long connectTimeoutMillis,
@@ -61,59 +77,70 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     this.responseTimeoutMillis = responseTimeoutMillis;
   }
 
-  /** Builds and sends the upstream request for {@code exchange}. */
-  static CompletionStage<GatewayResponse> send(ExchangeRun run, Exchange exchange) {
-    CompiledRoute compiled = run.route();
-    Route route = compiled.route();
-    Upstream upstream = route.upstream();
-    GatewayRequest request = exchange.request();
+  /**
+   * Returns the path to send upstream for {@code exchange}, normalized, or a rejection when it is
+   * not valid. {@code basePath} is empty for groups, whose endpoints add their own at each try.
+   */
+  static PathNormalizer.Result upstreamPath(String basePath, Route route, Exchange exchange) {
     // A rewrite template filled from captures, or a filter, may have produced dot-segments or
     // ambiguous encodings: the path sent upstream is held to the same rules as the client's, and a
     // dot-segment (which could climb out of the template's prefix) is refused outright.
-    String rawUpstreamPath = upstream.basePath() + route.rewrite().apply(request.path(), exchange.pathVariables());
-    PathNormalizer.Result rewritten = hasDotSegment(rawUpstreamPath)
+    String rawUpstreamPath = basePath + route.rewrite().apply(exchange.request().path(), exchange.pathVariables());
+    return hasDotSegment(rawUpstreamPath)
         ? PathNormalizer.Result.rejected("it contains a dot-segment")
         : PathNormalizer.normalize(rawUpstreamPath);
-    if (!rewritten.isOk()) {
-      return CompletableFuture.completedFuture(GatewayResponse.problem(
-          ProblemType.BAD_PATH.withDetail("The path to send upstream is not valid: " + rewritten.reason())));
-    }
-    String path = rewritten.path();
-    String target = request.rawQuery().map(q -> path + "?" + q).orElse(path);
+  }
 
-    HttpClient client = compiled.client();
-    Request upstreamRequest = client.newRequest(upstream.host(), upstream.port())
-        .scheme(upstream.scheme())
-        .method(request.method())
-        .path(target)
-        .version(HttpVersion.HTTP_1_1)
-        .idleTimeout(route.timeouts().idle().toMillis(), TimeUnit.MILLISECONDS);
-    String upstreamUri = upstream.scheme() + "://" + upstream.authority() + path;
-    // Observability: this hop's observer (metrics, a client span) and the trace context it carries.
-    ExchangeRun.UpstreamHop hop = run.startUpstream(request.method(), upstreamUri, upstream.host() + ":" + upstream.port());
-    run.upstreamStarted(upstreamRequest, upstreamUri);
-
+  /** Returns the headers sent upstream for {@code request}: computed once, used by every try. */
+  static HttpFields upstreamHeaders(ExchangeRun run, Route route, GatewayRequest request) {
     HttpFields in = FieldsHttpHeaders.fields(request.headers());
+    HttpFields.Mutable out = HttpFields.build(in.size() + 8);
+    Set<String> tokens = HopByHop.connectionTokens(run.client().headers());
+    Set<String> ownTokens = in == run.client().headers() ? tokens : HopByHop.connectionTokens(in);
+    for (HttpField field : in) {
+      if (HopByHop.isHopByHop(field, ownTokens) || tokens != ownTokens && HopByHop.isHopByHop(field, tokens)) {
+        continue;
+      }
+      HttpHeader header = field.getHeader();
+      if (header == HttpHeader.HOST || header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.EXPECT
+          || Forwarding.isReplacedForwardingHeader(field, run.trusted()) || field.is(run.engine().requestIdHeader())) {
+        continue;
+      }
+      out.add(field);
+    }
+    if (route.preserveHost()) {
+      out.put(HttpHeader.HOST, request.authority());
+    }
+    run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
+        request.scheme(), request.authority(), run.client().localAddress().getPort());
+    out.put(run.engine().requestIdHeader(), run.requestId());
+    return out.asImmutable();
+  }
+
+  /**
+   * Sends one try to {@code endpoint}: {@code path} is the normalized upstream path without the
+   * endpoint's base path, {@code query} the raw query, {@code body} the content of this try.
+   */
+  static CompletableFuture<Outcome> send(ExchangeRun run, HttpClient client, Endpoint endpoint, String method,
+      String path, @Nullable String query, HttpFields headers, Request.@Nullable Content body, HttpVersion version,
+      Timeouts timeouts, long responseTimeoutMillis) {
+    String fullPath = endpoint.basePath() + path;
+    String target = query == null ? fullPath : fullPath + "?" + query;
+    Request upstreamRequest = client.newRequest(endpoint.host(), endpoint.port())
+        .scheme(endpoint.scheme())
+        .method(method)
+        .path(target)
+        .version(version)
+        .idleTimeout(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS);
+    String upstreamUri = endpoint.scheme() + "://" + endpoint.authority() + fullPath;
+    // Observability: each try is its own hop, with its observer (metrics, a client span) and the
+    // trace context it carries.
+    ExchangeRun.UpstreamHop hop = run.startUpstream(method, upstreamUri, endpoint.host() + ":" + endpoint.port());
+    run.upstreamStarted(upstreamRequest, upstreamUri);
     upstreamRequest.headers(out -> {
-      Set<String> tokens = HopByHop.connectionTokens(run.client().headers());
-      Set<String> ownTokens = in == run.client().headers() ? tokens : HopByHop.connectionTokens(in);
-      for (HttpField field : in) {
-        if (HopByHop.isHopByHop(field, ownTokens) || tokens != ownTokens && HopByHop.isHopByHop(field, tokens)) {
-          continue;
-        }
-        HttpHeader header = field.getHeader();
-        if (header == HttpHeader.HOST || header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.EXPECT
-            || Forwarding.isReplacedForwardingHeader(field, run.trusted()) || field.is(run.engine().requestIdHeader())) {
-          continue;
-        }
+      for (HttpField field : headers) {
         out.add(field);
       }
-      if (route.preserveHost()) {
-        out.put(HttpHeader.HOST, request.authority());
-      }
-      run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
-          request.scheme(), request.authority(), run.client().localAddress().getPort());
-      out.put(run.engine().requestIdHeader(), run.requestId());
       // W3C Trace Context: the client's trace continues (or a new one starts) with this hop's span id.
       out.put(TraceContext.TRACEPARENT, hop.trace().traceparent());
       if (hop.trace().traceState().isEmpty()) {
@@ -122,27 +149,23 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
         out.put(TraceContext.TRACESTATE, hop.trace().traceState());
       }
     });
-
-    ClientExchange cx = run.client();
-    byte[] buffered = run.requestBody();
-    if (buffered != null) {
-      // A body policy (validation, JSON transform) read the body whole: send what it left, with its length.
-      upstreamRequest.body(new BytesRequestContent(request.headers().first("Content-Type").orElse(null), buffered));
-    } else if (cx.hasBody()) {
-      upstreamRequest.body(new ClientBodyContent(cx.body(), cx.contentLength(),
-          cx.headers().get(HttpHeader.CONTENT_TYPE), run));
+    if (body != null) {
+      upstreamRequest.body(body);
     }
 
-    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, route.timeouts().connect().toMillis(),
-        route.timeouts().response().toMillis(), hop.observer());
+    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, timeouts.connect().toMillis(),
+        responseTimeoutMillis, hop.observer());
     // The client's own connect timeout covers TCP only; a TLS handshake that stalls would wait for the idle
     // timeout. So the connect timeout runs from here until the request's headers are written, which needs the
     // connection fully established: queueing for a connection, TCP connect and TLS handshake.
-    upstreamRequest.onRequestCommit(r -> call.cancelConnectTimer());
+    upstreamRequest.onRequestCommit(r -> {
+      call.headWritten = true;
+      call.cancelConnectTimer();
+    });
     upstreamRequest.onRequestSuccess(r -> call.startResponseTimer());
     // send() registers the call for every listener interface it implements (begin, content source, complete).
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} upstream request {} {}", run.requestId(), request.method(), upstreamRequest.getURI());
+      LOG.debug("{} upstream request {} {}", run.requestId(), method, upstreamRequest.getURI());
     }
     call.startConnectTimer();
     upstreamRequest.send(call);
@@ -221,11 +244,10 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     }
     long length = HttpMethod.HEAD.is(upstreamRequest.getMethod()) ? -1 : upstreamHeaders.getLongField(HttpHeader.CONTENT_LENGTH);
     UpstreamBody body = new UpstreamBody(source, response, length);
-    run.upstreamResponded(body);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} upstream response {}", run.requestId(), response.getStatus());
     }
-    result.complete(GatewayResponse.of(response.getStatus(), new FieldsHttpHeaders(headers.asImmutable()), body));
+    result.complete(new Responded(response.getStatus(), headers.asImmutable(), body));
   }
 
   @Override
@@ -242,20 +264,21 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       LOG.debug("{} upstream failed before responding: {}", run.requestId(), String.valueOf(failure));
     }
     ClientBodyContent.TooLargeException tooLarge = tooLarge(failure);
+    boolean sent = headWritten;
     if (tooLarge != null) {
       // The client's chunked body grew past the route's maximum: the upstream request was aborted.
-      result.complete(GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(
-          "The request body is larger than this route accepts (" + tooLarge.maxBytes() + " bytes).")));
+      result.complete(new Failed(sent, false, GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(
+          "The request body is larger than this route accepts (" + tooLarge.maxBytes() + " bytes).")), failure));
     } else if (isTimeout(failure)) {
-      result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
+      result.complete(new Failed(sent, true, GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
           failure instanceof ResponseTimeoutException
               ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
               : failure instanceof ConnectTimeoutException
                   ? "The upstream connection was not established within " + connectTimeoutMillis + " ms."
-                  : "The upstream did not connect or send data in time.")));
+                  : "The upstream did not connect or send data in time.")), failure));
     } else {
-      result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
-          "The upstream could not be reached or sent an invalid response.")));
+      result.complete(new Failed(sent, true, GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
+          "The upstream could not be reached or sent an invalid response.")), failure));
     }
   }
 

@@ -1,18 +1,20 @@
 package dev.portico.gateway.internal;
 
-import dev.portico.gateway.Route;
-import dev.portico.gateway.Upstream;
 import dev.portico.gateway.UpstreamTls;
+import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
@@ -21,10 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty {@link HttpClient}s that call upstreams: one per distinct (TLS settings, connect
- * timeout), created when a configuration is compiled and shared by the configurations a runtime
- * swaps in, so equal settings never restart a client. Each is configured as a proxy needs: no
- * redirects, no cookie store, no content decoding, no {@code User-Agent} of its own; its threads
- * are named {@code portico-upstream*}. Not public API.
+ * timeout, protocol, pool limits), created when a configuration is compiled and shared by the
+ * configurations a runtime swaps in, so equal settings never restart a client. Each is configured
+ * as a proxy needs: no redirects, no cookie store, no content decoding, no {@code User-Agent} of
+ * its own; its threads are named {@code portico-upstream*}. The pool settings come from the
+ * upstream group (connections per endpoint, idle timeout; HTTP/1.1 keeps connections alive, HTTP/2
+ * multiplexes), the connect timeout from the route. Not public API.
  */
 final class UpstreamClients {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamClients.class);
@@ -32,15 +36,18 @@ final class UpstreamClients {
   /** Upstream response heads above this many bytes are refused: Jetty's default response header size. */
   static final int MAX_RESPONSE_HEADERS_SIZE = 8 * 1024;
 
-  private record Profile(@Nullable UpstreamTls tls, long connectTimeoutMillis) {
+  private record Profile(@Nullable UpstreamTls tls, long connectTimeoutMillis, UpstreamProtocol protocol,
+      int maxConnections, long idleTimeoutMillis) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Profile p && p.tls == tls && p.connectTimeoutMillis == connectTimeoutMillis;
+      return o instanceof Profile p && p.tls == tls && p.connectTimeoutMillis == connectTimeoutMillis
+          && p.protocol == protocol && p.maxConnections == maxConnections && p.idleTimeoutMillis == idleTimeoutMillis;
     }
 
     @Override
     public int hashCode() {
-      return System.identityHashCode(tls) * 31 + Long.hashCode(connectTimeoutMillis);
+      return ((System.identityHashCode(tls) * 31 + Long.hashCode(connectTimeoutMillis)) * 31 + protocol.hashCode()) * 31
+          + maxConnections;
     }
   }
 
@@ -51,15 +58,15 @@ final class UpstreamClients {
   private boolean started;
 
   /**
-   * Returns the client for {@code route}'s upstream: an existing one with the same TLS settings
-   * (the same {@code UpstreamTls} instance) and connect timeout, or a new one, started if the pool
-   * runs.
+   * Returns the client for {@code group}'s endpoints with {@code connectTimeoutMillis}: an existing
+   * one with the same settings (the same {@code UpstreamTls} instance), or a new one, started if the
+   * pool runs.
    *
    * @throws IllegalStateException when a new client cannot be started
    */
-  synchronized HttpClient client(Route route) {
-    Upstream upstream = route.upstream();
-    Profile profile = new Profile(upstream.tls().orElse(null), route.timeouts().connect().toMillis());
+  synchronized HttpClient client(UpstreamGroup group, long connectTimeoutMillis) {
+    Profile profile = new Profile(group.tls().orElse(null), connectTimeoutMillis, group.protocol(),
+        group.maxConnectionsPerEndpoint(), group.connectionIdleTimeout().toMillis());
     HttpClient client = clients.get(profile);
     if (client == null) {
       client = newClient(profile);
@@ -67,7 +74,7 @@ final class UpstreamClients {
         try {
           client.start();
         } catch (Exception e) {
-          throw new IllegalStateException("route '" + route.id() + "': cannot start an upstream client: " + e, e);
+          throw new IllegalStateException("upstream group '" + group.name() + "': cannot start an upstream client: " + e, e);
         }
       }
       clients.put(profile, client);
@@ -117,15 +124,18 @@ final class UpstreamClients {
   }
 
   private static HttpClient newClient(Profile profile) {
-    SslContextFactory.Client ssl = ClientTls.factory(profile.tls());
     ClientConnector connector = new ClientConnector();
-    connector.setSslContextFactory(ssl);
+    connector.setSslContextFactory(ClientTls.factory(profile.tls()));
     connector.setConnectTimeout(java.time.Duration.ofMillis(profile.connectTimeoutMillis()));
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("portico-upstream");
     threads.setDaemon(true);
     connector.setExecutor(threads);
-    HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    // HTTP/2: h2c with prior knowledge to http endpoints, ALPN h2 to https ones (jetty-alpn-java-client).
+    HttpClientTransport transport = profile.protocol() == UpstreamProtocol.HTTP_2
+        ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+        : new HttpClientTransportOverHTTP(connector);
+    HttpClient client = new HttpClient(transport);
     client.setExecutor(threads);
     // Named, so a host (and the shutdown test) can tell the gateway's threads from its own.
     client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
@@ -134,8 +144,8 @@ final class UpstreamClients {
     client.getContentDecoderFactories().clear();
     client.setUserAgentField(null);
     client.setConnectTimeout(profile.connectTimeoutMillis());
-    client.setMaxConnectionsPerDestination(1024);
-    client.setIdleTimeout(30_000);
+    client.setMaxConnectionsPerDestination(profile.maxConnections());
+    client.setIdleTimeout(profile.idleTimeoutMillis());
     // An upstream response head larger than the host can write back (Jetty's default response header
     // size) fails here, as an invalid response (502), not later in the host's generator (a bare 500).
     client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_SIZE);

@@ -205,6 +205,16 @@ final class JettyClientExchange implements ClientExchange {
   }
 
   @Override
+  public boolean canUpgradeToWebSocket() {
+    return JettyWebSocketUpgrade.AVAILABLE;
+  }
+
+  @Override
+  public boolean upgradeToWebSocket(dev.portico.gateway.internal.websocket.WebSocketUpgrade upgrade) {
+    return JettyWebSocketUpgrade.upgrade(request, response, callback, upgrade);
+  }
+
+  @Override
   public void succeeded() {
     callback.succeeded();
   }

@@ -95,6 +95,25 @@ class GatewayServletTest {
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
+  void answersAWebSocketUpgradeOnAWebsocketRouteWith501(ServletContainer container) throws Exception {
+    startEchoUpstream();
+    server = container.start(CONTEXT, new GatewayServlet(Gateway.builder()
+        .route("ws", r -> r.path("/ws/**").upstream(upstream.uri()).websocket())
+        .build()));
+
+    dev.portico.gateway.testing.RawHttp.RawResponse response = dev.portico.gateway.testing.RawHttp.exchange(
+        server.port(), "GET " + CONTEXT + "/ws/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n");
+
+    // WebSocket proxying is built on the Jetty core adapter only: the servlet says so instead of faking it.
+    assertThat(response.status()).isEqualTo(501);
+    assertThat(response.body()).contains("https://portico.dev/problems/websocket-unsupported");
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
   void proxiesGetWithPathQueryAndHeaderIntact(ServletContainer container) throws Exception {
     startEchoUpstream();
     mount(container);

@@ -1,0 +1,199 @@
+package dev.portico.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.Backend;
+import dev.portico.gateway.testing.RefusingPort;
+import java.time.Duration;
+import dev.portico.gateway.testing.Await;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retries through real hops: to another endpoint, on connect failures and retryable statuses, only
+ * when safe for the method and the body, within the per-try timeout and the budget. With round robin
+ * and equal weights the first request goes to the first endpoint.
+ */
+class RetryTest {
+  private final GroupHarness h = new GroupHarness();
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  private void start(RetryPolicy policy, String... uris) throws Exception {
+    UpstreamGroup.Builder group = UpstreamGroup.builder("svc").outlierDetection(OutlierDetection.disabled());
+    for (String uri : uris) {
+      group.endpoint(uri);
+    }
+    h.start(Gateway.builder()
+        .upstreamGroup(group.build())
+        .route("svc", r -> r.path("/svc/**").upstreamGroup("svc").retry(policy))
+        .build());
+  }
+
+  private ContentResponse send(String method, String body) throws Exception {
+    return h.request("/svc/x").method(method).body(new StringRequestContent("text/plain", body)).send();
+  }
+
+  @Test
+  void retriesAnIdempotentRequestOnAnotherEndpointAfter503() throws Exception {
+    Backend a = h.backend("a").status(503);
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), a.uri(), b.uri());
+
+    ContentResponse response = h.get("/svc/x");
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getContentAsString()).isEqualTo("b");
+    assertThat(a.requests()).isEqualTo(1);
+    assertThat(b.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesEvenAPostWhenTheConnectionWasRefused() throws Exception {
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), "http://127.0.0.1:" + RefusingPort.reserve(), b.uri());
+
+    ContentResponse response = send("POST", "order #1");
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(b.bodies()).containsExactly("order #1");
+  }
+
+  @Test
+  void doesNotRetryAPostOnceItsBodyWasSent() throws Exception {
+    Backend a = h.backend("a").status(503);
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), a.uri(), b.uri());
+
+    ContentResponse response = send("POST", "order #2");
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(a.bodies()).containsExactly("order #2");
+    assertThat(b.requests()).isZero();
+  }
+
+  @Test
+  void retriesAPostWhenTheRouteSaysSo() throws Exception {
+    Backend a = h.backend("a").status(503);
+    Backend b = h.backend("b");
+    start(RetryPolicy.builder().retryNonIdempotent().build(), a.uri(), b.uri());
+
+    ContentResponse response = send("POST", "order #3");
+
+    assertThat(response.getContentAsString()).isEqualTo("b");
+    assertThat(b.bodies()).containsExactly("order #3");
+  }
+
+  @Test
+  void replaysAPutBodyWithinTheCapToTheNextEndpoint() throws Exception {
+    Backend a = h.backend("a").status(502);
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), a.uri(), b.uri());
+    String body = "p".repeat(40_000);
+
+    ContentResponse response = send("PUT", body);
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(a.bodies()).containsExactly(body);
+    assertThat(b.bodies()).containsExactly(body);
+  }
+
+  @Test
+  void replaysWhatWasKeptAndGoesOnReadingAStreamingBodyWhenTheFirstEndpointAnsweredEarly() throws Exception {
+    Backend a = h.backend("a").earlyStatus(503);
+    Backend b = h.backend("b");
+    start(RetryPolicy.defaults(), a.uri(), b.uri());
+    AsyncRequestContent body = new AsyncRequestContent("text/plain");
+    CompletableFuture<ContentResponse> response =
+        new CompletableResponseListener(h.request("/svc/x").method("PUT").body(body)).send();
+
+    body.write(ByteBuffer.wrap("1".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    Await.until("a refused the request", () -> a.requests() == 1);
+    body.write(ByteBuffer.wrap("2".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    body.close();
+
+    assertThat(response.get(10, TimeUnit.SECONDS).getContentAsString()).isEqualTo("b");
+    assertThat(b.bodies()).containsExactly("1".repeat(1000) + "2".repeat(1000));
+  }
+
+  @Test
+  void doesNotRetryABodyLargerThanTheReplayCap() throws Exception {
+    Backend a = h.backend("a").status(502);
+    Backend b = h.backend("b");
+    start(RetryPolicy.builder().maxReplayBytes(1024).build(), a.uri(), b.uri());
+
+    ContentResponse response = send("PUT", "p".repeat(10_000));
+
+    assertThat(response.getStatus()).isEqualTo(502);
+    assertThat(b.requests()).isZero();
+  }
+
+  @Test
+  void aPerTryTimeoutMovesOnToAFasterEndpoint() throws Exception {
+    Backend slow = h.backend("slow").hold();   // answers only when the test ends
+    Backend fast = h.backend("fast");
+    start(RetryPolicy.builder().perTryTimeout(Duration.ofMillis(200)).build(), slow.uri(), fast.uri());
+
+    long start = System.nanoTime();
+    ContentResponse response = h.get("/svc/x");
+
+    assertThat(response.getContentAsString()).isEqualTo("fast");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void noRetryStartsAfterTheDeadline() throws Exception {
+    Backend a = h.backend("a").status(503).delay(300);
+    Backend b = h.backend("b");
+    start(RetryPolicy.builder().deadline(Duration.ofMillis(200)).backoff(Duration.ZERO, Duration.ZERO).build(),
+        a.uri(), b.uri());
+
+    ContentResponse response = h.get("/svc/x");
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(b.requests()).isZero();
+  }
+
+  @Test
+  void givesUpAfterMaxRetriesWithTheLastAnswer() throws Exception {
+    Backend a = h.backend("a").status(503);
+    Backend b = h.backend("b").status(504);
+    start(RetryPolicy.builder().maxRetries(3).budget(100, 100).build(), a.uri(), b.uri());
+
+    ContentResponse response = h.get("/svc/x");
+
+    assertThat(a.requests() + b.requests()).isEqualTo(4);
+    assertThat(response.getStatus()).isIn(503, 504);
+  }
+
+  @Test
+  void theRetryBudgetCapsRetriesAtItsShareOfRequests() throws Exception {
+    Backend a = h.backend("a").status(503);
+    Backend b = h.backend("b").status(503);
+    // Up to 3 retries each, but retries may be at most 10 % of requests (no per-second allowance).
+    start(RetryPolicy.builder().maxRetries(3).backoff(Duration.ZERO, Duration.ZERO).budget(10, 0).build(),
+        a.uri(), b.uri());
+
+    int requests = 100;
+    for (int i = 0; i < requests; i++) {
+      assertThat(h.get("/svc/x").getStatus()).isEqualTo(503);
+    }
+
+    // Without the budget: 400 upstream requests. With it: 100 plus at most 10 % of 100 (the window is 10 s).
+    int upstream = a.requests() + b.requests();
+    assertThat(upstream).isBetween(requests + 1, requests + 10);
+  }
+}
