@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
+import dev.portico.gateway.internal.upstream.LiveGroup;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,7 +264,8 @@ public final class GatewayRuntime implements RunningGateway {
    */
   @Override
   public boolean isReady() {
-    return state == State.STARTED;
+    // Started, not draining, and every upstream group with a health check has probed each endpoint once.
+    return state == State.STARTED && current.groups().stream().allMatch(LiveGroup::healthCheckedOnce);
   }
 
   /**

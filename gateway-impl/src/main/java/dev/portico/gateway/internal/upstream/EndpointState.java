@@ -23,6 +23,8 @@ public final class EndpointState implements LoadBalancer.Candidate {
   int probePasses;
   int probeFailures;
   volatile boolean probing;
+  /** Whether a health probe of this endpoint has completed (passed or failed) at least once. */
+  volatile boolean probedOnce;
   private volatile boolean ejected;
 
   EndpointState(Endpoint endpoint) {

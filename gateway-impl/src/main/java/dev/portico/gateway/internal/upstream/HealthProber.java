@@ -38,7 +38,8 @@ final class HealthProber {
 
   void start() {
     long interval = check.interval().toMillis();
-    task = scheduler.scheduleWithFixedDelay(this::probeAll, interval, interval, TimeUnit.MILLISECONDS);
+    // The first round runs at once: readiness waits for it, and an endpoint down at start is found now.
+    task = scheduler.scheduleWithFixedDelay(this::probeAll, 0, interval, TimeUnit.MILLISECONDS);
   }
 
   void stop() {
@@ -79,6 +80,7 @@ final class HealthProber {
         judge(state, passed, result.isFailed() ? String.valueOf(result.getFailure())
             : "status " + result.getResponse().getStatus());
       } finally {
+        state.probedOnce = true;
         state.probing = false;
       }
     });

@@ -77,6 +77,22 @@ public final class LiveGroup {
     }
   }
 
+  /**
+   * Returns whether the group is ready to take traffic as far as health checks go: it has none, or
+   * every endpoint has been probed at least once since the group started.
+   */
+  public boolean healthCheckedOnce() {
+    if (settings.healthCheck().isEmpty()) {
+      return true;
+    }
+    for (EndpointState endpoint : endpoints()) {
+      if (!endpoint.probedOnce) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public synchronized void stop() {
     if (prober != null) {
       prober.stop();
