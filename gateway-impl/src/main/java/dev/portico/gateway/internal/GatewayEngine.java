@@ -212,10 +212,13 @@ public final class GatewayEngine {
   }
 
   private LiveGroup liveGroup(UpstreamGroup settings, UpstreamClients clients) {
+    // Health and circuit changes reach the runtime's observer (metrics gauges, for one).
     CircuitGuard circuit = settings.circuitBreaker()
-        .map(cb -> Resilience4jCircuit.create(settings.name(), cb, System::nanoTime))
+        .map(cb -> Resilience4jCircuit.create(settings.name(), cb, System::nanoTime,
+            state -> runtime.observer().circuitStateChanged(settings.name(), state)))
         .orElse(CircuitGuard.none());
-    LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime);
+    LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime,
+        (address, healthy) -> runtime.observer().endpointHealthChanged(settings.name(), address, healthy));
     groups.add(group);
     // Probes connect within the probe timeout; otherwise they share the group's TLS, protocol and pool settings.
     settings.healthCheck().ifPresent(check -> probeClients.put(group, clients.client(settings, check.timeout().toMillis())));

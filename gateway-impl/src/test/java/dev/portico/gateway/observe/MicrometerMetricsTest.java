@@ -207,4 +207,24 @@ class MicrometerMetricsTest {
     Counter counter = registry.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
   }
+
+  @Test
+  void endpointHealthFromLiveHealthChecksReachesItsGauge() throws Exception {
+    upstream.responder((received, request, response, callback) -> {
+      response.setStatus(received.pathQuery().startsWith("/health") ? 503 : 200);
+      Content.Sink.write(response, true, "x", callback);
+    });
+    start(Gateway.builder()
+        .upstreamGroup(dev.portico.gateway.upstream.UpstreamGroup.builder("backend").endpoint(upstream.uri())
+            .healthCheck(dev.portico.gateway.upstream.HealthCheck.builder("/health")
+                .interval(java.time.Duration.ofSeconds(2)).timeout(java.time.Duration.ofSeconds(2))
+                .unhealthyThreshold(1).build())
+            .build())
+        .route("api", r -> r.path("/api/**").upstreamGroup("backend")));
+
+    Await.until("the failing health check is reported", () -> registry.find("portico.upstream.endpoint.healthy")
+        .tags("group", "backend", "endpoint", upstream.uri()).gauge() != null);
+    assertThat(registry.get("portico.upstream.endpoint.healthy").tags("group", "backend", "endpoint", upstream.uri())
+        .gauge().value()).isZero();
+  }
 }

@@ -92,6 +92,7 @@ final class HealthProber {
       state.probePasses++;
       if (!state.healthy && state.probePasses >= check.healthyThreshold()) {
         state.healthy = true;
+        group.healthChanged(state, true);
         LOG.info("upstream group '{}': endpoint {} is healthy again", group.name(), state.endpoint().address());
       }
     } else {
@@ -99,6 +100,7 @@ final class HealthProber {
       state.probeFailures++;
       if (state.healthy && state.probeFailures >= check.unhealthyThreshold()) {
         state.healthy = false;
+        group.healthChanged(state, false);
         LOG.warn("upstream group '{}': endpoint {} failed {} health checks in a row ({}): out of rotation",
             group.name(), state.endpoint().address(), state.probeFailures, what);
       }

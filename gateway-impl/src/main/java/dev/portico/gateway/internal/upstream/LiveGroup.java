@@ -37,7 +37,21 @@ public final class LiveGroup {
   private @Nullable AutoCloseable subscription;
   private @Nullable HealthProber prober;
 
+  /** Hears an endpoint go in or out of rotation by its health checks (metrics, logs). */
+  @FunctionalInterface
+  public interface HealthListener {
+    /** Endpoint {@code address} of the group is now {@code healthy} or not. */
+    void healthChanged(String address, boolean healthy);
+  }
+
+  private final HealthListener healthListener;
+
   public LiveGroup(UpstreamGroup settings, CircuitGuard circuit, LongSupplier nanoClock) {
+    this(settings, circuit, nanoClock, (address, healthy) -> {});
+  }
+
+  public LiveGroup(UpstreamGroup settings, CircuitGuard circuit, LongSupplier nanoClock, HealthListener healthListener) {
+    this.healthListener = healthListener;
     this.settings = settings;
     this.selector = settings.loadBalancer().newSelector();
     this.circuit = circuit;
@@ -91,6 +105,15 @@ public final class LiveGroup {
       }
     }
     return true;
+  }
+
+  /** Reports a health-check verdict that changed an endpoint's rotation; a listener that throws is logged. */
+  void healthChanged(EndpointState endpoint, boolean healthy) {
+    try {
+      healthListener.healthChanged(endpoint.endpoint().address(), healthy);
+    } catch (RuntimeException e) {
+      LOG.warn("upstream group '{}': health listener failed: {}", name(), e.toString());
+    }
   }
 
   public synchronized void stop() {

@@ -23,7 +23,8 @@ public final class Resilience4jCircuit implements CircuitGuard {
   private final LongSupplier nanoClock;
   private volatile long openedAt;
 
-  private Resilience4jCircuit(String group, CircuitBreakerSettings settings, LongSupplier nanoClock) {
+  private Resilience4jCircuit(String group, CircuitBreakerSettings settings, LongSupplier nanoClock,
+      java.util.function.Consumer<String> onState) {
     CircuitBreakerConfig config = CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(settings.slidingWindowSize())
@@ -42,12 +43,23 @@ public final class Resilience4jCircuit implements CircuitGuard {
         openedAt = nanoClock.getAsLong();
       }
       LOG.info("upstream group '{}': circuit {}", group, event.getStateTransition());
+      try {
+        onState.accept(event.getStateTransition().getToState().name());
+      } catch (RuntimeException e) {
+        LOG.warn("upstream group '{}': circuit listener failed: {}", group, e.toString());
+      }
     });
   }
 
   /** Returns a circuit for {@code group} with {@code settings}. */
   public static CircuitGuard create(String group, CircuitBreakerSettings settings, LongSupplier nanoClock) {
-    return new Resilience4jCircuit(group, settings, nanoClock);
+    return new Resilience4jCircuit(group, settings, nanoClock, state -> {});
+  }
+
+  /** Returns a circuit for {@code group} with {@code settings} that reports its state changes to {@code onState}. */
+  public static CircuitGuard create(String group, CircuitBreakerSettings settings, LongSupplier nanoClock,
+      java.util.function.Consumer<String> onState) {
+    return new Resilience4jCircuit(group, settings, nanoClock, onState);
   }
 
   @Override
