@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
@@ -78,15 +77,20 @@ public final class GatewayEngine {
   private final AtomicBoolean drained = new AtomicBoolean();
   private volatile @Nullable Runnable onDrained;
   // Upstream groups of this configuration: the named ones, shared by their routes, and one per route
-  // with an inline upstream. Their health and circuit state start afresh with each configuration.
+  // with an inline upstream. A named group whose UpstreamGroup instance the previous configuration
+  // also ran is carried over (health, ejections, in-flight counts, circuit): this configuration then
+  // owns it, and the previous one no longer stops it.
   private final List<LiveGroup> groups = new ArrayList<>();
   /** The client the health probes of each group with a health check use. */
   private final Map<LiveGroup, HttpClient> probeClients = new IdentityHashMap<>();
   /** WebSocket connectors, one per group that a websocket() route sends to; websocket-core loads only then. */
   private final Map<LiveGroup, WebSocketConnector> webSocketConnectors = new IdentityHashMap<>();
   private final Set<HttpClient> webSocketClients = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** Runs health probes and endpoint-source polls while this configuration is active; never blocked by a probe. */
-  private @Nullable ScheduledExecutorService upstreamScheduler;
+  /** Named groups by name, for the next configuration to carry over. */
+  private final Map<String, LiveGroup> namedGroups = new LinkedHashMap<>();
+  /** Groups this configuration starts (carried-over ones run already) and stops. */
+  private final List<LiveGroup> toStart = new ArrayList<>();
+  private boolean upstreamsStarted;
 
   GatewayEngine(Gateway gateway, GatewayRuntime runtime, @Nullable GatewayEngine previous) {
     this.gateway = gateway;
@@ -96,7 +100,10 @@ public final class GatewayEngine {
     Scheduler timers = runtime.timers();
     Map<String, LiveGroup> named = new LinkedHashMap<>();
     for (UpstreamGroup group : gateway.upstreamGroups()) {
-      named.put(group.name(), liveGroup(group, clients));
+      LiveGroup kept = previous == null ? null : previous.namedGroups.get(group.name());
+      LiveGroup live = kept != null && kept.settings() == group ? adopt(previous, kept) : liveGroup(group, clients);
+      named.put(group.name(), live);
+      namedGroups.put(group.name(), live);
     }
     for (Route route : gateway.routes()) {
       // The engine's policy steps, between the global filters and the route's own, in this order.
@@ -169,17 +176,12 @@ public final class GatewayEngine {
 
   /** Starts the groups' endpoint sources and health checks and the WebSocket connectors: this configuration goes live. */
   synchronized void startUpstreams() throws Exception {
-    if (upstreamScheduler != null) {
+    if (upstreamsStarted) {
       return;
     }
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "portico-upstreams");
-      thread.setDaemon(true);
-      return thread;
-    });
-    scheduler.setRemoveOnCancelPolicy(true);
-    upstreamScheduler = scheduler;
-    for (LiveGroup group : groups) {
+    upstreamsStarted = true;
+    ScheduledExecutorService scheduler = runtime.upstreamScheduler();
+    for (LiveGroup group : toStart) {
       group.start(scheduler, probeClients.get(group));
     }
     for (WebSocketConnector connector : webSocketConnectors.values()) {
@@ -189,6 +191,7 @@ public final class GatewayEngine {
 
   /** Stops health checks, endpoint sources and WebSocket connectors: the configuration was replaced and drained, or the gateway stops. */
   synchronized void stopUpstreams() {
+    upstreamsStarted = false;
     for (LiveGroup group : groups) {
       group.stop();
     }
@@ -199,11 +202,23 @@ public final class GatewayEngine {
         org.slf4j.LoggerFactory.getLogger(GatewayEngine.class).warn("cannot stop a WebSocket connector: {}", e.toString());
       }
     }
-    ScheduledExecutorService scheduler = upstreamScheduler;
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      upstreamScheduler = null;
+  }
+
+  /**
+   * Takes {@code group} over from {@code previous}: it keeps running (it is not started again) and
+   * this configuration stops it; the previous one no longer does. Under the runtime's lock.
+   */
+  private LiveGroup adopt(GatewayEngine previous, LiveGroup group) {
+    synchronized (previous) {
+      previous.groups.remove(group);
+      previous.toStart.remove(group);
+      HttpClient probe = previous.probeClients.get(group);
+      if (probe != null) {
+        probeClients.put(group, probe);
+      }
     }
+    groups.add(group);
+    return group;
   }
 
   /** Returns this configuration's upstream groups (for the admin view and readiness). */
@@ -220,6 +235,7 @@ public final class GatewayEngine {
     LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime,
         (address, healthy) -> runtime.observer().endpointHealthChanged(settings.name(), address, healthy));
     groups.add(group);
+    toStart.add(group);
     // Probes connect within the probe timeout; otherwise they share the group's TLS, protocol and pool settings.
     settings.healthCheck().ifPresent(check -> probeClients.put(group, clients.client(settings, check.timeout().toMillis())));
     return group;

@@ -24,6 +24,8 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
 import dev.portico.gateway.internal.upstream.LiveGroup;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,26 @@ public final class GatewayRuntime implements RunningGateway {
   /** Returns whether a shutdown has begun: new exchanges are turned away. */
   public boolean isDraining() {
     return state == State.DRAINING;
+  }
+
+  /** Runs health probes and endpoint-source polls of every configuration's groups; never blocked by a probe. */
+  private @Nullable ScheduledThreadPoolExecutor upstreamScheduler;
+
+  /** Returns the scheduler of health probes and endpoint-source polls, made on first use. */
+  ScheduledExecutorService upstreamScheduler() {
+    synchronized (lock) {
+      ScheduledThreadPoolExecutor scheduler = upstreamScheduler;
+      if (scheduler == null) {
+        scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+          Thread thread = new Thread(task, "portico-upstreams");
+          thread.setDaemon(true);
+          return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        upstreamScheduler = scheduler;
+      }
+      return scheduler;
+    }
   }
 
   /** Starts the upstream clients and the timers. */
@@ -336,6 +358,10 @@ public final class GatewayRuntime implements RunningGateway {
         engine.stopUpstreams();
       }
       draining.clear();
+      if (upstreamScheduler != null) {
+        upstreamScheduler.shutdownNow();
+        upstreamScheduler = null;
+      }
       try {
         clients.stop();
       } finally {

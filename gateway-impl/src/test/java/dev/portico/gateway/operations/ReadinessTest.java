@@ -59,4 +59,39 @@ class ReadinessTest {
     assertThat(host.client().newRequest(host.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send().getStatus())
         .isEqualTo(200);
   }
+
+  @Test
+  void aReconfigurationKeepsTheHealthOfGroupsItReusesAndChecksNewOnesFirst() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> healthGate =
+        new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(null));
+    upstream = TestUpstream.start().responder((r, req, resp, cb) -> {
+      if (r.pathQuery().startsWith("/health")) {
+        healthGate.get().whenComplete((v, x) -> Content.Sink.write(resp, true, "ok", cb));
+      } else {
+        Content.Sink.write(resp, true, "hello", cb);
+      }
+    });
+    UpstreamGroup backend = UpstreamGroup.builder("backend").endpoint(upstream.uri())
+        .healthCheck(HealthCheck.builder("/health").interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)).build())
+        .build();
+    host = GatewayHost.start(Gateway.builder().upstreamGroup(backend)
+        .route("api", r -> r.path("/api/**").upstreamGroup("backend")).build());
+    JettyGatewayHandler handler = host.handler();
+    Await.until("ready after the first round", handler::isReady);
+    healthGate.set(new CompletableFuture<>()); // from now on, probes get no answer until released
+
+    // The same UpstreamGroup instance: its live state (probed, healthy) carries over.
+    handler.reconfigure(Gateway.builder().upstreamGroup(backend)
+        .route("api", r -> r.path("/api/**").upstreamGroup("backend"))
+        .route("more", r -> r.path("/more/**").upstreamGroup("backend")).build());
+    assertThat(handler.isReady()).isTrue();
+
+    // A new group definition starts afresh: not ready until its first probe answers.
+    UpstreamGroup redefined = backend.toBuilder().build();
+    handler.reconfigure(Gateway.builder().upstreamGroup(redefined)
+        .route("api", r -> r.path("/api/**").upstreamGroup("backend")).build());
+    assertThat(handler.isReady()).isFalse();
+    healthGate.get().complete(null);
+    Await.until("ready once the new group was probed", handler::isReady);
+  }
 }
