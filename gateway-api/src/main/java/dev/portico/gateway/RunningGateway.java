@@ -62,6 +62,14 @@ public interface RunningGateway {
   boolean isReady();
 
   /**
+   * Returns the live state of every endpoint of the current configuration's upstream groups, in
+   * order: health, ejection and the group's circuit. Empty before the gateway starts.
+   */
+  default java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+    return java.util.List.of();
+  }
+
+  /**
    * Shuts down gracefully: takes no new exchange (new requests are answered 503
    * {@link ProblemType#SHUTTING_DOWN}), waits up to {@code grace} for those in flight, then aborts
    * the rest: 503 when their response has not started, a broken response when it has. Returns when

@@ -102,7 +102,8 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       case "", "/" -> json(response, callback, 200, Map.of("resources",
           List.of("/routes", "/upstreams", "/limiters", "/ready", "/explain?method=GET&uri=/path", "/metrics")));
       case "/routes" -> json(response, callback, 200, Map.of("routes", routes(gateway.gateway())));
-      case "/upstreams" -> json(response, callback, 200, Map.of("upstreams", upstreams(gateway.gateway())));
+      case "/upstreams" -> json(response, callback, 200,
+          Map.of("upstreams", upstreams(gateway.gateway(), gateway.upstreamStatus())));
       case "/limiters" -> json(response, callback, 200, limiters(gateway.gateway()));
       case "/ready" -> {
         boolean ready = gateway.isReady();
@@ -144,25 +145,36 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
   }
 
   /**
-   * One entry per upstream: each named group with its endpoints, and each route's inline upstream.
-   * Extension point: live health and circuit state of the endpoints ({@code healthy},
-   * {@code circuit}) are not exposed by the runtime yet and show as null.
+   * One entry per upstream: each named group with its endpoints, and each route's inline upstream,
+   * with the live state the running gateway reports ({@code healthy}, {@code ejected},
+   * {@code circuit}).
    */
-  private static List<Map<String, Object>> upstreams(Gateway definition) {
+  private static List<Map<String, Object>> upstreams(Gateway definition,
+      List<dev.portico.gateway.upstream.EndpointStatus> status) {
+    Map<String, dev.portico.gateway.upstream.EndpointStatus> live = new LinkedHashMap<>();
+    for (dev.portico.gateway.upstream.EndpointStatus s : status) {
+      live.put(s.group() + " " + s.endpoint(), s);
+    }
     Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
     for (dev.portico.gateway.upstream.UpstreamGroup group : definition.upstreamGroups()) {
       Map<String, Object> g = new LinkedHashMap<>();
       g.put("group", group.name());
+      String[] circuit = {group.circuitBreaker().isPresent() ? null : "none"};
       g.put("endpoints", group.endpoints().stream().map(e -> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", e.uri().toString());
         m.put("weight", e.weight());
-        m.put("healthy", null);
+        dev.portico.gateway.upstream.EndpointStatus s = live.get(group.name() + " " + e.address());
+        m.put("healthy", s == null ? null : s.healthy());
+        m.put("ejected", s == null ? null : s.ejected());
+        if (s != null) {
+          circuit[0] = s.circuit();
+        }
         return m;
       }).toList());
       g.put("tls", group.tls().isPresent());
       g.put("healthCheck", group.healthCheck().isPresent());
-      g.put("circuit", group.circuitBreaker().isPresent() ? null : "none");
+      g.put("circuit", circuit[0]);
       g.put("routes", new ArrayList<String>());
       byName.put("group:" + group.name(), g);
     }
@@ -171,12 +183,14 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
           .orElseGet(() -> route.upstream().map(Upstream::toString).orElse("?"));
       Map<String, Object> u = byName.computeIfAbsent(key, uri -> {
         Upstream upstream = route.upstream().orElseThrow();
+        dev.portico.gateway.upstream.EndpointStatus s = status.stream()
+            .filter(e -> e.group().equals("route:" + route.id())).findFirst().orElse(null);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", uri);
         m.put("endpoint", upstream.host() + ":" + upstream.port());
         m.put("tls", upstream.tls().isPresent());
-        m.put("healthy", null);
-        m.put("circuit", null);
+        m.put("healthy", s == null ? null : s.healthy());
+        m.put("circuit", s == null ? null : s.circuit());
         m.put("routes", new ArrayList<String>());
         return m;
       });

@@ -285,6 +285,15 @@ public final class GatewayRuntime implements RunningGateway {
    * checks, also require each group's first round of checks to have run.
    */
   @Override
+  /** Returns the live state of the current configuration's upstream endpoints. */
+  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+    java.util.List<dev.portico.gateway.upstream.EndpointStatus> out = new java.util.ArrayList<>();
+    for (LiveGroup group : current.groups()) {
+      out.addAll(group.status());
+    }
+    return java.util.List.copyOf(out);
+  }
+
   public boolean isReady() {
     // Started, not draining, and every upstream group with a health check has probed each endpoint once.
     return state == State.STARTED && current.groups().stream().allMatch(LiveGroup::healthCheckedOnce);

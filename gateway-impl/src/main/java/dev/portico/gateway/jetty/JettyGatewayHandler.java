@@ -98,6 +98,11 @@ public final class JettyGatewayHandler extends Handler.Abstract.NonBlocking impl
   }
 
   @Override
+  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+    return runtime.upstreamStatus();
+  }
+
+  @Override
   public boolean isReady() {
     return isStarted() && runtime.isReady();
   }

@@ -134,6 +134,11 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   }
 
   @Override
+  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+    return runtime.upstreamStatus();
+  }
+
+  @Override
   public boolean isReady() {
     return runtime.isReady();
   }

@@ -165,4 +165,36 @@ class AdminHandlerTest {
     assertThat(response.getStatus()).isEqualTo(405);
     assertThat(response.getHeaders().get("Allow")).isEqualTo("GET, HEAD");
   }
+
+  @Test
+  void showsTheLiveHealthAndCircuitOfUpstreamGroupEndpoints() throws Exception {
+    TestUpstream sick = TestUpstream.start().responder((r, req, resp, cb) -> {
+      resp.setStatus(r.pathQuery().startsWith("/health") ? 503 : 200);
+      org.eclipse.jetty.io.Content.Sink.write(resp, true, "x", cb);
+    });
+    try {
+      host.handler().reconfigure(Gateway.builder()
+          .upstreamGroup(dev.portico.gateway.upstream.UpstreamGroup.builder("backend")
+              .endpoint(upstream.uri()).endpoint(sick.uri())
+              .healthCheck(dev.portico.gateway.upstream.HealthCheck.builder("/health")
+                  .interval(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(5)).unhealthyThreshold(1).build())
+              .circuitBreaker(dev.portico.gateway.upstream.CircuitBreakerSettings.defaults())
+              .build())
+          .route("api", r -> r.path("/api/**").upstreamGroup("backend"))
+          .build());
+      dev.portico.gateway.testing.Await.until("the sick endpoint is out of rotation",
+          () -> host.handler().upstreamStatus().stream().anyMatch(e -> !e.healthy()));
+
+      JsonNode group = json("/upstreams").get("upstreams").get(0);
+
+      assertThat(group.get("group").asString()).isEqualTo("backend");
+      assertThat(group.get("circuit").asString()).isEqualTo("closed");
+      assertThat(group.get("endpoints").get(0).get("healthy").asBoolean()).isTrue();
+      assertThat(group.get("endpoints").get(1).get("healthy").asBoolean()).isFalse();
+      assertThat(group.get("endpoints").get(1).get("ejected").asBoolean()).isFalse();
+      assertThat(group.get("routes").toString()).isEqualTo("[\"api\"]");
+    } finally {
+      sick.close();
+    }
+  }
 }

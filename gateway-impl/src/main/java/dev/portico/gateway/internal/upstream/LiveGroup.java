@@ -91,6 +91,22 @@ public final class LiveGroup {
     }
   }
 
+  /** Returns the live state of each endpoint, for operators. */
+  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> status() {
+    long now = nanoClock.getAsLong();
+    java.util.List<dev.portico.gateway.upstream.EndpointStatus> out = new java.util.ArrayList<>();
+    String circuitState = circuit.state();
+    for (EndpointState endpoint : endpoints()) {
+      boolean ejected;
+      synchronized (this) {
+        ejected = endpoint.ejectedAt(now);
+      }
+      out.add(new dev.portico.gateway.upstream.EndpointStatus(name(), endpoint.endpoint().address(),
+          endpoint.healthy(), ejected, circuitState));
+    }
+    return out;
+  }
+
   /**
    * Returns whether the group is ready to take traffic as far as health checks go: it has none, or
    * every endpoint has been probed at least once since the group started.

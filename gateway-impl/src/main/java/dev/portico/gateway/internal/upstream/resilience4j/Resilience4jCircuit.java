@@ -63,6 +63,11 @@ public final class Resilience4jCircuit implements CircuitGuard {
   }
 
   @Override
+  public String state() {
+    return breaker.getState().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
   public boolean tryAcquire() {
     return breaker.tryAcquirePermission();
   }
@@ -89,11 +94,6 @@ public final class Resilience4jCircuit implements CircuitGuard {
     long left = wait.toNanos() - (nanoClock.getAsLong() - openedAt);
     long seconds = Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
     return Duration.ofSeconds(seconds);
-  }
-
-  /** Returns the breaker's state name (for tests and logs). */
-  public String state() {
-    return breaker.getState().name();
   }
 
   /** What a failed call is recorded as: a 5xx, or no answer. */
