@@ -78,7 +78,7 @@ public final class ProxyTargets {
         server.setHandler(JettyGatewayHandler.create(Gateway.builder()
             .accessLog(json)
             .authenticator(JwtAuthenticator.builder().hmacSecret(SECRET).audience("bench").build())
-            .rateLimiter(Bucket4jRateLimiter.perKey(1_000_000_000L, Duration.ofSeconds(1), KeyResolver.clientIp()))
+            .rateLimiter(Bucket4jRateLimiter.perKey(100_000_000L, Duration.ofSeconds(1), KeyResolver.clientIp()))
             .route("all", r -> r.path("/**").upstream(upstream.toString()))
             .build()));
       }
