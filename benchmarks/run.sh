@@ -11,7 +11,7 @@
 set -euo pipefail
 
 DURATION=${DURATION:-10}            # seconds measured per target and body
-WARMUP=${WARMUP:-5}                 # seconds of load before measuring, discarded
+WARMUP=${WARMUP:-30}                # seconds of load before measuring, discarded (10 is too few for a JVM)
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}               # wrk threads
 HEAP=${HEAP:-512m}                  # -Xms and -Xmx of every JVM target
