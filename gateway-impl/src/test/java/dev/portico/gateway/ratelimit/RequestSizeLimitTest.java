@@ -120,6 +120,7 @@ class RequestSizeLimitTest {
     assertThat(answer.getStatus()).isEqualTo(413);
     assertThat(JSON.readTree(answer.getContentAsString()).get("detail").asString()).contains(MAX + " bytes");
     assertThat(upstreamSaw.poll(5, TimeUnit.SECONDS)).as("the upstream request was aborted").isEqualTo("aborted");
+    dev.portico.gateway.testing.Await.until("access log entry", () -> !accessLog.isEmpty());
     assertThat(accessLog).singleElement().satisfies(e -> {
       assertThat(e.status()).isEqualTo(413);
       assertThat(e.bytesIn()).isEqualTo(900);
