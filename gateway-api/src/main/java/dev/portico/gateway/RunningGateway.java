@@ -1,6 +1,8 @@
 package dev.portico.gateway;
 
+import dev.portico.gateway.upstream.EndpointStatus;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The running side of a gateway, as an adapter from {@code gateway-impl} exposes it: what it runs
@@ -53,7 +55,7 @@ public interface RunningGateway {
    * them (global filters, the engine's policy steps, validation, the route's filters, the
    * transforms, {@code proxy}); empty when there is no such route.
    */
-  java.util.List<String> policies(String routeId);
+  List<String> policies(String routeId);
 
   /**
    * Returns whether the gateway is ready for traffic: started, not shutting down, and its upstream
@@ -65,8 +67,8 @@ public interface RunningGateway {
    * Returns the live state of every endpoint of the current configuration's upstream groups, in
    * order: health, ejection and the group's circuit. Empty before the gateway starts.
    */
-  default java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
-    return java.util.List.of();
+  default List<EndpointStatus> upstreamStatus() {
+    return List.of();
   }
 
   /**

@@ -12,6 +12,8 @@ import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.HostPattern;
+import dev.portico.gateway.upstream.EndpointStatus;
+import dev.portico.gateway.upstream.UpstreamGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,13 +152,13 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
    * {@code circuit}).
    */
   private static List<Map<String, Object>> upstreams(Gateway definition,
-      List<dev.portico.gateway.upstream.EndpointStatus> status) {
-    Map<String, dev.portico.gateway.upstream.EndpointStatus> live = new LinkedHashMap<>();
-    for (dev.portico.gateway.upstream.EndpointStatus s : status) {
+      List<EndpointStatus> status) {
+    Map<String, EndpointStatus> live = new LinkedHashMap<>();
+    for (EndpointStatus s : status) {
       live.put(s.group() + " " + s.endpoint(), s);
     }
     Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-    for (dev.portico.gateway.upstream.UpstreamGroup group : definition.upstreamGroups()) {
+    for (UpstreamGroup group : definition.upstreamGroups()) {
       Map<String, Object> g = new LinkedHashMap<>();
       g.put("group", group.name());
       String[] circuit = {group.circuitBreaker().isPresent() ? null : "none"};
@@ -164,7 +166,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", e.uri().toString());
         m.put("weight", e.weight());
-        dev.portico.gateway.upstream.EndpointStatus s = live.get(group.name() + " " + e.address());
+        EndpointStatus s = live.get(group.name() + " " + e.address());
         m.put("healthy", s == null ? null : s.healthy());
         m.put("ejected", s == null ? null : s.ejected());
         if (s != null) {
@@ -183,7 +185,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
           .orElseGet(() -> route.upstream().map(Upstream::toString).orElse("?"));
       Map<String, Object> u = byName.computeIfAbsent(key, uri -> {
         Upstream upstream = route.upstream().orElseThrow();
-        dev.portico.gateway.upstream.EndpointStatus s = status.stream()
+        EndpointStatus s = status.stream()
             .filter(e -> e.group().equals("route:" + route.id())).findFirst().orElse(null);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", uri);

@@ -6,8 +6,10 @@ import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.upstream.EndpointStatus;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +20,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
-import dev.portico.gateway.internal.upstream.LiveGroup;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,12 +287,12 @@ public final class GatewayRuntime implements RunningGateway {
    */
   @Override
   /** Returns the live state of the current configuration's upstream endpoints. */
-  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
-    java.util.List<dev.portico.gateway.upstream.EndpointStatus> out = new java.util.ArrayList<>();
+  public List<EndpointStatus> upstreamStatus() {
+    List<EndpointStatus> out = new ArrayList<>();
     for (LiveGroup group : current.groups()) {
       out.addAll(group.status());
     }
-    return java.util.List.copyOf(out);
+    return List.copyOf(out);
   }
 
   public boolean isReady() {

@@ -8,7 +8,9 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
+import dev.portico.gateway.upstream.EndpointStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -93,12 +95,12 @@ public final class JettyGatewayHandler extends Handler.Abstract.NonBlocking impl
   }
 
   @Override
-  public java.util.List<String> policies(String routeId) {
+  public List<String> policies(String routeId) {
     return runtime.policies(routeId);
   }
 
   @Override
-  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+  public List<EndpointStatus> upstreamStatus() {
     return runtime.upstreamStatus();
   }
 

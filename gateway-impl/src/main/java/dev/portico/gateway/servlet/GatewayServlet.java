@@ -8,11 +8,13 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
+import dev.portico.gateway.upstream.EndpointStatus;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.slf4j.Logger;
@@ -129,12 +131,12 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   }
 
   @Override
-  public java.util.List<String> policies(String routeId) {
+  public List<String> policies(String routeId) {
     return runtime.policies(routeId);
   }
 
   @Override
-  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> upstreamStatus() {
+  public List<EndpointStatus> upstreamStatus() {
     return runtime.upstreamStatus();
   }
 

@@ -2,6 +2,7 @@ package dev.portico.gateway.internal.upstream;
 
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.upstream.Endpoint;
+import dev.portico.gateway.upstream.EndpointStatus;
 import dev.portico.gateway.upstream.LoadBalancer;
 import dev.portico.gateway.upstream.OutlierDetection;
 import dev.portico.gateway.upstream.UpstreamGroup;
@@ -92,16 +93,16 @@ public final class LiveGroup {
   }
 
   /** Returns the live state of each endpoint, for operators. */
-  public java.util.List<dev.portico.gateway.upstream.EndpointStatus> status() {
+  public List<EndpointStatus> status() {
     long now = nanoClock.getAsLong();
-    java.util.List<dev.portico.gateway.upstream.EndpointStatus> out = new java.util.ArrayList<>();
+    List<EndpointStatus> out = new ArrayList<>();
     String circuitState = circuit.state();
     for (EndpointState endpoint : endpoints()) {
       boolean ejected;
       synchronized (this) {
         ejected = endpoint.ejectedAt(now);
       }
-      out.add(new dev.portico.gateway.upstream.EndpointStatus(name(), endpoint.endpoint().address(),
+      out.add(new EndpointStatus(name(), endpoint.endpoint().address(),
           endpoint.healthy(), ejected, circuitState));
     }
     return out;
