@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
  * @param endpoint the endpoint's address ({@code http://host:port})
  * @param healthy whether its health checks pass (always true without a health check)
  * @param ejected whether outlier detection has taken it out of rotation right now
- * @param circuit the group's circuit breaker state ({@code closed}, {@code open}, {@code half_open},
+ * @param circuit the group's circuit breaker state ({@code closed}, {@code open}, {@code half-open},
  *     ...), or {@code none} without one
  */
 public record EndpointStatus(String group, String endpoint, boolean healthy, boolean ejected, String circuit) {

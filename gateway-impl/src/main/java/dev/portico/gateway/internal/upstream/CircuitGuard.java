@@ -20,7 +20,7 @@ public interface CircuitGuard {
   /** Returns how long the circuit will stay open, for {@code Retry-After}; at least one second. */
   Duration retryAfter();
 
-  /** Returns the circuit's state for operators ({@code closed}, {@code open}, {@code half_open}), {@code none} without a breaker. */
+  /** Returns the circuit's state for operators ({@code closed}, {@code open}, {@code half-open}), {@code none} without a breaker. */
   default String state() {
     return "none";
   }

@@ -44,7 +44,7 @@ public final class Resilience4jCircuit implements CircuitGuard {
       }
       LOG.info("upstream group '{}': circuit {}", group, event.getStateTransition());
       try {
-        onState.accept(event.getStateTransition().getToState().name());
+        onState.accept(stateName(event.getStateTransition().getToState()));
       } catch (RuntimeException e) {
         LOG.warn("upstream group '{}': circuit listener failed: {}", group, e.toString());
       }
@@ -64,7 +64,12 @@ public final class Resilience4jCircuit implements CircuitGuard {
 
   @Override
   public String state() {
-    return breaker.getState().name().toLowerCase(java.util.Locale.ROOT);
+    return stateName(breaker.getState());
+  }
+
+  /** The operators' name of a breaker state: {@code closed}, {@code open}, {@code half-open}, ... */
+  private static String stateName(CircuitBreaker.State state) {
+    return state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   @Override
