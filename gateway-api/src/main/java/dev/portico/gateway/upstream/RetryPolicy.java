@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Nothing is retried once the response has started towards the client.
  *   <li>Each retry waits an exponential back-off with full jitter (a random time between 0 and
  *       {@code min(maxBackoff, baseBackoff * 2^(retry-1))}), no retry starts after the
- *       {@link #deadline()}, and retries may be at most {@link #budgetPercent()} percent of the
+ *       {@link #deadline()} (and a try still in flight when it passes is aborted: 504
+ *       {@code upstream-timeout}), and retries may be at most {@link #budgetPercent()} percent of the
  *       route's requests over the last 10 s (plus {@link #minRetriesPerSecond()}), so that in an
  *       outage retries cannot multiply the load.
  * </ul>
@@ -218,7 +219,11 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** No retry starts later than {@code deadline} after the first try started. */
+    /**
+     * Bounds the whole proxy step: no retry starts later than {@code deadline} after the first try
+     * started, and a try that has no response head by then is aborted (504
+     * {@code upstream-timeout}). A response that has begun streaming is not cut.
+     */
     public Builder deadline(Duration deadline) {
       this.deadline = positive(deadline, "deadline");
       return this;

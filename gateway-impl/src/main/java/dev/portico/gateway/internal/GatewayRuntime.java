@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -55,6 +56,8 @@ public final class GatewayRuntime implements RunningGateway {
   private final UpstreamClients clients = new UpstreamClients();
   /** Timers of the engine's own policies (concurrency-limit queue timeouts), and retirement work. */
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
+  /** The connect and response timeouts of upstream tries, on {@link #timers}; made anew at each start. */
+  private volatile UpstreamTimeouts upstreamTimeouts = new UpstreamTimeouts(timers);
   private final GatewayObserver observer;
   private final Set<ExchangeRun> exchanges = ConcurrentHashMap.newKeySet();
   /** Guards reconfiguration and life-cycle changes (never taken per request). */
@@ -91,6 +94,10 @@ public final class GatewayRuntime implements RunningGateway {
     return observer;
   }
 
+  UpstreamTimeouts upstreamTimeouts() {
+    return upstreamTimeouts;
+  }
+
   /** Returns whether a shutdown has begun: new exchanges are turned away. */
   public boolean isDraining() {
     return state == State.DRAINING;
@@ -116,10 +123,19 @@ public final class GatewayRuntime implements RunningGateway {
     }
   }
 
+  /**
+   * Runs the upstream HTTP clients on the host server's thread pool and scheduler rather than on
+   * threads of their own; the Jetty core adapter calls it before {@link #start()}.
+   */
+  public void useHostThreads(Executor executor, Scheduler scheduler) {
+    clients.useHostThreads(requireNonNull(executor, "executor"), requireNonNull(scheduler, "scheduler"));
+  }
+
   /** Starts the upstream clients and the timers. */
   public void start() throws Exception {
     synchronized (lock) {
       timers.start();
+      upstreamTimeouts = new UpstreamTimeouts(timers);
       clients.start();
       current.startUpstreams();
       drained = null;
@@ -375,6 +391,7 @@ public final class GatewayRuntime implements RunningGateway {
       try {
         clients.stop();
       } finally {
+        upstreamTimeouts.destroy();
         timers.stop();
       }
     }

@@ -55,6 +55,8 @@ final class ProxyCall {
   private final boolean hasBody;
   private final HttpVersion version;
   private final long startNanos = System.nanoTime();
+  /** When the retry deadline ends the call, tries in flight included ({@link System#nanoTime} based), or {@link Long#MAX_VALUE}. */
+  private final long deadlineNanos;
   private final List<EndpointState> tried = new ArrayList<>(2);
   private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
   private int tries;
@@ -81,6 +83,8 @@ final class ProxyCall {
     this.replayable = buffered == null && hasBody && policy.enabled()
         ? new ReplayableBody(newClientBody(), policy.mayRetrySent(method) ? policy.maxReplayBytes() : 0)
         : null;
+    this.deadlineNanos = policy.deadline().isPresent()
+        ? startNanos + policy.deadline().get().toNanos() : Long.MAX_VALUE;
     this.version = group.settings().protocol() == UpstreamProtocol.HTTP_2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
   }
 
@@ -149,7 +153,7 @@ final class ProxyCall {
     HttpClient client = compiled.client();
     long tryStart = System.nanoTime();
     UpstreamCall.send(run, client, endpoint.endpoint(), method, path, query, headers, body, version,
-            compiled.route().timeouts(), responseTimeout)
+            compiled.route().timeouts(), responseTimeout, deadlineNanos)
         .whenComplete((outcome, failure) -> {
           if (failure != null) {
             endpoint.released();
@@ -224,8 +228,7 @@ final class ProxyCall {
     if (replayable != null && !replayable.replayable()) {
       return false;
     }
-    if (policy.deadline().isPresent()
-        && System.nanoTime() + waitNanos - startNanos >= policy.deadline().get().toNanos()) {
+    if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() + waitNanos - deadlineNanos >= 0) {
       return false;
     }
     RetryBudget budget = compiled.retryBudget();

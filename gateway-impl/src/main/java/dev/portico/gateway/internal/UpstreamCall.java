@@ -24,7 +24,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.io.CyclicTimeouts;
 import dev.portico.gateway.observe.TraceContext;
 import dev.portico.gateway.observe.UpstreamObserver;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * fails; {@link ProxyCall} decides what to do with it (answer, or try again). Not public API.
  */
 final class UpstreamCall implements Response.BeginListener, Response.ContentSourceListener,
-    Response.CompleteListener, Runnable {
+    Response.CompleteListener, CyclicTimeouts.Expirable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
   /** How a try ended. */
@@ -53,28 +53,38 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   record Failed(boolean sent, boolean countsAgainstUpstream, GatewayResponse problem, Throwable failure)
       implements Outcome {}
 
+  // The phases of a try, for its timeouts: waiting for a connection (connect timeout), sending the
+  // request (no timeout but the idle timeout and the retry deadline), waiting for the response head
+  // (response timeout), done (the head arrived or the try failed).
+  private static final int CONNECTING = 0;
+  private static final int SENDING = 1;
+  private static final int WAITING = 2;
+  private static final int DONE = 3;
+
   private final ExchangeRun run;
   private final Request upstreamRequest;
   private final CompletableFuture<Outcome> result = new CompletableFuture<>();
   private final long connectTimeoutMillis;
   private final long responseTimeoutMillis;
-  private final Scheduler scheduler;
-  private volatile Scheduler.@Nullable Task connectTimer;
-  private volatile boolean committed;
+  /** When the route's retry deadline ends this try ({@link System#nanoTime} based), or {@link Long#MAX_VALUE}. */
+  private final long deadlineNanos;
+  private final UpstreamTimeouts timeouts;
+  private volatile int phase = CONNECTING;
+  private volatile long expireNanoTime = Long.MAX_VALUE;
   /** Whether the request head was written: the upstream may have seen the request (a retry must be safe). */
   private volatile boolean headWritten;
-  private volatile Scheduler.@Nullable Task responseTimer;
   /** This try's observer (metrics, a client span): connected, responded, finished. */
   private final UpstreamObserver observer;
 
-  private UpstreamCall(ExchangeRun run, Request upstreamRequest, HttpClient client, long connectTimeoutMillis,
-      long responseTimeoutMillis, UpstreamObserver observer) {
+  private UpstreamCall(ExchangeRun run, Request upstreamRequest, long connectTimeoutMillis,
+      long responseTimeoutMillis, long deadlineNanos, UpstreamObserver observer) {
     this.run = run;
     this.observer = observer;
     this.upstreamRequest = upstreamRequest;
-    this.scheduler = client.getScheduler();
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.responseTimeoutMillis = responseTimeoutMillis;
+    this.deadlineNanos = deadlineNanos;
+    this.timeouts = run.engine().runtime().upstreamTimeouts();
   }
 
   /**
@@ -119,11 +129,13 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
 
   /**
    * Sends one try to {@code endpoint}: {@code path} is the normalized upstream path without the
-   * endpoint's base path, {@code query} the raw query, {@code body} the content of this try.
+   * endpoint's base path, {@code query} the raw query, {@code body} the content of this try. The try
+   * is aborted when {@code deadlineNanos} ({@link System#nanoTime} based; {@link Long#MAX_VALUE} for
+   * none) passes, whatever it is doing.
    */
   static CompletableFuture<Outcome> send(ExchangeRun run, HttpClient client, Endpoint endpoint, String method,
       String path, @Nullable String query, HttpFields headers, Request.@Nullable Content body, HttpVersion version,
-      Timeouts timeouts, long responseTimeoutMillis) {
+      Timeouts timeouts, long responseTimeoutMillis, long deadlineNanos) {
     String fullPath = endpoint.basePath() + path;
     String target = query == null ? fullPath : fullPath + "?" + query;
     Request upstreamRequest = client.newRequest(endpoint.host(), endpoint.port())
@@ -153,21 +165,21 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       upstreamRequest.body(body);
     }
 
-    UpstreamCall call = new UpstreamCall(run, upstreamRequest, client, timeouts.connect().toMillis(),
-        responseTimeoutMillis, hop.observer());
+    UpstreamCall call = new UpstreamCall(run, upstreamRequest, timeouts.connect().toMillis(),
+        responseTimeoutMillis, deadlineNanos, hop.observer());
     // The client's own connect timeout covers TCP only; a TLS handshake that stalls would wait for the idle
     // timeout. So the connect timeout runs from here until the request's headers are written, which needs the
     // connection fully established: queueing for a connection, TCP connect and TLS handshake.
     upstreamRequest.onRequestCommit(r -> {
       call.headWritten = true;
-      call.cancelConnectTimer();
+      call.connected();
     });
-    upstreamRequest.onRequestSuccess(r -> call.startResponseTimer());
+    upstreamRequest.onRequestSuccess(r -> call.sent());
     // send() registers the call for every listener interface it implements (begin, content source, complete).
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} upstream request {} {}", run.requestId(), method, upstreamRequest.getURI());
     }
-    call.startConnectTimer();
+    call.startTimeouts();
     upstreamRequest.send(call);
     return call.result;
   }
@@ -188,47 +200,76 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     return false;
   }
 
-  private void startConnectTimer() {
-    connectTimer = scheduler.schedule(() -> {
-      if (!committed) {
-        upstreamRequest.abort(new ConnectTimeoutException(connectTimeoutMillis));
-      }
-    }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+  private void startTimeouts() {
+    expireNanoTime = earlier(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis));
+    timeouts.watch(this);
   }
 
-  private void cancelConnectTimer() {
-    if (!committed) {
-      observer.connected();
-    }
-    committed = true;
-    Scheduler.Task task = connectTimer;
-    if (task != null) {
-      task.cancel();
+  /** The connection is ready and the request head written: the connect timeout no longer applies. */
+  private void connected() {
+    // Always told: a fast upstream may have answered (done) before Jetty notifies the commit.
+    observer.connected();
+    if (phase == CONNECTING) {
+      phase = SENDING;
+      expireNanoTime = deadlineNanos;
     }
   }
 
-  private void startResponseTimer() {
-    if (!result.isDone()) {
-      responseTimer = scheduler.schedule(this, responseTimeoutMillis, TimeUnit.MILLISECONDS);
+  /** The whole request was sent: the response timeout starts. */
+  private void sent() {
+    if (phase == SENDING) {
+      expireNanoTime = earlier(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(responseTimeoutMillis));
+      phase = WAITING;
+      timeouts.moved(this);
     }
   }
 
-  private void cancelResponseTimer() {
-    Scheduler.Task task = responseTimer;
-    if (task != null) {
-      task.cancel();
-    }
+  private void done() {
+    phase = DONE;
+    expireNanoTime = Long.MAX_VALUE;
+    timeouts.forget(this);
   }
 
-  /** The response timeout ran out before the response began. */
+  /** Returns the earlier of {@code nanos} and the retry deadline. */
+  private long earlier(long nanos) {
+    return deadlineNanos != Long.MAX_VALUE && deadlineNanos - nanos < 0 ? deadlineNanos : nanos;
+  }
+
   @Override
-  public void run() {
-    upstreamRequest.abort(new ResponseTimeoutException(responseTimeoutMillis));
+  public long getExpireNanoTime() {
+    return expireNanoTime;
+  }
+
+  /**
+   * The timer found this try's deadline passed: aborts it with the timeout that ran out. Returns
+   * whether the timer may forget the try (false when its deadline moved meanwhile).
+   */
+  boolean expired() {
+    int now = phase;
+    if (now == DONE) {
+      return true;
+    }
+    long overdue = System.nanoTime() - expireNanoTime;
+    if (overdue < 0) {
+      return false;   // moved to a later phase in the meantime
+    }
+    TimeoutException timeout;
+    if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+      timeout = new DeadlineException();
+    } else if (now == CONNECTING) {
+      timeout = new ConnectTimeoutException(connectTimeoutMillis);
+    } else if (now == WAITING) {
+      timeout = new ResponseTimeoutException(responseTimeoutMillis);
+    } else {
+      return false;
+    }
+    upstreamRequest.abort(timeout);
+    return true;
   }
 
   @Override
   public void onBegin(Response response) {
-    cancelResponseTimer();
+    done();
     observer.responded(response.getStatus());
   }
 
@@ -252,9 +293,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
 
   @Override
   public void onComplete(Result complete) {
-    committed = true; // not connected() now: a request that failed before its head was written never connected
-    cancelConnectTimer();
-    cancelResponseTimer();
+    done(); // not connected() now: a request that failed before its head was written never connected
     observer.finished(complete.getFailure());
     if (!complete.isFailed() || result.isDone()) {
       return;
@@ -273,6 +312,8 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       result.complete(new Failed(sent, true, GatewayResponse.problem(ProblemType.UPSTREAM_TIMEOUT.withDetail(
           failure instanceof ResponseTimeoutException
               ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
+              : failure instanceof DeadlineException
+              ? "The upstream did not respond within the route's retry deadline."
               : failure instanceof ConnectTimeoutException
                   ? "The upstream connection was not established within " + connectTimeoutMillis + " ms."
                   : "The upstream did not connect or send data in time.")), failure));
@@ -304,6 +345,13 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   static final class ConnectTimeoutException extends TimeoutException {
     ConnectTimeoutException(long millis) {
       super("no connection within " + millis + " ms");
+    }
+  }
+
+  /** The route's retry deadline passed while a try was in flight. */
+  static final class DeadlineException extends TimeoutException {
+    DeadlineException() {
+      super("the retry deadline passed");
     }
   }
 

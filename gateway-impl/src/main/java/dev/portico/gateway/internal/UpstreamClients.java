@@ -8,7 +8,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -17,6 +20,7 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,9 @@ final class UpstreamClients {
   }
 
   private final Map<Profile, HttpClient> clients = new LinkedHashMap<>();
+  /** The host server's threads and scheduler, when the adapter can share them; else each client has its own. */
+  private @Nullable Executor hostExecutor;
+  private @Nullable Scheduler hostScheduler;
   // Shared by every configuration a runtime has run (reconfiguration): a client is made the first
   // time a profile is asked for, started at once if the pool runs, and stopped when no
   // configuration still in use needs it (retain). Guarded by this.
@@ -72,7 +79,7 @@ final class UpstreamClients {
       client = newClient(profile);
       if (started) {
         try {
-          client.start();
+          start(client);
         } catch (Exception e) {
           throw new IllegalStateException("upstream group '" + group.name() + "': cannot start an upstream client: " + e, e);
         }
@@ -82,11 +89,42 @@ final class UpstreamClients {
     return client;
   }
 
+  /**
+   * Runs the clients on the host server's {@code executor} and {@code scheduler} instead of their
+   * own threads: one pool for both legs of an exchange means fewer threads and hand-offs. Takes
+   * effect for clients started from now on; called before {@link #start()}.
+   */
+  synchronized void useHostThreads(Executor executor, Scheduler scheduler) {
+    this.hostExecutor = executor;
+    this.hostScheduler = scheduler;
+  }
+
   synchronized void start() throws Exception {
     started = true;
     for (HttpClient client : clients.values()) {
-      client.start();
+      start(client);
     }
+  }
+
+  private void start(HttpClient client) throws Exception {
+    if (!client.isStarted()) {
+      if (hostExecutor != null && hostScheduler != null) {
+        client.setExecutor(hostExecutor);
+        client.setScheduler(hostScheduler);
+      } else {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("portico-upstream");
+        threads.setDaemon(true);
+        client.setExecutor(threads);
+        // Named, so a host (and the shutdown test) can tell the gateway's threads from its own.
+        client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
+      }
+    }
+    client.start();
+    // An upstream's 401 or 407 is the client's to answer: Jetty's authentication handlers would
+    // hold its body (and fail past 16 KiB) looking for credentials the gateway never has.
+    client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+    client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
   }
 
   /** Stops and forgets the clients not in {@code inUse}: no configuration that still runs needs them. */
@@ -127,18 +165,11 @@ final class UpstreamClients {
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(ClientTls.factory(profile.tls()));
     connector.setConnectTimeout(java.time.Duration.ofMillis(profile.connectTimeoutMillis()));
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName("portico-upstream");
-    threads.setDaemon(true);
-    connector.setExecutor(threads);
     // HTTP/2: h2c with prior knowledge to http endpoints, ALPN h2 to https ones (jetty-alpn-java-client).
     HttpClientTransport transport = profile.protocol() == UpstreamProtocol.HTTP_2
         ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
         : new HttpClientTransportOverHTTP(connector);
     HttpClient client = new HttpClient(transport);
-    client.setExecutor(threads);
-    // Named, so a host (and the shutdown test) can tell the gateway's threads from its own.
-    client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.getContentDecoderFactories().clear();

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.Graceful;
 
@@ -64,6 +65,11 @@ public final class JettyGatewayHandler extends Handler.Abstract.NonBlocking impl
 
   @Override
   protected void doStart() throws Exception {
+    Server server = getServer();
+    if (server != null && !Boolean.getBoolean("portico.ownThreads")) {
+      // One pool for both legs of an exchange: fewer threads and hand-offs than a pool per client.
+      runtime.useHostThreads(server.getThreadPool(), server.getScheduler());
+    }
     runtime.start();
     super.doStart();
   }

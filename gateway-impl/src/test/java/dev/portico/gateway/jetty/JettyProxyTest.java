@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -389,6 +391,34 @@ class JettyProxyTest {
     assertThat(response.getStatus()).isEqualTo(503);
     assertThat(response.getHeaders().get("Retry-After")).isEqualTo("7");
     assertThat(response.getContentAsString()).isEqualTo("upstream says no");
+  }
+
+  @Test
+  void passesUpstreamAuthenticationChallengesThroughUntouched() throws Exception {
+    // The upstream's own 401 and 407 belong to the client: the gateway's HTTP client must not try to
+    // answer the challenge, nor hold the body (Jetty's client buffers a 401 body up to 16 KiB).
+    String body = "c".repeat(100_000);
+    upstream.responder((r, req, resp, cb) -> {
+      resp.setStatus(r.pathQuery().endsWith("proxy") ? 407 : 401);
+      resp.getHeaders().put("WWW-Authenticate", "Basic realm=\"upstream\"");
+      resp.getHeaders().put("Proxy-Authenticate", "Basic realm=\"upstream-proxy\"");
+      Content.Sink.write(resp, true, body, cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+    // The test's own client must not hold the body either.
+    host.client().getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+    host.client().getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+
+    ContentResponse unauthorized = get("/api/x");
+    ContentResponse proxyUnauthorized = get("/api/proxy");
+
+    assertThat(unauthorized.getStatus()).isEqualTo(401);
+    assertThat(unauthorized.getHeaders().get("WWW-Authenticate")).isEqualTo("Basic realm=\"upstream\"");
+    assertThat(unauthorized.getContentAsString()).hasSize(body.length()).isEqualTo(body);
+    assertThat(proxyUnauthorized.getStatus()).isEqualTo(407);
+    assertThat(proxyUnauthorized.getContentAsString()).isEqualTo(body);
+    assertThat(upstream.take().pathQuery()).isEqualTo("/api/x");
+    assertThat(upstream.take().pathQuery()).isEqualTo("/api/proxy");
   }
 
   @Test

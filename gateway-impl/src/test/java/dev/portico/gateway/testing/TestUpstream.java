@@ -134,6 +134,11 @@ public final class TestUpstream implements AutoCloseable {
     return this;
   }
 
+  /** Returns how many client connections are open to this upstream right now. */
+  public int openConnections() {
+    return connector.getConnectedEndPoints().size();
+  }
+
   public int port() {
     return connector.getLocalPort();
   }

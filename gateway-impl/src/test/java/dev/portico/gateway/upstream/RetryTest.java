@@ -156,14 +156,31 @@ class RetryTest {
 
   @Test
   void noRetryStartsAfterTheDeadline() throws Exception {
-    Backend a = h.backend("a").status(503).delay(300);
+    Backend a = h.backend("a").status(503).delay(150);
+    Backend b = h.backend("b").status(503).delay(150);
+    start(RetryPolicy.builder().maxRetries(5).budget(100, 100).deadline(Duration.ofMillis(300))
+        .backoff(Duration.ZERO, Duration.ZERO).build(), a.uri(), b.uri());
+
+    ContentResponse response = h.get("/svc/x");
+
+    // Without the deadline, six tries of 150 ms each; with it, the second try is in flight when it passes.
+    assertThat(response.getStatus()).isEqualTo(504);
+    assertThat(a.requests() + b.requests()).isBetween(1, 2);
+  }
+
+  @Test
+  void aTryInFlightWhenTheDeadlinePassesIsAborted() throws Exception {
+    Backend a = h.backend("a").delay(3_000);
     Backend b = h.backend("b");
     start(RetryPolicy.builder().deadline(Duration.ofMillis(200)).backoff(Duration.ZERO, Duration.ZERO).build(),
         a.uri(), b.uri());
 
+    long start = System.nanoTime();
     ContentResponse response = h.get("/svc/x");
 
-    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(response.getStatus()).isEqualTo(504);
+    assertThat(response.getContentAsString()).contains("upstream-timeout").contains("retry deadline");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     assertThat(b.requests()).isZero();
   }
 
