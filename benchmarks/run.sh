@@ -121,6 +121,12 @@ status_kib() { # pid field: a /proc/PID/status value in KiB (VmRSS, VmHWM) or a 
   awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo ""
 }
 
+live_heap_kib() { # pid: heap in use right after a full GC (jcmd GC.run, then jstat), or "" without jcmd
+  { jcmd "$1" GC.run >/dev/null 2>&1 && jstat -gc "$1" 2>/dev/null; } | awk '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+    NR == 2 { printf "%.0f", $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"] }' || true
+}
+
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print ""; else printf "%.0f", k / 1024 }'; }
 
 # --- the upstream: nginx serving fixed bodies (load, warmup, idle) ----------------------------------
@@ -329,19 +335,22 @@ run_idle() {
   fi
   start_upstream
   mkdir -p "$(dirname "$OUT")"
-  echo "target,idle_requested,idle_answered,idle_failed,idle_still_open,rss_mib_before,rss_mib_idle,rss_mib_after_load,peak_rss_mib,threads_before,threads_idle,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors" >"$OUT"
+  echo "target,idle_requested,idle_answered,idle_failed,idle_still_open,rss_mib_before,rss_mib_idle,rss_mib_after_load,peak_rss_mib,live_heap_mib_before,live_heap_mib_idle,threads_before,threads_idle,threads_after_load,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors" >"$OUT"
   echo "load before: $(machine); open files limit $(ulimit -n)" >&2
   for target in $IDLE_TARGETS; do
     case $target in portico-plain|portico-full|jetty-proxy) ;; *) echo "not a JVM target: $target" >&2; exit 2 ;; esac
     local url="http://127.0.0.1:$JVM_PORT/1k"
-    # The connector's idle timeout (Jetty's default is 30 s) must outlast the hold.
-    start_jvm "$target" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP" \
+    # The connector's idle timeout (Jetty's default is 30 s) must outlast the hold. The heap is touched
+    # up front, so that RSS grows only with what the connections cost outside it (the live heap
+    # columns give their cost inside), not with heap pages that load or a collection touch first.
+    start_jvm "$target" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch \
       -Dbench.idleTimeoutMs=$(( (IDLE_HOLD + 300) * 1000 ))
     auth_args "$target"
     wait_for "$url"
     wrk_result 5 "$url" "${AUTH[@]}" >/dev/null   # a little warm-up, so the JIT is not what is measured
-    local rss0 thr0
+    local rss0 thr0 heap0
     rss0=$(status_kib "$JVM_PID" VmRSS); thr0=$(status_kib "$JVM_PID" Threads)
+    heap0=$(live_heap_kib "$JVM_PID")
     rm -f "$WORK/idle.ready"
     timeout $((IDLE_HOLD + 180)) java -Xmx256m -cp "$JAR" dev.portico.gateway.benchmarks.IdleConnections \
       127.0.0.1 "$JVM_PORT" "$IDLE_CONNECTIONS" /1k "$IDLE_HOLD" "$WORK/idle.ready" \
@@ -358,20 +367,23 @@ run_idle() {
     fi
     echo "  $target: $(cat "$WORK/idle.ready")" >&2
     sleep 1
-    local rss1 thr1 result rss2 hwm
+    local rss1 thr1 heap1 result rss2 thr2 hwm
     rss1=$(status_kib "$JVM_PID" VmRSS); thr1=$(status_kib "$JVM_PID" Threads)
+    heap1=$(live_heap_kib "$JVM_PID")
     result=$(wrk_result "$DURATION" "$url" "${AUTH[@]}")
-    rss2=$(status_kib "$JVM_PID" VmRSS); hwm=$(status_kib "$JVM_PID" VmHWM)
+    rss2=$(status_kib "$JVM_PID" VmRSS); thr2=$(status_kib "$JVM_PID" Threads); hwm=$(status_kib "$JVM_PID" VmHWM)
+    echo "  $target (pid $JVM_PID): VmRSS $rss0 kB, $rss1 kB, $rss2 kB; VmHWM $hwm kB; Threads $thr0, $thr1, $thr2; live heap $heap0 kB, $heap1 kB" >&2
     timeout $((IDLE_HOLD + 60)) tail --pid="$idle_pid" -f /dev/null || true
     local requested answered failed still
     read -r _ requested answered failed still _ < <(grep '^RESULT' "$WORK/idle.out" || echo "RESULT - - - - -")
-    echo "$target,$requested,$answered,$failed,$still,$(mib "$rss0"),$(mib "$rss1"),$(mib "$rss2"),$(mib "$hwm"),$thr0,$thr1,$result" >>"$OUT"
+    echo "$target,$requested,$answered,$failed,$still,$(mib "$rss0"),$(mib "$rss1"),$(mib "$rss2"),$(mib "$hwm"),$(mib "$heap0"),$(mib "$heap1"),$thr0,$thr1,$thr2,$result" >>"$OUT"
     echo "  $target: $(tail -1 "$OUT")" >&2
     stop_jvm
   done
   echo
   echo "$IDLE_CONNECTIONS idle keep-alive connections (one GET /1k each, then idle ${IDLE_HOLD}s), then wrk c=$CONNECTIONS"
-  echo "for ${DURATION}s on other connections alongside; heap $HEAP; RSS in MiB from /proc/PID/status; $(nproc) cores"
+  echo "for ${DURATION}s on other connections alongside; heap $HEAP; RSS in MiB from /proc/PID/status; live heap"
+  echo "in MiB after a full GC (jcmd GC.run, jstat); $(nproc) cores"
   column -s, -t <"$OUT"
   echo "written: $OUT"
 }
