@@ -14,7 +14,7 @@
 #   mvn -B -q -pl benchmarks -am package -DskipTests     # builds benchmarks/target/benchmarks.jar
 #   DURATION=10 CONNECTIONS=64 BODIES="1k 64k" TARGETS="direct portico-plain" benchmarks/run.sh
 #
-# Settings are environment variables (below). Every JVM target gets the same heap, connections,
+# Settings are environment variables (run.sh help lists them). Every JVM target gets the same heap, connections,
 # warm-up and duration. Everything started here (nginx, one gateway JVM at a time, the idle and
 # bulk clients, wrk) is bounded with timeout and stopped on exit; the scratch directory is removed.
 # Results go to benchmarks/target/ (CSV, PNG); nothing is installed.
@@ -51,7 +51,11 @@ case $MODE in
   load) OUT=${OUT:-$HERE/target/loadtest-$STAMP.csv} ;;
   warmup|idle|memory) OUT=${OUT:-$HERE/target/$MODE-$STAMP.csv} ;;
   chart) ;;
-  -h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -h|--help|help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    echo; echo "Settings and their defaults:"
+    grep -E '^[A-Z_]+=\$\{[A-Z_]+:-' "$0" | sed 's/^/  /'
+    exit 0 ;;
   *) echo "unknown mode: $MODE (expected: load, warmup, idle, memory, chart FILE.csv)" >&2; exit 2 ;;
 esac
 
