@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** An {@link Exchange} made by hand, for authenticators and limiters measured without HTTP. */
-record BenchExchange(Route route, GatewayRequest request, String clientIp, Optional<Identity> identity)
+/**
+ * An {@link Exchange} made by hand, for authenticators, limiters and header rules measured without
+ * HTTP. Not public API (the benchmarks module is not published).
+ */
+public record BenchExchange(Route route, GatewayRequest request, String clientIp, Optional<Identity> identity)
     implements Exchange {
 
   private static final Route ROUTE = Route.builder("bench").path("/**").upstream("http://127.0.0.1:9").build();
 
-  static BenchExchange get(String path, String... headerNamesAndValues) {
+  /** A GET of {@code path} on a catch-all route from 127.0.0.1, with the given header names and values. */
+  public static BenchExchange get(String path, String... headerNamesAndValues) {
     GatewayRequest.Builder request = GatewayRequest.builder("GET", path);
     for (int i = 0; i < headerNamesAndValues.length; i += 2) {
       request.addHeader(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
@@ -24,8 +28,14 @@ record BenchExchange(Route route, GatewayRequest request, String clientIp, Optio
     return new BenchExchange(ROUTE, request.build(), "127.0.0.1", Optional.empty());
   }
 
-  BenchExchange from(String ip) {
+  /** The same exchange from client {@code ip}. */
+  public BenchExchange from(String ip) {
     return new BenchExchange(route, request, ip, identity);
+  }
+
+  /** The same exchange, authenticated as {@code identity}. */
+  public BenchExchange as(Identity identity) {
+    return new BenchExchange(route, request, clientIp, Optional.of(identity));
   }
 
   @Override

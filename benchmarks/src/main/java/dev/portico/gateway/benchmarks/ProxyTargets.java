@@ -63,6 +63,8 @@ public final class ProxyTargets {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
+    // run.sh idle holds connections idle longer than Jetty's default 30 s: -Dbench.idleTimeoutMs=...
+    connector.setIdleTimeout(Long.getLong("bench.idleTimeoutMs", connector.getIdleTimeout()));
     server.addConnector(connector);
     BufferedWriter accessLog = null;
     switch (target) {
