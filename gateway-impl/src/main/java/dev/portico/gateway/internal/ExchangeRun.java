@@ -1,5 +1,6 @@
 package dev.portico.gateway.internal;
 
+import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.ErrorMapper;
 import dev.portico.gateway.ErrorResponse;
@@ -592,6 +593,9 @@ final class ExchangeRun {
   }
 
   private void logAccess(String outcome) {
+    if (observer == ExchangeObserver.NONE && engine.accessLog() == AccessLog.disabled()) {
+      return;   // nobody reads the entry: not even built
+    }
     CompiledRoute r = route;
     AccessLogEntry entry = new AccessLogEntry(
         requestId,

@@ -138,8 +138,8 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       Timeouts timeouts, long responseTimeoutMillis, long deadlineNanos) {
     String fullPath = endpoint.basePath() + path;
     String target = query == null ? fullPath : fullPath + "?" + query;
-    Request upstreamRequest = client.newRequest(endpoint.host(), endpoint.port())
-        .scheme(endpoint.scheme())
+    // From the endpoint's parsed URI (scheme, host, port), not from strings parsed again per request.
+    Request upstreamRequest = client.newRequest(endpoint.uri())
         .method(method)
         .path(target)
         .version(version)
