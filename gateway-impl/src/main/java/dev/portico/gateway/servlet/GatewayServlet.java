@@ -9,6 +9,7 @@ import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.upstream.EndpointStatus;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -156,6 +157,15 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
     if (!request.isAsyncSupported()) {
       throw new ServletException("GatewayServlet needs asynchronous support: mount it with"
           + " setAsyncSupported(true) on its registration (and on every filter in front of it)");
+    }
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      Object upgrade = request.getAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
+      if (upgrade != null) {
+        // The dispatch of a WebSocket upgrade the upstream accepted: switch the client's connection now.
+        request.removeAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
+        ((ServletWebSocketUpgrade) upgrade).upgrade(request, response);
+        return;
+      }
     }
     ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
     if (!runtime.handle(exchange, false)) {

@@ -82,7 +82,11 @@ public final class WebSocketPeers {
         byte op = frame.getOpCode();
         if (op == OpCode.TEXT && frame.getPayloadAsUTF8().startsWith("close:")) {
           int code = Integer.parseInt(frame.getPayloadAsUTF8().substring(6));
-          s.close(code, "bye from upstream", callback);
+          // Then read on: the gateway's answer to this close ends the session.
+          s.close(code, "bye from upstream", Callback.from(() -> {
+            callback.succeeded();
+            s.demand();
+          }, callback::failed));
           return;
         }
         if (op == OpCode.CLOSE) {
