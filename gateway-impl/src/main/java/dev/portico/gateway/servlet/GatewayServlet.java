@@ -59,6 +59,14 @@ import org.slf4j.LoggerFactory;
  * client never takes a truncated body for a complete one; this uses a container-specific hook,
  * known for Jetty and Tomcat.
  *
+ * <p>WebSocket upgrades on {@code websocket()} routes are proxied through the container's own
+ * Jakarta WebSocket server ({@code ServerContainer.upgradeHttpToWebSocket}, WebSocket 2.1 and
+ * later), which the host turns on for the servlet's context: in Jetty ee10
+ * {@code JakartaWebSocketServletContainerInitializer.configure(context, null)}, in Tomcat
+ * {@code context.addServletContainerInitializer(new WsSci(), null)}. Without it, such an upgrade
+ * is answered {@code 501 websocket-unsupported}. The switch happens in an {@code ASYNC} dispatch
+ * of the request back to this servlet, once the upstream accepted.
+ *
  * <p>The upstream clients start in {@link #init()} and stop in {@link #destroy()}, which first
  * shuts down gracefully: it takes no new exchange and waits for those in flight up to the
  * {@linkplain Builder#shutdownGrace(Duration) grace period} (5 s by default), then aborts the rest.

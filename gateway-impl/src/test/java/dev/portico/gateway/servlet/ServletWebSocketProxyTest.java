@@ -126,6 +126,19 @@ class ServletWebSocketProxyTest {
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
+  void theUpstreamsPingReachesTheClient(ServletContainer container) throws Exception {
+    gateway(container, WebSocketSettings.defaults());
+    connect();
+
+    client.send(new Frame(OpCode.TEXT, "ping:still there?"));
+    Frame ping = client.next();
+
+    assertThat(ping.getOpCode()).isEqualTo(OpCode.PING);
+    assertThat(ping.getPayloadAsUTF8()).isEqualTo("still there?");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
   void relaysAMessageLargerThanTheContainersBuffers(ServletContainer container) throws Exception {
     gateway(container, WebSocketSettings.defaults());
     connect();

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The two ends of a proxied WebSocket for tests, on Jetty's websocket-core: an echo server that
  * echoes data frames, answers pings with pongs, closes with a code on request ({@code close:4001}
- * as a text message) and records what it saw; and a client that records every frame it receives.
+ * as a text message), sends a ping on request ({@code ping:data}) and records what it saw; and a client that records every frame it receives.
  */
 public final class WebSocketPeers {
   private WebSocketPeers() {}
@@ -87,6 +87,13 @@ public final class WebSocketPeers {
             callback.succeeded();
             s.demand();
           }, callback::failed));
+          return;
+        }
+        if (op == OpCode.TEXT && frame.getPayloadAsUTF8().startsWith("ping:")) {
+          s.sendFrame(new Frame(OpCode.PING, frame.getPayloadAsUTF8().substring(5)), Callback.from(() -> {
+            callback.succeeded();
+            s.demand();
+          }, callback::failed), false);
           return;
         }
         if (op == OpCode.CLOSE) {
