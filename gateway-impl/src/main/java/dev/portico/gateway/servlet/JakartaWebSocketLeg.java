@@ -148,7 +148,7 @@ final class JakartaWebSocketLeg extends Endpoint {
     private byte gatheredOpCode;
 
     @Override
-    public String getNegotiatedSubProtocol() {
+    public @Nullable String getNegotiatedSubProtocol() {
       return subProtocol;
     }
 
