@@ -1,6 +1,7 @@
 package dev.portico.gateway.examples;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,21 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 /**
  * The backend behind the examples' gateways: a Jetty server on an ephemeral loopback port that
  * answers every request with JSON showing what reached it (method, path, query, and the headers a
- * gateway sets or strips), so each example's output shows what the gateway did.
+ * gateway sets or strips), so each example's output shows what the gateway did. WebSocket
+ * connections under {@code /chat/} get every message echoed back.
  */
 final class EchoBackend implements AutoCloseable {
   /** The request headers the backend reports; absent ones are reported as null. */
@@ -37,7 +48,15 @@ final class EchoBackend implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    server.setHandler(new Echo());
+    WebSocketNegotiator echo = new WebSocketNegotiator() {
+      @Override
+      public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        return new EchoFrames();
+      }
+    };
+    WebSocketUpgradeHandler webSocket = new WebSocketUpgradeHandler(mappings -> mappings.addMapping("/chat/*", echo));
+    webSocket.setHandler(new Echo());          // everything that is not a WebSocket upgrade
+    server.setHandler(webSocket);
     server.start();
     return new EchoBackend(server);
   }
@@ -51,6 +70,45 @@ final class EchoBackend implements AutoCloseable {
   @Override
   public void close() {
     Shutdown.inOrder("the echo backend", server::stop);
+  }
+
+  /** Echoes each data frame of a WebSocket connection, and answers pings. */
+  private static final class EchoFrames implements FrameHandler {
+    private CoreSession session;
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+      session = coreSession;
+      callback.succeeded();
+      session.demand();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+      byte op = frame.getOpCode();
+      if (!frame.isDataFrame() && op != OpCode.PING) {
+        callback.succeeded();                  // pongs; a close is answered by websocket-core
+        session.demand();
+        return;
+      }
+      ByteBuffer copy = ByteBuffer.allocate(frame.getPayloadLength());
+      copy.put(frame.getPayload().slice()).flip();
+      Frame echo = op == OpCode.PING ? new Frame(OpCode.PONG, copy) : new Frame(op, frame.isFin(), copy);
+      session.sendFrame(echo, Callback.from(() -> {
+        callback.succeeded();
+        session.demand();                      // the next frame once this one is written
+      }, callback::failed), false);
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+      callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+      callback.succeeded();
+    }
   }
 
   private static final class Echo extends Handler.Abstract.NonBlocking {

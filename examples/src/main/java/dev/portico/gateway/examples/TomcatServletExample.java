@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
 
 /**
  * A servlet application on embedded Tomcat 11 that mounts {@link GatewayServlet} next to a servlet
- * of its own: the same application as {@link JettyEe10ServletExample}, on another container.
+ * of its own: the application of {@link JettyEe10ServletExample}, on another container, with a
+ * WebSocket route too (Tomcat's Jakarta WebSocket server on).
  *
  * <pre>
  *   client ──▶ :8080  Tomcat context ""
  *                      ├─ /hello   HelloServlet      the application's own servlet
  *                      └─ /api/*   GatewayServlet    route /api/orders/** ──▶ echo backend
+ *                                                    route /api/chat/** (WebSocket) ──▶ echo backend
  * </pre>
  *
  * <p>Run it with
@@ -41,7 +44,7 @@ public final class TomcatServletExample implements AutoCloseable {
     Path baseDir = Files.createTempDirectory("portico-tomcat-");
     Tomcat tomcat = new Tomcat();
     try {
-      Gateway gateway = JettyEe10ServletExample.gateway(backend.uri());   // the same routes
+      Gateway gateway = gateway(backend.uri());
       tomcat.setBaseDir(baseDir.toString());
       tomcat.setPort(port);
       tomcat.getConnector().setProperty("address", "127.0.0.1");
@@ -55,6 +58,7 @@ public final class TomcatServletExample implements AutoCloseable {
       wrapper.setAsyncSupported(true);         // required: the gateway completes responses asynchronously
       wrapper.setLoadOnStartup(0);             // start its upstream clients with the server
       context.addServletMapping("/api/*", "gateway");                // only /api/... reaches the gateway
+      context.addServletContainerInitializer(new WsSci(), null);     // Jakarta WebSocket, for route 'chat'
       // end::mount[]
 
       tomcat.start();
@@ -63,6 +67,21 @@ public final class TomcatServletExample implements AutoCloseable {
       Shutdown.inOrder("the Tomcat example", tomcat::stop, tomcat::destroy, () -> Shutdown.deleteTree(baseDir), backend::close);
       throw e;
     }
+  }
+
+  /** The routes of {@link JettyEe10ServletExample}, and a WebSocket route to the backend's echo. */
+  static Gateway gateway(URI backend) {
+    return Gateway.builder()
+        .route("orders", r -> r
+            .path("/api/orders/**")
+            .stripPrefix(1)
+            .upstream(backend.toString()))
+        .route("chat", r -> r
+            .path("/api/chat/**")
+            .stripPrefix(1)                    // ws://backend/chat/...
+            .upstream(backend.toString())
+            .websocket())
+        .build();
   }
 
   /** Returns the host's base URI, such as {@code http://127.0.0.1:8080/}. */
@@ -83,7 +102,8 @@ public final class TomcatServletExample implements AutoCloseable {
 
         Tomcat 11 servlet host on %1$s/
           /hello  the application's own servlet
-          /api/*  GatewayServlet; route 'orders' on /api/orders/** (stripPrefix 1) to %2$s
+          /api/*  GatewayServlet; route 'orders' on /api/orders/** (stripPrefix 1) to %2$s,
+                  WebSocket route 'chat' on /api/chat/** to the backend's WebSocket echo
 
         Try:
           # through the gateway servlet: the echo backend shows it received /orders/7
@@ -92,9 +112,11 @@ public final class TomcatServletExample implements AutoCloseable {
           curl -i %1$s/hello
           # mapped to the gateway servlet, but no route matches: 404 no-route problem
           curl -i %1$s/api/users/1
+          # WebSocket through the gateway servlet, with any WebSocket client: every message comes back
+          websocat %3$s/api/chat/lobby
 
         Stop with Ctrl+C.
-        """.formatted(base, backend.uri());
+        """.formatted(base, backend.uri(), base.replaceFirst("^http", "ws"));
   }
 
   /** Starts the example on port 8080, the first argument, or {@code -Dportico.port}, and waits. */

@@ -6,7 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +35,27 @@ class ServletExamplesTest {
   void tomcatExampleProxiesApiRequestsAndLeavesItsOwnServletAlone() throws Exception {
     try (TomcatServletExample example = TomcatServletExample.start(0)) {
       assertProxiesAndServesItsOwnServlet(example.uri());
+    }
+  }
+
+  @Test
+  void tomcatExampleRelaysWebSocketMessagesToTheBackendsEcho() throws Exception {
+    try (TomcatServletExample example = TomcatServletExample.start(0)) {
+      BlockingQueue<String> received = new LinkedBlockingQueue<>();
+      URI chat = URI.create(example.uri().toString().replaceFirst("^http", "ws") + "api/chat/lobby");
+      WebSocket socket = CLIENT.newWebSocketBuilder().buildAsync(chat, new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+          received.add(data.toString());
+          webSocket.request(1);
+          return null;
+        }
+      }).get(10, TimeUnit.SECONDS);
+
+      socket.sendText("hello through Tomcat", true).get(10, TimeUnit.SECONDS);
+
+      assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("hello through Tomcat");
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     }
   }
 

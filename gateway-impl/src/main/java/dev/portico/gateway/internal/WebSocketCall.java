@@ -136,7 +136,8 @@ final class WebSocketCall {
     }
 
     /** The client side will not open: close the upstream one. */
-    void abandon(String why) {
+    @Override
+    public void abandon(String why) {
       relay.abandon(why);
     }
   }

@@ -9,6 +9,7 @@ import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.upstream.EndpointStatus;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,6 +58,14 @@ import org.slf4j.LoggerFactory;
  * exchange breaks after the response was committed, the client connection is aborted, so that the
  * client never takes a truncated body for a complete one; this uses a container-specific hook,
  * known for Jetty and Tomcat.
+ *
+ * <p>WebSocket upgrades on {@code websocket()} routes are proxied through the container's own
+ * Jakarta WebSocket server ({@code ServerContainer.upgradeHttpToWebSocket}, WebSocket 2.1 and
+ * later), which the host turns on for the servlet's context: in Jetty ee10
+ * {@code JakartaWebSocketServletContainerInitializer.configure(context, null)}, in Tomcat
+ * {@code context.addServletContainerInitializer(new WsSci(), null)}. Without it, such an upgrade
+ * is answered {@code 501 websocket-unsupported}. The switch happens in an {@code ASYNC} dispatch
+ * of the request back to this servlet, once the upstream accepted.
  *
  * <p>The upstream clients start in {@link #init()} and stop in {@link #destroy()}, which first
  * shuts down gracefully: it takes no new exchange and waits for those in flight up to the
@@ -156,6 +165,15 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
     if (!request.isAsyncSupported()) {
       throw new ServletException("GatewayServlet needs asynchronous support: mount it with"
           + " setAsyncSupported(true) on its registration (and on every filter in front of it)");
+    }
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      Object upgrade = request.getAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
+      if (upgrade != null) {
+        // The dispatch of a WebSocket upgrade the upstream accepted: switch the client's connection now.
+        request.removeAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
+        ((ServletWebSocketUpgrade) upgrade).upgrade(request, response);
+        return;
+      }
     }
     ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
     if (!runtime.handle(exchange, false)) {

@@ -3,6 +3,7 @@ package dev.portico.gateway.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.internal.ClientExchange;
+import dev.portico.gateway.internal.websocket.WebSocketUpgrade;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -15,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class ServletClientExchange implements ClientExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ServletClientExchange.class);
   private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
+  /** Whether the Jakarta WebSocket server API is on the class path (the container may still not offer it). */
+  private static final boolean JAKARTA_WEBSOCKET = isPresent("jakarta.websocket.server.ServerContainer");
 
   private final HttpServletResponse response;
   /** The container's own response, under any wrappers. */
@@ -217,6 +221,68 @@ final class ServletClientExchange implements ClientExchange {
   @Override
   public void write(boolean last, ByteBuffer buffer, Callback callback) {
     sink.write(last, buffer, callback);
+  }
+
+  /**
+   * Returns whether the container offers Jakarta WebSocket in this context (its server container
+   * is in the {@code ServletContext}); only asked for upgrades on {@code websocket()} routes.
+   */
+  @Override
+  public boolean canUpgradeToWebSocket() {
+    return JAKARTA_WEBSOCKET
+        && async.getRequest().getServletContext().getAttribute(ServletWebSocketUpgrade.SERVER_CONTAINER_ATTRIBUTE) != null;
+  }
+
+  /**
+   * Hands the upgrade to a dispatch back into the servlet ({@link ServletWebSocketUpgrade}), where the
+   * container switches the connection; from here on this exchange is the dispatch's. Returns false,
+   * having sent nothing, when the request is not a valid WebSocket handshake (version 13, a 16-byte
+   * key) or the container already ended the exchange.
+   */
+  @Override
+  public boolean upgradeToWebSocket(WebSocketUpgrade upgrade) {
+    if (!isValidHandshake(headers)) {
+      return false;
+    }
+    synchronized (this) {
+      if (clientFailure != null || !ended.compareAndSet(false, true)) {
+        return false;
+      }
+    }
+    try {
+      async.getRequest().setAttribute(ServletWebSocketUpgrade.ATTRIBUTE, new ServletWebSocketUpgrade(upgrade, rawPath));
+      async.dispatch();
+      return true;
+    } catch (IllegalStateException e) {
+      LOG.debug("cannot dispatch the websocket upgrade of {}: {}", rawPath, e.toString());
+      ended.set(false);
+      return false;
+    }
+  }
+
+  /** RFC 6455 section 4.2.1: version 13 and a key that is 16 bytes in base64. */
+  static boolean isValidHandshake(HttpFields headers) {
+    if (!"13".equals(headers.get(HttpHeader.SEC_WEBSOCKET_VERSION))) {
+      return false;
+    }
+    String key = headers.get(HttpHeader.SEC_WEBSOCKET_KEY);
+    if (key == null) {
+      return false;
+    }
+    try {
+      return Base64.getDecoder().decode(key.trim()).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, ServletClientExchange.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   @Override

@@ -95,7 +95,7 @@ class GatewayServletTest {
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
-  void answersAWebSocketUpgradeOnAWebsocketRouteWith501(ServletContainer container) throws Exception {
+  void answersAWebSocketUpgradeWith501WhenTheContainerHasNoWebSocketSupport(ServletContainer container) throws Exception {
     startEchoUpstream();
     server = container.start(CONTEXT, new GatewayServlet(Gateway.builder()
         .route("ws", r -> r.path("/ws/**").upstream(upstream.uri()).websocket())
@@ -106,7 +106,7 @@ class GatewayServletTest {
             + "Connection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n");
 
-    // WebSocket proxying is built on the Jetty core adapter only: the servlet says so instead of faking it.
+    // Started without the container's Jakarta WebSocket support: the servlet says so instead of faking it.
     assertThat(response.status()).isEqualTo(501);
     assertThat(response.body()).contains("https://portico.dev/problems/websocket-unsupported");
     assertThat(upstream.receivedCount()).isZero();

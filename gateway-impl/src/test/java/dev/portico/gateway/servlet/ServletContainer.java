@@ -11,8 +11,10 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.websocket.server.WsSci;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,7 +28,7 @@ import org.eclipse.jetty.server.ServerConnector;
 enum ServletContainer {
   JETTY {
     @Override
-    Running start(String contextPath, HttpServlet servlet) throws Exception {
+    Running start(String contextPath, HttpServlet servlet, boolean webSocket) throws Exception {
       Server server = new Server();
       HttpConfiguration config = new HttpConfiguration();
       ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
@@ -38,6 +40,9 @@ enum ServletContainer {
       ServletHolder holder = new ServletHolder(servlet);
       holder.setAsyncSupported(true);
       context.addServlet(holder, "/*");
+      if (webSocket) {
+        JakartaWebSocketServletContainerInitializer.configure(context, null);
+      }
       server.setHandler(context);
       server.start();
       return new Running(connector.getLocalPort(), contextPath, server::stop);
@@ -46,7 +51,7 @@ enum ServletContainer {
 
   TOMCAT {
     @Override
-    Running start(String contextPath, HttpServlet servlet) throws Exception {
+    Running start(String contextPath, HttpServlet servlet, boolean webSocket) throws Exception {
       Path baseDir = Files.createTempDirectory("tomcat");
       Tomcat tomcat = new Tomcat();
       tomcat.setBaseDir(baseDir.toString());
@@ -58,6 +63,9 @@ enum ServletContainer {
       Wrapper wrapper = Tomcat.addServlet(context, "under-test", servlet);
       wrapper.setAsyncSupported(true);
       context.addServletMapping("/*", "under-test");
+      if (webSocket) {
+        context.addServletContainerInitializer(new WsSci(), null);
+      }
       tomcat.start();
       return new Running(connector.getLocalPort(), contextPath, () -> {
         tomcat.stop();
@@ -68,7 +76,15 @@ enum ServletContainer {
   };
 
   /** Starts {@code servlet} mapped to {@code /*} with async support under {@code contextPath}. */
-  abstract Running start(String contextPath, HttpServlet servlet) throws Exception;
+  Running start(String contextPath, HttpServlet servlet) throws Exception {
+    return start(contextPath, servlet, false);
+  }
+
+  /**
+   * Starts {@code servlet} mapped to {@code /*} with async support under {@code contextPath}, with
+   * the container's Jakarta WebSocket support when {@code webSocket}.
+   */
+  abstract Running start(String contextPath, HttpServlet servlet, boolean webSocket) throws Exception;
 
   /** A started container; {@link #close()} stops it. */
   record Running(int port, String contextPath, Stop stop) {

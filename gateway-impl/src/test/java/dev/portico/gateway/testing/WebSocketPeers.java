@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The two ends of a proxied WebSocket for tests, on Jetty's websocket-core: an echo server that
  * echoes data frames, answers pings with pongs, closes with a code on request ({@code close:4001}
- * as a text message) and records what it saw; and a client that records every frame it receives.
+ * as a text message), sends a ping on request ({@code ping:data}) and records what it saw; and a client that records every frame it receives.
  */
 public final class WebSocketPeers {
   private WebSocketPeers() {}
@@ -82,7 +82,18 @@ public final class WebSocketPeers {
         byte op = frame.getOpCode();
         if (op == OpCode.TEXT && frame.getPayloadAsUTF8().startsWith("close:")) {
           int code = Integer.parseInt(frame.getPayloadAsUTF8().substring(6));
-          s.close(code, "bye from upstream", callback);
+          // Then read on: the gateway's answer to this close ends the session.
+          s.close(code, "bye from upstream", Callback.from(() -> {
+            callback.succeeded();
+            s.demand();
+          }, callback::failed));
+          return;
+        }
+        if (op == OpCode.TEXT && frame.getPayloadAsUTF8().startsWith("ping:")) {
+          s.sendFrame(new Frame(OpCode.PING, frame.getPayloadAsUTF8().substring(5)), Callback.from(() -> {
+            callback.succeeded();
+            s.demand();
+          }, callback::failed), false);
           return;
         }
         if (op == OpCode.CLOSE) {

@@ -5,8 +5,10 @@ import dev.portico.gateway.servlet.GatewayServlet;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 
 /** Mounting the gateway as a servlet: Jetty 12 ee10 and Tomcat 11. */
@@ -52,5 +54,21 @@ final class ServletSnippets {
     tomcat.start();
     // end::tomcat[]
     return tomcat;
+  }
+
+  static void webSocketOnJettyEe10(ServletContextHandler context) {
+    // tag::websocket-jetty-ee10[]
+    // Before server.start(): Jetty's Jakarta WebSocket server for this context, which
+    // GatewayServlet switches the client's connection with on websocket() routes.
+    JakartaWebSocketServletContainerInitializer.configure(context, null);
+    // end::websocket-jetty-ee10[]
+  }
+
+  static void webSocketOnTomcat(Context context) {
+    // tag::websocket-tomcat[]
+    // Before tomcat.start(): Tomcat's Jakarta WebSocket server for this context (a context
+    // added with addWebapp(...) finds it by itself when tomcat-embed-websocket is there).
+    context.addServletContainerInitializer(new WsSci(), null);
+    // end::websocket-tomcat[]
   }
 }

@@ -19,4 +19,10 @@ public interface WebSocketUpgrade {
 
   /** Applies the route's idle timeout and message size limits to the client's session. */
   void configure(Configuration configuration);
+
+  /**
+   * The client's connection will not be switched after all (the adapter found out only after it
+   * accepted the upgrade): closes the upstream's session, which ends the relay.
+   */
+  void abandon(String why);
 }
