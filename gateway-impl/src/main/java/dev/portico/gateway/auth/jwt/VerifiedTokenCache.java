@@ -50,14 +50,20 @@ final class VerifiedTokenCache {
     return segments.length > 0;
   }
 
-  static Digest digest(String token) {
+  /** One SHA-256 instance per thread: looking a provider up costs more than hashing a token. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-      ByteBuffer buffer = ByteBuffer.wrap(hash);
-      return new Digest(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
+  });
+
+  static Digest digest(String token) {
+    // The whole token is the key: a key on the signature alone would let a changed payload hit.
+    byte[] hash = SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+    ByteBuffer buffer = ByteBuffer.wrap(hash);
+    return new Digest(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
   }
 
   @Nullable Entry get(Digest digest) {
