@@ -102,7 +102,8 @@ final class Forwarding {
   /**
    * Returns whether {@code field} must not be copied upstream as it is: the five headers this class
    * sets, and, from an untrusted peer, any other {@code X-Forwarded-*} (such as
-   * {@code X-Forwarded-Prefix}), which only a trusted proxy may assert.
+   * {@code X-Forwarded-Prefix}) and the client-address headers of other proxies and CDNs
+   * ({@code X-Real-IP}, {@code True-Client-IP}, ...), which only a trusted proxy may assert.
    */
   static boolean isReplacedForwardingHeader(org.eclipse.jetty.http.HttpField field, boolean trusted) {
     HttpHeader header = field.getHeader();
@@ -116,8 +117,16 @@ final class Forwarding {
         || name.equals("x-forwarded-host") || name.equals("x-forwarded-port")) {
       return true;
     }
-    return !trusted && name.startsWith("x-forwarded-");
+    return !trusted && (name.startsWith("x-forwarded-") || CLIENT_IP_HEADERS.contains(name));
   }
+
+  /**
+   * Headers other proxies and CDNs use to name the client's address; upstreams that trust them
+   * would believe whatever a client wrote. Only a trusted proxy may send them on.
+   */
+  private static final java.util.Set<String> CLIENT_IP_HEADERS = java.util.Set.of(
+      "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
+      "fastly-client-ip", "x-original-forwarded-for");
 
   private static @org.jspecify.annotations.Nullable String join(HttpFields in, String name) {
     List<String> values = in.getValuesList(name);

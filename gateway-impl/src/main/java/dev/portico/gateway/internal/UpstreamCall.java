@@ -153,6 +153,10 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       for (HttpField field : headers) {
         out.add(field);
       }
+      if (!headers.contains(HttpHeader.HOST)) {
+        // This endpoint's authority; without it Jetty would build and parse the request's URI to find one.
+        out.put(HttpHeader.HOST, endpoint.authority());
+      }
       // W3C Trace Context: the client's trace continues (or a new one starts) with this hop's span id.
       out.put(TraceContext.TRACEPARENT, hop.trace().traceparent());
       if (hop.trace().traceState().isEmpty()) {

@@ -159,10 +159,14 @@ class JettyProxyTest {
     host.client().newRequest(host.uri("/api/x"))
         .headers(h -> h.add("X-Forwarded-For", "6.6.6.6").add("X-Forwarded-Proto", "https")
             .add("X-Forwarded-Host", "evil.example").add("X-Forwarded-Port", "1")
-            .add("Forwarded", "for=6.6.6.6;proto=https").add("X-Forwarded-Prefix", "/evil"))
+            .add("Forwarded", "for=6.6.6.6;proto=https").add("X-Forwarded-Prefix", "/evil")
+            .add("X-Real-IP", "6.6.6.6").add("True-Client-IP", "6.6.6.6").add("CF-Connecting-IP", "6.6.6.6"))
         .timeout(10, TimeUnit.SECONDS).send();
 
     TestUpstream.Received received = upstream.take();
+    assertThat(received.header("X-Real-IP")).isNull();
+    assertThat(received.header("True-Client-IP")).isNull();
+    assertThat(received.header("CF-Connecting-IP")).isNull();
     assertThat(received.headers().getValuesList("X-Forwarded-For")).containsExactly("127.0.0.1");
     assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
     assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + host.port());
@@ -187,10 +191,12 @@ class JettyProxyTest {
     host.client().newRequest(host.uri("/api/x"))
         .headers(h -> h.add("X-Forwarded-For", "203.0.113.7, 10.1.2.3").add("X-Forwarded-Proto", "https")
             .add("X-Forwarded-Host", "api.example.com").add("X-Forwarded-Port", "443")
-            .add("Forwarded", "for=203.0.113.7;proto=https").add("X-Forwarded-Prefix", "/shop"))
+            .add("Forwarded", "for=203.0.113.7;proto=https").add("X-Forwarded-Prefix", "/shop")
+            .add("X-Real-IP", "203.0.113.7"))
         .timeout(10, TimeUnit.SECONDS).send();
 
     TestUpstream.Received received = upstream.take();
+    assertThat(received.header("X-Real-IP")).isEqualTo("203.0.113.7");
     assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
     assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
     assertThat(received.header("X-Forwarded-Host")).isEqualTo("api.example.com");
