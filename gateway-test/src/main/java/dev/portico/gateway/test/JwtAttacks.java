@@ -77,6 +77,10 @@ final class JwtAttacks {
     JWSAlgorithm alg = FakeIdentityProvider.jwsAlgorithm(algorithm);
     rows.add(new JwtAttack("another key under the trusted kid", FakeIdentityProvider.sign(stranger,
         new JWSHeader.Builder(alg).keyID(trusted.getKeyID()).build(), claims)));
+    byte[] hs384Secret = new byte[48];
+    new SecureRandom().nextBytes(hs384Secret);
+    rows.add(new JwtAttack("HS384 under the trusted kid", FakeIdentityProvider.sign(new OctetSequenceKey.Builder(hs384Secret).build(),
+        new JWSHeader.Builder(JWSAlgorithm.HS384).keyID(trusted.getKeyID()).build(), claims)));
     rows.add(new JwtAttack("unknown kid", FakeIdentityProvider.sign(stranger, new JWSHeader.Builder(alg).keyID("unknown-kid").build(), claims)));
     if (!(stranger instanceof OctetSequenceKey)) {
       rows.add(new JwtAttack("key embedded in the header (jwk)", FakeIdentityProvider.sign(stranger,

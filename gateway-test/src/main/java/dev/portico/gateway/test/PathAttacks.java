@@ -88,7 +88,6 @@ final class PathAttacks {
     char first = prot.charAt(0);
     if (Character.isLetter(first)) {
       add(rows, "encoded first letter", "GET /%" + Integer.toHexString(first).toUpperCase(Locale.ROOT) + prot.substring(1) + "/x");
-      add(rows, "encoded first letter, lower-case hex", "GET /%" + Integer.toHexString(first) + prot.substring(1) + "/x");
     }
     rows.add(new PathAttack("trailing dot on the prefix", "GET /" + prot + "./x", Outcome.ELSEWHERE));
     add(rows, "tab in the path", "GET /" + pub + "/\t/" + up + prot + "/x");

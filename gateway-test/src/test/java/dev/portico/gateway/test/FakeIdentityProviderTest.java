@@ -75,13 +75,16 @@ class FakeIdentityProviderTest {
   }
 
   @Test
-  void hs256TokensPassAGatewayKeyedWithTheSecret() throws Exception {
+  void hs256TokensPassAGatewayKeyedWithTheSecretAndPublicKeyTokensDoNot() throws Exception {
     jwt = JwtAuthenticator.builder().hmacSecret(idp.hmacSecret()).issuer(idp.issuer()).audience("orders-api").build();
     server = GatewayServer.start(Gateway.builder()
         .route("orders", r -> r.path("/api/**").authenticator(jwt).upstream(upstream.uri())).build());
 
     assertThat(call(idp.token().audience("orders-api").algorithm(TokenAlgorithm.HS256).sign()).statusCode()).isEqualTo(200);
-    assertThat(call(idp.token().audience("orders-api").algorithm(TokenAlgorithm.RS256).sign()).statusCode()).isEqualTo(401);
+    for (TokenAlgorithm publicKey : new TokenAlgorithm[] {TokenAlgorithm.RS256, TokenAlgorithm.ES256, TokenAlgorithm.EdDSA}) {
+      assertThat(call(idp.token().audience("orders-api").algorithm(publicKey).sign()).statusCode()).as("%s", publicKey).isEqualTo(401);
+    }
+    assertThat(upstream.requestCount()).isEqualTo(1);
   }
 
   @Test
