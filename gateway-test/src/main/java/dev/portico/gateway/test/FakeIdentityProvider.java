@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
@@ -292,7 +293,7 @@ public final class FakeIdentityProvider implements AutoCloseable {
     return JWSAlgorithm.parse(algorithm.name());
   }
 
-  /** Generates fresh keys for {@code kid}s of the next generation; HS256 keeps the one secret. */
+  /** Generates a key for {@code algorithm} (not HS256, whose secret is made once) under {@code kid}. */
   static JWK generate(TokenAlgorithm algorithm, String kid) {
     try {
       return switch (algorithm) {
@@ -311,7 +312,7 @@ public final class FakeIdentityProvider implements AutoCloseable {
     current.put(TokenAlgorithm.RS256, generate(TokenAlgorithm.RS256, "rs256-" + generation));
     current.put(TokenAlgorithm.ES256, generate(TokenAlgorithm.ES256, "es256-" + generation));
     current.put(TokenAlgorithm.EdDSA, generate(TokenAlgorithm.EdDSA, "eddsa-" + generation));
-    current.put(TokenAlgorithm.HS256, new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(hmacSecret).keyID("hs256").build());
+    current.put(TokenAlgorithm.HS256, new OctetSequenceKey.Builder(hmacSecret).keyID("hs256").build());
   }
 
   private String baseUri() {
@@ -462,8 +463,9 @@ public final class FakeIdentityProvider implements AutoCloseable {
     }
 
     /**
-     * Sets claim {@code name} to {@code value} (a string, number, boolean, list or map), or
-     * removes it when {@code value} is null: {@code claim("exp", null)} mints a token without expiry.
+     * Sets claim {@code name} to {@code value} (a string, number, boolean, list, map, or an
+     * {@link Instant}, written as epoch seconds), or removes it when {@code value} is null:
+     * {@code claim("exp", null)} mints a token without expiry.
      */
     public TokenBuilder claim(String name, @Nullable Object value) {
       requireNonNull(name, "name");
@@ -506,13 +508,22 @@ public final class FakeIdentityProvider implements AutoCloseable {
       return FakeIdentityProvider.sign(key, header.build(), claimsSet());
     }
 
+    private static Date date(String name, Object value) {
+      if (value instanceof Instant instant) {
+        return Date.from(instant);
+      } else if (value instanceof Number seconds) {
+        return Date.from(Instant.ofEpochSecond(seconds.longValue()));
+      }
+      throw new IllegalStateException("claim " + name + ": " + value + " (expected: an Instant or epoch seconds)");
+    }
+
     JWTClaimsSet claimsSet() {
       JWTClaimsSet.Builder set = new JWTClaimsSet.Builder();
       claims.forEach((name, value) -> {
         if (value != null) {
           switch (name) {
-            case "exp", "nbf", "iat" -> set.claim(name, Date.from(Instant.ofEpochSecond(((Number) value).longValue())));
-            default -> set.claim(name, value);
+            case "exp", "nbf", "iat" -> set.claim(name, date(name, value));
+            default -> set.claim(name, value instanceof Instant instant ? instant.getEpochSecond() : value);
           }
         }
       });

@@ -3,6 +3,8 @@ package dev.portico.gateway.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import java.net.http.HttpClient;
@@ -93,7 +95,7 @@ class FakeIdentityProviderTest {
 
     assertThat(jwks).contains(idp.keyId(TokenAlgorithm.RS256), idp.keyId(TokenAlgorithm.ES256), idp.keyId(TokenAlgorithm.EdDSA))
         .doesNotContain("\"d\"").doesNotContain("\"p\"").doesNotContain("\"oct\"")
-        .doesNotContain(com.nimbusds.jose.util.Base64URL.encode(idp.hmacSecret()).toString());
+        .doesNotContain(Base64URL.encode(idp.hmacSecret()).toString());
   }
 
   @Test
@@ -161,7 +163,7 @@ class FakeIdentityProviderTest {
     String token = idp.token().subject("bob").audience("a", "b").claim("scope", "orders:read").keyId("chosen")
         .header("typ2", "x").sign();
 
-    com.nimbusds.jwt.SignedJWT parsed = com.nimbusds.jwt.SignedJWT.parse(token);
+    SignedJWT parsed = SignedJWT.parse(token);
     assertThat(parsed.getHeader().getKeyID()).isEqualTo("chosen");
     assertThat(parsed.getHeader().getCustomParam("typ2")).isEqualTo("x");
     assertThat(parsed.getJWTClaimsSet().getSubject()).isEqualTo("bob");
