@@ -1,9 +1,16 @@
 package dev.portico.gateway.test;
 
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
+import java.util.Optional;
 
 /** The conformance suite against {@code GatewayServlet} in Jetty 12 ee10, the container's defaults. */
 class JettyServletConformanceTest extends GatewaySecurityConformance {
+  /** As the Jetty core handler, except that the servlet context answers {@code OPTIONS *} 404. */
+  @Override
+  protected Optional<Integer> pathAttackStatus(String requestLine) {
+    return Optional.of(requestLine.equals("OPTIONS *") ? 404 : JettyHandlerConformanceTest.NOT_400.getOrDefault(requestLine, 400));
+  }
+
   @Override
   protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
     JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
