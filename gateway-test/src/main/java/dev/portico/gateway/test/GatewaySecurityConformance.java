@@ -106,6 +106,15 @@ public abstract class GatewaySecurityConformance {
     return Optional.empty();
   }
 
+  /**
+   * Returns the status this gateway is known to answer the smuggling row named {@code name} with
+   * ({@code -1}: it closes the connection without a response), to pin it on top of the suite's
+   * rule; empty, the default, checks the rule only.
+   */
+  protected Optional<Integer> smugglingStatus(String name) {
+    return Optional.empty();
+  }
+
   /** Returns the algorithm valid tokens are signed with (default RS256); HS256 for a gateway keyed with the secret. */
   protected TokenAlgorithm tokenAlgorithm() {
     return TokenAlgorithm.RS256;
@@ -201,7 +210,7 @@ public abstract class GatewaySecurityConformance {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("smugglingRequests")
-  public void ambiguousFramingIsNeverForwardedAmbiguously(String raw, boolean control) throws Exception {
+  public void ambiguousFramingIsNeverForwardedAmbiguously(String name, String raw, boolean control) throws Exception {
     int before = upstream().connections().size();
 
     int status = RawClient.untilClosed(base(), raw);
@@ -221,11 +230,15 @@ public abstract class GatewaySecurityConformance {
         assertThat(status).as("status of a message nothing was forwarded for").isNotIn(200, 201, 202, 204);
       }
     }
+    Optional<Integer> pinned = smugglingStatus(name);
+    if (pinned.isPresent()) {
+      assertThat(status).as("status for %s", name).isEqualTo(pinned.get());
+    }
   }
 
   Stream<Arguments> smugglingRequests() {
     return SmugglingRequests.rows(target().bodyMethod(), protectedPath(), authority(), target().validToken(idp())).stream()
-        .map(row -> Arguments.of(Named.of(row.name(), row.raw()), row.control()));
+        .map(row -> Arguments.of(row.name(), row.raw(), row.control()));
   }
 
   /** {@code X-Forwarded-*} and {@code Forwarded} sent by an untrusted client never reach the upstream as sent. */

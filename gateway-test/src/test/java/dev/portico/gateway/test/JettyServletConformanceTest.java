@@ -11,6 +11,19 @@ class JettyServletConformanceTest extends GatewaySecurityConformance {
     return Optional.of(requestLine.equals("OPTIONS *") ? 404 : JettyHandlerConformanceTest.NOT_400.getOrDefault(requestLine, 400));
   }
 
+  /**
+   * As the Jetty core handler, except for a body that breaks after the servlet started: the
+   * container has closed the connection without an answer in every run so far, but whether an
+   * answer gets out first is a race, so those two rows are left to the suite's rule.
+   */
+  @Override
+  protected Optional<Integer> smugglingStatus(String name) {
+    if (name.equals("chunk size overflow") || name.equals("chunk extension with a bare LF")) {
+      return Optional.empty();
+    }
+    return Optional.of(JettyHandlerConformanceTest.NORMALIZED.contains(name) ? 200 : 400);
+  }
+
   @Override
   protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
     JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
