@@ -27,42 +27,52 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public type and every public or protected member of gateway-api has a Javadoc comment: the
- * API is what users read. (Doclint's "missing" group would check this too, but it also demands
+ * Every public type and every public or protected member of gateway-api, and of the test kit
+ * (gateway-test) that host tests compile against, has a Javadoc comment: the API is what users read. (Doclint's "missing" group would check this too, but it also demands
  * {@code @param} and {@code @return} where the comment's prose already says it, so the build runs
  * doclint without that group and this test checks the comments are there.) Overrides inherit their
  * comment and need none.
  */
 class PublicApiJavadocTest {
-  private static final Path SOURCES = Path.of("src/main/java");
-
   @Test
   void everyPublicTypeAndMemberHasAComment() throws IOException {
+    assertThat(undocumented(Path.of("src/main/java"))).as("public API without a Javadoc comment").isEmpty();
+  }
+
+  /** The kit's module is built after this one; its sources are read from the file system only. */
+  @Test
+  void everyPublicTypeAndMemberOfTheTestKitHasAComment() throws IOException {
+    assertThat(undocumented(Path.of("../gateway-test/src/main/java"))).as("test kit API without a Javadoc comment").isEmpty();
+  }
+
+  private static List<String> undocumented(Path sources) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> undocumented = new ArrayList<>();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null);
-         Stream<Path> walk = Files.walk(SOURCES)) {
-      List<Path> sources = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-      assertThat(sources).as("gateway-api sources under %s", SOURCES.toAbsolutePath()).isNotEmpty();
-      Iterable<? extends JavaFileObject> units = files.getJavaFileObjectsFromPaths(sources);
-      JavacTask task = (JavacTask) javac.getTask(null, files, null, List.of("-proc:none"), null, units);
+    try (StandardJavaFileManager fileManager = javac.getStandardFileManager(null, null, null);
+         Stream<Path> walk = Files.walk(sources)) {
+      List<Path> files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+      assertThat(files).as("sources under %s", sources.toAbsolutePath()).isNotEmpty();
+      Iterable<? extends JavaFileObject> units = fileManager.getJavaFileObjectsFromPaths(files);
+      JavacTask task = (JavacTask) javac.getTask(null, fileManager, null, List.of("-proc:none"), null, units);
       DocTrees docs = DocTrees.instance(task);
       for (CompilationUnitTree unit : task.parse()) {
-        new Scanner(docs, unit, undocumented).scan(unit, null);
+        new Scanner(docs, unit, sources, undocumented).scan(unit, null);
       }
     }
-    assertThat(undocumented).as("public API without a Javadoc comment").isEmpty();
+    return undocumented;
   }
 
   /** Walks the types a user can see and reports their visible members that have no comment. */
   private static final class Scanner extends TreePathScanner<Void, Void> {
     private final DocTrees docs;
     private final CompilationUnitTree unit;
+    private final Path sources;
     private final List<String> undocumented;
 
-    Scanner(DocTrees docs, CompilationUnitTree unit, List<String> undocumented) {
+    Scanner(DocTrees docs, CompilationUnitTree unit, Path sources, List<String> undocumented) {
       this.docs = docs;
       this.unit = unit;
+      this.sources = sources;
       this.undocumented = undocumented;
     }
 
@@ -113,7 +123,7 @@ class PublicApiJavadocTest {
         long line = unit.getLineMap().getLineNumber(
             docs.getSourcePositions().getStartPosition(unit, path.getLeaf()));
         Path file = Path.of(unit.getSourceFile().toUri());
-        undocumented.add(SOURCES.toAbsolutePath().relativize(file) + ":" + line + " " + what);
+        undocumented.add(sources.toAbsolutePath().relativize(file) + ":" + line + " " + what);
       }
     }
   }

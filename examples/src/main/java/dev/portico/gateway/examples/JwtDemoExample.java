@@ -64,26 +64,11 @@ public final class JwtDemoExample implements AutoCloseable {
       String issuer = uri.resolve(ISSUER_PATH).toString();
       String ordersBackend = backend.uri().toString();
 
-      // tag::gateway[]
-      jwt = JwtAuthenticator.builder()
-          .issuer(issuer)                        // discovery: issuer + /.well-known/openid-configuration
-          .audience("orders-api")                // aud must contain it
-          .build();                              // no I/O yet: keys are fetched on first use
-
-      Gateway gateway = Gateway.builder()
-          .authenticator(jwt)                    // every route: 401 without a valid token
-          .route("orders", r -> r
-              .path("/api/orders/**")
-              .methods("GET")
-              .authorize(AccessRule.scopes("orders:read"))            // 403 insufficient_scope without it
-              .identityForwarding(IdentityForwarding.headersOnly())   // token out, X-Auth-* headers in
-              .stripPrefix(1)
-              .upstream(ordersBackend))
-          .build();
-      // end::gateway[]
+      Config config = gateway(issuer, ordersBackend);
+      jwt = config.jwt();
 
       server.setHandler(new Handler.Sequence(
-          JettyGatewayHandler.create(gateway),   // /api/orders/**
+          JettyGatewayHandler.create(config.gateway()),   // /api/orders/**
           new DemoTokenIssuer(issuer, ISSUER_PATH)));
       server.start();
       return new JwtDemoExample(backend, server, jwt, uri);
@@ -98,6 +83,35 @@ public final class JwtDemoExample implements AutoCloseable {
           backend::close);
       throw e;
     }
+  }
+
+  /** The example's gateway and the authenticator it owns (close it when the gateway is done). */
+  record Config(JwtAuthenticator jwt, Gateway gateway) {}
+
+  /**
+   * Builds the example's gateway: tokens from {@code issuer} (found by discovery), one route to
+   * {@code ordersBackend}. Also what its conformance test runs against the kit's fakes.
+   */
+  static Config gateway(String issuer, String ordersBackend) {
+    JwtAuthenticator jwt;
+    // tag::gateway[]
+    jwt = JwtAuthenticator.builder()
+        .issuer(issuer)                        // discovery: issuer + /.well-known/openid-configuration
+        .audience("orders-api")                // aud must contain it
+        .build();                              // no I/O yet: keys are fetched on first use
+
+    Gateway gateway = Gateway.builder()
+        .authenticator(jwt)                    // every route: 401 without a valid token
+        .route("orders", r -> r
+            .path("/api/orders/**")
+            .methods("GET")
+            .authorize(AccessRule.scopes("orders:read"))            // 403 insufficient_scope without it
+            .identityForwarding(IdentityForwarding.headersOnly())   // token out, X-Auth-* headers in
+            .stripPrefix(1)
+            .upstream(ordersBackend))
+        .build();
+    // end::gateway[]
+    return new Config(jwt, gateway);
   }
 
   /** Returns the host's base URI, such as {@code http://127.0.0.1:8080/}. */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>In a page, a snippet is a {@code ```java} block right after a marker line
  * {@code <!-- snippet: snippets/RoutingSnippets.java#patterns -->}; the file is relative to the
- * examples' {@code dev/portico/gateway/examples} source folder, and the block must equal the lines
+ * examples' {@code dev/portico/gateway/examples} folder in the main sources or, for the test kit's
+ * snippets (a host's tests), in the test sources; and the block must equal the lines
  * between {@code // tag::patterns[]} and {@code // end::patterns[]} there, less their common
  * indentation.
  */
@@ -31,6 +32,7 @@ class DocSnippetsTest {
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->");
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path SOURCES = ROOT.resolve("examples/src/main/java/dev/portico/gateway/examples");
+  private static final Path TEST_SOURCES = ROOT.resolve("examples/src/test/java/dev/portico/gateway/examples");
 
   @TestFactory
   Stream<DynamicTest> everyJavaSnippetInTheDocsMatchesItsCompiledSource() throws IOException {
@@ -46,7 +48,7 @@ class DocSnippetsTest {
           String shown = block(lines, i + 1, where);
           tests.add(DynamicTest.dynamicTest(where + " " + file + "#" + tag,
               () -> assertThat(shown).as("snippet at %s (copy it from %s#%s)", where, file, tag)
-                  .isEqualTo(region(SOURCES.resolve(file), tag))));
+                  .isEqualTo(region(source(file), tag))));
         }
       }
     }
@@ -146,6 +148,12 @@ class DocSnippetsTest {
       site.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
     }
     return pages;
+  }
+
+  /** Returns {@code file} in the examples' main sources, or in their test sources if it is not there. */
+  private static Path source(String file) {
+    Path main = SOURCES.resolve(file);
+    return Files.exists(main) ? main : TEST_SOURCES.resolve(file);
   }
 
   /** Returns the fenced block that starts at or after line {@code from}. */

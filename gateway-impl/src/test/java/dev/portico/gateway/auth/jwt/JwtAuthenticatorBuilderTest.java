@@ -25,6 +25,8 @@ class JwtAuthenticatorBuilderTest {
         invalid("short secret", b -> b.hmacSecret(new byte[31]), "hmacSecret: 31 bytes (expected: >= 32)"),
         invalid("secret too short for HS512", b -> b.hmacSecret(SECRET).algorithms("HS512"), "hmacSecret: 32 bytes, too short for HS512"),
         invalid("HS256 with a JWK set URL", b -> b.jwksUri(JWKS).algorithms("RS256", "HS256"), "algorithms: HS256 needs hmacSecret"),
+        invalid("HS256 next to a local JWK set", b -> b.jwkSet(TestTokens.jwks(TestTokens.ec("ec-1"))).algorithms("ES256", "HS256"),
+            "algorithms: HS256 needs hmacSecret"),
         invalid("HS256 with discovery", b -> b.issuer("https://idp.example").algorithms("HS256"), "algorithms: HS256 needs hmacSecret"),
         invalid("RS256 with a secret", b -> b.hmacSecret(SECRET).algorithms("RS256"), "algorithms: RS256 is a public-key algorithm"),
         invalid("alg none", b -> b.jwksUri(JWKS).algorithms("none"), "algorithms: 'none' is never accepted"),

@@ -1,0 +1,121 @@
+package dev.portico.gateway.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portico.gateway.Gateway;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A FakeUpstream behind a real gateway records what the gateway sends and answers what the test scripts. */
+class FakeUpstreamTest {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private FakeUpstream upstream;
+  private GatewayServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = FakeUpstream.start();
+    server = GatewayServer.start(Gateway.builder()
+        .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream(upstream.uri()))
+        .build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+    upstream.close();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void recordsMethodRawTargetHeadersAndBodyOfWhatTheGatewayForwards() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri("/api/orders/7?q=a%2Fb"))
+        .header("X-Trace", "t-1").POST(HttpRequest.BodyPublishers.ofString("{\"qty\":2}")));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("ok");
+    RecordedRequest received = upstream.awaitRequests(1, Duration.ofSeconds(10)).get(0);
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.target()).isEqualTo("/orders/7?q=a%2Fb");
+    assertThat(received.path()).isEqualTo("/orders/7");
+    assertThat(received.header("x-trace")).hasValue("t-1");
+    assertThat(received.header("X-Forwarded-For")).hasValue("127.0.0.1");
+    assertThat(received.headerValues("X-Missing")).isEmpty();
+    assertThat(received.bodyAsString()).isEqualTo("{\"qty\":2}");
+  }
+
+  @Test
+  void answersScriptedAnswersInOrderThenTheDefault() throws Exception {
+    upstream.answer(UpstreamAnswer.text(202, "default"));
+    upstream.enqueue(UpstreamAnswer.json(201, "{\"id\":7}").header("Location", "/orders/7"), UpstreamAnswer.status(503));
+
+    HttpResponse<String> first = send(HttpRequest.newBuilder(server.uri("/api/orders")).POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> second = send(HttpRequest.newBuilder(server.uri("/api/orders")));
+    HttpResponse<String> third = send(HttpRequest.newBuilder(server.uri("/api/orders")));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.headers().firstValue("Location")).hasValue("/orders/7");
+    assertThat(first.body()).isEqualTo("{\"id\":7}");
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(third.statusCode()).isEqualTo(202);
+    assertThat(third.body()).isEqualTo("default");
+    assertThat(upstream.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aDelayedAnswerArrivesNoSoonerThanItsDelay() throws Exception {
+    upstream.enqueue(UpstreamAnswer.text(200, "late").delay(Duration.ofMillis(300)));
+    long start = System.nanoTime();
+
+    CompletableFuture<HttpResponse<String>> pending = CLIENT.sendAsync(HttpRequest.newBuilder(server.uri("/api/orders")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    List<RecordedRequest> received = upstream.awaitRequests(1, Duration.ofSeconds(10));
+    HttpResponse<String> response = pending.get();
+
+    assertThat(received).hasSize(1);
+    assertThat(response.body()).isEqualTo("late");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void awaitingMoreRequestsThanArriveFailsWithTheCount() throws Exception {
+    send(HttpRequest.newBuilder(server.uri("/api/orders")));
+
+    assertThatThrownBy(() -> upstream.awaitRequests(2, Duration.ofMillis(200)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("received 1 of 2 requests");
+  }
+
+  @Test
+  void resetForgetsRequestsAndScriptedAnswers() throws Exception {
+    upstream.enqueue(UpstreamAnswer.status(500));
+    send(HttpRequest.newBuilder(server.uri("/api/orders")));
+    upstream.enqueue(UpstreamAnswer.status(500));
+
+    upstream.reset();
+
+    assertThat(upstream.requests()).isEmpty();
+    assertThat(upstream.lastRequest()).isEmpty();
+    assertThat(send(HttpRequest.newBuilder(server.uri("/api/orders"))).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void answersRefuseHeaderInjectionAndImpossibleStatuses() {
+    assertThatThrownBy(() -> UpstreamAnswer.status(200).header("X-A", "a\r\nX-B: b"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("X-A");
+    assertThatThrownBy(() -> UpstreamAnswer.status(200).header("X A", "a")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UpstreamAnswer.status(99)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
+    assertThatThrownBy(() -> UpstreamAnswer.status(200).delay(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+  }
+}
