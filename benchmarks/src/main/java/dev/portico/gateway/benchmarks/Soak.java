@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -Xms512m -Xmx512m -cp benchmarks/target/benchmarks.jar dev.portico.gateway.benchmarks.Soak \
- *     [--rate 1000] [--duration 10m] [--work-dir /tmp]
+ *     [--rate 1000] [--duration 10m] [--settle 70s] [--work-dir /tmp]
  * }</pre>
  *
  * <p>Everything runs in this JVM on 127.0.0.1: an upstream (Jetty, answering {@code ok}), the gateway
@@ -66,7 +66,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Heap is measured after {@link System#gc()}, as used heap from the {@code MemoryMXBean}; file
  * descriptors are the entries of {@code /proc/self/fd} (Linux), threads the JVM's live threads:
- * upstream, gateway and load generator together.
+ * upstream, gateway and load generator together. Connections and pool threads grow with the
+ * requests in flight (the load generator opens up to 512 connections when answers slow down), so
+ * the end figures are taken twice: right after the last answer, and after {@code --settle} (70 s
+ * by default) of quiet, when idle connections have timed out and idle pool threads retired; what
+ * remains then is what leaked.
  */
 public final class Soak {
   private static final byte[] SECRET = "soak-secret-0123456789abcdef-0123".getBytes(StandardCharsets.US_ASCII);
@@ -79,12 +83,14 @@ public final class Soak {
 
   private final long rate;
   private final Duration duration;
+  private final Duration settle;
   private final Path workDir;
 
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong missed = new AtomicLong();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong maxInFlight = new AtomicLong();
   private final AtomicLong unexpected = new AtomicLong();
   private final AtomicLong accessLogEntries = new AtomicLong();
   private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
@@ -92,24 +98,27 @@ public final class Soak {
   /** Latency histogram: bucket i holds exchanges that took [2^i, 2^(i+1)) microseconds. */
   private final AtomicLongArray latency = new AtomicLongArray(40);
 
-  private Soak(long rate, Duration duration, Path workDir) {
+  private Soak(long rate, Duration duration, Duration settle, Path workDir) {
     this.rate = rate;
     this.duration = duration;
+    this.settle = settle;
     this.workDir = workDir;
   }
 
   public static void main(String[] args) throws Exception {
     long rate = 1_000;
     Duration duration = Duration.ofMinutes(10);
+    Duration settle = Duration.ofSeconds(70);
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
         case "--rate" -> rate = Long.parseLong(value);
         case "--duration" -> duration = parseDuration(value);
+        case "--settle" -> settle = parseDuration(value);
         case "--work-dir" -> workDir = Path.of(value);
         default -> {
-          System.err.println("usage: Soak [--rate REQUESTS_PER_SECOND] [--duration 10m|90s|PT10M] [--work-dir DIR]");
+          System.err.println("usage: Soak [--rate REQUESTS_PER_SECOND] [--duration 10m|90s|PT10M] [--settle 70s] [--work-dir DIR]");
           System.exit(2);
         }
       }
@@ -118,7 +127,7 @@ public final class Soak {
     if (rate <= 0 || rate > 1_000_000) {
       throw new IllegalArgumentException("rate: " + rate + " (expected: 1 to 1000000)");
     }
-    boolean clean = new Soak(rate, duration, workDir).run();
+    boolean clean = new Soak(rate, duration, settle, workDir).run();
     System.exit(clean ? 0 : 1);
   }
 
@@ -199,9 +208,10 @@ public final class Soak {
         rate, duration, proxyConnector.getLocalPort(), upstreamConnector.getLocalPort(),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, Instant.now());
-    System.out.println("start (after warm-up and GC): " + start);
-    System.out.println("minute | sent | completed | req/s | 200 | 401 | 429 | unexpected | missed | p50 ms | p99 ms "
-        + "| max ms | heap after GC MiB | fds | threads");
+    System.out.println("start (after warm-up and GC):   " + start);
+    System.out.println("threads at the start by name: " + Sample.threadNames());
+    System.out.println("minute | sent | completed | req/s | 200 | 401 | 429 | unexpected | missed | max in flight "
+        + "| p50 ms | p99 ms | max ms | heap after GC MiB | fds | threads");
     resetCounters();
 
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -241,6 +251,10 @@ public final class Soak {
     boolean drained = awaitIdle(REQUEST_TIMEOUT.plusSeconds(5));
     awaitAccessLog(Duration.ofSeconds(5));
     report(minute == 0 ? "all" : "rest", completed.get() - lastCompleted, System.nanoTime() - lastReportAt);
+    Sample drainedSample = Sample.take();
+    System.out.println("after drain (and GC):           " + drainedSample);
+    // Idle connections time out (Jetty's default: 30 s) and idle pool threads retire (60 s): a leak is what stays.
+    LockSupport.parkNanos(settle.toNanos());
     Sample endSample = Sample.take();
     double seconds = (sendingEnded - t0) / 1e9;
 
@@ -262,7 +276,8 @@ public final class Soak {
       firstUnexpected.putIfAbsent("drain", inFlight.get() + " exchanges still in flight " + REQUEST_TIMEOUT.plusSeconds(5)
           + " after the last send");
     }
-    System.out.println("end (after drain and GC):    " + endSample);
+    System.out.println("end (" + settle.toSeconds() + " s idle, and GC):     " + endSample);
+    System.out.println("threads at the end by name: " + Sample.threadNames());
     System.out.printf(Locale.ROOT, "total: sent %d, completed %d, missed sends %d, average %.1f req/s over %.1f s, "
         + "outcomes %s, access log entries %d, unexpected %d%n",
         sent.get(), completed.get(), missed.get(), completed.get() / seconds, seconds,
@@ -276,6 +291,7 @@ public final class Soak {
   }
 
   private void resetCounters() {
+    maxInFlight.set(0);
     sent.set(0);
     completed.set(0);
     missed.set(0);
@@ -301,7 +317,7 @@ public final class Soak {
       authorization = good[(int) (i % USERS)];
     }
     sent.incrementAndGet();
-    inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     long startedAt = System.nanoTime();
     client.newRequest(base + i)
         .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization))
@@ -370,10 +386,10 @@ public final class Soak {
   private void report(String label, long done, long nanos) {
     Sample sample = Sample.take();
     Map<String, Long> counts = outcomeCounts();
-    System.out.printf(Locale.ROOT, "%6s | %d | %d | %.1f | %d | %d | %d | %d | %d | %s | %s | %s | %.1f | %d | %d%n",
+    System.out.printf(Locale.ROOT, "%6s | %d | %d | %.1f | %d | %d | %d | %d | %d | %d | %s | %s | %s | %.1f | %d | %d%n",
         label, sent.get(), completed.get(), done / (nanos / 1e9),
         counts.getOrDefault("200", 0L), counts.getOrDefault("401", 0L), counts.getOrDefault("429", 0L),
-        unexpected.get(), missed.get(), percentile(0.50), percentile(0.99), percentile(1.0),
+        unexpected.get(), missed.get(), maxInFlight.getAndSet(inFlight.get()), percentile(0.50), percentile(0.99), percentile(1.0),
         sample.heapMiB(), sample.fds(), sample.threads());
   }
 
@@ -440,6 +456,15 @@ public final class Soak {
         fds = -1;
       }
       return new Sample(used / (1024.0 * 1024.0), fds, ManagementFactory.getThreadMXBean().getThreadCount());
+    }
+
+    /** Live threads counted by name with digits and hashes dropped ({@code qtp123-45} counts as {@code qtp-}). */
+    static Map<String, Long> threadNames() {
+      Map<String, Long> counts = new TreeMap<>();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        counts.merge(t.getName().replaceAll("@[0-9a-f]+", "").replaceAll("[0-9]+", ""), 1L, Long::sum);
+      }
+      return counts;
     }
 
     @Override
