@@ -72,15 +72,25 @@ public interface HttpHeaders {
 
     Builder() {}
 
-    /** Adds a field, keeping any existing fields of the same name. */
+    /**
+     * Adds a field, keeping any existing fields of the same name. A name or value that is refused
+     * leaves the builder as it was.
+     */
     public Builder add(String name, String value) {
-      fields.add(checkName(name));
-      fields.add(checkValue(name, value));
+      checkName(name);
+      checkValue(name, value);
+      fields.add(name);
+      fields.add(value);
       return this;
     }
 
-    /** Replaces every field named {@code name} by one field with {@code value}. */
+    /**
+     * Replaces every field named {@code name} by one field with {@code value}. A name or value that
+     * is refused leaves the builder as it was.
+     */
     public Builder set(String name, String value) {
+      checkName(name);
+      checkValue(name, value);
       remove(name);
       return add(name, value);
     }

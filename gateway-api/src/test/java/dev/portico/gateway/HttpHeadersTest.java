@@ -39,6 +39,22 @@ class HttpHeadersTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Found by HeaderRulesFuzzTest: a refused value used to leave its name behind, shifting every later field. */
+  @Test
+  void refusedFieldLeavesTheBuilderAsItWas() {
+    HttpHeaders.Builder builder = HttpHeaders.builder().add("X-Kept", "1");
+
+    assertThatThrownBy(() -> builder.add("X-Evil", "a\r\nb")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.set("X-Kept", "a\nb")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.add("Bad Name", "v")).isInstanceOf(IllegalArgumentException.class);
+    HttpHeaders headers = builder.add("X-Next", "value with spaces").build();
+
+    assertThat(headers.size()).isEqualTo(2);
+    assertThat(headers.first("X-Kept")).contains("1");
+    assertThat(headers.first("X-Next")).contains("value with spaces");
+    assertThat(headers.names()).containsExactly("x-kept", "x-next");
+  }
+
   @Test
   void redactsCredentialsInToString() {
     HttpHeaders headers = HttpHeaders.builder().add("Authorization", "Bearer abc").add("Cookie", "s=1")

@@ -165,6 +165,18 @@ class RequestValidationTest {
     assertThat(upstream.receivedCount()).isZero();
   }
 
+  /** Jackson refuses such a number with a NumberFormatException, which used to escape as a 500. */
+  @Test
+  void numberBeyondBigDecimalRangeIsMalformedJson() throws Exception {
+    start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA)));
+
+    ContentResponse response = post("/orders", "application/json", "{\"customer\": 1e999999999999, \"items\": []}").send();
+
+    assertThat(response.getStatus()).isEqualTo(400);
+    assertThat(problem(response).path("type").asString()).isEqualTo("https://portico.dev/problems/malformed-json");
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
   @Test
   void duplicateMembersAndTrailingContentAreMalformed() throws Exception {
     start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA)));

@@ -39,6 +39,7 @@ public final class JsonBodyTransformer {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  static final String NUMBER_OUT_OF_RANGE = "a number is out of range";
 
   /** The outcome of {@link #transform}. */
   public sealed interface Result permits Transformed, Malformed {}
@@ -80,6 +81,9 @@ public final class JsonBodyTransformer {
       tree = JSON.readTree(json);
     } catch (JacksonException e) {
       return new Malformed(reason(e));
+    } catch (NumberFormatException e) {
+      // Jackson refuses a number beyond BigDecimal's limits (1e999999999999) with this, not a JacksonException.
+      return new Malformed(NUMBER_OUT_OF_RANGE);
     }
     if (tree == null || tree.isMissingNode()) {
       return new Malformed("the body holds no JSON value");

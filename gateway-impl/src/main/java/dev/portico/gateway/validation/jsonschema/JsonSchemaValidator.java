@@ -131,6 +131,9 @@ public final class JsonSchemaValidator {
       var location = e.getLocation();
       return new Malformed(location == null ? reason
           : reason + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
+    } catch (NumberFormatException e) {
+      // Jackson refuses a number beyond BigDecimal's limits (1e999999999999) with this, not a JacksonException.
+      return new Malformed("a number is out of range");
     }
     if (body == null || body.isMissingNode()) {
       return new Malformed("the body holds no JSON value");

@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.routing.PathPattern;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -442,78 +437,19 @@ class RouteTableTest {
         HttpHeaders headers = randomHeaders(random);
         String query = pick(random, null, "", "q", "q=1", "q=2&q=1", "q=", "n+m=x%20y", "n%20m=x+y", "q=1&n+m=x");
 
-        RouteLookup expected = naiveLookup(routes, method, path, host, headers, query);
+        RouteLookup expected = NaiveRouteScan.lookup(routes, method, path, host, headers, query);
         RouteLookup actual = table.lookup(method, path, host, headers, query);
 
-        assertThat(describe(actual))
+        assertThat(NaiveRouteScan.describe(actual))
             .as("seed %d, set %d: %s %s host=%s headers=%s query=%s%n  routes: %s", seed, set, method, path, host, headers,
                 query, routes.stream().map(RouteTableTest::describe).toList())
-            .isEqualTo(describe(expected));
-        outcomes.merge(describe(expected).substring(0, 3), 1, Integer::sum);
+            .isEqualTo(NaiveRouteScan.describe(expected));
+        outcomes.merge(NaiveRouteScan.describe(expected).substring(0, 3), 1, Integer::sum);
       }
     }
     // The generator must exercise every outcome, or agreeing proves little.
     assertThat(outcomes).as("seed %d", seed).allSatisfy((outcome, count) -> assertThat(count).isGreaterThan(2000))
         .containsOnlyKeys("Fou", "405", "404");
-  }
-
-  // ---- the reference: scan everything, keep full matches, most specific, earliest declared ----
-
-  private static RouteLookup naiveLookup(List<Route> routes, String method, String path, String host,
-      HttpHeaders headers, @Nullable String rawQuery) {
-    Map<String, List<String>> query = naiveQuery(rawQuery);
-    Route best = null;
-    Map<String, String> bestVariables = Map.of();
-    Set<String> allowed = new TreeSet<>();
-    for (Route r : routes) {
-      Optional<Map<String, String>> variables = r.path().match(path);
-      boolean rest = variables.isPresent()
-          && (r.hosts().isEmpty() || r.hosts().stream().anyMatch(h -> h.matches(host)))
-          && r.headers().stream().allMatch(c -> c.test(headers.all(c.name())))
-          && r.queryParams().stream().allMatch(c -> c.test(query.getOrDefault(c.name(), List.of())));
-      if (!rest) {
-        continue;
-      }
-      if (!r.methods().isEmpty() && !r.methods().contains(method)) {
-        allowed.addAll(r.methods());
-        continue;
-      }
-      if (best == null || r.path().compareSpecificity(best.path()) > 0) {
-        best = r;
-        bestVariables = variables.get();
-      }
-    }
-    if (best != null) {
-      return new RouteLookup.Found(best, bestVariables);
-    }
-    return allowed.isEmpty() ? RouteLookup.notFound() : new RouteLookup.MethodNotAllowed(allowed);
-  }
-
-  private static Map<String, List<String>> naiveQuery(@Nullable String rawQuery) {
-    Map<String, List<String>> query = new HashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return query;
-    }
-    for (String part : rawQuery.split("&")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      String[] nv = part.split("=", 2);
-      String name = URLDecoder.decode(nv[0], StandardCharsets.UTF_8);
-      String value = nv.length > 1 ? URLDecoder.decode(nv[1], StandardCharsets.UTF_8) : "";
-      query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-    return query;
-  }
-
-  private static String describe(RouteLookup lookup) {
-    if (lookup instanceof RouteLookup.Found found) {
-      return "Found " + found.route().id() + " " + new java.util.TreeMap<>(found.variables());
-    }
-    if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
-      return "405 " + notAllowed.allowed();
-    }
-    return "404";
   }
 
   private static String describe(Route r) {
