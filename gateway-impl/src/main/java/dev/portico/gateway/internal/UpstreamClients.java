@@ -18,7 +18,6 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -170,11 +169,6 @@ final class UpstreamClients {
     HttpClientTransport transport = profile.protocol() == UpstreamProtocol.HTTP_2
         ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
         : new HttpClientTransportOverHTTP(connector);
-    if (!Boolean.getBoolean("portico.blockingClient")) {
-      // The engine never blocks in a response listener: Jetty may run them on the selector thread
-      // that read the response, without handing each response to another thread.
-      transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-    }
     HttpClient client = new HttpClient(transport);
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());

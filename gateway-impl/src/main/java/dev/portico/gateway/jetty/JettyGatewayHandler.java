@@ -66,7 +66,7 @@ public final class JettyGatewayHandler extends Handler.Abstract.NonBlocking impl
   @Override
   protected void doStart() throws Exception {
     Server server = getServer();
-    if (server != null && !Boolean.getBoolean("portico.ownThreads")) {
+    if (server != null) {
       // One pool for both legs of an exchange: fewer threads and hand-offs than a pool per client.
       runtime.useHostThreads(server.getThreadPool(), server.getScheduler());
     }
