@@ -65,11 +65,11 @@ final class ClientBodyContent implements Request.Content {
 
   @Override
   public void fail(Throwable failure) {
-    if (!(failure instanceof TooLargeException)) {
-      source.fail(failure);
-    }
-    // Too large: the client did nothing wrong with its connection, and its request is answered 413;
-    // the server deals with the unread rest of the body when the exchange ends.
+    // The upstream request failed (the upstream closed or reset, the body grew too large, a timeout):
+    // the client did nothing wrong, and its request is answered 502, 504 or 413. Failing the client's
+    // body here would fail the host's request too, which Jetty answers with a bare 500 before the
+    // gateway's problem; the server deals with the unread rest of the body when the exchange ends.
+    // A client whose own connection broke fails its body itself, and the exchange sees that.
   }
 
   @Override

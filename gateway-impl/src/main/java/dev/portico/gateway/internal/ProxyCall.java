@@ -206,6 +206,9 @@ final class ProxyCall {
 
   /** The safety rules of {@link RetryPolicy}, then the limits: tries, deadline, budget. */
   private boolean mayRetry(UpstreamCall.Outcome outcome, long waitNanos) {
+    if (tries == 1 && isClosedConnection(outcome)) {
+      return true;
+    }
     if (!policy.enabled() || tries > policy.maxRetries()) {
       return false;
     }
@@ -239,6 +242,27 @@ final class ProxyCall {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Whether the first try of a request that is safe to send again (an idempotent method, no body
+   * or a body held whole) failed because the connection closed under it before any byte of the
+   * response: what an upstream ending an idle kept-alive connection just as the gateway reuses it
+   * looks like. Such a request is sent once more, on a new connection, whatever the route's retry
+   * policy says, as nginx and Go's HTTP client do; a POST is not.
+   */
+  private boolean isClosedConnection(UpstreamCall.Outcome outcome) {
+    if (!(outcome instanceof UpstreamCall.Failed failed) || !failed.countsAgainstUpstream()
+        || !RetryPolicy.none().mayRetrySent(method) || hasBody && buffered == null) {
+      return false;
+    }
+    for (Throwable t = failed.failure(); t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("Connection reset")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void finish(GatewayResponse response) {
