@@ -13,6 +13,9 @@ import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
 import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.UpstreamProtocol;
+import java.io.EOFException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -253,12 +256,13 @@ final class ProxyCall {
    */
   private boolean isClosedConnection(UpstreamCall.Outcome outcome) {
     if (!(outcome instanceof UpstreamCall.Failed failed) || !failed.countsAgainstUpstream()
-        || !RetryPolicy.none().mayRetrySent(method) || hasBody && buffered == null) {
+        || !RetryPolicy.none().mayRetrySent(method)   // without retryNonIdempotent: idempotent methods only
+        || hasBody && buffered == null) {
       return false;
     }
     for (Throwable t = failed.failure(); t != null; t = t.getCause()) {
-      if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException
-          || t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("Connection reset")) {
+      if (t instanceof EOFException || t instanceof ClosedChannelException
+          || t instanceof SocketException && String.valueOf(t.getMessage()).contains("Connection reset")) {
         return true;
       }
     }
