@@ -5,8 +5,13 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ResponseBody;
+import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
+import dev.portico.gateway.observe.json.JsonAccessLog;
+import dev.portico.gateway.ratelimit.KeyResolver;
+import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +26,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One request through the engine's per-request path, without a socket: {@link GatewayRuntime#handle}
@@ -36,6 +42,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       the upstream; the engine then writes that response and ends the exchange. What is left
  *       out is the upstream leg: endpoint choice, the Jetty client request, the response headers'
  *       copy and the body copy loop.
+ *   <li>{@code fullChain}: the same request through the policies of the load test's
+ *       {@code portico-full} target: a cached HS256 bearer token checked ({@link JwtAuthenticator}),
+ *       an in-memory rate limit per client IP that never refuses ({@link Bucket4jRateLimiter}) and
+ *       the JSON access log, whose lines go to a {@link Blackhole}. {@code fullChain - emptyChain}
+ *       is what those policies cost a request.
  *   <li>{@code noRoute}: a path no route matches, answered 404 with the engine's problem JSON.
  * </ul>
  */
@@ -60,9 +71,11 @@ public class ChainBenchmark {
   private GatewayRuntime runtime;
   private InMemoryClientExchange routed;
   private InMemoryClientExchange unrouted;
+  private GatewayRuntime fullRuntime;
+  private InMemoryClientExchange fullRouted;
 
   @Setup
-  public void start() throws Exception {
+  public void start(Blackhole blackhole) throws Exception {
     Gateway gateway = Gateway.builder()
         .accessLog(AccessLog.disabled())
         .route("orders", r -> r.path("/api/orders/**")
@@ -73,20 +86,40 @@ public class ChainBenchmark {
     runtime.start();
     routed = new InMemoryClientExchange("GET", "/api/orders/12345/items", HEADERS);
     unrouted = new InMemoryClientExchange("GET", "/nowhere/12345", HEADERS);
-    if (emptyChain() != 200 || noRoute() != 404) {
-      throw new IllegalStateException("unexpected answers: " + routed.outcome() + ", " + unrouted.outcome());
+    Gateway full = Gateway.builder()
+        .accessLog(JsonAccessLog.builder().sink(blackhole::consume).build())
+        .authenticator(JwtAuthenticator.builder().hmacSecret(ProxyTargets.SECRET).audience("bench").build())
+        .rateLimiter(Bucket4jRateLimiter.perKey(100_000_000L, Duration.ofSeconds(1), KeyResolver.clientIp()))
+        .route("orders", r -> r.path("/api/orders/**")
+            .filter((exchange, chain) -> OK)
+            .upstream("http://127.0.0.1:9"))
+        .build();
+    fullRuntime = GatewayRuntime.create(full, GatewayObserver.none());
+    fullRuntime.start();
+    fullRouted = new InMemoryClientExchange("GET", "/api/orders/12345/items", HttpFields.build(HEADERS)
+        .add(HttpHeader.AUTHORIZATION, "Bearer " + ProxyTargets.token()).asImmutable());
+    if (emptyChain() != 200 || noRoute() != 404 || fullChain() != 200) {
+      throw new IllegalStateException("unexpected answers: " + routed.outcome() + ", " + unrouted.outcome()
+          + ", " + fullRouted.outcome());
     }
   }
 
   @TearDown
   public void stop() throws Exception {
     runtime.stop();
+    fullRuntime.stop();
   }
 
   @Benchmark
   public int emptyChain() {
     runtime.handle(routed.reset(), false);
     return routed.outcome();
+  }
+
+  @Benchmark
+  public int fullChain() {
+    fullRuntime.handle(fullRouted.reset(), false);
+    return fullRouted.outcome();
   }
 
   @Benchmark

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpURI;
@@ -39,12 +40,13 @@ import org.eclipse.jetty.server.ServerConnector;
  *       access log, in Jetty core ({@link JettyGatewayHandler});
  *   <li>{@code portico-full}: the same with HS256 JWT authentication, an in-memory rate limit per
  *       client IP (high enough never to refuse) and a JSON access log written to
- *       {@code WORK_DIR/access.log}; the bearer token to send is written to {@code WORK_DIR/token};
+ *       {@code WORK_DIR/access.log}; the bearer token to send is written to {@code WORK_DIR/token}.
+ *       {@code -Dbench.policies=jwt,rate-limit,access-log} (the default) keeps only those named;
  *   <li>{@code jetty-proxy}: Jetty 12's own {@code ProxyHandler.Reverse} to the upstream.
  * </ul>
  */
 public final class ProxyTargets {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private ProxyTargets() {
   }
@@ -73,14 +75,23 @@ public final class ProxyTargets {
           .route("all", r -> r.path("/**").upstream(upstream.toString()))
           .build()));
       case "portico-full" -> {
+        // -Dbench.policies=jwt,rate-limit,access-log (the default: all three) keeps only some, to
+        // tell what each one costs.
+        Set<String> policies = Set.of(System.getProperty("bench.policies", "jwt,rate-limit,access-log").split(","));
         Files.writeString(workDir.resolve("token"), token());
-        BufferedWriter out = Files.newBufferedWriter(workDir.resolve("access.log"));
-        accessLog = out;
-        JsonAccessLog json = JsonAccessLog.builder().sink(line -> write(out, line)).build();
-        server.setHandler(JettyGatewayHandler.create(Gateway.builder()
-            .accessLog(json)
-            .authenticator(JwtAuthenticator.builder().hmacSecret(SECRET).audience("bench").build())
-            .rateLimiter(Bucket4jRateLimiter.perKey(100_000_000L, Duration.ofSeconds(1), KeyResolver.clientIp()))
+        Gateway.Builder gateway = Gateway.builder().accessLog(AccessLog.disabled());
+        if (policies.contains("access-log")) {
+          BufferedWriter out = Files.newBufferedWriter(workDir.resolve("access.log"));
+          accessLog = out;
+          gateway.accessLog(JsonAccessLog.builder().sink(line -> write(out, line)).build());
+        }
+        if (policies.contains("jwt")) {
+          gateway.authenticator(JwtAuthenticator.builder().hmacSecret(SECRET).audience("bench").build());
+        }
+        if (policies.contains("rate-limit")) {
+          gateway.rateLimiter(Bucket4jRateLimiter.perKey(100_000_000L, Duration.ofSeconds(1), KeyResolver.clientIp()));
+        }
+        server.setHandler(JettyGatewayHandler.create(gateway
             .route("all", r -> r.path("/**").upstream(upstream.toString()))
             .build()));
       }

@@ -3,6 +3,8 @@ package dev.portico.gateway.auth;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -23,19 +25,26 @@ public final class IdentityForwarding {
   private static final IdentityForwarding DEFAULT = builder().build();
 
   private final boolean stripCredentials;
-  private final java.util.List<String> stripHeaders;
+  private final List<String> stripHeaders;
   private final @Nullable String subjectHeader;
   private final @Nullable String scopesHeader;
   private final @Nullable String issuerHeader;
   private final @Nullable String methodHeader;
+  private final List<String> identityHeaders;
 
   private IdentityForwarding(Builder b) {
     this.stripCredentials = b.stripCredentials;
-    this.stripHeaders = java.util.List.copyOf(b.stripHeaders);
+    this.stripHeaders = List.copyOf(b.stripHeaders);
     this.subjectHeader = b.subjectHeader;
     this.scopesHeader = b.scopesHeader;
     this.issuerHeader = b.issuerHeader;
     this.methodHeader = b.methodHeader;
+    List<String> names = new ArrayList<>(4);
+    subjectHeader().ifPresent(names::add);
+    scopesHeader().ifPresent(names::add);
+    issuerHeader().ifPresent(names::add);
+    methodHeader().ifPresent(names::add);
+    this.identityHeaders = List.copyOf(names);
   }
 
   /** Forwards the original credentials and adds no headers. */
@@ -63,18 +72,13 @@ public final class IdentityForwarding {
   }
 
   /** Returns further headers removed before calling the upstream (for example an API key header). */
-  public java.util.List<String> stripHeaders() {
+  public List<String> stripHeaders() {
     return stripHeaders;
   }
 
   /** Returns the names of the identity headers this forwarding sets (and so always removes first). */
-  public java.util.List<String> identityHeaders() {
-    java.util.List<String> names = new java.util.ArrayList<>(4);
-    subjectHeader().ifPresent(names::add);
-    scopesHeader().ifPresent(names::add);
-    issuerHeader().ifPresent(names::add);
-    methodHeader().ifPresent(names::add);
-    return java.util.List.copyOf(names);
+  public List<String> identityHeaders() {
+    return identityHeaders;
   }
 
   /** Returns the header carrying the subject, if any. */
@@ -100,7 +104,7 @@ public final class IdentityForwarding {
   /** Builds {@link IdentityForwarding}. */
   public static final class Builder {
     private boolean stripCredentials;
-    private final java.util.List<String> stripHeaders = new java.util.ArrayList<>();
+    private final List<String> stripHeaders = new ArrayList<>();
     private @Nullable String subjectHeader;
     private @Nullable String scopesHeader;
     private @Nullable String issuerHeader;

@@ -8,6 +8,7 @@ import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.MutableClock;
 import dev.portico.gateway.testing.TestUpstream;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,30 @@ class JsonAccessLogTest {
             Duration.ZERO, 0, 0, "ok", Optional.empty()));
 
     assertThat(JSON.readTree(line).get("path").asString()).isEqualTo("/a\"b\\c");
+  }
+
+  @Test
+  void escapesControlCharactersAndKeepsOtherUnicode() {
+    String path = "/caf\u00e9/\u2603\n\t\u0001end";
+    String line = JsonAccessLog.builder().fields(Field.PATH, Field.OUTCOME).build()
+        .format(new AccessLogEntry("id-1", Optional.of("r"), "GET", path, 200, Optional.empty(), "10.0.0.1",
+            Duration.ZERO, 0, 0, "ok", Optional.empty()));
+
+    assertThat(line).isEqualTo("{\"path\":\"/caf\u00e9/\u2603\\n\\t\\u0001end\",\"outcome\":\"ok\"}");
+    assertThat(JSON.readTree(line).get("path").asString()).isEqualTo(path);
+  }
+
+  @Test
+  void writesThreeDigitsOfMillisecondsEvenOnAWholeSecondAndFollowsTheClock() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-05-04T10:15:30Z"));
+    JsonAccessLog log = JsonAccessLog.builder().fields(Field.TIME).clock(clock).build();
+
+    String first = log.format(entry(Optional.empty(), Optional.empty()));
+    clock.set(Instant.parse("2026-05-04T10:15:30.007Z"));
+    String second = log.format(entry(Optional.empty(), Optional.empty()));
+
+    assertThat(first).isEqualTo("{\"time\":\"2026-05-04T10:15:30.000Z\"}");
+    assertThat(second).isEqualTo("{\"time\":\"2026-05-04T10:15:30.007Z\"}");
   }
 
   private static AccessLogEntry entry(Optional<String> route, Optional<String> traceId) {

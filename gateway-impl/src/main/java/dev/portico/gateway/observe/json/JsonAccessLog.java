@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.AccessLogEntry;
-import java.io.StringWriter;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +15,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * An access log that writes one JSON object per exchange, on one line, to an SLF4J logger
@@ -39,17 +40,19 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>What an {@link AccessLogEntry} does not carry cannot be logged: no header (so no
  * {@code Authorization}, cookie or API key), no query string, no body. Absent values ({@code route}
  * and {@code upstream} when none, {@code traceId} when unknown) are {@code null}. Called on the
- * thread that finished the exchange; formatting allocates one small string and never blocks.
+ * thread that finished the exchange; formatting builds the line in one buffer, escaping strings
+ * with Jackson's JSON encoder, and never blocks.
  */
 public final class JsonAccessLog implements AccessLog {
   /** The logger the default access log writes to as well. */
   public static final String DEFAULT_LOGGER = "dev.portico.gateway.access";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+      .withZone(ZoneOffset.UTC);
 
   /** The fields a line can hold, in the order they are written. */
   public enum Field {
-    /** When the entry was logged (ISO-8601, UTC, milliseconds). */
+    /** When the entry was logged (ISO-8601, UTC, always three digits of milliseconds). */
     TIME("time"),
     /** The request id. */
     REQUEST_ID("requestId"),
@@ -89,11 +92,21 @@ public final class JsonAccessLog implements AccessLog {
   }
 
   private final Field[] fields;
+  /** Per field, what precedes its value: {@code {"time":} for the first, {@code ,"route":} for the others. */
+  private final String[] prefixes;
   private final Consumer<String> sink;
   private final Clock clock;
+  /** The last {@code time} written: many lines share a millisecond, and formatting one is not free. */
+  private volatile FormattedTime lastTime = new FormattedTime(Long.MIN_VALUE, "");
+
+  private record FormattedTime(long millis, String text) {}
 
   private JsonAccessLog(Builder b) {
     this.fields = b.fields.toArray(Field[]::new);
+    this.prefixes = new String[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      prefixes[i] = (i == 0 ? "{\"" : ",\"") + fields[i].key + "\":";
+    }
     this.clock = b.clock;
     if (b.sink != null) {
       this.sink = b.sink;
@@ -129,29 +142,61 @@ public final class JsonAccessLog implements AccessLog {
 
   /** Returns {@code entry} as one line of JSON, without a line break. */
   public String format(AccessLogEntry entry) {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      for (Field field : fields) {
-        switch (field) {
-          case TIME -> json.writeStringProperty(field.key, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
-          case REQUEST_ID -> json.writeStringProperty(field.key, entry.requestId());
-          case TRACE_ID -> json.writeStringProperty(field.key, entry.traceId().orElse(null));
-          case ROUTE -> json.writeStringProperty(field.key, entry.routeId().orElse(null));
-          case METHOD -> json.writeStringProperty(field.key, entry.method());
-          case PATH -> json.writeStringProperty(field.key, entry.path());
-          case STATUS -> json.writeNumberProperty(field.key, entry.status());
-          case UPSTREAM -> json.writeStringProperty(field.key, entry.upstream().orElse(null));
-          case CLIENT_IP -> json.writeStringProperty(field.key, entry.clientIp());
-          case DURATION_MS -> json.writeNumberProperty(field.key, entry.duration().toMillis());
-          case BYTES_IN -> json.writeNumberProperty(field.key, entry.bytesIn());
-          case BYTES_OUT -> json.writeNumberProperty(field.key, entry.bytesOut());
-          case OUTCOME -> json.writeStringProperty(field.key, entry.outcome());
-        }
+    StringBuilder json = new StringBuilder(320);
+    for (int i = 0; i < fields.length; i++) {
+      json.append(prefixes[i]);
+      switch (fields[i]) {
+        case TIME -> string(json, time());
+        case REQUEST_ID -> string(json, entry.requestId());
+        case TRACE_ID -> string(json, entry.traceId().orElse(null));
+        case ROUTE -> string(json, entry.routeId().orElse(null));
+        case METHOD -> string(json, entry.method());
+        case PATH -> string(json, entry.path());
+        case STATUS -> json.append(entry.status());
+        case UPSTREAM -> string(json, entry.upstream().orElse(null));
+        case CLIENT_IP -> string(json, entry.clientIp());
+        case DURATION_MS -> json.append(entry.duration().toMillis());
+        case BYTES_IN -> json.append(entry.bytesIn());
+        case BYTES_OUT -> json.append(entry.bytesOut());
+        case OUTCOME -> string(json, entry.outcome());
       }
-      json.writeEndObject();
     }
-    return out.toString();
+    return json.append('}').toString();
+  }
+
+  private String time() {
+    long millis = clock.millis();
+    FormattedTime last = lastTime;
+    if (last.millis != millis) {
+      last = new FormattedTime(millis, TIME.format(Instant.ofEpochMilli(millis)));
+      lastTime = last;
+    }
+    return last.text;
+  }
+
+  /** Appends {@code value} as a JSON string, or {@code null}; only a value that needs escaping is escaped. */
+  private static void string(StringBuilder json, @Nullable String value) {
+    if (value == null) {
+      json.append("null");
+      return;
+    }
+    json.append('"');
+    if (needsEscaping(value)) {
+      JsonStringEncoder.getInstance().quoteAsString(value, json);
+    } else {
+      json.append(value);
+    }
+    json.append('"');
+  }
+
+  private static boolean needsEscaping(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

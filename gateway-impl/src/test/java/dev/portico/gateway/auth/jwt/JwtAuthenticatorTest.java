@@ -22,6 +22,7 @@ import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

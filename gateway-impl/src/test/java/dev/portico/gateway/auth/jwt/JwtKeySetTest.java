@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.auth.AuthResult;
+import dev.portico.gateway.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
 import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;

@@ -1,4 +1,4 @@
-package dev.portico.gateway.auth.jwt;
+package dev.portico.gateway.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +7,26 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that tests move forward by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  static MutableClock atNow() {
+  public static MutableClock atNow() {
     // Whole seconds: JWT times are whole seconds.
     return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
   }
 
-  void advance(Duration duration) {
+  /** Moves the time forward by {@code duration}. */
+  public void advance(Duration duration) {
     now = now.plus(duration);
+  }
+
+  /** Sets the time. */
+  public void set(Instant instant) {
+    now = instant;
   }
 
   @Override
