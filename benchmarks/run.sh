@@ -12,7 +12,12 @@
 #   benchmarks/run.sh chart FILE.csv    the PNG chart of an earlier load run's CSV
 #
 #   mvn -B -q -pl benchmarks -am package -DskipTests     # builds benchmarks/target/benchmarks.jar
+#   mvn -B -q -pl benchmarks/scg -am package -DskipTests # builds benchmarks/scg/target/benchmarks-scg.jar (scg)
 #   DURATION=10 CONNECTIONS=64 BODIES="1k 64k" TARGETS="direct portico-plain" benchmarks/run.sh
+#
+# Targets: direct (the nginx upstream itself), nginx-proxy, and the JVM targets portico-plain,
+# portico-full, jetty-proxy (ProxyTargets in benchmarks.jar) and scg (Spring Cloud Gateway 5 on Reactor
+# Netty, one catch-all route, defaults otherwise; benchmarks-scg.jar). load, warmup and idle take them all.
 #
 # Settings are environment variables (run.sh help lists them). Every JVM target gets the same heap, connections,
 # warm-up and duration. Everything started here (nginx, one gateway JVM at a time, the idle and
@@ -27,7 +32,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}               # wrk threads
 HEAP=${HEAP:-512m}                  # -Xms and -Xmx of every JVM target (not memory: that one is -Xmx128m)
 BODIES=${BODIES:-"1k 64k"}
-TARGETS=${TARGETS:-"direct portico-plain portico-full jetty-proxy nginx-proxy"}
+TARGETS=${TARGETS:-"direct portico-plain portico-full jetty-proxy scg nginx-proxy"}
 BASE_PORT=${BASE_PORT:-18080}       # upstream; the proxies take the next ports
 # warmup
 WARMUP_TARGETS=${WARMUP_TARGETS:-"portico-plain portico-full jetty-proxy"}
@@ -46,6 +51,7 @@ MEMORY_TIMEOUT=${MEMORY_TIMEOUT:-600}        # seconds per direction
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 JAR=${JAR:-$HERE/target/benchmarks.jar}
+SCG_JAR=${SCG_JAR:-$HERE/scg/target/benchmarks-scg.jar}   # the scg target, a Spring Boot jar of its own
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 case $MODE in
   load) OUT=${OUT:-$HERE/target/loadtest-$STAMP.csv} ;;
@@ -61,6 +67,11 @@ esac
 
 if ! [ -f "$JAR" ]; then
   echo "no $JAR; build it: mvn -B -q -pl benchmarks -am package -DskipTests" >&2
+  exit 2
+fi
+case $MODE in load) used=$TARGETS ;; warmup) used=$WARMUP_TARGETS ;; idle) used=$IDLE_TARGETS ;; *) used= ;; esac
+if [[ " $used " == *" scg "* ]] && ! [ -f "$SCG_JAR" ]; then
+  echo "no $SCG_JAR for target scg; build it: mvn -B -q -pl benchmarks/scg -am package -DskipTests" >&2
   exit 2
 fi
 
@@ -192,8 +203,12 @@ wrk_result() { # seconds url [extra wrk args...]: prints "requests/s,p50,p99,p99
 start_jvm() { # target upstream_url jvm_options...
   local target=$1 upstream=$2; shift 2
   JVM_T0=$(now_ms)
-  java "$@" -cp "$JAR" dev.portico.gateway.benchmarks.ProxyTargets \
-    "$target" "$JVM_PORT" "$upstream" "$WORK" >"$WORK/$target.log" 2>&1 &
+  if [ "$target" = scg ]; then
+    java "$@" -jar "$SCG_JAR" "$JVM_PORT" "$upstream" >"$WORK/$target.log" 2>&1 &
+  else
+    java "$@" -cp "$JAR" dev.portico.gateway.benchmarks.ProxyTargets \
+      "$target" "$JVM_PORT" "$upstream" "$WORK" >"$WORK/$target.log" 2>&1 &
+  fi
   JVM_PID=$!
   PIDS+=("$JVM_PID")
 }
@@ -241,7 +256,7 @@ run_load() {
         start_nginx "$WORK/proxy"
         wait_for "http://127.0.0.1:$NGINX_PROXY_PORT/1k"
         measure nginx-proxy "$NGINX_PROXY_PORT" ;;
-      portico-plain|portico-full|jetty-proxy)
+      portico-plain|portico-full|jetty-proxy|scg)
         start_jvm "$target" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP"
         auth_args "$target"
         wait_for "http://127.0.0.1:$JVM_PORT/1k"
@@ -277,7 +292,7 @@ run_warmup() {
   echo "target,body,first_answer_s" >"$WORK/first.csv"
   echo "load before: $(machine)" >&2
   for target in $WARMUP_TARGETS; do
-    case $target in portico-plain|portico-full|jetty-proxy) ;; *) echo "not a JVM target: $target" >&2; exit 2 ;; esac
+    case $target in portico-plain|portico-full|jetty-proxy|scg) ;; *) echo "not a JVM target: $target" >&2; exit 2 ;; esac
     for body in $WARMUP_BODIES; do
       local url="http://127.0.0.1:$JVM_PORT/$body"
       # A fresh JVM per body: each series starts cold.
@@ -342,11 +357,12 @@ run_idle() {
   echo "target,idle_requested,idle_answered,idle_failed,idle_still_open,rss_mib_before,rss_mib_idle,rss_mib_after_load,peak_rss_mib,live_heap_mib_before,live_heap_mib_idle,threads_before,threads_idle,threads_after_load,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors" >"$OUT"
   echo "load before: $(machine); open files limit $(ulimit -n)" >&2
   for target in $IDLE_TARGETS; do
-    case $target in portico-plain|portico-full|jetty-proxy) ;; *) echo "not a JVM target: $target" >&2; exit 2 ;; esac
+    case $target in portico-plain|portico-full|jetty-proxy|scg) ;; *) echo "not a JVM target: $target" >&2; exit 2 ;; esac
     local url="http://127.0.0.1:$JVM_PORT/1k"
-    # The connector's idle timeout (Jetty's default is 30 s) must outlast the hold. The heap is touched
-    # up front, so that RSS grows only with what the connections cost outside it (the live heap
-    # columns give their cost inside), not with heap pages that load or a collection touch first.
+    # The connector's idle timeout (Jetty's default is 30 s; Reactor Netty's, in scg, is none) must
+    # outlast the hold. The heap is touched up front, so that RSS grows only with what the connections
+    # cost outside it (the live heap columns give their cost inside), not with heap pages that load or
+    # a collection touch first.
     start_jvm "$target" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch \
       -Dbench.idleTimeoutMs=$(( (IDLE_HOLD + 300) * 1000 ))
     auth_args "$target"

@@ -57,6 +57,7 @@ public final class ResultsChart {
       "portico-plain", "Portico, plain proxy",
       "portico-full", "Portico, JWT + rate limit + log",
       "jetty-proxy", "Jetty ProxyHandler.Reverse",
+      "scg", "Spring Cloud Gateway",
       "nginx-proxy", "nginx reverse proxy");
 
   private ResultsChart() {
