@@ -122,7 +122,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 wait_for() { # url; any HTTP answer will do (portico-full says 401 without a token)
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 600); do   # up to a minute: a Spring Boot jar takes 5-8 s to answer here
     if curl -s -o /dev/null --max-time 1 "$1"; then return 0; fi
     sleep 0.1
   done
