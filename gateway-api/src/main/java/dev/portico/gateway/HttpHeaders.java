@@ -1,6 +1,8 @@
 package dev.portico.gateway;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,9 +70,33 @@ public interface HttpHeaders {
    * LF or NUL: a header a filter sets can never split a message.
    */
   final class Builder {
-    private final List<String> fields = new ArrayList<>();
+    /** The characters of an HTTP token (RFC 9110, section 5.6.2), by code. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
 
-    Builder() {}
+    static {
+      for (char c = '0'; c <= '9'; c++) {
+        TOKEN_CHARS[c] = true;
+      }
+      for (char c = 'a'; c <= 'z'; c++) {
+        TOKEN_CHARS[c] = true;
+        TOKEN_CHARS[c - 'a' + 'A'] = true;
+      }
+      for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+        TOKEN_CHARS[c] = true;
+      }
+    }
+
+    private final List<String> fields;
+
+    Builder() {
+      this.fields = new ArrayList<>();
+    }
+
+    /** Starts with {@code validated}, alternating names and values that passed these checks before. */
+    Builder(String[] validated) {
+      this.fields = new ArrayList<>(validated.length + 8);
+      Collections.addAll(fields, validated);
+    }
 
     /**
      * Adds a field, keeping any existing fields of the same name. A name or value that is refused
@@ -127,21 +153,20 @@ public interface HttpHeaders {
       if (value == null) {
         throw new NullPointerException("value of header " + name);
       }
+      boolean forbidden = false;
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
-        if (c == '\r' || c == '\n' || c == 0) {
-          throw new IllegalArgumentException(
-              "header " + name + ": value contains CR, LF or NUL (header injection)");
-        }
+        forbidden |= c == '\r' | c == '\n' | c == 0;   // no branch per character: values are long
+      }
+      if (forbidden) {
+        throw new IllegalArgumentException(
+            "header " + name + ": value contains CR, LF or NUL (header injection)");
       }
       return value;
     }
 
     private static boolean isTokenChar(char c) {
-      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-        return true;
-      }
-      return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      return c < 128 && TOKEN_CHARS[c];
     }
   }
 }
@@ -187,11 +212,11 @@ final class ListHttpHeaders implements HttpHeaders {
 
   @Override
   public Set<String> names() {
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> names = new LinkedHashSet<>();
     for (int i = 0; i < fields.length; i += 2) {
       names.add(fields[i].toLowerCase(Locale.ROOT));
     }
-    return java.util.Collections.unmodifiableSet(names);
+    return Collections.unmodifiableSet(names);
   }
 
   @Override
@@ -199,6 +224,12 @@ final class ListHttpHeaders implements HttpHeaders {
     for (int i = 0; i < fields.length; i += 2) {
       action.accept(fields[i], fields[i + 1]);
     }
+  }
+
+  /** Its fields were checked when it was built: copied as they are. */
+  @Override
+  public Builder toBuilder() {
+    return new Builder(fields);
   }
 
   /** Lists the fields, with the values of credential-bearing headers redacted. */

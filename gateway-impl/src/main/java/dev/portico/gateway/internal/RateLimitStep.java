@@ -30,11 +30,20 @@ final class RateLimitStep implements Filter {
   private final AuthenticationStep.ExchangeRunAccess runs;
   private final RateLimiter[] limiters;
   private final RateLimitHeaders headers;
+  /**
+   * Per limiter, the {@code RateLimit-Policy} items last written and the policies they describe: a
+   * limiter applies the same few policies again and again. Racy on purpose: the records are
+   * immutable (final fields), so a thread sees either an older entry or a newer one, never a torn one.
+   */
+  private final PolicyItems[] policyItems;
+
+  private record PolicyItems(List<RateLimitPolicy> policies, String text) {}
 
   RateLimitStep(AuthenticationStep.ExchangeRunAccess runs, List<RateLimiter> limiters, RateLimitHeaders headers) {
     this.runs = runs;
     this.limiters = limiters.toArray(RateLimiter[]::new);
     this.headers = headers;
+    this.policyItems = new PolicyItems[this.limiters.length];
   }
 
   @Override
@@ -68,7 +77,7 @@ final class RateLimitStep implements Filter {
           allowed[i] = decision;
           yield ask(exchange, chain, i + 1, allowed);
         }
-        case REJECTED -> answer(rejected(decision));
+        case REJECTED -> answer(rejected(decision, i));
         case REFUSED -> answer(ProblemType.FORBIDDEN.withDetail(decision.detail().orElse("This request cannot be rate-limited.")));
         case UNAVAILABLE -> answer(new Problem(ProblemType.RATE_LIMIT_UNAVAILABLE,
             decision.detail().orElse("Rate limits cannot be checked right now."),
@@ -77,10 +86,12 @@ final class RateLimitStep implements Filter {
     });
   }
 
-  private Problem rejected(RateLimitDecision decision) {
+  private Problem rejected(RateLimitDecision decision, int limiter) {
     HttpHeaders.Builder extra = HttpHeaders.builder()
         .add("Retry-After", Long.toString(Math.max(1, seconds(decision.retryAfter()))));
-    addQuotaHeaders(extra, new RateLimitDecision[] {decision});
+    RateLimitDecision[] decisions = new RateLimitDecision[limiters.length];
+    decisions[limiter] = decision;
+    addQuotaHeaders(extra, decisions);
     String detail = decision.policy()
         .map(p -> "Over the rate limit of " + p.quota() + " per " + describe(p.window()) + ".")
         .orElse("Over the rate limit.");
@@ -109,14 +120,12 @@ final class RateLimitStep implements Filter {
     StringBuilder policies = new StringBuilder();
     StringBuilder limits = new StringBuilder();
     RateLimitDecision tightest = null;
-    for (RateLimitDecision d : decisions) {
+    for (int i = 0; i < decisions.length; i++) {
+      RateLimitDecision d = decisions[i];
       if (d == null || d.policy().isEmpty()) {
         continue;
       }
-      for (RateLimitPolicy p : d.policies()) {
-        separate(policies).append('"').append(p.name()).append("\";q=").append(p.quota())
-            .append(";w=").append(Math.max(1, seconds(p.window())));
-      }
+      separate(policies).append(policyItems(i, d.policies()));
       separate(limits).append('"').append(d.policy().get().name()).append("\";r=").append(d.remaining())
           .append(";t=").append(seconds(d.reset()));
       if (tightest == null || d.remaining() < tightest.remaining()) {
@@ -133,6 +142,22 @@ final class RateLimitStep implements Filter {
       out.set("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
       out.set("X-RateLimit-Reset", Long.toString(seconds(tightest.reset())));
     }
+  }
+
+  /** The {@code RateLimit-Policy} items of {@code policies}, from limiter {@code i}'s cache when it has them. */
+  private String policyItems(int i, List<RateLimitPolicy> policies) {
+    PolicyItems last = policyItems[i];
+    if (last != null && last.policies.equals(policies)) {
+      return last.text;
+    }
+    StringBuilder text = new StringBuilder();
+    for (RateLimitPolicy p : policies) {
+      separate(text).append('"').append(p.name()).append("\";q=").append(p.quota())
+          .append(";w=").append(Math.max(1, seconds(p.window())));
+    }
+    PolicyItems items = new PolicyItems(List.copyOf(policies), text.toString());
+    policyItems[i] = items;
+    return items.text;
   }
 
   private static boolean anyMetered(RateLimitDecision[] decisions) {
