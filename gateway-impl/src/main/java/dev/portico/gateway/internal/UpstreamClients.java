@@ -121,6 +121,10 @@ final class UpstreamClients {
       }
     }
     client.start();
+    // Content codings pass through untouched. Jetty 12.1's client registers every decoder it finds
+    // on the class path when it starts with none (clearing before start is what triggers that), and
+    // then asks each upstream for gzip and inflates gzip responses: so clear after start.
+    client.getContentDecoderFactories().clear();
     // An upstream's 401 or 407 is the client's to answer: Jetty's authentication handlers would
     // hold its body (and fail past 16 KiB) looking for credentials the gateway never has.
     client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
@@ -172,7 +176,6 @@ final class UpstreamClients {
     HttpClient client = new HttpClient(transport);
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
-    client.getContentDecoderFactories().clear();
     client.setUserAgentField(null);
     client.setConnectTimeout(profile.connectTimeoutMillis());
     client.setMaxConnectionsPerDestination(profile.maxConnections());
