@@ -44,6 +44,9 @@ import org.eclipse.jetty.server.ServerConnector;
  *       {@code -Dbench.policies=jwt,rate-limit,access-log} (the default) keeps only those named;
  *   <li>{@code jetty-proxy}: Jetty 12's own {@code ProxyHandler.Reverse} to the upstream.
  * </ul>
+ *
+ * <p>{@code -Dbench.dump=true} prints Jetty's component tree (thread pool, buffer pools,
+ * connections) when the JVM is stopped.
  */
 public final class ProxyTargets {
   static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -103,6 +106,9 @@ public final class ProxyTargets {
     BufferedWriter log = accessLog;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        if (Boolean.getBoolean("bench.dump")) {   // Jetty's component tree, buffer pools included
+          System.out.println(server.dump());
+        }
         server.stop();
         if (log != null) {
           synchronized (log) {
