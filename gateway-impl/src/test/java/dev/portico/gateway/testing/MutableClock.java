@@ -10,10 +10,12 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
   private volatile Instant now;
 
+  /** A clock at {@code start} until moved. */
   public MutableClock(Instant start) {
     this.now = start;
   }
 
+  /** A clock at the current whole second. */
   public static MutableClock atNow() {
     // Whole seconds: JWT times are whole seconds.
     return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));

@@ -8,15 +8,13 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.MutableClock;
 import dev.portico.gateway.testing.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -39,36 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IntrospectionAuthenticatorTest {
   private static final long NOW = 1_900_000_000L;
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(NOW * 1000);
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(NOW));
   private final AtomicInteger hits = new AtomicInteger();
   /** What the authorization server answers, by token; unknown tokens are inactive. */
   private final Map<String, String> answers = new ConcurrentHashMap<>();
