@@ -59,7 +59,7 @@ public record TraceContext(String traceId, String spanId, int flags, String trac
     }
   }
 
-  /** Says what is wrong; out of the constructor so that the constructor stays small enough to inline. */
+  /** Says what is wrong: the messages are built only for a context that is refused. */
   private static IllegalArgumentException invalid(String traceId, String spanId, int flags) {
     if (!isId(traceId, 32)) {
       return new IllegalArgumentException("traceId: '" + traceId + "' (expected: 32 lower-case hex digits, not all zeros)");
