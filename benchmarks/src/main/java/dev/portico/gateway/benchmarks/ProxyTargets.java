@@ -125,7 +125,7 @@ public final class ProxyTargets {
   }
 
   /** Appends to a buffered file; the lock is held for a copy into the buffer, rarely a write. */
-  private static void write(BufferedWriter out, String line) {
+  static void write(BufferedWriter out, String line) {
     synchronized (out) {
       try {
         out.write(line);
@@ -139,12 +139,16 @@ public final class ProxyTargets {
   /** An HS256 token for audience {@code bench}, valid for a day. */
   static String token() throws GeneralSecurityException {
     long exp = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
+    return hs256(SECRET, "{\"sub\":\"bench\",\"aud\":\"bench\",\"exp\":" + exp + "}");
+  }
+
+  /** Returns {@code claims}, a JSON object, as a JWT signed with HS256 under {@code secret}. */
+  static String hs256(byte[] secret, String claims) throws GeneralSecurityException {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-        + "." + b64.encodeToString(("{\"sub\":\"bench\",\"aud\":\"bench\",\"exp\":" + exp + "}")
-            .getBytes(StandardCharsets.UTF_8));
+        + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    mac.init(new SecretKeySpec(secret, "HmacSHA256"));
     return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
   }
 }

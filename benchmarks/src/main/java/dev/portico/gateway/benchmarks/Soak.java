@@ -9,7 +9,6 @@ import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.Quota;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,8 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
@@ -185,7 +181,7 @@ public final class Soak {
     Gateway gateway = Gateway.builder()
         .accessLog(JsonAccessLog.builder().sink(line -> {
           accessLogEntries.incrementAndGet();
-          write(accessLog, line);
+          ProxyTargets.write(accessLog, line);
         }).build())
         .route("api", r -> r.path("/api/**")
             .authenticator(jwt)
@@ -450,26 +446,9 @@ public final class Soak {
     return connector;
   }
 
-  private static void write(BufferedWriter out, String line) {
-    synchronized (out) {
-      try {
-        out.write(line);
-        out.newLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
   static String token(byte[] secret, String subject, @Nullable String plan, long exp) throws GeneralSecurityException {
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String claims = "{\"sub\":\"" + subject + "\",\"aud\":\"soak\",\"exp\":" + exp
-        + (plan == null ? "" : ",\"plan\":\"" + plan + "\"") + "}";
-    String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-        + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-    return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    return ProxyTargets.hs256(secret, "{\"sub\":\"" + subject + "\",\"aud\":\"soak\",\"exp\":" + exp
+        + (plan == null ? "" : ",\"plan\":\"" + plan + "\"") + "}");
   }
 
   /** Heap used after a forced GC, open file descriptors and live threads, at one moment. */
