@@ -50,6 +50,11 @@ final class ServletClientExchange implements ClientExchange {
   private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
   /** Whether the Jakarta WebSocket server API is on the class path (the container may still not offer it). */
   private static final boolean JAKARTA_WEBSOCKET = isPresent("jakarta.websocket.server.ServerContainer");
+  /**
+   * The largest declared HTTP/2 request body that is read and dropped when the exchange ends
+   * without reading it: one initial flow-control window.
+   */
+  private static final long DISCARD_LIMIT = 64 * 1024;
 
   private final HttpServletResponse response;
   /** The container's own response, under any wrappers. */
@@ -68,6 +73,8 @@ final class ServletClientExchange implements ClientExchange {
   private final long contentLength;
   private final boolean hasBody;
   private final boolean http11;
+  /** Whether an unread body is small enough to read and drop before completing; see succeeded(). */
+  private final boolean discardUnreadBody;
   private final ServletInputSource body;
   private final ServletOutputSink sink;
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -98,6 +105,9 @@ final class ServletClientExchange implements ClientExchange {
         || contentLength < 0 && isMultiplexed(request.getProtocol())
             && (headers.contains(HttpHeader.EXPECT) || !inputFinished(request));
     http11 = "HTTP/1.1".equals(request.getProtocol());
+    // Not with Expect: 100-continue: a client told no before it sent the body never sends it.
+    discardUnreadBody = contentLength > 0 && contentLength <= DISCARD_LIMIT
+        && isMultiplexed(request.getProtocol()) && !headers.contains(HttpHeader.EXPECT);
     body = new ServletInputSource(request, buffers, contentLength, this::clientFailed);
     sink = new ServletOutputSink(response, buffers.getSize(), this::clientFailed);
   }
@@ -218,9 +228,22 @@ final class ServletClientExchange implements ClientExchange {
         && !fields.contains(HttpHeader.TRANSFER_ENCODING);
   }
 
+  /**
+   * Writes response bytes. Before the last write closes the response, an HTTP/2 request body that
+   * was never read, and that declared at most {@link #DISCARD_LIMIT} bytes, is read and dropped,
+   * as Jetty does on its own: Tomcat would otherwise end the stream with
+   * {@code RST_STREAM(NO_ERROR)} after the response (it refuses reads once the response is
+   * closed). RFC 9113 section 8.1 allows that reset, but some clients (Jetty's HttpClient 12.1
+   * among them) take it for a failure of the whole exchange when it overtakes their upload.
+   */
   @Override
   public void write(boolean last, ByteBuffer buffer, Callback callback) {
-    sink.write(last, buffer, callback);
+    if (last && discardUnreadBody && body.unread()) {
+      sink.write(false, buffer,
+          Callback.from(() -> body.discardThen(callback::succeeded), callback::failed));
+    } else {
+      sink.write(last, buffer, callback);
+    }
   }
 
   /**

@@ -123,6 +123,35 @@ final class ServletInputSource implements Content.Source {
     drain();
   }
 
+  /** Returns whether nothing has read from, demanded or failed this body yet. */
+  boolean unread() {
+    return input == null && terminal == null && failure.get() == null;
+  }
+
+  /**
+   * Reads and drops the rest of the body, then runs {@code then}: once the body ended, or failed
+   * (the client went away, or the container gave up on it).
+   */
+  void discardThen(Runnable then) {
+    new Runnable() {
+      @Override
+      public void run() {
+        while (true) {
+          Content.Chunk chunk = read();
+          if (chunk == null) {
+            demand(this);
+            return;
+          }
+          chunk.release();
+          if (chunk.isLast()) {
+            then.run();
+            return;
+          }
+        }
+      }
+    }.run();
+  }
+
   /**
    * Runs the pending demand callback if the stream can be read without blocking (or has ended).
    * Called for every event that may make it readable; only one thread runs the loop at a time, and

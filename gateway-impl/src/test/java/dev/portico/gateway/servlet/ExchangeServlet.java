@@ -1,5 +1,7 @@
 package dev.portico.gateway.servlet;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,12 +15,36 @@ final class ExchangeServlet extends HttpServlet {
   private final transient ByteBufferPool.Sized buffers =
       new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, GatewayServlet.CHUNK_SIZE);
 
+  private final transient Runnable onContainerComplete;
+
   ExchangeServlet(Consumer<ServletClientExchange> scenario) {
+    this(scenario, () -> {});
+  }
+
+  /** Runs {@code onContainerComplete} each time the container completes an exchange's async context. */
+  ExchangeServlet(Consumer<ServletClientExchange> scenario, Runnable onContainerComplete) {
     this.scenario = scenario;
+    this.onContainerComplete = onContainerComplete;
   }
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) {
-    scenario.accept(ServletClientExchange.start(request, response, buffers));
+    ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
+    request.getAsyncContext().addListener(new AsyncListener() {
+      @Override
+      public void onComplete(AsyncEvent event) {
+        onContainerComplete.run();
+      }
+
+      @Override
+      public void onTimeout(AsyncEvent event) {}
+
+      @Override
+      public void onError(AsyncEvent event) {}
+
+      @Override
+      public void onStartAsync(AsyncEvent event) {}
+    });
+    scenario.accept(exchange);
   }
 }
