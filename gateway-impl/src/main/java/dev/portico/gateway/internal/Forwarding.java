@@ -74,21 +74,24 @@ final class Forwarding {
     return leftmost != null && isIpLiteral(leftmost) ? stripV6Brackets(leftmost) : peerIp;
   }
 
-  /** Adds the forwarding headers for this hop to {@code out} (which holds none of them yet). */
+  /**
+   * Adds the forwarding headers for this hop to {@code out}, which must hold none of them yet (see
+   * {@link #isReplacedForwardingHeader}): they are appended, not searched for.
+   */
   void apply(HttpFields.Mutable out, HttpFields in, boolean trusted, String peerIp, String proto,
       String host, int localPort) {
     String xff = trusted ? join(in, X_FORWARDED_FOR) : null;
-    out.put(X_FORWARDED_FOR, xff == null ? peerIp : xff + ", " + peerIp);
+    out.add(X_FORWARDED_FOR, xff == null ? peerIp : xff + ", " + peerIp);
     String xfProto = trusted ? in.get(X_FORWARDED_PROTO) : null;
-    out.put(X_FORWARDED_PROTO, xfProto != null ? xfProto : proto);
+    out.add(X_FORWARDED_PROTO, xfProto != null ? xfProto : proto);
     String xfHost = trusted ? in.get(X_FORWARDED_HOST) : null;
     if (xfHost != null) {
-      out.put(X_FORWARDED_HOST, xfHost);
+      out.add(X_FORWARDED_HOST, xfHost);
     } else if (!host.isEmpty()) {
-      out.put(X_FORWARDED_HOST, host);
+      out.add(X_FORWARDED_HOST, host);
     }
     String xfPort = trusted ? in.get(X_FORWARDED_PORT) : null;
-    out.put(X_FORWARDED_PORT, xfPort != null ? xfPort : Integer.toString(localPort));
+    out.add(X_FORWARDED_PORT, xfPort != null ? xfPort : Integer.toString(localPort));
 
     StringBuilder element = new StringBuilder(64);
     element.append("for=").append(nodeValue(peerIp)).append(";proto=").append(proto);
@@ -96,7 +99,7 @@ final class Forwarding {
       element.append(";host=").append(quoteIfNeeded(host));
     }
     String forwarded = trusted ? join(in, FORWARDED) : null;
-    out.put(FORWARDED, forwarded == null ? element.toString() : forwarded + ", " + element);
+    out.add(FORWARDED, forwarded == null ? element.toString() : forwarded + ", " + element);
   }
 
   /**

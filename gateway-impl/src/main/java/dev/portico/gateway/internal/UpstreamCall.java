@@ -118,12 +118,13 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       }
       out.add(field);
     }
+    // The client's Host, forwarding headers and request id were left out above: appended, not put.
     if (route.preserveHost()) {
-      out.put(HttpHeader.HOST, request.authority());
+      out.add(HttpHeader.HOST, request.authority());
     }
     run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
         request.scheme(), request.authority(), run.client().localAddress().getPort());
-    out.put(run.engine().requestIdHeader(), run.requestId());
+    out.add(run.engine().requestIdHeader(), run.requestId());
     return out.asImmutable();
   }
 
@@ -151,18 +152,20 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     run.upstreamStarted(upstreamRequest, upstreamUri);
     upstreamRequest.headers(out -> {
       for (HttpField field : headers) {
-        out.add(field);
+        // The client's trace headers give way to this hop's, appended below.
+        String name = field.getName();
+        if (!name.equalsIgnoreCase(TraceContext.TRACEPARENT) && !name.equalsIgnoreCase(TraceContext.TRACESTATE)) {
+          out.add(field);
+        }
       }
       if (!headers.contains(HttpHeader.HOST)) {
         // This endpoint's authority; without it Jetty would build and parse the request's URI to find one.
         out.put(HttpHeader.HOST, endpoint.authority());
       }
       // W3C Trace Context: the client's trace continues (or a new one starts) with this hop's span id.
-      out.put(TraceContext.TRACEPARENT, hop.trace().traceparent());
-      if (hop.trace().traceState().isEmpty()) {
-        out.remove(TraceContext.TRACESTATE);
-      } else {
-        out.put(TraceContext.TRACESTATE, hop.trace().traceState());
+      out.add(TraceContext.TRACEPARENT, hop.trace().traceparent());
+      if (!hop.trace().traceState().isEmpty()) {
+        out.add(TraceContext.TRACESTATE, hop.trace().traceState());
       }
     });
     if (body != null) {

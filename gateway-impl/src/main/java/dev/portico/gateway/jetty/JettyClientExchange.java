@@ -167,20 +167,32 @@ final class JettyClientExchange implements ClientExchange {
     HttpFields.Mutable out = response.getHeaders();
     // The upstream's own Date, Server... replace what the host server put there in advance. Jetty
     // keeps those as persistent fields that remove() leaves alone but put() replaces, so the first
-    // field of each name is put and any further ones added.
+    // field of such a name is put; every other field is added, without a search of the list.
+    int preset = out.size();
     int index = 0;
     for (HttpField field : headers) {
-      if (isFirstOfItsName(headers, field, index++)) {
+      if (preset > 0 && isPreset(out, preset, field) && isFirstOfItsName(headers, field, index)) {
         out.put(field);
       } else {
         out.add(field);
       }
+      index++;
     }
     if (needsChunking(status, headers)) {
       // Without a length, a body that ends early must still look broken: chunked framing, never
       // a connection close that reads like a complete body.
       out.put(HttpHeader.TRANSFER_ENCODING, "chunked");
     }
+  }
+
+  /** Returns whether one of the first {@code preset} fields of {@code out} has {@code field}'s name. */
+  private static boolean isPreset(HttpFields out, int preset, HttpField field) {
+    for (int i = 0; i < preset; i++) {
+      if (out.getField(i).isSameName(field)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isFirstOfItsName(HttpFields headers, HttpField field, int index) {
