@@ -494,12 +494,13 @@ final class ExchangeRun {
     HttpFields.Mutable head = HttpFields.build(fields.size() + 4);
     java.util.Set<String> tokens = HopByHop.connectionTokens(fields);
     for (HttpField field : fields) {
-      if (HopByHop.isHopByHop(field, tokens) || ownBody && field.getHeader() == HttpHeader.CONTENT_LENGTH) {
+      if (HopByHop.isHopByHop(field, tokens) || ownBody && field.getHeader() == HttpHeader.CONTENT_LENGTH
+          || field.is(engine.requestIdHeader())) {
         continue;
       }
       head.add(field);
     }
-    head.put(engine.requestIdHeader(), requestId);
+    head.add(engine.requestIdField(requestId));
     return head;
   }
 

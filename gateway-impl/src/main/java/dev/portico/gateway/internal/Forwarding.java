@@ -13,11 +13,12 @@ import org.eclipse.jetty.http.HttpHeader;
  * proxy; from anyone else they are replaced. Not public API.
  */
 final class Forwarding {
-  static final String X_FORWARDED_FOR = "X-Forwarded-For";
-  static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
-  static final String X_FORWARDED_HOST = "X-Forwarded-Host";
-  static final String X_FORWARDED_PORT = "X-Forwarded-Port";
-  static final String FORWARDED = "Forwarded";
+  // Jetty's header constants: fields made from them skip the lookup of a name among known headers.
+  private static final HttpHeader X_FORWARDED_FOR = HttpHeader.X_FORWARDED_FOR;
+  private static final HttpHeader X_FORWARDED_PROTO = HttpHeader.X_FORWARDED_PROTO;
+  private static final HttpHeader X_FORWARDED_HOST = HttpHeader.X_FORWARDED_HOST;
+  private static final HttpHeader X_FORWARDED_PORT = HttpHeader.X_FORWARDED_PORT;
+  private static final HttpHeader FORWARDED = HttpHeader.FORWARDED;
 
   private final List<IpRange> trustedProxies;
 
@@ -91,7 +92,7 @@ final class Forwarding {
       out.add(X_FORWARDED_HOST, host);
     }
     String xfPort = trusted ? in.get(X_FORWARDED_PORT) : null;
-    out.add(X_FORWARDED_PORT, xfPort != null ? xfPort : Integer.toString(localPort));
+    out.add(X_FORWARDED_PORT, xfPort != null ? xfPort : portText(localPort));
 
     StringBuilder element = new StringBuilder(64);
     element.append("for=").append(nodeValue(peerIp)).append(";proto=").append(proto);
@@ -131,12 +132,26 @@ final class Forwarding {
       "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
       "fastly-client-ip", "x-original-forwarded-for");
 
-  private static @org.jspecify.annotations.Nullable String join(HttpFields in, String name) {
+  private static @org.jspecify.annotations.Nullable String join(HttpFields in, HttpHeader name) {
     List<String> values = in.getValuesList(name);
     if (values.isEmpty()) {
       return null;
     }
     return values.size() == 1 ? values.get(0) : String.join(", ", values);
+  }
+
+  /** The last local port's text: a gateway listens on one port or a few. */
+  private volatile PortText lastPort = new PortText(-1, "-1");
+
+  private record PortText(int port, String text) {}
+
+  private String portText(int port) {
+    PortText last = lastPort;
+    if (last.port() != port) {
+      last = new PortText(port, Integer.toString(port));
+      lastPort = last;
+    }
+    return last.text();
   }
 
   /** RFC 7239 node: IPv6 in brackets and quoted. */

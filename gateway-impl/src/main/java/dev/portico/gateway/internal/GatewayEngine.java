@@ -41,7 +41,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +67,7 @@ public final class GatewayEngine {
   private final Forwarding forwarding;
   private final AccessLog accessLog;
   private final String requestIdHeader;
+  private final @Nullable HttpHeader requestIdHeaderKnown;
   /** The gateway's CORS policy and error mapper, for exchanges refused before a route matched. */
   private final @Nullable CompiledCors cors;
   private final ErrorMapper errorMapper;
@@ -150,6 +153,7 @@ public final class GatewayEngine {
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
     this.requestIdHeader = gateway.requestIdHeader();
+    this.requestIdHeaderKnown = HttpHeader.CACHE.get(requestIdHeader);
     this.cors = gateway.cors().map(CompiledCors::new).orElse(null);
     this.errorMapper = gateway.errorMapper().orElse(ProblemRenderer.DEFAULT);
   }
@@ -292,6 +296,11 @@ public final class GatewayEngine {
 
   String requestIdHeader() {
     return requestIdHeader;
+  }
+
+  /** The request id header for {@code requestId}, its name already matched to Jetty's known headers. */
+  HttpField requestIdField(String requestId) {
+    return new HttpField(requestIdHeaderKnown, requestIdHeader, requestId);
   }
 
   Forwarding forwarding() {

@@ -124,7 +124,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     }
     run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
         request.scheme(), request.authority(), run.client().localAddress().getPort());
-    out.add(run.engine().requestIdHeader(), run.requestId());
+    out.add(run.engine().requestIdField(run.requestId()));
     return out.asImmutable();
   }
 

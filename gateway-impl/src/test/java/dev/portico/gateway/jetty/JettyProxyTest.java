@@ -533,6 +533,22 @@ class JettyProxyTest {
   }
 
   @Test
+  void theClientSeesTheGatewaysRequestIdNotTheUpstreams() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.getHeaders().add("X-Request-Id", "upstream-own-id");
+      resp.getHeaders().add("x-request-id", "another-of-its-own");
+      Content.Sink.write(resp, true, "ok", cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    ContentResponse response = host.client().newRequest(host.uri("/api/1"))
+        .headers(h -> h.put("X-Request-Id", "client-id-1")).timeout(10, TimeUnit.SECONDS).send();
+
+    assertThat(response.getHeaders().getValuesList("X-Request-Id")).containsExactly("client-id-1");
+    assertThat(upstream.take().header("X-Request-Id")).isEqualTo("client-id-1");
+  }
+
+  @Test
   void theUpstreamsDateAndServerReplaceTheHostsOwn() throws Exception {
     upstream.responder((r, req, resp, cb) -> {
       resp.getHeaders().put("Server", "upstream/1.0");
