@@ -25,6 +25,7 @@ public final class Upstream {
   private final String host;
   private final int port;
   private final String basePath;
+  private final String authority;
   private final @Nullable UpstreamTls tls;
 
   private Upstream(URI uri, @Nullable UpstreamTls tls) {
@@ -34,6 +35,8 @@ public final class Upstream {
     this.port = uri.getPort() > 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    boolean defaultPort = "https".equals(scheme) ? port == 443 : port == 80;
+    this.authority = defaultPort ? host : host + ":" + port;
     this.tls = tls;
   }
 
@@ -84,8 +87,7 @@ public final class Upstream {
 
   /** Returns the authority ({@code host:port}) as sent in {@code Host}. */
   public String authority() {
-    boolean defaultPort = "https".equals(scheme) ? port == 443 : port == 80;
-    return defaultPort ? host : host + ":" + port;
+    return authority;
   }
 
   @Override

@@ -141,10 +141,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
     String target = query == null ? fullPath : fullPath + "?" + query;
     // From the endpoint's parsed URI (scheme, host, port), not from strings parsed again per request.
     Request upstreamRequest = client.newRequest(endpoint.uri())
-        .method(method)
         .path(target)
         .version(version)
         .idleTimeout(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS);
+    if (!"GET".equals(method)) {   // a new request's method; setting it would copy it upper-cased
+      upstreamRequest.method(method);
+    }
     String upstreamUri = endpoint.scheme() + "://" + endpoint.authority() + fullPath;
     // Observability: each try is its own hop, with its observer (metrics, a client span) and the
     // trace context it carries.
