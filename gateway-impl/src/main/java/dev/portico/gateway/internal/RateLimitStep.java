@@ -13,8 +13,11 @@ import dev.portico.gateway.ratelimit.RateLimitPolicy;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.jetty.http.HttpFields;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's rate-limit step, after authentication and authorization and before the route's own
@@ -100,12 +103,20 @@ final class RateLimitStep implements Filter {
   }
 
   private GatewayResponse withQuotaHeaders(GatewayResponse response, RateLimitDecision[] decisions) {
-    if (headers == RateLimitHeaders.NONE || !anyMetered(decisions)) {
+    Quota quota = quota(decisions);
+    if (quota == null) {
       return response;
     }
-    HttpHeaders.Builder builder = response.headers().toBuilder();
-    addQuotaHeaders(builder, decisions);
-    return response.withHeaders(builder.build());
+    if (response.headers() instanceof FieldsHttpHeaders view) {
+      // The upstream's head as Jetty parsed it, copied without checking every field again: the
+      // quota values are made here from numbers and policy names checked when the policy was made.
+      HttpFields.Mutable out = HttpFields.build(FieldsHttpHeaders.fields(view));
+      quota.addTo(out::add, out::put);
+      return response.withHeaders(new FieldsHttpHeaders(out.asImmutable()));
+    }
+    HttpHeaders.Builder out = response.headers().toBuilder();
+    quota.addTo(out::add, out::set);
+    return response.withHeaders(out.build());
   }
 
   /**
@@ -114,8 +125,16 @@ final class RateLimitStep implements Filter {
    * legacy headers for the decision with the least remaining, replacing the upstream's.
    */
   private void addQuotaHeaders(HttpHeaders.Builder out, RateLimitDecision[] decisions) {
+    Quota quota = quota(decisions);
+    if (quota != null) {
+      quota.addTo(out::add, out::set);
+    }
+  }
+
+  /** The quota headers' values for {@code decisions}, or null when none is to be sent. */
+  private @Nullable Quota quota(RateLimitDecision[] decisions) {
     if (headers == RateLimitHeaders.NONE) {
-      return;
+      return null;
     }
     StringBuilder policies = new StringBuilder();
     StringBuilder limits = new StringBuilder();
@@ -133,14 +152,23 @@ final class RateLimitStep implements Filter {
       }
     }
     if (tightest == null) {
-      return;
+      return null;
     }
-    out.add(POLICY, policies.toString());
-    out.add(RATE_LIMIT, limits.toString());
-    if (headers == RateLimitHeaders.IETF_AND_LEGACY) {
-      out.set("X-RateLimit-Limit", Long.toString(tightest.policy().get().quota()));
-      out.set("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
-      out.set("X-RateLimit-Reset", Long.toString(seconds(tightest.reset())));
+    return new Quota(policies.toString(), limits.toString(),
+        headers == RateLimitHeaders.IETF_AND_LEGACY ? tightest : null);
+  }
+
+  /** The values of the quota headers; {@code legacy} is the decision the X-RateLimit headers tell, if sent. */
+  private record Quota(String policies, String limits, @Nullable RateLimitDecision legacy) {
+    /** Appends the list headers with {@code add} and replaces the legacy ones with {@code set}. */
+    void addTo(BiConsumer<String, String> add, BiConsumer<String, String> set) {
+      add.accept(POLICY, policies);
+      add.accept(RATE_LIMIT, limits);
+      if (legacy != null) {
+        set.accept("X-RateLimit-Limit", Long.toString(legacy.policy().orElseThrow().quota()));
+        set.accept("X-RateLimit-Remaining", Long.toString(legacy.remaining()));
+        set.accept("X-RateLimit-Reset", Long.toString(seconds(legacy.reset())));
+      }
     }
   }
 
@@ -158,15 +186,6 @@ final class RateLimitStep implements Filter {
     PolicyItems items = new PolicyItems(List.copyOf(policies), text.toString());
     policyItems[i] = items;
     return items.text;
-  }
-
-  private static boolean anyMetered(RateLimitDecision[] decisions) {
-    for (RateLimitDecision d : decisions) {
-      if (d != null && d.policy().isPresent()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static StringBuilder separate(StringBuilder sb) {

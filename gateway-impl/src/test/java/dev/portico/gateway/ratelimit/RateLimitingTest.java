@@ -133,6 +133,31 @@ class RateLimitingTest {
   }
 
   @Test
+  void theGatewaysQuotaFollowsTheUpstreamsListsAndReplacesItsLegacyHeaders() throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.getHeaders().add("RateLimit-Policy", "\"backend\";q=50;w=1");
+      resp.getHeaders().add("RateLimit", "\"backend\";r=49;t=1");
+      resp.getHeaders().add("X-RateLimit-Limit", "50");
+      resp.getHeaders().add("x-ratelimit-remaining", "49");
+      org.eclipse.jetty.io.Content.Sink.write(resp, true, "ok", cb);
+    });
+    start(Gateway.builder().rateLimitHeaders(RateLimitHeaders.IETF_AND_LEGACY)
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())
+            .rateLimiter(Bucket4jRateLimiter.builder().name("api").bandwidth(10, Duration.ofMinutes(1))
+                .keyResolver(KeyResolver.clientIp()).build())));
+
+    ContentResponse response = get("/api/x");
+
+    assertThat(response.getContentAsString()).isEqualTo("ok");
+    assertThat(response.getHeaders().getValuesList("RateLimit-Policy"))
+        .containsExactly("\"backend\";q=50;w=1", "\"api\";q=10;w=60");
+    assertThat(response.getHeaders().getValuesList("RateLimit")).hasSize(2)
+        .first().isEqualTo("\"backend\";r=49;t=1");
+    assertThat(response.getHeaders().getValuesList("X-RateLimit-Limit")).containsExactly("10");
+    assertThat(response.getHeaders().getValuesList("X-RateLimit-Remaining")).containsExactly("9");
+  }
+
+  @Test
   void noQuotaHeadersWhenTurnedOffButRetryAfterStays() throws Exception {
     start(Gateway.builder().rateLimitHeaders(RateLimitHeaders.NONE)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri())
