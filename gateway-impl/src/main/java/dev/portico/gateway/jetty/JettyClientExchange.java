@@ -170,15 +170,17 @@ final class JettyClientExchange implements ClientExchange {
     // field of such a name is put; every other field is added, without a search of the list.
     int preset = out.size();
     int index = 0;
+    boolean hasLength = false;
     for (HttpField field : headers) {
       if (preset > 0 && isPreset(out, preset, field) && isFirstOfItsName(headers, field, index)) {
         out.put(field);
       } else {
         out.add(field);
       }
+      hasLength |= field.getHeader() == HttpHeader.CONTENT_LENGTH;
       index++;
     }
-    if (needsChunking(status, headers)) {
+    if (!hasLength && needsChunking(status)) {
       // Without a length, a body that ends early must still look broken: chunked framing, never
       // a connection close that reads like a complete body.
       out.put(HttpHeader.TRANSFER_ENCODING, "chunked");
@@ -204,10 +206,10 @@ final class JettyClientExchange implements ClientExchange {
     return true;
   }
 
-  private boolean needsChunking(int status, HttpFields headers) {
+  /** Returns whether a response with this status and no length needs chunked framing. */
+  private boolean needsChunking(int status) {
     return status >= 200 && status != 204 && status != 304
         && !HttpMethod.HEAD.is(request.getMethod())
-        && !headers.contains(HttpHeader.CONTENT_LENGTH)
         && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
   }
 
