@@ -170,9 +170,16 @@ final class UpstreamClients {
     connector.setSslContextFactory(ClientTls.factory(profile.tls()));
     connector.setConnectTimeout(java.time.Duration.ofMillis(profile.connectTimeoutMillis()));
     // HTTP/2: h2c with prior knowledge to http endpoints, ALPN h2 to https ones (jetty-alpn-java-client).
-    HttpClientTransport transport = profile.protocol() == UpstreamProtocol.HTTP_2
-        ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
-        : new HttpClientTransportOverHTTP(connector);
+    HttpClientTransport transport;
+    if (profile.protocol() == UpstreamProtocol.HTTP_2) {
+      transport = new HttpClientTransportOverHTTP2(new HTTP2Client(connector));
+    } else {
+      HttpClientTransportOverHTTP http11 = new HttpClientTransportOverHTTP(connector);
+      // Response header values exactly as the upstream sent them: Jetty's per-connection cache of
+      // fields seen before matches them ignoring case by default.
+      http11.setHeaderCacheCaseSensitive(true);
+      transport = http11;
+    }
     HttpClient client = new HttpClient(transport);
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());

@@ -6,6 +6,7 @@ import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.internal.ExactHeaderValues;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.upstream.EndpointStatus;
@@ -77,6 +78,8 @@ public final class JettyGatewayHandler extends Handler.Abstract implements Runni
     if (server != null) {
       // One pool for both legs of an exchange: fewer threads and hand-offs than a pool per client.
       runtime.useHostThreads(server.getThreadPool(), server.getScheduler());
+      // Header values exactly as sent: Jetty's per-connection header cache ignores case by default.
+      ExactHeaderValues.on(server);
     }
     runtime.start();
     super.doStart();

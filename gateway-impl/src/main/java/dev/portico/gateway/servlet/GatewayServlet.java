@@ -75,6 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServlet extends HttpServlet implements RunningGateway {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
+  /** Whether Jetty's server classes are on the class path (the container may still be another). */
+  private static final boolean JETTY = ServletClientExchange.isPresent("org.eclipse.jetty.server.handler.ContextHandler");
   /** The most request body bytes one chunk holds. */
   static final int CHUNK_SIZE = 16 * 1024;
 
@@ -103,6 +105,10 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
 
   @Override
   public void init() throws ServletException {
+    if (JETTY) {
+      // Header values exactly as sent: Jetty's per-connection header cache ignores case by default.
+      JettyHost.exactHeaderValues();
+    }
     try {
       runtime.start();
     } catch (Exception e) {

@@ -299,7 +299,8 @@ final class ServletClientExchange implements ClientExchange {
     }
   }
 
-  private static boolean isPresent(String className) {
+  /** Returns whether {@code className} can be loaded by the adapter's class loader. */
+  static boolean isPresent(String className) {
     try {
       Class.forName(className, false, ServletClientExchange.class.getClassLoader());
       return true;

@@ -11,6 +11,7 @@ import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -530,6 +531,31 @@ class JettyProxyTest {
       client.stop();
       server.stop();
     }
+  }
+
+  @Test
+  void headerValuesPassExactlyAsSentWhenAnEarlierRequestOnTheConnectionSpeltThemInAnotherCase()
+      throws Exception {
+    upstream.responder((r, req, resp, cb) -> {
+      resp.getHeaders().add("Cache-Control", req.getHeaders().get("X-Want-Cache-Control"));
+      Content.Sink.write(resp, true, "ok", cb);
+    });
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    List<String> upstreamSaw = new ArrayList<>();
+    List<String> clientSaw = new ArrayList<>();
+    for (String spelling : List.of("no-cache", "No-Cache", "NO-CACHE")) {
+      ContentResponse response = host.client().newRequest(host.uri("/api/x"))
+          .headers(h -> h.put(HttpHeader.USER_AGENT, "agent/" + spelling)
+              .put("X-Want-Cache-Control", spelling))
+          .timeout(10, TimeUnit.SECONDS).send();
+      upstreamSaw.add(upstream.take().header("User-Agent"));
+      clientSaw.add(response.getHeaders().get(HttpHeader.CACHE_CONTROL));
+    }
+
+    // One connection each way, each parser with a cache of fields it saw before.
+    assertThat(upstreamSaw).containsExactly("agent/no-cache", "agent/No-Cache", "agent/NO-CACHE");
+    assertThat(clientSaw).containsExactly("no-cache", "No-Cache", "NO-CACHE");
   }
 
   @Test

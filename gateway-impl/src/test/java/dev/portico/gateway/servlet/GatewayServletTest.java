@@ -11,6 +11,8 @@ import dev.portico.gateway.testing.TestUpstream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -129,6 +131,25 @@ class GatewayServletTest {
     assertThat(response.getHeaders().get("X-Echo-Query")).isEqualTo("q=%2F&flag");
     assertThat(response.getHeaders().get("X-Echo-Test")).isEqualTo("hello");
     assertThat(response.getHeaders().get("X-Request-Id")).isNotBlank();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
+  void headerValuesReachTheUpstreamExactlyAsSentOnAReusedConnection(ServletContainer container)
+      throws Exception {
+    upstream = TestUpstream.start();
+    mount(container);
+
+    List<String> received = new ArrayList<>();
+    for (String spelling : List.of("agent/no-cache", "agent/No-Cache", "agent/NO-CACHE")) {
+      ContentResponse response = client.newRequest(server.uri("/api/x"))
+          .headers(h -> h.put(HttpHeader.USER_AGENT, spelling)).timeout(10, SECONDS).send();
+      assertThat(response.getStatus()).isEqualTo(200);
+      received.add(upstream.take().header("User-Agent"));
+    }
+
+    // Jetty's per-connection header cache ignores case unless told otherwise; the servlet tells it.
+    assertThat(received).containsExactly("agent/no-cache", "agent/No-Cache", "agent/NO-CACHE");
   }
 
   @ParameterizedTest

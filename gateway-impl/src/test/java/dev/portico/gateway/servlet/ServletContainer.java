@@ -39,6 +39,7 @@ enum ServletContainer {
       ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
       ServletHolder holder = new ServletHolder(servlet);
       holder.setAsyncSupported(true);
+      holder.setInitOrder(0);   // initialized as the server starts, as Getting started advises
       context.addServlet(holder, "/*");
       if (webSocket) {
         JakartaWebSocketServletContainerInitializer.configure(context, null);

@@ -109,7 +109,10 @@ public final class GatewayHost implements AutoCloseable {
 
     @Override
     public HttpClient client() {
-      return new HttpClient();
+      HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+      // Sees header values exactly as the gateway sent them (Jetty's header cache ignores case by default).
+      transport.setHeaderCacheCaseSensitive(true);
+      return new HttpClient(transport);
     }
   };
 

@@ -57,11 +57,13 @@ public final class TestUpstream implements AutoCloseable {
 
   private TestUpstream(SslContextFactory.@Nullable Server tls, Handler handler) throws Exception {
     server = new Server();
+    HttpConfiguration config = new HttpConfiguration();
+    // Records header values exactly as received (Jetty's header cache matches ignoring case by default).
+    config.setHeaderCacheCaseSensitive(true);
     if (tls == null) {
-      connector = new ServerConnector(server);
+      connector = new ServerConnector(server, new HttpConnectionFactory(config));
       scheme = "http";
     } else {
-      HttpConfiguration config = new HttpConfiguration();
       // Exposes the TLS session (and a client certificate) as EndPoint.SslSessionData.ATTRIBUTE. The SNI
       // host check is off: whether the gateway accepts the certificate is what the tests look at.
       config.addCustomizer(new SecureRequestCustomizer(false));

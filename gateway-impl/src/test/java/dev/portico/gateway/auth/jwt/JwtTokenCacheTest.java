@@ -97,6 +97,23 @@ class JwtTokenCacheTest {
   }
 
   @Test
+  void copyOfACachedTokenWithOneLetterInAnotherCaseIsVerifiedAndRefused() throws Exception {
+    start(JwtAuthenticator.builder());
+    String token = sign(ec, claims(clock.instant()).build());
+    int letter = token.lastIndexOf('.') + 1;
+    while (!Character.isLowerCase(token.charAt(letter))) {
+      letter++;
+    }
+    String other = token.substring(0, letter) + Character.toUpperCase(token.charAt(letter))
+        + token.substring(letter + 1);
+    assertThat(gateway.get(token).getStatus()).isEqualTo(200);
+
+    // Same connection: Jetty's header cache, left to match ignoring case, would hand over the first token.
+    assertThat(gateway.get(other).getStatus()).isEqualTo(401);
+    assertThat(jwt.signatureVerifications()).isEqualTo(2);
+  }
+
+  @Test
   void sizeZeroVerifiesEveryRequest() throws Exception {
     start(JwtAuthenticator.builder().tokenCacheSize(0));
     String token = sign(ec, claims(clock.instant()).build());

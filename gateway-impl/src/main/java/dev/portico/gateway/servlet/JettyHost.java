@@ -1,0 +1,28 @@
+package dev.portico.gateway.servlet;
+
+import dev.portico.gateway.internal.ExactHeaderValues;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/**
+ * What the servlet adapter does when its container is Jetty: loaded only when Jetty's server
+ * classes are on the class path (they are optional for the servlet adapter).
+ */
+final class JettyHost {
+  private JettyHost() {}
+
+  /**
+   * Makes the Jetty server whose context is initializing the servlet hand over header values
+   * exactly as sent (see {@link ExactHeaderValues}); returns false when the servlet is not being
+   * initialized inside a Jetty context.
+   */
+  static boolean exactHeaderValues() {
+    ContextHandler context = ContextHandler.getCurrentContextHandler();
+    Server server = context == null ? null : context.getServer();
+    if (server == null) {
+      return false;
+    }
+    ExactHeaderValues.on(server);
+    return true;
+  }
+}
