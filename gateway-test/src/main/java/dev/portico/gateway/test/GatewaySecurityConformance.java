@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -288,6 +290,38 @@ public abstract class GatewaySecurityConformance {
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     assertThat(head(forwarded.get(0))).as("upstream request head").doesNotContain("spoofed-identity-");
+  }
+
+  /**
+   * A copy of a valid token with one letter of its signature in the other case is another token:
+   * sent after the valid one on the same connection, it is answered 401 and not forwarded. (Jetty's
+   * per-connection header cache, left to match ignoring case, hands the gateway the earlier token.)
+   */
+  @Test
+  public void aTokenWithOneLetterInAnotherCaseIsRefusedOnTheSameConnection() throws Exception {
+    String token = target().validToken(idp());
+    int letter = token.lastIndexOf('.') + 1;
+    while (letter < token.length() && !Character.isLowerCase(token.charAt(letter))) {
+      letter++;
+    }
+    assertThat(letter).as("a lower-case letter in the signature of %s", token).isLessThan(token.length());
+    String other = token.substring(0, letter) + Character.toUpperCase(token.charAt(letter)) + token.substring(letter + 1);
+    int before = upstream().connections().size();
+
+    String request = "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority() + "\r\nAuthorization: Bearer ";
+    String answers = RawClient.exchange(base(), request + token + "\r\n\r\n" + request + other + "\r\nConnection: close\r\n\r\n");
+
+    List<Integer> statuses = new ArrayList<>();
+    // Status lines wherever they start: a body need not end with a line break.
+    Matcher statusLine = Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(answers);
+    while (statusLine.find()) {
+      statuses.add(Integer.parseInt(statusLine.group(1)));
+    }
+    assertThat(statuses).as("statuses on one connection: the valid token, then its other-case copy, in %s", answers)
+        .hasSize(2);
+    assertThat(statuses.get(0)).as("the valid token").isBetween(200, 299);
+    assertThat(statuses.get(1)).as("the copy with one letter in another case").isEqualTo(401);
+    assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
   }
 
   /** Each bad token is answered 401 and never forwarded. */

@@ -43,6 +43,7 @@ final class ServletHosts {
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder holder = new ServletHolder(new GatewayServlet(gateway));
     holder.setAsyncSupported(true);
+    holder.setInitOrder(0);   // initialized with the server, as Getting started advises
     context.addServlet(holder, "/*");
     server.setHandler(context);
     server.start();
