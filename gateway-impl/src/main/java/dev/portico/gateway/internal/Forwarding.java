@@ -21,6 +21,10 @@ final class Forwarding {
   private static final HttpHeader FORWARDED = HttpHeader.FORWARDED;
 
   private final List<IpRange> trustedProxies;
+  /** The last local port and its text: a gateway listens on one port or a few. */
+  private volatile PortText lastPort = new PortText(-1, "-1");
+
+  private record PortText(int port, String text) {}
 
   Forwarding(List<IpRange> trustedProxies) {
     this.trustedProxies = trustedProxies;
@@ -139,11 +143,6 @@ final class Forwarding {
     }
     return values.size() == 1 ? values.get(0) : String.join(", ", values);
   }
-
-  /** The last local port's text: a gateway listens on one port or a few. */
-  private volatile PortText lastPort = new PortText(-1, "-1");
-
-  private record PortText(int port, String text) {}
 
   private String portText(int port) {
     PortText last = lastPort;

@@ -13,9 +13,9 @@ import dev.portico.gateway.ratelimit.RateLimitPolicy;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.jspecify.annotations.Nullable;
 

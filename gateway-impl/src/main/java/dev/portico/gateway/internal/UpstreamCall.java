@@ -144,7 +144,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
         .path(target)
         .version(version)
         .idleTimeout(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS);
-    if (!"GET".equals(method)) {   // a new request's method; setting it would copy it upper-cased
+    if (!"GET".equals(method)) {   // GET is a new request's method: setting it again only copies it
       upstreamRequest.method(method);
     }
     String upstreamUri = endpoint.scheme() + "://" + endpoint.authority() + fullPath;

@@ -13,16 +13,13 @@ final class JettyHost {
 
   /**
    * Makes the Jetty server whose context is initializing the servlet hand over header values
-   * exactly as sent (see {@link ExactHeaderValues}); returns false when the servlet is not being
-   * initialized inside a Jetty context.
+   * exactly as sent (see {@link ExactHeaderValues}); does nothing outside a Jetty context.
    */
-  static boolean exactHeaderValues() {
+  static void exactHeaderValues() {
     ContextHandler context = ContextHandler.getCurrentContextHandler();
     Server server = context == null ? null : context.getServer();
-    if (server == null) {
-      return false;
+    if (server != null) {
+      ExactHeaderValues.on(server);
     }
-    ExactHeaderValues.on(server);
-    return true;
   }
 }

@@ -73,7 +73,7 @@ final class ServletClientExchange implements ClientExchange {
   private final long contentLength;
   private final boolean hasBody;
   private final boolean http11;
-  /** Whether an unread body is small enough to read and drop before completing; see succeeded(). */
+  /** Whether an unread body is small enough to read and drop before the response ends; see write(). */
   private final boolean discardUnreadBody;
   private final ServletInputSource body;
   private final ServletOutputSink sink;
