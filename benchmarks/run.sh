@@ -9,6 +9,10 @@
 #                                then a wrk run alongside: RSS, threads, requests/s, p99, errors
 #   benchmarks/run.sh memory     1 GiB streamed up and 1 GiB down through a gateway JVM with -Xmx128m:
 #                                peak RSS (VmHWM), GC time, MiB/s; byte counts and CRC32 checked
+#   benchmarks/run.sh ab         the same load against two or more targets running side by side, measured in
+#                                short slices taken in turn (A B, then B A, ...) so that the machine's drift
+#                                falls on all of them: median requests/s, p99 and CPU per request of each,
+#                                and the median of the paired ratios to the first target, with their range
 #   benchmarks/run.sh chart FILE.csv    the PNG chart of an earlier load run's CSV
 #
 #   mvn -B -q -pl benchmarks -am package -DskipTests     # builds benchmarks/target/benchmarks.jar
@@ -18,16 +22,19 @@
 # Targets: direct (the nginx upstream itself), nginx-proxy, and the JVM targets portico-plain,
 # portico-full, jetty-proxy (ProxyTargets in benchmarks.jar) and scg (Spring Cloud Gateway 5 on Reactor
 # Netty, one catch-all route, defaults otherwise; benchmarks-scg.jar). load, warmup and idle take them all.
+# jetty-static is no proxy: Jetty answering the same bodies from memory, the floor under any gateway it
+# hosts (load and ab take it when named). In ab, portico-full:jwt+rate-limit is portico-full with only
+# the policies named (portico-full:none, with none: the same requests, token included, as portico-full).
 #
 # Settings are environment variables (run.sh help lists them). Every JVM target gets the same heap, connections,
-# warm-up and duration. Everything started here (nginx, one gateway JVM at a time, the idle and
+# warm-up and duration. Everything started here (nginx, the gateway JVMs: one at a time, or side by side in ab; the idle and
 # bulk clients, wrk) is bounded with timeout and stopped on exit; the scratch directory is removed.
 # Results go to benchmarks/target/ (CSV, PNG); nothing is installed.
 set -euo pipefail
 
 MODE=${1:-load}
 DURATION=${DURATION:-10}            # seconds measured per target and body (load, idle)
-WARMUP=${WARMUP:-30}                # load: seconds of load before measuring, discarded (10 is too few for a JVM)
+WARMUP=${WARMUP:-30}                # load, ab: seconds of load before measuring, discarded (10 is too few for a JVM)
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}               # wrk threads
 HEAP=${HEAP:-512m}                  # -Xms and -Xmx of every JVM target (not memory: that one is -Xmx128m)
@@ -48,6 +55,11 @@ MEMORY_TARGETS=${MEMORY_TARGETS:-portico-plain}
 MEMORY_BYTES=${MEMORY_BYTES:-1073741824}     # each way
 MEMORY_HEAP=${MEMORY_HEAP:-128m}
 MEMORY_TIMEOUT=${MEMORY_TIMEOUT:-600}        # seconds per direction
+# ab
+AB_TARGETS=${AB_TARGETS:-"portico-plain jetty-proxy"}   # the first is the one the others are compared with
+AB_BODY=${AB_BODY:-1k}
+ROUNDS=${ROUNDS:-10}                # rounds of one slice per target, the order reversed every other round
+SLICE=${SLICE:-5}                   # seconds per slice
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 JAR=${JAR:-$HERE/target/benchmarks.jar}
@@ -55,21 +67,23 @@ SCG_JAR=${SCG_JAR:-$HERE/scg/target/benchmarks-scg.jar}   # the scg target, a Sp
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 case $MODE in
   load) OUT=${OUT:-$HERE/target/loadtest-$STAMP.csv} ;;
-  warmup|idle|memory) OUT=${OUT:-$HERE/target/$MODE-$STAMP.csv} ;;
+  warmup|idle|memory|ab) OUT=${OUT:-$HERE/target/$MODE-$STAMP.csv} ;;
   chart) ;;
   -h|--help|help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
     echo; echo "Settings and their defaults:"
     grep -E '^[A-Z_]+=\$\{[A-Z_]+:-' "$0" | sed 's/^/  /'
     exit 0 ;;
-  *) echo "unknown mode: $MODE (expected: load, warmup, idle, memory, chart FILE.csv)" >&2; exit 2 ;;
+  *) echo "unknown mode: $MODE (expected: load, warmup, idle, memory, ab, chart FILE.csv)" >&2; exit 2 ;;
 esac
 
 if ! [ -f "$JAR" ]; then
   echo "no $JAR; build it: mvn -B -q -pl benchmarks -am package -DskipTests" >&2
   exit 2
 fi
-case $MODE in load) used=$TARGETS ;; warmup) used=$WARMUP_TARGETS ;; idle) used=$IDLE_TARGETS ;; *) used= ;; esac
+case $MODE in
+  load) used=$TARGETS ;; warmup) used=$WARMUP_TARGETS ;; idle) used=$IDLE_TARGETS ;; ab) used=$AB_TARGETS ;; *) used= ;;
+esac
 if [[ " $used " == *" scg "* ]] && ! [ -f "$SCG_JAR" ]; then
   echo "no $SCG_JAR for target scg; build it: mvn -B -q -pl benchmarks/scg -am package -DskipTests" >&2
   exit 2
@@ -188,9 +202,10 @@ cat >"$WORK/report.lua" <<'LUA'
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
       + summary.errors.timeout + summary.errors.status
-  io.write(string.format("RESULT %.1f %.3f %.3f %.3f %d\n",
+  io.write(string.format("RESULT %.1f %.3f %.3f %.3f %d %d\n",
       summary.requests / (summary.duration / 1e6),
-      latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors))
+      latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors,
+      summary.requests))
 end
 LUA
 
@@ -207,7 +222,7 @@ start_jvm() { # target upstream_url jvm_options...
     java "$@" -jar "$SCG_JAR" "$JVM_PORT" "$upstream" >"$WORK/$target.log" 2>&1 &
   else
     java "$@" -cp "$JAR" dev.portico.gateway.benchmarks.ProxyTargets \
-      "$target" "$JVM_PORT" "$upstream" "$WORK" >"$WORK/$target.log" 2>&1 &
+      "$target" "$JVM_PORT" "$upstream" "${JVM_DIR:-$WORK}" >"${JVM_DIR:-$WORK}/$target.log" 2>&1 &
   fi
   JVM_PID=$!
   PIDS+=("$JVM_PID")
@@ -220,8 +235,9 @@ stop_jvm() {
 auth_args() { # target: the wrk/curl arguments the target needs (portico-full: its bearer token)
   AUTH=()
   if [ "$1" = portico-full ]; then
-    for _ in $(seq 1 100); do [ -s "$WORK/token" ] && break; sleep 0.1; done
-    AUTH=(-H "Authorization: Bearer $(cat "$WORK/token")")
+    local token=${JVM_DIR:-$WORK}/token
+    for _ in $(seq 1 100); do [ -s "$token" ] && break; sleep 0.1; done
+    AUTH=(-H "Authorization: Bearer $(cat "$token")")
   fi
 }
 
@@ -256,7 +272,7 @@ run_load() {
         start_nginx "$WORK/proxy"
         wait_for "http://127.0.0.1:$NGINX_PROXY_PORT/1k"
         measure nginx-proxy "$NGINX_PROXY_PORT" ;;
-      portico-plain|portico-full|jetty-proxy|scg)
+      portico-plain|portico-full|jetty-proxy|jetty-static|scg)
         start_jvm "$target" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP"
         auth_args "$target"
         wait_for "http://127.0.0.1:$JVM_PORT/1k"
@@ -450,6 +466,97 @@ run_memory() {
   column -s, -t <"$OUT"
   echo "written: $OUT"
   grep -q ',ok$' "$OUT" && ! grep -q 'FAILED' "$OUT"
+}
+
+# --- ab: targets side by side, measured in turns ------------------------------------------------------
+cpu_ticks() { # pid: CPU time (user + system, clock ticks) of the process and its children (nginx's worker)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+median() { # the median of the numbers on stdin, one per line
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2];
+    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+run_ab() {
+  start_upstream
+  local -A port pid auth
+  local i=0 target
+  for target in $AB_TARGETS; do
+    # portico-full:jwt+access-log is portico-full with only those policies (none: with none of them)
+    local base=${target%%:*} options=()
+    [ "$base" != "$target" ] && options=(-Dbench.policies="$(tr + , <<<"${target#*:}")")
+    case $base in
+      direct) port[$target]=$UPSTREAM_PORT; pid[$target]=${PIDS[0]} ;;
+      nginx-proxy)
+        start_nginx "$WORK/proxy"
+        port[$target]=$NGINX_PROXY_PORT; pid[$target]=${PIDS[-1]} ;;
+      portico-plain|portico-full|jetty-proxy|jetty-static|scg)
+        JVM_PORT=$((BASE_PORT + 10 + i))
+        JVM_DIR=$WORK/ab$i; mkdir -p "$JVM_DIR"   # its own token and access log
+        start_jvm "$base" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP" "${options[@]}"
+        port[$target]=$JVM_PORT; pid[$target]=$JVM_PID ;;
+      *) echo "unknown target: $target" >&2; exit 2 ;;
+    esac
+    auth_args "$base"
+    auth[$target]=${AUTH[*]+"${AUTH[1]}"}
+    wait_for "http://127.0.0.1:${port[$target]}/$AB_BODY"
+    i=$((i + 1))
+  done
+  local -a targets=($AB_TARGETS) order
+  local slices=${OUT%.csv}-slices.csv
+  mkdir -p "$(dirname "$OUT")"
+  echo "round,target,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors,cpu_us_per_request,load1" >"$slices"
+  for target in "${targets[@]}"; do
+    local url="http://127.0.0.1:${port[$target]}/$AB_BODY" args=()
+    [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
+    curl -fsS -o /dev/null --max-time 5 "${args[@]}" "$url"   # a refusal (401, 429, 502) stops the run here
+    echo "warming up $target (${WARMUP}s)" >&2
+    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s "${args[@]}" "$url" >/dev/null
+  done
+  local hz round
+  hz=$(getconf CLK_TCK)
+  for round in $(seq 1 "$ROUNDS"); do
+    order=("${targets[@]}")
+    if [ $((round % 2)) = 0 ]; then   # A B, then B A: a drift within a round falls on both sides
+      order=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do order+=("${targets[$i]}"); done
+    fi
+    for target in "${order[@]}"; do
+      local url="http://127.0.0.1:${port[$target]}/$AB_BODY" args=() out cpu0 cpu1 load1
+      [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
+      load1=$(cut -d' ' -f1 /proc/loadavg)
+      cpu0=$(cpu_ticks "${pid[$target]}")
+      out=$(timeout $((SLICE + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --timeout 5s \
+        -s "$WORK/report.lua" "${args[@]}" "$url" | awk '/^RESULT/')
+      cpu1=$(cpu_ticks "${pid[$target]}")
+      # requests/s, p50, p99, p99.9, errors, and the CPU the target used per request, in microseconds
+      echo "$round,$target,$(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" '{ printf "%s,%s,%s,%s,%s,%.1f",
+        $2, $3, $4, $5, $6, ($7 > 0 ? c * 1e6 / hz / $7 : 0) }' <<<"$out"),$load1" | tee -a "$slices" >&2
+    done
+  done
+  # per target: medians of its slices; against the first target: the ratio of the two slices of each
+  # round (paired), median, lowest and highest
+  local first=${targets[0]}
+  echo "target,body,slices,requests_per_s,p99_ms,cpu_us_per_request,errors,ratio_to_${first},ratio_low,ratio_high" >"$OUT"
+  for target in "${targets[@]}"; do
+    local rows rps p99 cpu errors ratios
+    rows=$(awk -F, -v t="$target" '$2 == t' "$slices")
+    rps=$(cut -d, -f3 <<<"$rows" | median)
+    p99=$(cut -d, -f5 <<<"$rows" | median)
+    cpu=$(cut -d, -f8 <<<"$rows" | median)
+    errors=$(awk -F, '{ s += $7 } END { print s + 0 }' <<<"$rows")
+    ratios=$(awk -F, -v t="$target" -v f="$first" '$2 == t { r[$1] = $3 } $2 == f { b[$1] = $3 }
+      END { for (k in r) if (b[k] > 0) printf "%.3f\n", r[k] / b[k] }' "$slices")
+    echo "$target,$AB_BODY,$(wc -l <<<"$rows"),$rps,$p99,$cpu,$errors,$(median <<<"$ratios"),$(sort -g <<<"$ratios" | head -1),$(sort -g <<<"$ratios" | tail -1)" >>"$OUT"
+  done
+  echo
+  echo "$ROUNDS rounds of ${SLICE}s slices per target, in turns; c=$CONNECTIONS, wrk threads=$THREADS, warm-up ${WARMUP}s each, heap $HEAP; $(nproc) cores"
+  column -s, -t <"$OUT"
+  echo "written: $OUT and $slices"
 }
 
 run_"$MODE"

@@ -42,7 +42,10 @@ import org.eclipse.jetty.server.ServerConnector;
  *       client IP (high enough never to refuse) and a JSON access log written to
  *       {@code WORK_DIR/access.log}; the bearer token to send is written to {@code WORK_DIR/token}.
  *       {@code -Dbench.policies=jwt,rate-limit,access-log} (the default) keeps only those named;
- *   <li>{@code jetty-proxy}: Jetty 12's own {@code ProxyHandler.Reverse} to the upstream.
+ *   <li>{@code jetty-proxy}: Jetty 12's own {@code ProxyHandler.Reverse} to the upstream;
+ *   <li>{@code jetty-static}: no proxy at all, Jetty answering {@code /1k} and {@code /64k} itself
+ *       from memory ({@link StaticBodies}): what the host server alone costs a request, the floor
+ *       under any gateway it hosts. {@code UPSTREAM_URL} is ignored.
  * </ul>
  *
  * <p>{@code -Dbench.dump=true} prints Jetty's component tree (thread pool, buffer pools,
@@ -56,7 +59,7 @@ public final class ProxyTargets {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      System.err.println("usage: ProxyTargets portico-plain|portico-full|jetty-proxy PORT UPSTREAM_URL [WORK_DIR]");
+      System.err.println("usage: ProxyTargets portico-plain|portico-full|jetty-proxy|jetty-static PORT UPSTREAM_URL [WORK_DIR]");
       System.exit(2);
     }
     String target = args[0];
@@ -100,8 +103,9 @@ public final class ProxyTargets {
       }
       case "jetty-proxy" -> server.setHandler(new ProxyHandler.Reverse(request -> HttpURI.build(request.getHttpURI())
           .scheme(upstream.getScheme()).host(upstream.getHost()).port(upstream.getPort())));
+      case "jetty-static" -> server.setHandler(new StaticBodies());
       default -> throw new IllegalArgumentException("target: " + target
-          + " (expected: portico-plain, portico-full or jetty-proxy)");
+          + " (expected: portico-plain, portico-full, jetty-proxy or jetty-static)");
     }
     BufferedWriter log = accessLog;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
