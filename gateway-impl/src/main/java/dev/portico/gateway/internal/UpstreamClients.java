@@ -176,7 +176,9 @@ final class UpstreamClients {
     } else {
       HttpClientTransportOverHTTP http11 = new HttpClientTransportOverHTTP(connector);
       // Response header values exactly as the upstream sent them: Jetty's per-connection cache of
-      // fields seen before matches them ignoring case by default.
+      // fields seen before matches them ignoring case by default, and is slow for long mixed-case
+      // values (cookies) when it matches case. So no cache (see ExactHeaderValues).
+      http11.setHeaderCacheSize(0);
       http11.setHeaderCacheCaseSensitive(true);
       transport = http11;
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,9 @@ import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -556,6 +560,49 @@ class JettyProxyTest {
     // One connection each way, each parser with a cache of fields it saw before.
     assertThat(upstreamSaw).containsExactly("agent/no-cache", "agent/No-Cache", "agent/NO-CACHE");
     assertThat(clientSaw).containsExactly("no-cache", "No-Cache", "NO-CACHE");
+  }
+
+  @Test
+  void longMixedCaseValuesPassExactlyWhenTheConnectionCarriedThemBeforeInAnotherCase() throws Exception {
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+    StringBuilder cookie = new StringBuilder("session=");
+    Random random = new Random(8);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < 600; i++) {
+      cookie.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    String sent = cookie.toString();
+    int flip = sent.indexOf('A', 300) >= 0 ? sent.indexOf('A', 300) : sent.indexOf('a', 300);
+    String flipped = sent.substring(0, flip) + (char) (sent.charAt(flip) ^ 0x20) + sent.substring(flip + 1);
+
+    List<String> upstreamSaw = new ArrayList<>();
+    for (String value : List.of(sent, flipped, sent)) {
+      host.client().newRequest(host.uri("/api/x")).headers(h -> h.put(HttpHeader.COOKIE, value))
+          .timeout(10, TimeUnit.SECONDS).send();
+      upstreamSaw.add(upstream.take().header("Cookie"));
+    }
+
+    assertThat(upstreamSaw).containsExactly(sent, flipped, sent);
+  }
+
+  @Test
+  void theHostsPerConnectionHeaderCacheIsOffOnceTheGatewayStarts() throws Exception {
+    // Exact values without Jetty's slow case-sensitive lookups: no cache at all (ExactHeaderValues).
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
+
+    List<HttpConfiguration> configs = new ArrayList<>();
+    for (Connector connector : host.server().getConnectors()) {
+      for (ConnectionFactory factory : connector.getConnectionFactories()) {
+        if (factory instanceof HttpConfiguration.ConnectionFactory http) {
+          configs.add(http.getHttpConfiguration());
+        }
+      }
+    }
+
+    assertThat(configs).isNotEmpty().allSatisfy(config -> {
+      assertThat(config.getHeaderCacheSize()).isZero();
+      assertThat(config.isHeaderCacheCaseSensitive()).isTrue();
+    });
   }
 
   @Test
