@@ -102,6 +102,7 @@ fi
 
 needed="java curl timeout"
 [ "$MODE" = memory ] || needed="$needed nginx wrk"
+[ "$MODE" = ab ] && needed="$needed pgrep"   # nginx's CPU is its worker's: a child of the pid started
 missing=0
 for cmd in $needed; do
   if ! command -v "$cmd" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$cmd" ]; then
@@ -484,27 +485,27 @@ median() { # the median of the numbers on stdin, one per line
 
 run_ab() {
   start_upstream
-  local -A port pid auth
+  local -A url pid auth
   local i=0 target
   for target in $AB_TARGETS; do
     # portico-full:jwt+access-log is portico-full with only those policies (none: with none of them)
     local base=${target%%:*} options=()
     [ "$base" != "$target" ] && options=(-Dbench.policies="$(tr + , <<<"${target#*:}")")
     case $base in
-      direct) port[$target]=$UPSTREAM_PORT; pid[$target]=${PIDS[0]} ;;
+      direct) url[$target]=http://127.0.0.1:$UPSTREAM_PORT/$AB_BODY; pid[$target]=${PIDS[0]} ;;
       nginx-proxy)
         start_nginx "$WORK/proxy"
-        port[$target]=$NGINX_PROXY_PORT; pid[$target]=${PIDS[-1]} ;;
+        url[$target]=http://127.0.0.1:$NGINX_PROXY_PORT/$AB_BODY; pid[$target]=${PIDS[-1]} ;;
       portico-plain|portico-full|jetty-proxy|jetty-static|scg)
         JVM_PORT=$((BASE_PORT + 10 + i))
         JVM_DIR=$WORK/ab$i; mkdir -p "$JVM_DIR"   # its own token and access log
         start_jvm "$base" "http://127.0.0.1:$UPSTREAM_PORT" -Xms"$HEAP" -Xmx"$HEAP" "${options[@]}"
-        port[$target]=$JVM_PORT; pid[$target]=$JVM_PID ;;
+        url[$target]=http://127.0.0.1:$JVM_PORT/$AB_BODY; pid[$target]=$JVM_PID ;;
       *) echo "unknown target: $target" >&2; exit 2 ;;
     esac
     auth_args "$base"
     auth[$target]=${AUTH[*]+"${AUTH[1]}"}
-    wait_for "http://127.0.0.1:${port[$target]}/$AB_BODY"
+    wait_for "${url[$target]}"
     i=$((i + 1))
   done
   local -a targets=($AB_TARGETS) order
@@ -512,11 +513,11 @@ run_ab() {
   mkdir -p "$(dirname "$OUT")"
   echo "round,target,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors,cpu_us_per_request,load1" >"$slices"
   for target in "${targets[@]}"; do
-    local url="http://127.0.0.1:${port[$target]}/$AB_BODY" args=()
+    local args=()
     [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
-    curl -fsS -o /dev/null --max-time 5 "${args[@]}" "$url"   # a refusal (401, 429, 502) stops the run here
+    curl -fsS -o /dev/null --max-time 5 "${args[@]}" "${url[$target]}"   # a refusal (401, 429, 502) stops the run here
     echo "warming up $target (${WARMUP}s)" >&2
-    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s "${args[@]}" "$url" >/dev/null
+    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s "${args[@]}" "${url[$target]}" >/dev/null
   done
   local hz round
   hz=$(getconf CLK_TCK)
@@ -526,12 +527,12 @@ run_ab() {
       order=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do order+=("${targets[$i]}"); done
     fi
     for target in "${order[@]}"; do
-      local url="http://127.0.0.1:${port[$target]}/$AB_BODY" args=() out cpu0 cpu1 load1
+      local args=() out cpu0 cpu1 load1
       [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
       load1=$(cut -d' ' -f1 /proc/loadavg)
       cpu0=$(cpu_ticks "${pid[$target]}")
       out=$(timeout $((SLICE + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --timeout 5s \
-        -s "$WORK/report.lua" "${args[@]}" "$url" | awk '/^RESULT/')
+        -s "$WORK/report.lua" "${args[@]}" "${url[$target]}" | awk '/^RESULT/')
       cpu1=$(cpu_ticks "${pid[$target]}")
       # requests/s, p50, p99, p99.9, errors, and the CPU the target used per request, in microseconds
       echo "$round,$target,$(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" '{ printf "%s,%s,%s,%s,%s,%.1f",
