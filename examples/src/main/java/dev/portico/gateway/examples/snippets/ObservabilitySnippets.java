@@ -8,6 +8,7 @@ import dev.portico.gateway.admin.AdminHandler;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.ExchangeObserver;
 import dev.portico.gateway.observe.GatewayObserver;
+import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
@@ -18,6 +19,8 @@ import dev.portico.gateway.servlet.GatewayServlet;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,20 @@ final class ObservabilitySnippets {
         .route("orders", r -> r.path("/api/orders/**").upstream("http://orders:8080"))
         .build();
     // end::json-access-log[]
+    return gateway;
+  }
+
+  static Gateway accessLogFile() throws IOException {
+    // tag::access-log-file[]
+    LogFile accessLogFile = LogFile.builder(Path.of("logs/access.log"))
+        .capacity(65_536)                                  // lines waiting at most; beyond, dropped and counted
+        .flushInterval(Duration.ofSeconds(1))              // written at least this often
+        .open();                                           // close() it after the server stops
+    Gateway gateway = Gateway.builder()
+        .accessLog(JsonAccessLog.builder().sink(accessLogFile).build())
+        .route("orders", r -> r.path("/api/orders/**").upstream("http://orders:8080"))
+        .build();
+    // end::access-log-file[]
     return gateway;
   }
 
