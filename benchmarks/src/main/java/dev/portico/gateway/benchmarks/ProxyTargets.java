@@ -4,10 +4,12 @@ import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,8 +42,11 @@ import org.eclipse.jetty.server.ServerConnector;
  *       access log, in Jetty core ({@link JettyGatewayHandler});
  *   <li>{@code portico-full}: the same with HS256 JWT authentication, an in-memory rate limit per
  *       client IP (high enough never to refuse) and a JSON access log written to
- *       {@code WORK_DIR/access.log}; the bearer token to send is written to {@code WORK_DIR/token}.
- *       {@code -Dbench.policies=jwt,rate-limit,access-log} (the default) keeps only those named;
+ *       {@code WORK_DIR/access.log} through a {@link LogFile}; the bearer token to send is written
+ *       to {@code WORK_DIR/token}. {@code -Dbench.policies=jwt,rate-limit,access-log} (the default)
+ *       keeps only those named; {@code access-log-locked} instead of {@code access-log} writes the
+ *       lines through a {@code BufferedWriter} behind a lock, as this target did before
+ *       {@code LogFile}, to compare the two;
  *   <li>{@code jetty-proxy}: Jetty 12's own {@code ProxyHandler.Reverse} to the upstream;
  *   <li>{@code jetty-static}: no proxy at all, Jetty answering {@code /1k} and {@code /64k} itself
  *       from memory ({@link StaticBodies}): what the host server alone costs a request, the floor
@@ -74,7 +79,7 @@ public final class ProxyTargets {
     // run.sh idle holds connections idle longer than Jetty's default 30 s: -Dbench.idleTimeoutMs=...
     connector.setIdleTimeout(Long.getLong("bench.idleTimeoutMs", connector.getIdleTimeout()));
     server.addConnector(connector);
-    BufferedWriter accessLog = null;
+    Closeable accessLog = null;
     switch (target) {
       case "portico-plain" -> server.setHandler(JettyGatewayHandler.create(Gateway.builder()
           .accessLog(AccessLog.disabled())
@@ -87,8 +92,16 @@ public final class ProxyTargets {
         Files.writeString(workDir.resolve("token"), token());
         Gateway.Builder gateway = Gateway.builder().accessLog(AccessLog.disabled());
         if (policies.contains("access-log")) {
+          LogFile file = LogFile.open(workDir.resolve("access.log"));
+          accessLog = file;
+          gateway.accessLog(JsonAccessLog.builder().sink(file).build());
+        } else if (policies.contains("access-log-locked")) {
           BufferedWriter out = Files.newBufferedWriter(workDir.resolve("access.log"));
-          accessLog = out;
+          accessLog = () -> {
+            synchronized (out) {
+              out.close();
+            }
+          };
           gateway.accessLog(JsonAccessLog.builder().sink(line -> write(out, line)).build());
         }
         if (policies.contains("jwt")) {
@@ -107,7 +120,7 @@ public final class ProxyTargets {
       default -> throw new IllegalArgumentException("target: " + target
           + " (expected: portico-plain, portico-full, jetty-proxy or jetty-static)");
     }
-    BufferedWriter log = accessLog;
+    Closeable log = accessLog;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         if (Boolean.getBoolean("bench.dump")) {   // Jetty's component tree, buffer pools included
@@ -115,9 +128,7 @@ public final class ProxyTargets {
         }
         server.stop();
         if (log != null) {
-          synchronized (log) {
-            log.close();
-          }
+          log.close();
         }
       } catch (Exception e) {
         e.printStackTrace();
