@@ -11,7 +11,7 @@
 #                                peak RSS (VmHWM), GC time, MiB/s; byte counts and CRC32 checked
 #   benchmarks/run.sh ab         the same load against two or more targets running side by side, measured in
 #                                short slices taken in turn (A B, then B A, ...) so that the machine's drift
-#                                falls on all of them: median requests/s, p99 and CPU per request of each,
+#                                falls on all of them: median requests/s, p99, CPU per request (and its kernel part) of each,
 #                                and the median of the paired ratios to the first target, with their range
 #   benchmarks/run.sh chart FILE.csv    the PNG chart of an earlier load run's CSV
 #
@@ -470,12 +470,13 @@ run_memory() {
 }
 
 # --- ab: targets side by side, measured in turns ------------------------------------------------------
-cpu_ticks() { # pid: CPU time (user + system, clock ticks) of the process and its children (nginx's worker)
-  local total=0 p
+cpu_ticks() { # pid: CPU time in clock ticks of the process and its children (nginx's worker): "user system"
+  local user=0 system=0 p u s
   for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat" 2>/dev/null || echo "0 0")
+    user=$((user + u)); system=$((system + s))
   done
-  echo "$total"
+  echo "$user $system"
 }
 
 median() { # the median of the numbers on stdin, one per line
@@ -511,7 +512,7 @@ run_ab() {
   local -a targets=($AB_TARGETS) order
   local slices=${OUT%.csv}-slices.csv
   mkdir -p "$(dirname "$OUT")"
-  echo "round,target,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors,cpu_us_per_request,load1" >"$slices"
+  echo "round,target,requests_per_s,p50_ms,p99_ms,p99_9_ms,errors,cpu_us_per_request,load1,system_us_per_request" >"$slices"
   for target in "${targets[@]}"; do
     local args=()
     [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
@@ -527,32 +528,35 @@ run_ab() {
       order=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do order+=("${targets[$i]}"); done
     fi
     for target in "${order[@]}"; do
-      local args=() out cpu0 cpu1 load1
+      local args=() out user0 system0 user1 system1 load1
       [ -n "${auth[$target]}" ] && args=(-H "${auth[$target]}")
       load1=$(cut -d' ' -f1 /proc/loadavg)
-      cpu0=$(cpu_ticks "${pid[$target]}")
+      read -r user0 system0 <<<"$(cpu_ticks "${pid[$target]}")"
       out=$(timeout $((SLICE + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --timeout 5s \
         -s "$WORK/report.lua" "${args[@]}" "${url[$target]}" | awk '/^RESULT/')
-      cpu1=$(cpu_ticks "${pid[$target]}")
-      # requests/s, p50, p99, p99.9, errors, and the CPU the target used per request, in microseconds
-      echo "$round,$target,$(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" '{ printf "%s,%s,%s,%s,%s,%.1f",
-        $2, $3, $4, $5, $6, ($7 > 0 ? c * 1e6 / hz / $7 : 0) }' <<<"$out"),$load1" | tee -a "$slices" >&2
+      read -r user1 system1 <<<"$(cpu_ticks "${pid[$target]}")"
+      # requests/s, p50, p99, p99.9, errors, the CPU the target used per request in microseconds,
+      # the load average, and the part of that CPU spent in the kernel (system calls, loopback TCP)
+      echo "$round,$target,$(awk -v c=$((user1 + system1 - user0 - system0)) -v k=$((system1 - system0)) \
+        -v hz="$hz" -v load1="$load1" '{ printf "%s,%s,%s,%s,%s,%.1f,%s,%.1f", $2, $3, $4, $5, $6,
+        ($7 > 0 ? c * 1e6 / hz / $7 : 0), load1, ($7 > 0 ? k * 1e6 / hz / $7 : 0) }' <<<"$out")" | tee -a "$slices" >&2
     done
   done
   # per target: medians of its slices; against the first target: the ratio of the two slices of each
   # round (paired), median, lowest and highest
   local first=${targets[0]}
-  echo "target,body,slices,requests_per_s,p99_ms,cpu_us_per_request,errors,ratio_to_${first},ratio_low,ratio_high" >"$OUT"
+  echo "target,body,slices,requests_per_s,p99_ms,cpu_us_per_request,errors,ratio_to_${first},ratio_low,ratio_high,system_us_per_request" >"$OUT"
   for target in "${targets[@]}"; do
-    local rows rps p99 cpu errors ratios
+    local rows rps p99 cpu system errors ratios
     rows=$(awk -F, -v t="$target" '$2 == t' "$slices")
     rps=$(cut -d, -f3 <<<"$rows" | median)
     p99=$(cut -d, -f5 <<<"$rows" | median)
     cpu=$(cut -d, -f8 <<<"$rows" | median)
+    system=$(cut -d, -f10 <<<"$rows" | median)
     errors=$(awk -F, '{ s += $7 } END { print s + 0 }' <<<"$rows")
     ratios=$(awk -F, -v t="$target" -v f="$first" '$2 == t { r[$1] = $3 } $2 == f { b[$1] = $3 }
       END { for (k in r) if (b[k] > 0) printf "%.3f\n", r[k] / b[k] }' "$slices")
-    echo "$target,$AB_BODY,$(wc -l <<<"$rows"),$rps,$p99,$cpu,$errors,$(median <<<"$ratios"),$(sort -g <<<"$ratios" | head -1),$(sort -g <<<"$ratios" | tail -1)" >>"$OUT"
+    echo "$target,$AB_BODY,$(wc -l <<<"$rows"),$rps,$p99,$cpu,$errors,$(median <<<"$ratios"),$(sort -g <<<"$ratios" | head -1),$(sort -g <<<"$ratios" | tail -1),$system" >>"$OUT"
   done
   echo
   echo "$ROUNDS rounds of ${SLICE}s slices per target, in turns; c=$CONNECTIONS, wrk threads=$THREADS, warm-up ${WARMUP}s each, heap $HEAP; $(nproc) cores"
