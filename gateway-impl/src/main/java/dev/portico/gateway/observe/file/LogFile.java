@@ -71,7 +71,9 @@ public final class LogFile implements Consumer<String>, Closeable {
 
   // The writer thread's alone.
   private @Nullable FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  // On the heap: a line goes in with an array copy, and the channel copies the buffer out in one go
+  // (a direct buffer takes a native copy per line).
+  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
   private int linesInBuffer;
   private boolean failing;
   private long droppedReported;
