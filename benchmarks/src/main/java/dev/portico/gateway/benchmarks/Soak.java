@@ -3,11 +3,11 @@ package dev.portico.gateway.benchmarks;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.Quota;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,8 @@ import org.jspecify.annotations.Nullable;
  * idle pool threads slowly (one per pool per minute), so threads are judged by pool against its
  * maximum rather than against the start.
  *
- * <p>The access log is checked too: one entry for every exchange the gateway answered.
+ * <p>The access log is checked too: one entry for every exchange the gateway answered, and one line
+ * for every entry in the file its {@link LogFile} wrote, none dropped.
  */
 public final class Soak {
   private static final byte[] SECRET = "soak-secret-0123456789abcdef-0123".getBytes(StandardCharsets.US_ASCII);
@@ -98,6 +99,8 @@ public final class Soak {
   private final AtomicLong maxInFlight = new AtomicLong();
   private final AtomicLong unexpected = new AtomicLong();
   private final AtomicLong accessLogEntries = new AtomicLong();
+  /** Entries since the start, the warm-up's included: what the access log file must hold. */
+  private final AtomicLong accessLogEntriesInAll = new AtomicLong();
   /** Exchanges that failed at the transport (no response): the gateway may never have seen them. */
   private final AtomicLong failedExchanges = new AtomicLong();
   private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
@@ -170,7 +173,8 @@ public final class Soak {
     upstream.start();
 
     Path accessLogFile = workDir.resolve("soak-access.log");
-    BufferedWriter accessLog = Files.newBufferedWriter(accessLogFile);
+    Files.deleteIfExists(accessLogFile);
+    LogFile accessLog = LogFile.open(accessLogFile);
     JwtAuthenticator jwt = JwtAuthenticator.builder().hmacSecret(SECRET).audience("soak").planClaim("plan").build();
     Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder()
         .name("soak")
@@ -181,7 +185,8 @@ public final class Soak {
     Gateway gateway = Gateway.builder()
         .accessLog(JsonAccessLog.builder().sink(line -> {
           accessLogEntries.incrementAndGet();
-          ProxyTargets.write(accessLog, line);
+          accessLogEntriesInAll.incrementAndGet();
+          accessLog.accept(line);
         }).build())
         .route("api", r -> r.path("/api/**")
             .authenticator(jwt)
@@ -277,13 +282,17 @@ public final class Soak {
     proxy.stop();
     upstream.stop();
     jwt.close();
-    synchronized (accessLog) {
-      accessLog.close();
-    }
+    accessLog.close();
 
+    // Every exchange the gateway answered has its entry, and every entry its line in the file.
     long entries = accessLogEntries.get();
+    long lines;
+    try (var fileLines = Files.lines(accessLogFile)) {
+      lines = fileLines.count();
+    }
     long answeredByGateway = completed.get() - failedExchanges.get();
-    boolean accessLogExact = entries == answeredByGateway;
+    boolean accessLogExact = entries == answeredByGateway && lines == accessLogEntriesInAll.get()
+        && accessLog.dropped() == 0;
     if (!drained) {
       unexpected.addAndGet(inFlight.get());
       firstUnexpected.putIfAbsent("drain", inFlight.get() + " exchanges still in flight " + REQUEST_TIMEOUT.plusSeconds(5)
@@ -292,9 +301,10 @@ public final class Soak {
     System.out.println("end (" + settle.toSeconds() + " s idle, and GC):         " + endSample);
     System.out.println("threads at the end by name:   " + endSample.threadsByName());
     System.out.printf(Locale.ROOT, "total: sent %d, completed %d, missed sends %d, average %.1f req/s over %.1f s, "
-        + "outcomes %s, unexpected %d; access log entries %d for %d exchanges the gateway answered (%s)%n",
+        + "outcomes %s, unexpected %d; access log entries %d for %d exchanges the gateway answered, %d lines in "
+        + "the file for %d entries with the warm-up's, %d dropped (%s)%n",
         sent.get(), completed.get(), missed.get(), completed.get() / seconds, seconds,
-        new TreeMap<>(outcomeCounts()), unexpected.get(), entries, answeredByGateway,
+        new TreeMap<>(outcomeCounts()), unexpected.get(), entries, answeredByGateway, lines, accessLogEntriesInAll.get(), accessLog.dropped(),
         accessLogExact ? "exact" : "NOT exact");
     System.out.printf(Locale.ROOT, "heap after GC: start %.1f MiB, end %.1f MiB; fds: start %d, end %d; "
         + "threads: start %d, end %d%n",

@@ -19,7 +19,8 @@ import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * An access log that writes one JSON object per exchange, on one line, to an SLF4J logger
- * ({@code dev.portico.gateway.access} by default) or to a sink of the host's.
+ * ({@code dev.portico.gateway.access} by default), to a file through a
+ * {@link dev.portico.gateway.observe.file.LogFile}, or to a sink of the host's.
  *
  * <pre>{@code
  * Gateway gateway = Gateway.builder()
@@ -233,7 +234,10 @@ public final class JsonAccessLog implements AccessLog {
       return this;
     }
 
-    /** Hands each line to {@code sink} instead of SLF4J; it must be quick and must not block. */
+    /**
+     * Hands each line to {@code sink} instead of SLF4J; it must be quick and must not block. A
+     * {@link dev.portico.gateway.observe.file.LogFile} is such a sink for a file.
+     */
     public Builder sink(Consumer<String> sink) {
       this.sink = requireNonNull(sink, "sink");
       return this;
