@@ -66,6 +66,8 @@ public final class LogFile implements Consumer<String>, Closeable {
   private final AtomicInteger queued = new AtomicInteger();
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
+  /** Held by close(): a private lock, so that no caller's lock on this object can hold it up. */
+  private final Object closing = new Object();
   private volatile boolean closed;
   private volatile boolean reopenRequested;
 
@@ -149,29 +151,32 @@ public final class LogFile implements Consumer<String>, Closeable {
    * afterwards are dropped and counted. Calling it again does nothing.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    LockSupport.unpark(writer);
-    boolean interrupted = false;
-    while (writer.isAlive()) {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+  public void close() {
+    synchronized (closing) {   // a second caller waits for the first to finish
+      if (closed) {
+        return;
+      }
+      closed = true;
+      LockSupport.unpark(writer);
+      boolean interrupted = false;
+      while (writer.isAlive()) {
+        try {
+          writer.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      // Lines from threads that found the file open just as it closed.
+      while (queue.poll() != null) {
+        queued.decrementAndGet();
+        dropped.increment();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    // Lines from threads that found the file open just as it closed.
-    while (queue.poll() != null) {
-      queued.decrementAndGet();
-      dropped.increment();
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
+
 
   @Override
   public String toString() {
