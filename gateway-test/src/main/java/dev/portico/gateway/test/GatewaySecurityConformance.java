@@ -174,7 +174,7 @@ public abstract class GatewaySecurityConformance {
     int status = RawClient.untilClosed(base(), "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
         + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\nConnection: close\r\n\r\n");
 
-    assertThat(status).as(whyRefused("GET", status)).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
   }
 
@@ -227,7 +227,7 @@ public abstract class GatewaySecurityConformance {
       assertThat(request).as("forwarded bytes").doesNotContain(SmugglingRequests.SMUGGLED_PATH);
     }
     if (control) {
-      assertThat(status).as(whyRefused(target().bodyMethod() + " with a body", status)).isBetween(200, 299);
+      assertThat(status).as(whyRefused(target().bodyMethod() + " " + protectedPath() + " with a body", status)).isBetween(200, 299);
       assertThat(forwarded).as("the control request forwarded").singleElement().asString()
           .contains(SmugglingRequests.wire(target().body()));
     } else {
@@ -264,7 +264,7 @@ public abstract class GatewaySecurityConformance {
         + "\r\nX-Real-IP: 10.66.77.88\r\nTrue-Client-IP: 10.66.77.88\r\nCF-Connecting-IP: 10.66.77.88"
         + "\r\nConnection: close\r\n\r\n");
 
-    assertThat(status).as(whyRefused("GET", status)).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     String head = head(forwarded.get(0));
@@ -291,7 +291,7 @@ public abstract class GatewaySecurityConformance {
     int status = RawClient.untilClosed(base(), "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
         + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\n" + spoofed + "Connection: close\r\n\r\n");
 
-    assertThat(status).as(whyRefused("GET", status)).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     assertThat(head(forwarded.get(0))).as("upstream request head").doesNotContain("spoofed-identity-");
@@ -324,7 +324,7 @@ public abstract class GatewaySecurityConformance {
     }
     assertThat(statuses).as("statuses on one connection: the valid token, then its other-case copy, in %s", answers)
         .hasSize(2);
-    assertThat(statuses.get(0)).as(whyRefused("GET", statuses.get(0))).isBetween(200, 299);
+    assertThat(statuses.get(0)).as(whyRefused("GET " + protectedPath(), statuses.get(0))).isBetween(200, 299);
     assertThat(statuses.get(1)).as("the copy with one letter in another case").isEqualTo(401);
     assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
   }
@@ -436,9 +436,8 @@ public abstract class GatewaySecurityConformance {
         .isNotEqualTo(RawClient.NO_RESPONSE).isNotIn(500, 502, 503, 504);
   }
 
-  /** Returns what a control request's {@code status} says about the target's configuration, for its assertion. */
-  private String whyRefused(String what, int status) {
-    String request = what + " " + protectedPath() + " with a valid token";
+  /** Returns what the {@code status} of a control {@code request} says about the target's configuration. */
+  private String whyRefused(String request, int status) {
     String hint = switch (status) {
       case 401 -> "the token was refused: the route's JwtAuthenticator must trust fixtures.identityProvider(), and "
           + "ConformanceTarget.validToken(..) must set the audience and claims it requires";
@@ -458,6 +457,6 @@ public abstract class GatewaySecurityConformance {
           + "fixtures.protectedUpstreamUri()";
       default -> "the protected route must forward it to fixtures.protectedUpstreamUri()";
     };
-    return "status " + status + " for " + request + ": " + hint;
+    return "status " + status + " for " + request + " and a valid token: " + hint;
   }
 }

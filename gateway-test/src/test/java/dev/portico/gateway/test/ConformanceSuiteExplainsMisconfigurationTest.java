@@ -106,7 +106,7 @@ class ConformanceSuiteExplainsMisconfigurationTest {
         "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[26] plain chunked (control)",
         "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[27] plain Content-Length (control)");
     assertThat(failed.values()).allSatisfy(o -> assertThat(o.message())
-        .contains("status 415 for POST with a body /api/orders/x").contains("bodyContentType"));
+        .contains("status 415 for POST /api/orders/x with a body and a valid token").contains("bodyContentType"));
   }
 
   @Test
