@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -19,37 +18,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Keeps the Java snippets in the README and the site pages identical to code that compiles.
- *
- * <p>In a page, a snippet is a {@code ```java} block right after a marker line
- * {@code <!-- snippet: snippets/RoutingSnippets.java#patterns -->}; the file is relative to the
- * examples' {@code dev/portico/gateway/examples} folder in the main sources or, for the test kit's
- * snippets (a host's tests), in the test sources; and the block must equal the lines
- * between {@code // tag::patterns[]} and {@code // end::patterns[]} there, less their common
- * indentation.
+ * Keeps the Java snippets in the README and the site pages identical to code that compiles: each
+ * block after a {@code <!-- snippet: File.java#tag -->} marker must be what {@link DocSnippets}
+ * makes of the tagged region, its imports first. When one drifts, regenerate the pages from the
+ * repository root with {@code mvn -B -q -pl examples -am test-compile exec:java@doc-snippets}.
  */
 class DocSnippetsTest {
-  private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->");
+  private static final Pattern MARKER = DocSnippets.MARKER;
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-  private static final Path SOURCES = ROOT.resolve("examples/src/main/java/dev/portico/gateway/examples");
-  private static final Path TEST_SOURCES = ROOT.resolve("examples/src/test/java/dev/portico/gateway/examples");
+  private static final String REGENERATE = "mvn -B -q -pl examples -am test-compile exec:java@doc-snippets";
 
   @TestFactory
   Stream<DynamicTest> everyJavaSnippetInTheDocsMatchesItsCompiledSource() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
     for (Path page : pages()) {
       List<String> lines = Files.readAllLines(page);
-      for (int i = 0; i < lines.size(); i++) {
-        Matcher marker = MARKER.matcher(lines.get(i).trim());
-        if (marker.matches()) {
-          String where = ROOT.relativize(page) + ":" + (i + 1);
-          String file = marker.group(1);
-          String tag = marker.group(2);
-          String shown = block(lines, i + 1, where);
-          tests.add(DynamicTest.dynamicTest(where + " " + file + "#" + tag,
-              () -> assertThat(shown).as("snippet at %s (copy it from %s#%s)", where, file, tag)
-                  .isEqualTo(region(source(file), tag))));
-        }
+      for (DocSnippets.Marker marker : DocSnippets.markers(lines)) {
+        String where = ROOT.relativize(page) + ":" + (marker.line() + 1);
+        String shown = block(lines, marker.line() + 1, where);
+        tests.add(DynamicTest.dynamicTest(where + " " + marker.file() + "#" + marker.tag(),
+            () -> assertThat(shown)
+                .as("snippet at %s, from %s#%s with its imports (regenerate the pages: %s)",
+                    where, marker.file(), marker.tag(), REGENERATE)
+                .isEqualTo(DocSnippets.snippet(DocSnippets.source(ROOT, marker.file()), marker.tag()))));
       }
     }
     assertThat(tests).as("snippet markers in the docs").isNotEmpty();
@@ -74,6 +65,50 @@ class DocSnippetsTest {
       }
     }
     assertThat(unmarked).as("```java blocks without a <!-- snippet: File.java#tag --> marker").isEmpty();
+  }
+
+  @Test
+  void aSnippetShowsTheImportsItsCodeNamesAndNoOthers() {
+    List<String> file = List.of(
+        "package x;",
+        "",
+        "import static java.util.Objects.requireNonNull;",
+        "",
+        "import dev.portico.gateway.Gateway;",
+        "import java.time.Duration;",
+        "import java.util.List;",
+        "import java.util.Map;",
+        "import java.util.Set;",
+        "",
+        "class X {",
+        "  void x() {",
+        "    // tag::t[]",
+        "    Gateway g = requireNonNull(gateway);      // a List in a comment",
+        "    String s = \"a Map in a string\";  /* a Set */",
+        "    var d = Duration.ofSeconds(1);",
+        "    // end::t[]",
+        "  }",
+        "}");
+    String region = DocSnippets.region(file, "t", Path.of("X.java"));
+
+    assertThat(DocSnippets.imports(file, region)).isEqualTo("""
+        import static java.util.Objects.requireNonNull;
+
+        import dev.portico.gateway.Gateway;
+        import java.time.Duration;""");
+  }
+
+  @Test
+  void regeneratingAPageReplacesAStaleBlockWithTheSnippetAndItsImports() throws IOException {
+    List<String> page = List.of("# Page", "", "<!-- snippet: snippets/QuickStartSnippets.java#gateway -->",
+        "```java", "Gateway gateway = stale();", "```", "", "after");
+
+    List<String> rewritten = DocSnippets.rewrite(ROOT, page);
+
+    String expected = DocSnippets.snippet(DocSnippets.source(ROOT, "snippets/QuickStartSnippets.java"), "gateway");
+    assertThat(expected).startsWith("import dev.portico.gateway.Gateway;\n\nGateway gateway = Gateway.builder()");
+    assertThat(String.join("\n", rewritten)).isEqualTo("# Page\n\n<!-- snippet: snippets/QuickStartSnippets.java#gateway -->\n"
+        + "```java\n" + expected + "\n```\n\nafter");
   }
 
   @Test
@@ -142,18 +177,7 @@ class DocSnippetsTest {
 
   private static List<Path> pages() throws IOException {
     assertThat(ROOT.resolve("pom.xml")).as("run from the examples module").exists();
-    List<Path> pages = new ArrayList<>();
-    pages.add(ROOT.resolve("README.md"));
-    try (Stream<Path> site = Files.list(ROOT.resolve("src/site/markdown"))) {
-      site.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-    }
-    return pages;
-  }
-
-  /** Returns {@code file} in the examples' main sources, or in their test sources if it is not there. */
-  private static Path source(String file) {
-    Path main = SOURCES.resolve(file);
-    return Files.exists(main) ? main : TEST_SOURCES.resolve(file);
+    return DocSnippets.pages(ROOT);
   }
 
   /** Returns the fenced block that starts at or after line {@code from}. */
@@ -173,32 +197,5 @@ class DocSnippetsTest {
       body.add(lines.get(i).stripTrailing());
     }
     return fail("unclosed ```java block after the snippet marker at " + where);
-  }
-
-  /** Returns the lines between the tag's markers, without their common indentation. */
-  static String region(Path file, String tag) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    int start = -1;
-    int end = -1;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).trim();
-      if (line.equals("// tag::" + tag + "[]")) {
-        start = i + 1;
-      } else if (line.equals("// end::" + tag + "[]") && start >= 0) {
-        end = i;
-        break;
-      }
-    }
-    if (start < 0 || end < 0) {
-      fail("no region '" + tag + "' in " + file);
-    }
-    List<String> region = lines.subList(start, end);
-    int indent = region.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    List<String> out = new ArrayList<>();
-    for (String line : region) {
-      out.add(line.isBlank() ? "" : line.substring(indent).stripTrailing());
-    }
-    return String.join("\n", out);
   }
 }

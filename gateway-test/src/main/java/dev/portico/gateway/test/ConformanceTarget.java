@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway a {@link GatewaySecurityConformance} subclass started: where it listens, which
  * paths its public and JWT-protected routes take, what a valid token for the protected route
- * carries, and what to close afterwards. Immutable; built with {@link #builder()}.
+ * carries, what the protected route accepts as a body, and what to close afterwards. Immutable;
+ * built with {@link #builder()}.
  *
  * <pre>{@code
  * return ConformanceTarget.builder()
@@ -20,16 +23,27 @@ import org.jspecify.annotations.Nullable;
  *     .publicPrefix("/public")                         // a route without a token, if there is one
  *     .validToken(t -> t.audience("admin-api").claim("scope", "admin"))
  *     .identityHeaders("X-Auth-Subject", "X-Auth-Scopes")
+ *     .bodyMethod("POST")                              // how the route takes a body: method,
+ *     .bodyContentType("application/json")             // media type
+ *     .body("{\"name\":\"conformance\"}")               // and a body its validation accepts
  *     .closeAfter(server)
  *     .build();
  * }</pre>
+ *
+ * <p>Every valid token the suite sends has a subject of its own, {@code conformance-1},
+ * {@code conformance-2} and so on (unless {@link Builder#validToken} sets one), so a rate limit
+ * per subject never refuses the suite.
  */
 public final class ConformanceTarget {
   private final URI baseUri;
   private final String protectedPrefix;
   private final String publicPrefix;
   private final UnaryOperator<FakeIdentityProvider.TokenBuilder> validToken;
+  private static final AtomicLong SUBJECTS = new AtomicLong();
+
   private final String bodyMethod;
+  private final @Nullable String bodyContentType;
+  private final String body;
   private final List<String> identityHeaders;
   private final List<AutoCloseable> closeAfter;
 
@@ -39,6 +53,8 @@ public final class ConformanceTarget {
     this.publicPrefix = b.publicPrefix;
     this.validToken = b.validToken;
     this.bodyMethod = b.bodyMethod;
+    this.bodyContentType = b.bodyContentType;
+    this.body = b.body;
     this.identityHeaders = List.copyOf(b.identityHeaders);
     this.closeAfter = List.copyOf(b.closeAfter);
   }
@@ -58,7 +74,10 @@ public final class ConformanceTarget {
     return protectedPrefix;
   }
 
-  /** Returns a prefix outside the protected route, such as {@code /public}. */
+  /**
+   * Returns a prefix outside the protected route, such as {@code /public}: the path table's
+   * traversals start below it and climb to the protected prefix.
+   */
   public String publicPrefix() {
     return publicPrefix;
   }
@@ -66,6 +85,16 @@ public final class ConformanceTarget {
   /** Returns the method the smuggling table sends bodies with (the protected route must take it). */
   public String bodyMethod() {
     return bodyMethod;
+  }
+
+  /** Returns the {@code Content-Type} of the smuggling table's bodies; empty (the default): none sent. */
+  public Optional<String> bodyContentType() {
+    return Optional.ofNullable(bodyContentType);
+  }
+
+  /** Returns the body the smuggling table sends, {@code hello} by default; sent as UTF-8. */
+  public String body() {
+    return body;
   }
 
   /** Returns the identity headers the protected route sets for its upstream (client copies must never pass). */
@@ -83,9 +112,13 @@ public final class ConformanceTarget {
     return tokenClaims(idp).sign();
   }
 
-  /** Returns the builder of a valid token, for the attack table to spoil one thing in it. */
+  /**
+   * Returns the builder of a valid token with a subject no other token of the suite has, for the
+   * attack table to spoil one thing in it.
+   */
   FakeIdentityProvider.TokenBuilder tokenClaims(FakeIdentityProvider idp) {
-    return requireNonNull(validToken.apply(idp.token()), "validToken returned null");
+    FakeIdentityProvider.TokenBuilder fresh = idp.token().subject("conformance-" + SUBJECTS.incrementAndGet());
+    return requireNonNull(validToken.apply(fresh), "validToken returned null");
   }
 
   /** Builds a {@link ConformanceTarget}. */
@@ -95,6 +128,8 @@ public final class ConformanceTarget {
     private String publicPrefix = "/public";
     private UnaryOperator<FakeIdentityProvider.TokenBuilder> validToken = t -> t;
     private String bodyMethod = "POST";
+    private @Nullable String bodyContentType;
+    private String body = "hello";
     private final List<String> identityHeaders = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -117,8 +152,11 @@ public final class ConformanceTarget {
     }
 
     /**
-     * Sets a prefix outside the protected route that attacks start from, such as {@code /public}
-     * (the default). A public route may take it, but none has to.
+     * Sets a prefix outside the protected route that the path table's attacks start from, such
+     * as {@code /public} (the default): {@code GET /public/../admin/x}, {@code /public/%2e%2e/admin/x}
+     * and so on must never reach the protected upstream without a token. Name a route that takes
+     * requests without a token, where an attacker would start; none has to exist (the suite then
+     * says so when it runs), but the prefix must not be one the protected route takes.
      */
     public Builder publicPrefix(String prefix) {
       this.publicPrefix = requireNonNull(prefix, "publicPrefix");
@@ -127,7 +165,9 @@ public final class ConformanceTarget {
 
     /**
      * Sets what a valid token for the protected route carries beyond the provider's defaults
-     * (issuer, subject {@code alice}, issued now, expiring in 5 minutes): audience, scopes, claims.
+     * (issuer, a subject of its own per token, {@code conformance-N}, issued now, expiring in 5
+     * minutes): audience, scopes, claims. Setting the subject here makes every valid token the
+     * same caller's, which a rate limit per subject may then refuse.
      */
     public Builder validToken(UnaryOperator<FakeIdentityProvider.TokenBuilder> customize) {
       this.validToken = requireNonNull(customize, "validToken");
@@ -141,6 +181,33 @@ public final class ConformanceTarget {
         throw new IllegalArgumentException("bodyMethod: " + method + " (expected: an upper-case method such as POST)");
       }
       this.bodyMethod = method;
+      return this;
+    }
+
+    /**
+     * Sets the {@code Content-Type} the smuggling table sends its bodies with, such as
+     * {@code application/json} for a route that validates them (default: none sent).
+     */
+    public Builder bodyContentType(String contentType) {
+      requireNonNull(contentType, "bodyContentType");
+      if (contentType.isBlank() || !contentType.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("bodyContentType: " + contentType + " (expected: a media type such as application/json)");
+      }
+      this.bodyContentType = contentType;
+      return this;
+    }
+
+    /**
+     * Sets the body the smuggling table sends (default {@code hello}), sent as UTF-8: one the
+     * protected route accepts, so that the plain requests among the rows reach the upstream (a
+     * JSON object its schema validates, for a route with JSON Schema validation).
+     */
+    public Builder body(String body) {
+      requireNonNull(body, "body");
+      if (body.isEmpty()) {
+        throw new IllegalArgumentException("body: empty (expected: the body of a request the protected route accepts)");
+      }
+      this.body = body;
       return this;
     }
 

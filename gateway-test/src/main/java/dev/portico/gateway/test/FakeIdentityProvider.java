@@ -32,6 +32,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -64,11 +65,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Token times come from the provider's clock; give it the gateway's {@link TestClock} to test
  * expiry without waiting. Thread-safe.
+ *
+ * <p><b>For a local run of your gateway</b>, the provider can also stand in for your real identity
+ * provider on a fixed port and mint tokens over HTTP: {@link Builder#port(int)} and
+ * {@link Builder#tokenEndpoint(String)}, from your own code, or from the command line with
+ * {@link #main}. Its {@code POST /token} mints a token for whoever asks, with no client
+ * authentication: it is off unless asked for, listens on {@code 127.0.0.1} only, and is for
+ * development only, never in front of anything real.
  */
 public final class FakeIdentityProvider implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final @Nullable String fixedIssuer;
+  private final @Nullable TokenEndpoint tokenEndpoint;
   private final TokenAlgorithm defaultAlgorithm;
   private final Clock clock;
   private final byte[] hmacSecret;
@@ -88,10 +97,11 @@ public final class FakeIdentityProvider implements AutoCloseable {
     this.hmacSecret = new byte[32];
     new SecureRandom().nextBytes(hmacSecret);
     generateKeys();
+    this.tokenEndpoint = b.tokenAudience == null ? null : new TokenEndpoint(this, b.tokenAudience);
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
-    connector.setPort(0);
+    connector.setPort(b.port);
     server.addConnector(connector);
     server.setHandler(new Handler.Abstract.NonBlocking() {
       @Override
@@ -128,6 +138,14 @@ public final class FakeIdentityProvider implements AutoCloseable {
   /** Returns the discovery document's URL. */
   public String discoveryUri() {
     return baseUri() + "/.well-known/openid-configuration";
+  }
+
+  /**
+   * Returns the URL of {@code POST /token}, which mints a token for whoever asks, if the builder
+   * turned it on ({@link Builder#tokenEndpoint(String)}); empty otherwise.
+   */
+  public Optional<String> tokenEndpoint() {
+    return tokenEndpoint == null ? Optional.empty() : Optional.of(baseUri() + "/token");
   }
 
   /** Returns a copy of the HS256 secret, for {@code JwtAuthenticator.builder().hmacSecret(..)}. */
@@ -321,6 +339,10 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
   private boolean serve(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
+    if (tokenEndpoint != null && path.equals("/token")) {
+      tokenEndpoint.handle(request, response, callback);
+      return true;
+    }
     boolean jwks = path.equals("/jwks");
     if (!jwks && !path.equals("/.well-known/openid-configuration")) {
       return false;
@@ -357,7 +379,79 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
   private String discovery() {
     return "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + jwksUri()
+        + tokenEndpoint().map(uri -> "\",\"token_endpoint\":\"" + uri).orElse("")
         + "\",\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"EdDSA\"]}";
+  }
+
+  /**
+   * <b>For development only.</b> Runs a provider with its token endpoint on for a local run of
+   * your gateway, until Ctrl+C: {@code --port} (default 8090) and {@code --audience} (required),
+   * the audience your gateway's {@code JwtAuthenticator} requires. It prints the issuer URL to
+   * configure and the curl command that mints a token.
+   *
+   * <pre>{@code
+   * mvn test-compile exec:java -Dexec.classpathScope=test \
+   *     -Dexec.mainClass=dev.portico.gateway.test.FakeIdentityProvider \
+   *     -Dexec.args="--port 8090 --audience orders-api"
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the arguments are not understood
+   * @throws Exception if the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    FakeIdentityProvider idp = startForDevelopment(args);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        idp.close();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+    }, "fake-identity-provider-shutdown"));
+    System.out.println(idp.developmentUsage());
+    idp.server.join();
+  }
+
+  /** Starts the provider {@link #main} runs, from its arguments. */
+  static FakeIdentityProvider startForDevelopment(String[] args) throws Exception {
+    int port = 8090;
+    String audience = null;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      if (args[i].equals("--port") && value != null && value.matches("[0-9]{1,5}")) {
+        port = Integer.parseInt(value);
+        i++;
+      } else if (args[i].equals("--audience") && value != null) {
+        audience = value;
+        i++;
+      } else {
+        throw new IllegalArgumentException("argument " + args[i] + " (expected: --port 8090 --audience orders-api)");
+      }
+    }
+    if (audience == null) {
+      throw new IllegalArgumentException("no --audience (expected: --port 8090 --audience orders-api, the audience "
+          + "your gateway's JwtAuthenticator requires)");
+    }
+    return builder().port(port).tokenEndpoint(audience).start();
+  }
+
+  /** Returns what {@link #main} prints: the issuer to configure and how to get a token. */
+  String developmentUsage() {
+    return """
+
+        FakeIdentityProvider: a token issuer FOR DEVELOPMENT ONLY. It mints a token for whoever asks.
+          issuer     %1$s       JwtAuthenticator.builder().issuer("%1$s")
+          discovery  %2$s
+          JWK set    %3$s
+          tokens     POST %4$s   form fields sub, scope, aud (default %5$s), expires_in (s)
+
+        Try:
+          TOKEN=$(curl -s -d sub=alice -d scope=orders:read %4$s)
+          curl -i -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/...   # your gateway
+
+        Its keys are made at start: restart it and tokens minted before no longer verify.
+        Stop with Ctrl+C.
+        """.formatted(issuer(), discoveryUri(), jwksUri(), tokenEndpoint().orElseThrow(),
+        requireNonNull(tokenEndpoint).audience());
   }
 
   /** Configures and starts a {@link FakeIdentityProvider}. */
@@ -365,8 +459,41 @@ public final class FakeIdentityProvider implements AutoCloseable {
     private TokenAlgorithm algorithm = TokenAlgorithm.RS256;
     private Clock clock = Clock.systemUTC();
     private @Nullable String issuer;
+    private int port;
+    private @Nullable String tokenAudience;
 
     private Builder() {}
+
+    /**
+     * Sets the port to listen on, on {@code 127.0.0.1}: 0 (the default) lets the system pick a free
+     * one, as tests want; a fixed one keeps the issuer URL the same from one local run to the next.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * <b>For development only.</b> Serves {@code POST /token}, which mints a token for whoever
+     * asks, with no client authentication: form fields {@code sub} (required), {@code scope}
+     * (space-separated), {@code aud} (default {@code audience}) and {@code expires_in} (seconds,
+     * default 300); the answer is the token as bare text. Off unless this is called.
+     *
+     * <pre>{@code
+     * TOKEN=$(curl -s -d sub=alice -d scope=orders:read http://127.0.0.1:8090/token)
+     * }</pre>
+     */
+    public Builder tokenEndpoint(String audience) {
+      requireNonNull(audience, "audience");
+      if (audience.isBlank()) {
+        throw new IllegalArgumentException("audience: blank (expected: the audience your gateway's JwtAuthenticator requires)");
+      }
+      this.tokenAudience = audience;
+      return this;
+    }
 
     /** Sets the algorithm {@link #token()} signs with unless told otherwise (default RS256). */
     public Builder algorithm(TokenAlgorithm algorithm) {

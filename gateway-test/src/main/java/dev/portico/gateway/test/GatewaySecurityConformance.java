@@ -72,7 +72,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The gateway must be mounted at the root of {@link ConformanceTarget#baseUri()}, must treat
  * the suite's client ({@code 127.0.0.1}) as untrusted (not among its {@code trustedProxies}), and
- * its protected route must take {@link ConformanceTarget#bodyMethod()} with a body. The suite
+ * its protected route must take GET, and {@link ConformanceTarget#bodyMethod()} with
+ * {@link ConformanceTarget#body()} under {@link ConformanceTarget#bodyContentType()}. Each valid
+ * token the suite sends is a subject of its own, so the gateway's real rate limits per subject
+ * may stay on. A control request that is refused fails with what the status says about the
+ * configuration; a check that cannot apply to the target is skipped with the reason. The suite
  * starts everything once per class and runs its tests one at a time, also where JUnit runs tests
  * in parallel.
  */
@@ -170,8 +174,7 @@ public abstract class GatewaySecurityConformance {
     int status = RawClient.untilClosed(base(), "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
         + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\nConnection: close\r\n\r\n");
 
-    assertThat(status).as("status for a valid token on %s (is the route's upstream fixtures.protectedUpstreamUri()?)",
-        protectedPath()).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
   }
 
@@ -224,8 +227,9 @@ public abstract class GatewaySecurityConformance {
       assertThat(request).as("forwarded bytes").doesNotContain(SmugglingRequests.SMUGGLED_PATH);
     }
     if (control) {
-      assertThat(status).as("status of a plain %s with a body on %s", target().bodyMethod(), protectedPath()).isBetween(200, 299);
-      assertThat(forwarded).as("the control request forwarded").singleElement().asString().contains("hello");
+      assertThat(status).as(whyRefused(target().bodyMethod() + " " + protectedPath() + " with a body", status)).isBetween(200, 299);
+      assertThat(forwarded).as("the control request forwarded").singleElement().asString()
+          .contains(SmugglingRequests.wire(target().body()));
     } else {
       assertThat(status).as("status (500, 502, 503, 504: the gateway broke on it)").isNotIn(500, 502, 503, 504);
       if (forwarded.isEmpty()) {
@@ -239,7 +243,8 @@ public abstract class GatewaySecurityConformance {
   }
 
   Stream<Arguments> smugglingRequests() {
-    return SmugglingRequests.rows(target().bodyMethod(), protectedPath(), authority(), target().validToken(idp())).stream()
+    return SmugglingRequests.rows(target().bodyMethod(), protectedPath(), authority(), () -> target().validToken(idp()),
+        target().bodyContentType().orElse(null), target().body()).stream()
         .map(row -> Arguments.of(row.name(), row.raw(), row.control()));
   }
 
@@ -259,7 +264,7 @@ public abstract class GatewaySecurityConformance {
         + "\r\nX-Real-IP: 10.66.77.88\r\nTrue-Client-IP: 10.66.77.88\r\nCF-Connecting-IP: 10.66.77.88"
         + "\r\nConnection: close\r\n\r\n");
 
-    assertThat(status).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     String head = head(forwarded.get(0));
@@ -286,7 +291,7 @@ public abstract class GatewaySecurityConformance {
     int status = RawClient.untilClosed(base(), "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
         + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\n" + spoofed + "Connection: close\r\n\r\n");
 
-    assertThat(status).isBetween(200, 299);
+    assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     assertThat(head(forwarded.get(0))).as("upstream request head").doesNotContain("spoofed-identity-");
@@ -319,7 +324,7 @@ public abstract class GatewaySecurityConformance {
     }
     assertThat(statuses).as("statuses on one connection: the valid token, then its other-case copy, in %s", answers)
         .hasSize(2);
-    assertThat(statuses.get(0)).as("the valid token").isBetween(200, 299);
+    assertThat(statuses.get(0)).as(whyRefused("GET " + protectedPath(), statuses.get(0))).isBetween(200, 299);
     assertThat(statuses.get(1)).as("the copy with one letter in another case").isEqualTo(401);
     assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
   }
@@ -404,5 +409,54 @@ public abstract class GatewaySecurityConformance {
       throw new IllegalStateException("the conformance fixtures are not started");
     }
     return protectedUpstream;
+  }
+
+  /**
+   * The public prefix the path table climbs from lies outside the protected route: a request
+   * under it without a token never reaches the protected upstream. When no route takes it, or it
+   * needs credentials too, the path rows still run but start from a path that is not open; the
+   * test is then skipped and says so.
+   */
+  @Test
+  public void thePublicPrefixIsOutsideTheProtectedRoute() throws Exception {
+    int before = upstream().connections().size();
+    String path = target().publicPrefix() + "/x";
+
+    int status = RawClient.untilClosed(base(), "GET " + path + " HTTP/1.1\r\nHost: " + authority() + "\r\nConnection: close\r\n\r\n");
+
+    assertThat(forwardedSince(before)).as("requests the protected upstream received for GET %s without a token: the public "
+        + "prefix must be outside the protected route (ConformanceTarget.publicPrefix)", path).isEmpty();
+    Assumptions.assumeFalse(status == 404, () -> "no route takes GET " + path + " (404): the path rows climb from "
+        + target().publicPrefix() + " all the same; name a route that is open without a token with "
+        + "ConformanceTarget.builder().publicPrefix(..) for them to start where an attacker would");
+    Assumptions.assumeFalse(status == 401 || status == 403, () -> "GET " + path + " needs credentials too (" + status
+        + "): the path rows climb from " + target().publicPrefix() + " all the same; name a route that is open "
+        + "without a token with ConformanceTarget.builder().publicPrefix(..), if the gateway has one");
+    assertThat(status).as("status for GET %s without a token (500, 502, 503, 504: the gateway broke on it)", path)
+        .isNotEqualTo(RawClient.NO_RESPONSE).isNotIn(500, 502, 503, 504);
+  }
+
+  /** Returns what the {@code status} of a control {@code request} says about the target's configuration. */
+  private String whyRefused(String request, int status) {
+    String hint = switch (status) {
+      case 401 -> "the token was refused: the route's JwtAuthenticator must trust fixtures.identityProvider(), and "
+          + "ConformanceTarget.validToken(..) must set the audience and claims it requires";
+      case 403 -> "the token lacks what the route's access rules require: add the scopes, roles or claims in "
+          + "ConformanceTarget.validToken(..)";
+      case 404 -> "no route took it: ConformanceTarget.protectedPrefix must be a prefix the protected route takes";
+      case 405 -> "the protected route does not take the method: it must take GET, and "
+          + "ConformanceTarget.bodyMethod(..) with a body";
+      case 400, 413, 422 -> "the route refused the request, its validation perhaps: set ConformanceTarget.body(..) "
+          + "(and bodyContentType(..)) to a body it accepts";
+      case 415 -> "the route refused the body's media type: set ConformanceTarget.bodyContentType(..) to one it "
+          + "accepts, such as application/json";
+      case 429 -> "the gateway rate-limited the suite: every valid token has a subject of its own (conformance-N), so a "
+          + "limit per subject never trips; a limit keyed otherwise (client address, route, header, or a subject set "
+          + "in validToken(..)) must let the suite through (see the Testing page: Rate limits)";
+      case 502, 503, 504 -> "the upstream was not reached: the protected route must forward to "
+          + "fixtures.protectedUpstreamUri()";
+      default -> "the protected route must forward it to fixtures.protectedUpstreamUri()";
+    };
+    return "status " + status + " for " + request + " and a valid token: " + hint;
   }
 }

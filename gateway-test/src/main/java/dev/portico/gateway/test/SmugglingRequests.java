@@ -2,8 +2,13 @@ package dev.portico.gateway.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request smuggling table: messages with ambiguous framing, and the check that what reached
@@ -23,48 +28,54 @@ final class SmugglingRequests {
 
   private SmugglingRequests() {}
 
-  /** Rows for {@code method} on {@code path} with {@code token}; each carries the body {@code hello}. */
-  static List<Smuggling> rows(String method, String path, String host, String token) {
+  /**
+   * Rows for {@code method} on {@code path}, each with a token of its own from {@code tokens} and
+   * the body {@code body} (sent as UTF-8) under {@code contentType}, if there is one.
+   */
+  static List<Smuggling> rows(String method, String path, String host, Supplier<String> tokens,
+      @Nullable String contentType, String body) {
     String smuggled = "GET " + SMUGGLED_PATH + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
-    String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token
-        + "\r\nConnection: close\r\n";
-    String chunked = "5\r\nhello\r\n0\r\n\r\n";
-    return List.of(
-        attack("Content-Length and Transfer-Encoding", head + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled),
-        attack("Transfer-Encoding then Content-Length", head + "Transfer-Encoding: chunked\r\nContent-Length: 60\r\n\r\n0\r\n\r\n" + smuggled),
-        attack("duplicate Content-Length, same value", head + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello"),
-        attack("conflicting Content-Length", head + "Content-Length: 5\r\nContent-Length: 45\r\n\r\nhello" + smuggled),
-        attack("Content-Length list", head + "Content-Length: 5, 5\r\n\r\nhello"),
-        attack("negative Content-Length", head + "Content-Length: -1\r\n\r\nhello"),
-        attack("Content-Length with a plus sign", head + "Content-Length: +5\r\n\r\nhello"),
-        attack("Content-Length in hex", head + "Content-Length: 0x5\r\n\r\nhello"),
-        attack("Transfer-Encoding: chunked, identity", head + "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked),
-        attack("Transfer-Encoding: identity, chunked", head + "Transfer-Encoding: identity, chunked\r\n\r\n" + chunked + smuggled),
-        attack("Transfer-Encoding with a leading space", head + "Transfer-Encoding:  chunked\r\n\r\n" + chunked),
-        attack("Transfer-Encoding: xchunked", head + "Transfer-Encoding: xchunked\r\n\r\n" + chunked),
-        attack("Transfer-Encoding: Chunked (case)", head + "Transfer-Encoding: Chunked\r\n\r\n" + chunked),
-        attack("Transfer-Encoding with a tab", head + "Transfer-Encoding:\tchunked\r\n\r\n" + chunked),
-        attack("Transfer-Encoding with a vertical tab", head + "Transfer-Encoding: \u000bchunked\r\n\r\n" + chunked + smuggled),
-        attack("Transfer-Encoding twice", head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked),
-        attack("space before the colon", head + "Transfer-Encoding : chunked\r\n\r\n" + chunked + smuggled),
-        attack("bare LF line endings", head.replace("\r\n", "\n") + "Content-Length: 5\n\nhello"),
-        attack("bare LF inside the head", head + "X-A: 1\nContent-Length: 5\r\n\r\nhello"),
-        attack("bare CR inside the head", head + "X-A: 1\rContent-Length: 50\r\n\r\nhello" + smuggled),
-        attack("obs-fold header folding", head + "X-Folded: a\r\n b\r\nContent-Length: 5\r\n\r\nhello"),
-        attack("obs-fold on Transfer-Encoding", head + "Transfer-Encoding: identity\r\n chunked\r\n\r\n" + chunked),
-        attack("chunk size overflow", head + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff1\r\nhello\r\n0\r\n\r\n"),
-        attack("chunk extension with a bare LF", head + "Transfer-Encoding: chunked\r\n\r\n5;x\nhello\r\n0\r\n\r\n" + smuggled),
-        attack("request pipelined after the last chunk", head + "Transfer-Encoding: chunked\r\n\r\n" + chunked + smuggled),
-        control("plain chunked (control)", head + "Transfer-Encoding: chunked\r\n\r\n" + chunked),
-        control("plain Content-Length (control)", head + "Content-Length: 5\r\n\r\nhello"));
+    Supplier<String> heads = () -> method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
+        + tokens.get() + "\r\n" + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n") + "Connection: close\r\n";
+    String b = wire(body);
+    int n = b.length();
+    String size = Integer.toHexString(n);
+    String chunked = size + "\r\n" + b + "\r\n0\r\n\r\n";
+    List<Smuggling> rows = new ArrayList<>();
+    BiConsumer<String, String> attack = (name, rest) -> rows.add(new Smuggling(name, heads.get() + rest, false));
+    attack.accept("Content-Length and Transfer-Encoding", "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+    attack.accept("Transfer-Encoding then Content-Length", "Transfer-Encoding: chunked\r\nContent-Length: 60\r\n\r\n0\r\n\r\n" + smuggled);
+    attack.accept("duplicate Content-Length, same value", "Content-Length: " + n + "\r\nContent-Length: " + n + "\r\n\r\n" + b);
+    attack.accept("conflicting Content-Length", "Content-Length: " + n + "\r\nContent-Length: " + (n + 40) + "\r\n\r\n" + b + smuggled);
+    attack.accept("Content-Length list", "Content-Length: " + n + ", " + n + "\r\n\r\n" + b);
+    attack.accept("negative Content-Length", "Content-Length: -1\r\n\r\n" + b);
+    attack.accept("Content-Length with a plus sign", "Content-Length: +" + n + "\r\n\r\n" + b);
+    attack.accept("Content-Length in hex", "Content-Length: 0x" + size + "\r\n\r\n" + b);
+    attack.accept("Transfer-Encoding: chunked, identity", "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked);
+    attack.accept("Transfer-Encoding: identity, chunked", "Transfer-Encoding: identity, chunked\r\n\r\n" + chunked + smuggled);
+    attack.accept("Transfer-Encoding with a leading space", "Transfer-Encoding:  chunked\r\n\r\n" + chunked);
+    attack.accept("Transfer-Encoding: xchunked", "Transfer-Encoding: xchunked\r\n\r\n" + chunked);
+    attack.accept("Transfer-Encoding: Chunked (case)", "Transfer-Encoding: Chunked\r\n\r\n" + chunked);
+    attack.accept("Transfer-Encoding with a tab", "Transfer-Encoding:\tchunked\r\n\r\n" + chunked);
+    attack.accept("Transfer-Encoding with a vertical tab", "Transfer-Encoding: \u000bchunked\r\n\r\n" + chunked + smuggled);
+    attack.accept("Transfer-Encoding twice", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked);
+    attack.accept("space before the colon", "Transfer-Encoding : chunked\r\n\r\n" + chunked + smuggled);
+    rows.add(new Smuggling("bare LF line endings", heads.get().replace("\r\n", "\n") + "Content-Length: " + n + "\n\n" + b, false));
+    attack.accept("bare LF inside the head", "X-A: 1\nContent-Length: " + n + "\r\n\r\n" + b);
+    attack.accept("bare CR inside the head", "X-A: 1\rContent-Length: " + (n + 45) + "\r\n\r\n" + b + smuggled);
+    attack.accept("obs-fold header folding", "X-Folded: a\r\n b\r\nContent-Length: " + n + "\r\n\r\n" + b);
+    attack.accept("obs-fold on Transfer-Encoding", "Transfer-Encoding: identity\r\n chunked\r\n\r\n" + chunked);
+    attack.accept("chunk size overflow", "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff1\r\n" + b + "\r\n0\r\n\r\n");
+    attack.accept("chunk extension with a bare LF", "Transfer-Encoding: chunked\r\n\r\n" + size + ";x\n" + b + "\r\n0\r\n\r\n" + smuggled);
+    attack.accept("request pipelined after the last chunk", "Transfer-Encoding: chunked\r\n\r\n" + chunked + smuggled);
+    rows.add(new Smuggling("plain chunked (control)", heads.get() + "Transfer-Encoding: chunked\r\n\r\n" + chunked, true));
+    rows.add(new Smuggling("plain Content-Length (control)", heads.get() + "Content-Length: " + n + "\r\n\r\n" + b, true));
+    return List.copyOf(rows);
   }
 
-  private static Smuggling attack(String name, String raw) {
-    return new Smuggling(name, raw, false);
-  }
-
-  private static Smuggling control(String name, String raw) {
-    return new Smuggling(name, raw, true);
+  /** Returns {@code body}'s UTF-8 bytes as the ISO-8859-1 string {@link RawClient} sends byte for byte. */
+  static String wire(String body) {
+    return new String(body.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   /**

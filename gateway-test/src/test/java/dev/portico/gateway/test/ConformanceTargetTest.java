@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** ConformanceTarget.build() refuses a target the suite could not attack meaningfully, naming the field. */
@@ -19,7 +21,25 @@ class ConformanceTargetTest {
     assertThat(target.baseUri()).isEqualTo(URI.create("http://127.0.0.1:8080"));
     assertThat(target.publicPrefix()).isEqualTo("/public");
     assertThat(target.bodyMethod()).isEqualTo("POST");
+    assertThat(target.bodyContentType()).isEmpty();
+    assertThat(target.body()).isEqualTo("hello");
     assertThat(target.identityHeaders()).isEmpty();
+  }
+
+  @Test
+  void everyValidTokenIsASubjectOfItsOwnUnlessTheTargetSetsOne() throws Exception {
+    try (FakeIdentityProvider idp = FakeIdentityProvider.start()) {
+      ConformanceTarget fresh = valid().validToken(t -> t.audience("admin-api")).build();
+      ConformanceTarget fixed = valid().validToken(t -> t.subject("alice")).build();
+
+      Set<Object> subjects = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        subjects.add(fresh.tokenClaims(idp).claimsSet().getSubject());
+      }
+
+      assertThat(subjects).hasSize(3).allSatisfy(s -> assertThat(s).asString().startsWith("conformance-"));
+      assertThat(fixed.tokenClaims(idp).claimsSet().getSubject()).isEqualTo("alice");
+    }
   }
 
   @Test
@@ -36,5 +56,9 @@ class ConformanceTargetTest {
     assertThatThrownBy(() -> valid().publicPrefix("/admin/public").build()).hasMessageContaining("overlap");
     assertThatThrownBy(() -> valid().identityHeaders("X Bad").build()).hasMessageContaining("identityHeaders: X Bad");
     assertThatThrownBy(() -> valid().bodyMethod("post")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> valid().bodyContentType("application/json\r\nX-A: 1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyContentType");
+    assertThatThrownBy(() -> valid().bodyContentType(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> valid().body("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("body: empty");
   }
 }
