@@ -334,8 +334,11 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /**
-     * Fetches keys at most once per {@code interval} when tokens name unknown keys or fetches fail
-     * (default 30 s): a flood of made-up key ids costs one fetch per interval.
+     * Limits the key set fetches that tokens naming unknown keys cause to one per {@code interval},
+     * counted among themselves (default 30 s). The first-use fetch and {@link #cacheTtl} refreshes do
+     * not count, so a key the identity provider rotated in just after one of them is accepted on
+     * first sight, while a flood of made-up key ids costs at most one fetch per interval. Failed
+     * fetches are retried at most once per interval too.
      */
     public Builder minRefreshInterval(Duration interval) {
       this.minRefreshInterval = requireNonNull(interval, "minRefreshInterval");
@@ -348,7 +351,11 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
       return this;
     }
 
-    /** Gives up on a key set or discovery fetch after {@code timeout} (default 5 s). */
+    /**
+     * Gives up on a key set or discovery fetch after {@code timeout} (default 5 s). A request waiting
+     * for a fetch waits at most twice that (a discovery and a key set request), then goes on with the
+     * keys there are: 401 if its key is still unknown, 503 if there are none.
+     */
     public Builder fetchTimeout(Duration timeout) {
       this.fetchTimeout = requireNonNull(timeout, "fetchTimeout");
       return this;
@@ -447,18 +454,21 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         description = "local JWK set of " + set.size() + " keys";
       } else if (jwksUri != null) {
         URI uri = httpUri("jwksUri", jwksUri);
-        keySource = RemoteKeySource.jwksUri(new JwksClient(fetchTimeout), uri, clock, cacheTtl, minRefreshInterval,
-            outageGrace);
+        keySource = RemoteKeySource.jwksUri(new JwksClient(fetchTimeout), uri, clock, timing());
         description = "JWK set " + uri;
       } else {
         String iss = requireNonNull(issuer);
         httpUri("issuer", iss);
-        keySource = RemoteKeySource.discovery(new JwksClient(fetchTimeout), iss, clock, cacheTtl, minRefreshInterval,
-            outageGrace);
+        keySource = RemoteKeySource.discovery(new JwksClient(fetchTimeout), iss, clock, timing());
         description = "discovery from " + iss;
       }
       return new JwtAuthenticator(this, keySource, allowed, verifications,
           description + (issuer == null ? "" : ", issuer " + issuer) + ", algorithms " + allowed);
+    }
+
+    /** Waiting for a fetch is bounded by what a discovery and a key set request may take together. */
+    private RemoteKeySource.Timing timing() {
+      return new RemoteKeySource.Timing(cacheTtl, minRefreshInterval, outageGrace, fetchTimeout.multipliedBy(2));
     }
 
     private Set<JWSAlgorithm> algorithms(boolean secret) {
