@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * signature verifies with a configured or fetched key its {@code kid} names, and whose claims pass:
  * {@code exp} present and not passed, {@code nbf} and {@code iat} not in the future (each within the
  * clock skew), {@code iss} equal to the configured issuer, {@code aud} holding one of the configured
- * audiences, a {@code sub}, and any required claims. Keys are never taken from the token itself
+ * audiences, a {@code sub} (see {@link Builder#requireSubject(boolean)}), and any required claims. Keys are never taken from the token itself
  * ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are ignored), HMAC algorithms are accepted only
  * with {@link Builder#hmacSecret(byte[])}, and {@code none} never.
  *
@@ -93,7 +93,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     this.signatureVerifications = verifications;
     this.jws = new JwsPolicy(algorithms, verifications);
     this.keys = keys;
-    this.claimRules = new ClaimRules(b.issuer, Set.copyOf(b.audiences), b.clockSkew, List.copyOf(b.requiredClaims));
+    this.claimRules = new ClaimRules(b.issuer, Set.copyOf(b.audiences), b.clockSkew, List.copyOf(b.requiredClaims),
+        b.requireSubject);
     this.identityMapping = new IdentityMapping(b.rolesClaim, b.planClaim);
     this.cache = new VerifiedTokenCache(b.tokenCacheSize);
     this.clock = b.clock;
@@ -155,8 +156,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         try {
           VerificationKey key = jws.verify(jwt, found.get());
-          claimRules.check(claims, clock.instant());
-          Identity identity = identityMapping.identity(claims);
+          String subject = claimRules.check(claims, clock.instant());
+          Identity identity = identityMapping.identity(subject, claims);
           if (digest != null) {
             Date nbf = claims.getNotBeforeTime();
             cache.put(digest, new VerifiedTokenCache.Entry(identity, claims.getExpirationTime().toInstant(),
@@ -216,6 +217,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     private @Nullable List<String> algorithms;
     private final List<String> audiences = new ArrayList<>();
     private final List<String> requiredClaims = new ArrayList<>();
+    private boolean requireSubject = true;
     private Duration clockSkew = Duration.ofSeconds(60);
     private String rolesClaim = "roles";
     private @Nullable String planClaim;
@@ -285,6 +287,25 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     /** Requires the token to carry every one of {@code claims}, with a non-null value. */
     public Builder requiredClaims(String... claims) {
       this.requiredClaims.addAll(List.of(claims));
+      return this;
+    }
+
+    /**
+     * Sets whether a token must carry {@code sub} (default {@code true}: a token without one is
+     * refused with 401 {@code invalid_token}). RFC 7519 makes {@code sub} optional, and
+     * client-credentials tokens often lack it; with {@code false}, such a token's
+     * {@link Identity#subject()} is its {@code client_id}, else its {@code azp}, and a token with
+     * none of the three is still refused. A client id can equal a user's id: an access rule that
+     * tells them apart reads the claims ({@code identity.claim("sub")}).
+     *
+     * <pre>{@code
+     * JwtAuthenticator.builder().issuer("https://idp.example.com").audience("orders-api")
+     *     .requireSubject(false)                 // machine clients: subject from client_id or azp
+     *     .build();
+     * }</pre>
+     */
+    public Builder requireSubject(boolean required) {
+      this.requireSubject = required;
       return this;
     }
 
