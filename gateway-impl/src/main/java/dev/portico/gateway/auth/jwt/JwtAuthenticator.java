@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@linkplain AuthResult#unavailable unavailable} (503).
  *
  * <p>Thread-safe, non-blocking: {@link #authenticate} completes at once, or when the key set it needs
- * has been fetched. Verified tokens are cached (by their SHA-256) until they expire. The JWK set
+ * has been fetched (one fetch at a time, shared by every request that needs it; see
+ * {@link Builder#minRefreshInterval} for when a token naming an unknown key causes one), or at the
+ * latest twice {@link Builder#fetchTimeout} later. Verified tokens are cached (by their SHA-256) until they expire. The JWK set
  * client's threads are started on first use; {@link #close()} stops them.
  */
 public final class JwtAuthenticator implements Authenticator, AutoCloseable {
