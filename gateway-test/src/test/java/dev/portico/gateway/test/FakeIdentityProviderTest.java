@@ -11,6 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,17 +123,37 @@ class FakeIdentityProviderTest {
     String before = idp.token().audience("orders-api").sign();
     assertThat(call(before).statusCode()).isEqualTo(200);
 
-    idp.rotateKeys();
-    clock.advance(Duration.ofSeconds(31));                   // past the authenticator's minimum refresh interval
+    idp.rotateKeys();                                        // right after the gateway's first fetch
     String after = idp.token().audience("orders-api").sign();
 
     assertThat(idp.keyId(TokenAlgorithm.RS256)).isEqualTo("rs256-2");
-    assertThat(call(after).statusCode()).as("a token under the new kid").isEqualTo(200);
+    assertThat(call(after).statusCode()).as("the first token under the new kid").isEqualTo(200);
     assertThat(idp.jwksRequests()).isEqualTo(2);
+    assertThat(idp.discoveryRequests()).isEqualTo(1);
     assertThat(call(before).statusCode()).as("a token under the old kid, still published").isEqualTo(200);
 
     idp.retireOldKeys();
     assertThat(idp.publicJwks()).doesNotContain("rs256-1").contains("rs256-2");
+  }
+
+  @Test
+  void aFloodOfMadeUpKeyIdsCostsTheProviderOneFetch() throws Exception {
+    gateway(b -> {});
+    assertThat(call(idp.token().audience("orders-api").sign()).statusCode()).isEqualTo(200);
+
+    List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String token = idp.token().audience("orders-api").keyId("made-up-" + UUID.randomUUID()).sign();
+      flood.add(CLIENT.sendAsync(HttpRequest.newBuilder(server.uri("/api/orders")).header("Authorization", "Bearer " + token)
+          .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    for (CompletableFuture<HttpResponse<String>> response : flood) {
+      assertThat(response.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+    }
+    assertThat(idp.jwksRequests()).as("the first fetch, and one for the whole flood").isEqualTo(2);
+    assertThat(idp.discoveryRequests()).isEqualTo(1);
+    assertThat(upstream.requestCount()).isEqualTo(1);
   }
 
   @Test

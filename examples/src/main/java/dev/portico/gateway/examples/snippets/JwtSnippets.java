@@ -88,6 +88,18 @@ final class JwtSnippets {
     return new JwtAuthenticator[] {fromCookie, fromHeader};
   }
 
+  static JwtAuthenticator machineClients() {
+    // tag::machine-clients[]
+    // Client-credentials tokens without sub: the subject is client_id, else azp.
+    JwtAuthenticator jwt = JwtAuthenticator.builder()
+        .issuer("https://idp.example.com")
+        .audience("orders-api")
+        .requireSubject(false)                            // default true: a token without sub is a 401
+        .build();
+    // end::machine-clients[]
+    return jwt;
+  }
+
   static Authenticator chain(JwtAuthenticator jwt, Authenticator apiKeys) {
     // tag::chain[]
     // A bearer token if the request has one, else an API key.
@@ -118,7 +130,7 @@ final class JwtSnippets {
         .issuer("https://idp.example.com")
         .audience("orders-api")
         .cacheTtl(Duration.ofMinutes(10))                 // refresh in the background after this
-        .minRefreshInterval(Duration.ofSeconds(30))       // at most one fetch per interval on unknown kids
+        .minRefreshInterval(Duration.ofSeconds(30))       // at most one fetch per interval for unknown kids
         .outageGrace(Duration.ofHours(12))                // last good keys serve this long while fetches fail
         .fetchTimeout(Duration.ofSeconds(3))              // per discovery or key set request
         .tokenCacheSize(50_000)                           // verified tokens remembered; 0 turns it off

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns verified claims into an {@link Identity}: subject from {@code sub}, scopes from
+ * Turns verified claims into an {@link Identity}: the subject {@link ClaimRules} found, scopes from
  * {@code scope} (space-separated) or {@code scp} (array or string), roles and plan from configured
  * claim paths, and every claim as a plain Java value (maps, lists, strings, numbers, booleans; JSON
  * nulls are left out), so no Nimbus type escapes.
@@ -32,7 +32,7 @@ final class IdentityMapping {
     this.planClaim = planClaim;
   }
 
-  Identity identity(JWTClaimsSet claimsSet) {
+  Identity identity(String subject, JWTClaimsSet claimsSet) {
     Map<String, Object> claims = plainMap(claimsSet.toJSONObject());
     Set<String> scopes = new LinkedHashSet<>();
     addWords(scopes, claims.get("scope"));
@@ -45,7 +45,7 @@ final class IdentityMapping {
       roles.add(role);
     }
     Object plan = planClaim == null ? null : at(claims, planClaim);
-    return Identity.builder(claimsSet.getSubject())
+    return Identity.builder(subject)
         .issuer(claimsSet.getIssuer())
         .method(METHOD)
         .scopes(scopes)

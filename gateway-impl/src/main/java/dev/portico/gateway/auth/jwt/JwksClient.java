@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.HttpClient;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Fetches small JSON documents (a JWK set, an OpenID provider configuration) over HTTP(S) with a
@@ -27,6 +29,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class JwksClient implements AutoCloseable {
   private final HttpClient client;
+  private final QueuedThreadPool threads;
+  private final ScheduledExecutorScheduler scheduler;
   private final Duration timeout;
   private final Object lifecycle = new Object();
   private boolean started;
@@ -34,10 +38,10 @@ final class JwksClient implements AutoCloseable {
 
   JwksClient(Duration timeout) {
     this.timeout = timeout;
-    QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+    threads = new QueuedThreadPool(8, 1);
     threads.setName("portico-jwks");
     threads.setDaemon(true);
-    ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("portico-jwks-scheduler", true);
+    scheduler = new ScheduledExecutorScheduler("portico-jwks-scheduler", true);
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(new SslContextFactory.Client());
     connector.setExecutor(threads);
@@ -73,6 +77,26 @@ final class JwksClient implements AutoCloseable {
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Runs {@code task} on the client's threads after {@code delay}, unless the returned action
+   * cancelled it first. Does nothing once the client is stopped. Never blocks.
+   */
+  Runnable schedule(Runnable task, Duration delay) {
+    Scheduler.Task timer;
+    try {
+      timer = scheduler.schedule(() -> {
+        try {
+          threads.execute(task);
+        } catch (RejectedExecutionException e) {
+          task.run(); // stopping: the scheduler's thread runs it rather than dropping it
+        }
+      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return () -> {}; // stopped meanwhile: the fetch fails at once, and waiters go on with it
+    }
+    return timer::cancel;
   }
 
   private void start() throws Exception {

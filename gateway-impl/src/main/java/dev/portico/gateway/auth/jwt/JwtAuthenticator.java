@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * signature verifies with a configured or fetched key its {@code kid} names, and whose claims pass:
  * {@code exp} present and not passed, {@code nbf} and {@code iat} not in the future (each within the
  * clock skew), {@code iss} equal to the configured issuer, {@code aud} holding one of the configured
- * audiences, a {@code sub}, and any required claims. Keys are never taken from the token itself
+ * audiences, a {@code sub} (see {@link Builder#requireSubject(boolean)}), and any required claims. Keys are never taken from the token itself
  * ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are ignored), HMAC algorithms are accepted only
  * with {@link Builder#hmacSecret(byte[])}, and {@code none} never.
  *
@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@linkplain AuthResult#unavailable unavailable} (503).
  *
  * <p>Thread-safe, non-blocking: {@link #authenticate} completes at once, or when the key set it needs
- * has been fetched. Verified tokens are cached (by their SHA-256) until they expire. The JWK set
+ * has been fetched (one fetch at a time, shared by every request that needs it; see
+ * {@link Builder#minRefreshInterval} for when a token naming an unknown key causes one), or at the
+ * latest twice {@link Builder#fetchTimeout} later. Verified tokens are cached (by their SHA-256) until they expire. The JWK set
  * client's threads are started on first use; {@link #close()} stops them.
  */
 public final class JwtAuthenticator implements Authenticator, AutoCloseable {
@@ -93,7 +95,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     this.signatureVerifications = verifications;
     this.jws = new JwsPolicy(algorithms, verifications);
     this.keys = keys;
-    this.claimRules = new ClaimRules(b.issuer, Set.copyOf(b.audiences), b.clockSkew, List.copyOf(b.requiredClaims));
+    this.claimRules = new ClaimRules(b.issuer, Set.copyOf(b.audiences), b.clockSkew, List.copyOf(b.requiredClaims),
+        b.requireSubject);
     this.identityMapping = new IdentityMapping(b.rolesClaim, b.planClaim);
     this.cache = new VerifiedTokenCache(b.tokenCacheSize);
     this.clock = b.clock;
@@ -155,8 +158,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         try {
           VerificationKey key = jws.verify(jwt, found.get());
-          claimRules.check(claims, clock.instant());
-          Identity identity = identityMapping.identity(claims);
+          String subject = claimRules.check(claims, clock.instant());
+          Identity identity = identityMapping.identity(subject, claims);
           if (digest != null) {
             Date nbf = claims.getNotBeforeTime();
             cache.put(digest, new VerifiedTokenCache.Entry(identity, claims.getExpirationTime().toInstant(),
@@ -216,6 +219,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     private @Nullable List<String> algorithms;
     private final List<String> audiences = new ArrayList<>();
     private final List<String> requiredClaims = new ArrayList<>();
+    private boolean requireSubject = true;
     private Duration clockSkew = Duration.ofSeconds(60);
     private String rolesClaim = "roles";
     private @Nullable String planClaim;
@@ -289,6 +293,25 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /**
+     * Sets whether a token must carry {@code sub} (default {@code true}: a token without one is
+     * refused with 401 {@code invalid_token}). RFC 7519 makes {@code sub} optional, and
+     * client-credentials tokens often lack it; with {@code false}, such a token's
+     * {@link Identity#subject()} is its {@code client_id}, else its {@code azp}, and a token with
+     * none of the three is still refused. A client id can equal a user's id: an access rule that
+     * tells them apart reads the claims ({@code identity.claim("sub")}).
+     *
+     * <pre>{@code
+     * JwtAuthenticator.builder().issuer("https://idp.example.com").audience("orders-api")
+     *     .requireSubject(false)                 // machine clients: subject from client_id or azp
+     *     .build();
+     * }</pre>
+     */
+    public Builder requireSubject(boolean required) {
+      this.requireSubject = required;
+      return this;
+    }
+
+    /**
      * Reads the identity's roles from the claim at {@code path}: a name, or dot-separated names into
      * nested objects ({@code realm_access.roles}); an array of strings, or one string. Default {@code roles}.
      */
@@ -334,8 +357,11 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /**
-     * Fetches keys at most once per {@code interval} when tokens name unknown keys or fetches fail
-     * (default 30 s): a flood of made-up key ids costs one fetch per interval.
+     * Limits the key set fetches that tokens naming unknown keys cause to one per {@code interval},
+     * counted among themselves (default 30 s). The first-use fetch and {@link #cacheTtl} refreshes do
+     * not count, so a key the identity provider rotated in just after one of them is accepted on
+     * first sight, while a flood of made-up key ids costs at most one fetch per interval. Failed
+     * fetches are retried at most once per interval too.
      */
     public Builder minRefreshInterval(Duration interval) {
       this.minRefreshInterval = requireNonNull(interval, "minRefreshInterval");
@@ -348,7 +374,11 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
       return this;
     }
 
-    /** Gives up on a key set or discovery fetch after {@code timeout} (default 5 s). */
+    /**
+     * Gives up on a key set or discovery fetch after {@code timeout} (default 5 s). A request waiting
+     * for a fetch waits at most twice that (a discovery and a key set request), then goes on with the
+     * keys there are: 401 if its key is still unknown, 503 if there are none.
+     */
     public Builder fetchTimeout(Duration timeout) {
       this.fetchTimeout = requireNonNull(timeout, "fetchTimeout");
       return this;
@@ -447,18 +477,21 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         description = "local JWK set of " + set.size() + " keys";
       } else if (jwksUri != null) {
         URI uri = httpUri("jwksUri", jwksUri);
-        keySource = RemoteKeySource.jwksUri(new JwksClient(fetchTimeout), uri, clock, cacheTtl, minRefreshInterval,
-            outageGrace);
+        keySource = RemoteKeySource.jwksUri(new JwksClient(fetchTimeout), uri, clock, timing());
         description = "JWK set " + uri;
       } else {
         String iss = requireNonNull(issuer);
         httpUri("issuer", iss);
-        keySource = RemoteKeySource.discovery(new JwksClient(fetchTimeout), iss, clock, cacheTtl, minRefreshInterval,
-            outageGrace);
+        keySource = RemoteKeySource.discovery(new JwksClient(fetchTimeout), iss, clock, timing());
         description = "discovery from " + iss;
       }
       return new JwtAuthenticator(this, keySource, allowed, verifications,
           description + (issuer == null ? "" : ", issuer " + issuer) + ", algorithms " + allowed);
+    }
+
+    /** Waiting for a fetch is bounded by what a discovery and a key set request may take together. */
+    private RemoteKeySource.Timing timing() {
+      return new RemoteKeySource.Timing(cacheTtl, minRefreshInterval, outageGrace, fetchTimeout.multipliedBy(2));
     }
 
     private Set<JWSAlgorithm> algorithms(boolean secret) {

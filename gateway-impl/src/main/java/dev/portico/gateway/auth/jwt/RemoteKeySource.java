@@ -22,18 +22,28 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The first token fetches the keys; tokens arriving meanwhile wait for that same fetch.
  *   <li>Keys older than {@code cacheTtl} are refreshed in the background while they go on serving.
- *   <li>A token naming an unknown key triggers a refresh, at most once per {@code minRefreshInterval}
- *       and shared by every request that needs it, so a flood of made-up {@code kid}s costs at most
- *       one fetch per interval; between refreshes such tokens are refused at once.
+ *   <li>A token naming an unknown key waits for a fetch: the one in flight if there is one, else a
+ *       new one. Only fetches that unknown keys cause are rate-limited, among themselves: one starts
+ *       unless another unknown key caused one less than {@code minRefreshInterval} ago. Fetches for
+ *       other reasons (first use, age, retries) do not count, so the first unknown key after them
+ *       fetches at once and a key the provider rotated in just after a fetch is accepted on first
+ *       sight; a flood of made-up {@code kid}s costs at most one fetch per interval, and between
+ *       such fetches tokens naming unknown keys are refused at once. A token that joined a fetch
+ *       made for another reason which did not bring its key may start one fetch of its own, under
+ *       the same rule.
  *   <li>A failed fetch (unreachable, not 200, too large, not a JWK set, no usable key) keeps the last
  *       good keys, for up to {@code outageGrace} after they were fetched. With no good keys at all,
  *       tokens cannot be checked: {@link #keysFor} completes empty (503), and fetches are retried no
  *       more often than once per {@code minRefreshInterval}.
+ *   <li>The discovery document is part of the fetch: read on the first one, kept, and read again on
+ *       the fetch after a failed one (the key set may have moved). The same rules cover it.
  * </ul>
  *
- * <p>Nothing blocks: waiting requests continue when the fetch completes, on the client's thread.
- * Mutable state is a snapshot reference read without a lock, and a small lock that only decides
- * whether a fetch starts.
+ * <p>Nothing blocks: waiting requests continue when the fetch completes, on the client's thread, or
+ * when {@code waitLimit} has passed, whichever is first; then they go on with the keys there are
+ * (a token whose key is still unknown is refused, and with no keys at all the answer is 503). Mutable
+ * state is a snapshot reference read without a lock, and a small lock that only decides whether a
+ * fetch starts.
  */
 final class RemoteKeySource implements KeySource {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteKeySource.class);
@@ -42,44 +52,54 @@ final class RemoteKeySource implements KeySource {
   /** The largest OpenID provider configuration accepted. */
   static final int MAX_DISCOVERY_BYTES = 64 * 1024;
 
+  /**
+   * When keys are fetched: refreshed in the background after {@code cacheTtl}; fetched for unknown
+   * keys at most once per {@code minRefreshInterval}, and retried after failures as often; kept for
+   * {@code outageGrace} while fetches fail; waited for at most {@code waitLimit}.
+   */
+  record Timing(Duration cacheTtl, Duration minRefreshInterval, Duration outageGrace, Duration waitLimit) {}
+
   /** Keys and when they were fetched. */
   private record Snapshot(KeySet keys, Instant fetchedAt) {}
+
+  /**
+   * A fetch in flight: {@code ready} completes (always normally) once {@link #current} was updated,
+   * or once the wait limit passed; {@code forUnknownKey} tells whether a token's unknown key caused it.
+   */
+  private record Fetch(CompletableFuture<Void> ready, boolean forUnknownKey) {}
 
   private final JwksClient client;
   private final @Nullable URI configuredJwksUri;
   private final @Nullable String discoveryIssuer;
   private final Clock clock;
-  private final Duration cacheTtl;
-  private final Duration minRefreshInterval;
-  private final Duration outageGrace;
+  private final Timing timing;
 
   private volatile @Nullable Snapshot current;
   private volatile @Nullable URI discoveredJwksUri;
   // Guarded by this.
-  private @Nullable CompletableFuture<Void> inFlight;
+  private @Nullable Fetch inFlight;
+  /** When the last fetch of any kind started. */
   private @Nullable Instant lastAttempt;
+  /** When the last fetch an unknown key caused started. */
+  private @Nullable Instant lastUnknownKeyFetch;
 
   private RemoteKeySource(JwksClient client, @Nullable URI jwksUri, @Nullable String discoveryIssuer, Clock clock,
-      Duration cacheTtl, Duration minRefreshInterval, Duration outageGrace) {
+      Timing timing) {
     this.client = client;
     this.configuredJwksUri = jwksUri;
     this.discoveryIssuer = discoveryIssuer;
     this.clock = clock;
-    this.cacheTtl = cacheTtl;
-    this.minRefreshInterval = minRefreshInterval;
-    this.outageGrace = outageGrace;
+    this.timing = timing;
   }
 
   /** Keys from the JWK set at {@code jwksUri}. */
-  static RemoteKeySource jwksUri(JwksClient client, URI jwksUri, Clock clock, Duration cacheTtl,
-      Duration minRefreshInterval, Duration outageGrace) {
-    return new RemoteKeySource(client, jwksUri, null, clock, cacheTtl, minRefreshInterval, outageGrace);
+  static RemoteKeySource jwksUri(JwksClient client, URI jwksUri, Clock clock, Timing timing) {
+    return new RemoteKeySource(client, jwksUri, null, clock, timing);
   }
 
   /** Keys from the JWK set that {@code issuer}'s OpenID provider configuration names. */
-  static RemoteKeySource discovery(JwksClient client, String issuer, Clock clock, Duration cacheTtl,
-      Duration minRefreshInterval, Duration outageGrace) {
-    return new RemoteKeySource(client, null, issuer, clock, cacheTtl, minRefreshInterval, outageGrace);
+  static RemoteKeySource discovery(JwksClient client, String issuer, Clock clock, Timing timing) {
+    return new RemoteKeySource(client, null, issuer, clock, timing);
   }
 
   /** Returns the OpenID provider configuration URL of {@code issuer} (OpenID Connect Discovery 1.0, 4). */
@@ -92,25 +112,42 @@ final class RemoteKeySource implements KeySource {
   public CompletionStage<Optional<KeySet>> keysFor(JWSHeader header) {
     Instant now = clock.instant();
     Snapshot snapshot = current;
-    if (snapshot != null && !pastGrace(snapshot, now)) {
-      if (!now.isBefore(snapshot.fetchedAt().plus(cacheTtl))) {
-        refresh(now); // in the background: this request goes on with the keys it has
-      }
-      if (!snapshot.keys().candidates(header).isEmpty()) {
-        return CompletableFuture.completedFuture(Optional.of(snapshot.keys()));
-      }
-      CompletableFuture<Void> refreshing = refresh(now);
-      if (refreshing == null) {
-        // Refreshed too recently to try again: the verifier refuses the unknown key.
-        return CompletableFuture.completedFuture(Optional.of(snapshot.keys()));
-      }
-      return refreshing.thenApply(done -> Optional.of(usableKeys().orElse(snapshot.keys())));
+    if (snapshot == null || pastGrace(snapshot, now)) {
+      Fetch fetch = fetch(now, false);
+      return fetch == null ? CompletableFuture.completedFuture(Optional.empty()) : after(fetch, header, null, true);
     }
-    CompletableFuture<Void> refreshing = refresh(now);
-    if (refreshing == null) {
-      return CompletableFuture.completedFuture(Optional.empty());
+    if (!now.isBefore(snapshot.fetchedAt().plus(timing.cacheTtl()))) {
+      fetch(now, false); // in the background: this request goes on with the keys it has
     }
-    return refreshing.thenApply(done -> usableKeys());
+    if (!snapshot.keys().candidates(header).isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.of(snapshot.keys()));
+    }
+    Fetch fetch = fetch(now, true);
+    if (fetch == null) {
+      // An unknown key caused a fetch too recently to try again: the verifier refuses the token.
+      return CompletableFuture.completedFuture(Optional.of(snapshot.keys()));
+    }
+    return after(fetch, header, snapshot.keys(), true);
+  }
+
+  /**
+   * Returns the keys once {@code fetch} is done. When it was made for another reason and did not
+   * bring the token's key, and {@code mayFetchAgain}, starts or joins one fetch for the unknown key
+   * (under its rate limit) and waits for that too. Falls back to {@code fallback} when the keys are
+   * no longer usable (the fetch failed and the grace ran out meanwhile).
+   */
+  private CompletionStage<Optional<KeySet>> after(Fetch fetch, JWSHeader header, @Nullable KeySet fallback,
+      boolean mayFetchAgain) {
+    return fetch.ready().thenCompose(done -> {
+      Optional<KeySet> keys = usableKeys();
+      if (mayFetchAgain && !fetch.forUnknownKey() && keys.isPresent() && keys.get().candidates(header).isEmpty()) {
+        Fetch next = fetch(clock.instant(), true);
+        if (next != null && next != fetch) {
+          return after(next, header, fallback, false);
+        }
+      }
+      return CompletableFuture.completedFuture(keys.isEmpty() && fallback != null ? Optional.of(fallback) : keys);
+    });
   }
 
   @Override
@@ -125,39 +162,49 @@ final class RemoteKeySource implements KeySource {
   }
 
   private boolean pastGrace(Snapshot snapshot, Instant now) {
-    return now.isAfter(snapshot.fetchedAt().plus(outageGrace));
+    return now.isAfter(snapshot.fetchedAt().plus(timing.outageGrace()));
   }
 
   /**
-   * Starts a fetch unless one is running (then returns that one) or the last one started less than
-   * {@code minRefreshInterval} ago (then returns null). The returned future always completes
-   * normally, after {@link #current} was updated.
+   * Returns the fetch in flight, or starts one, or returns null when the rate limit says not yet:
+   * for an unknown key ({@code forUnknownKey}), when the last fetch an unknown key caused started
+   * less than {@code minRefreshInterval} ago; for any other reason, when any fetch started less
+   * than {@code minRefreshInterval} ago (then the keys are fresh, or that fetch failed and this
+   * would be a retry). A fetch for another reason thus always starts at least an interval after
+   * the last one an unknown key caused, and never holds back the next one.
    */
-  private @Nullable CompletableFuture<Void> refresh(Instant now) {
-    CompletableFuture<Void> started;
+  private @Nullable Fetch fetch(Instant now, boolean forUnknownKey) {
+    Fetch started;
     synchronized (this) {
       if (inFlight != null) {
         return inFlight;
       }
-      if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefreshInterval))) {
+      Instant limitedBy = forUnknownKey ? lastUnknownKeyFetch : lastAttempt;
+      if (limitedBy != null && now.isBefore(limitedBy.plus(timing.minRefreshInterval()))) {
         return null;
       }
       lastAttempt = now;
-      inFlight = started = new CompletableFuture<>();
+      if (forUnknownKey) {
+        lastUnknownKeyFetch = now;
+      }
+      inFlight = started = new Fetch(new CompletableFuture<>(), forUnknownKey);
     }
-    CompletableFuture<KeySet> fetch;
+    CompletableFuture<KeySet> fetching;
     try {
-      fetch = jwksUri().thenCompose(uri -> client.get(uri, MAX_JWKS_BYTES).thenApply(RemoteKeySource::parseKeys));
+      fetching = jwksUri().thenCompose(uri -> client.get(uri, MAX_JWKS_BYTES).thenApply(RemoteKeySource::parseKeys));
     } catch (RuntimeException e) {
-      fetch = CompletableFuture.failedFuture(e);
+      fetching = CompletableFuture.failedFuture(e);
     }
-    fetch.whenComplete((keys, failure) -> {
+    // Waiters go on after waitLimit even if the client never answers; the fetch itself runs on.
+    Runnable cancelTimer = fetching.isDone() ? () -> {}
+        : client.schedule(() -> started.ready().complete(null), timing.waitLimit());
+    fetching.whenComplete((keys, failure) -> {
       try {
         if (keys != null) {
           current = new Snapshot(keys, clock.instant());
           if (LOG.isDebugEnabled()) {
-            LOG.debug("fetched {} signature keys from {} ({} skipped)", keys.size(), discoveredOrConfigured(),
-                keys.skipped());
+            LOG.debug("fetched {} signature keys from {} ({} skipped){}", keys.size(), discoveredOrConfigured(),
+                keys.skipped(), forUnknownKey ? " for an unknown key id" : "");
           }
         } else {
           // The JWK set may have moved: discover it again next time.
@@ -170,7 +217,8 @@ final class RemoteKeySource implements KeySource {
         synchronized (this) {
           inFlight = null;
         }
-        started.complete(null);
+        cancelTimer.run();
+        started.ready().complete(null);
       }
     });
     return started;

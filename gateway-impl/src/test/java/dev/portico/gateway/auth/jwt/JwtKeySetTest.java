@@ -10,10 +10,12 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.auth.AuthResult;
+import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -109,20 +111,83 @@ class JwtKeySetTest {
   }
 
   @Test
-  void newKidIsAcceptedAfterOneRefresh() throws Exception {
+  void keyRotatedInRightAfterTheFirstFetchIsAcceptedOnFirstSightWithOneMoreFetch() throws Exception {
     start(remote());
     assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
-    keyServer.serve(TestTokens.jwks(rsa, rotated));
+    keyServer.serve(TestTokens.jwks(rsa, rotated)); // the provider rotates a second later
 
-    ContentResponse tooSoon = gateway.get(token(rotated));
-    assertThat(tooSoon.getStatus()).as("within minRefreshInterval of the last fetch").isEqualTo(401);
-    assertThat(tooSoon.getHeaders().get(HttpHeader.WWW_AUTHENTICATE)).contains("The token's signing key is unknown.");
-    assertThat(keyServer.jwksHits()).isEqualTo(1);
+    ContentResponse first = gateway.get(token(rotated));
 
-    clock.advance(Duration.ofSeconds(31));
-    assertThat(gateway.get(token(rotated)).getStatus()).isEqualTo(200);
+    assertThat(first.getStatus()).as("the first token signed with the new key").isEqualTo(200);
+    assertThat(keyServer.jwksHits()).isEqualTo(2);
     assertThat(gateway.get(token(rotated)).getStatus()).isEqualTo(200);
     assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
+    assertThat(keyServer.jwksHits()).as("no fetch for keys already known").isEqualTo(2);
+  }
+
+  @Test
+  void keyRotatedInRightAfterABackgroundRefreshIsAcceptedOnFirstSight() throws Exception {
+    start(remote().cacheTtl(Duration.ofMinutes(5)));
+    assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200); // starts the refresh
+    assertThat(keyServer.awaitJwksHits(2)).isTrue();
+    keyServer.serve(TestTokens.jwks(rsa, rotated));
+
+    ContentResponse first = gateway.get(token(rotated));
+
+    assertThat(first.getStatus()).as("a refresh for age does not hold back the fetch for a new key").isEqualTo(200);
+    assertThat(keyServer.jwksHits()).isEqualTo(3);
+  }
+
+  @Test
+  void anotherUnknownKeyWithinTheIntervalIsRefusedUntilTheIntervalHasPassed() throws Exception {
+    RSAKey third = TestTokens.rsa("rsa-3");
+    start(remote().minRefreshInterval(Duration.ofSeconds(30)));
+    assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
+    keyServer.serve(TestTokens.jwks(rsa, rotated));
+    assertThat(gateway.get(token(rotated)).getStatus()).isEqualTo(200); // an unknown key's fetch
+    keyServer.serve(TestTokens.jwks(rsa, rotated, third));
+
+    ContentResponse tooSoon = gateway.get(token(third));
+
+    assertThat(tooSoon.getStatus()).as("29 s at most after the last fetch an unknown key caused").isEqualTo(401);
+    assertThat(tooSoon.getHeaders().get(HttpHeader.WWW_AUTHENTICATE)).contains("The token's signing key is unknown.");
+    assertThat(keyServer.jwksHits()).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(gateway.get(token(third)).getStatus()).isEqualTo(200);
+    assertThat(keyServer.jwksHits()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentRequestsWithANewKeyShareOneFetch() throws Exception {
+    start(remote());
+    assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
+    keyServer.serve(TestTokens.jwks(rsa, rotated)).hold();
+
+    List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      responses.add(gateway.send(sign(rotated, claims(clock.instant()).subject("user-" + i).build())));
+    }
+    assertThat(keyServer.awaitJwksHits(2)).isTrue();
+    keyServer.release();
+
+    for (CompletableFuture<ContentResponse> response : responses) {
+      assertThat(response.get(15, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+    }
+    assertThat(keyServer.jwksHits()).as("the first fetch, and one for all 20 requests").isEqualTo(2);
+  }
+
+  @Test
+  void unknownKeyThatJoinedTheFirstFetchAndWasNotInItFetchesOnceMore() throws Exception {
+    start(remote());
+    keyServer.hold();
+    CompletableFuture<ContentResponse> pending = gateway.send(token(rotated));
+    assertThat(keyServer.awaitJwksHits(1)).isTrue();
+    keyServer.serve(TestTokens.jwks(rsa, rotated)); // published while the first answer was on its way
+    keyServer.release();
+
+    assertThat(pending.get(15, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
     assertThat(keyServer.jwksHits()).isEqualTo(2);
   }
 
@@ -133,7 +198,6 @@ class JwtKeySetTest {
     assertThat(gateway.get(old).getStatus()).isEqualTo(200);
 
     keyServer.serve(TestTokens.jwks(rotated));
-    clock.advance(Duration.ofSeconds(31));
     assertThat(gateway.get(token(rotated)).getStatus()).isEqualTo(200); // fetches the rotated set
 
     ContentResponse response = gateway.get(old);
@@ -145,30 +209,55 @@ class JwtKeySetTest {
   void floodOfUnknownKidsCausesAtMostOneFetchPerInterval() throws Exception {
     start(remote());
     assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
-    clock.advance(Duration.ofSeconds(31)); // one refresh is allowed again
     keyServer.hold();
 
     List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      RSAKey unknown = new RSAKey.Builder(rsa).keyID("random-" + UUID.randomUUID()).build();
-      responses.add(gateway.send(token(unknown)));
+      responses.add(gateway.send(token(madeUpKid())));
     }
     assertThat(keyServer.awaitJwksHits(2)).isTrue();
     keyServer.release();
 
     for (CompletableFuture<ContentResponse> response : responses) {
       ContentResponse r = response.get(15, TimeUnit.SECONDS);
-      assertThat(r.getStatus()).isEqualTo(401);
+      assertThat(r.getStatus()).as("a kid still unknown after the fetch").isEqualTo(401);
       assertThat(r.getHeaders().get(HttpHeader.WWW_AUTHENTICATE)).contains("The token's signing key is unknown.");
     }
-    assertThat(keyServer.jwksHits()).isEqualTo(2); // the first fetch, and one refresh for the whole flood
+    assertThat(keyServer.jwksHits()).as("the first fetch, and one for the whole flood").isEqualTo(2);
 
-    for (int i = 0; i < 20; i++) { // and the flood goes on after the refresh
-      RSAKey unknown = new RSAKey.Builder(rsa).keyID("random-" + UUID.randomUUID()).build();
-      assertThat(gateway.get(token(unknown)).getStatus()).isEqualTo(401);
+    for (int i = 0; i < 20; i++) { // and the flood goes on after the fetch
+      assertThat(gateway.get(token(madeUpKid())).getStatus()).isEqualTo(401);
     }
     assertThat(keyServer.jwksHits()).isEqualTo(2);
     assertThat(gateway.get(token(rsa)).getStatus()).isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(30)); // the next interval: one more fetch for the next flood
+    for (int i = 0; i < 20; i++) {
+      assertThat(gateway.get(token(madeUpKid())).getStatus()).isEqualTo(401);
+    }
+    assertThat(keyServer.jwksHits()).isEqualTo(3);
+  }
+
+  @Test
+  void floodOfUnknownKidsOnAColdGatewayCostsTheFirstFetchAndOneMore() throws Exception {
+    start(remote());
+    keyServer.hold();
+
+    List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      responses.add(gateway.send(token(madeUpKid())));
+    }
+    assertThat(keyServer.awaitJwksHits(1)).isTrue();
+    keyServer.release();
+
+    for (CompletableFuture<ContentResponse> response : responses) {
+      assertThat(response.get(15, TimeUnit.SECONDS).getStatus()).isEqualTo(401);
+    }
+    assertThat(keyServer.jwksHits()).isEqualTo(2);
+  }
+
+  private static RSAKey madeUpKid() {
+    return new RSAKey.Builder(rsa).keyID("random-" + UUID.randomUUID()).build();
   }
 
   @Test
@@ -266,6 +355,85 @@ class JwtKeySetTest {
     assertThat(otherIssuer.getHeaders().get(HttpHeader.WWW_AUTHENTICATE)).contains("The token's issuer is not accepted.");
     assertThat(keyServer.discoveryHits()).isEqualTo(1);
     assertThat(keyServer.jwksHits()).isEqualTo(1);
+  }
+
+  @Test
+  void discoveredKeySetRotatedRightAfterTheFirstFetchIsAcceptedOnFirstSight() throws Exception {
+    String issuer = keyServer.issuer();
+    start(JwtAuthenticator.builder().issuer(issuer).audience(AUDIENCE).clock(clock));
+    assertThat(gateway.get(sign(rsa, claims(clock.instant()).issuer(issuer).build())).getStatus()).isEqualTo(200);
+    keyServer.serve(TestTokens.jwks(rsa, rotated));
+
+    ContentResponse first = gateway.get(sign(rotated, claims(clock.instant()).issuer(issuer).build()));
+
+    assertThat(first.getStatus()).isEqualTo(200);
+    assertThat(keyServer.jwksHits()).isEqualTo(2);
+    assertThat(keyServer.discoveryHits()).as("the discovered jwks_uri is kept").isEqualTo(1);
+  }
+
+  @Test
+  void floodOfUnknownKidsThroughDiscoveryCostsOneKeySetFetchAndNoDiscovery() throws Exception {
+    String issuer = keyServer.issuer();
+    start(JwtAuthenticator.builder().issuer(issuer).audience(AUDIENCE).clock(clock));
+    assertThat(gateway.get(sign(rsa, claims(clock.instant()).issuer(issuer).build())).getStatus()).isEqualTo(200);
+    keyServer.hold();
+
+    List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      responses.add(gateway.send(sign(madeUpKid(), claims(clock.instant()).issuer(issuer).build())));
+    }
+    assertThat(keyServer.awaitJwksHits(2)).isTrue();
+    keyServer.release();
+
+    for (CompletableFuture<ContentResponse> response : responses) {
+      assertThat(response.get(15, TimeUnit.SECONDS).getStatus()).isEqualTo(401);
+    }
+    assertThat(keyServer.jwksHits()).isEqualTo(2);
+    assertThat(keyServer.discoveryHits()).isEqualTo(1);
+  }
+
+  @Test
+  void afterAFailedKeySetFetchTheNewKeysFetchDiscoversAgain() throws Exception {
+    String issuer = keyServer.issuer();
+    start(JwtAuthenticator.builder().issuer(issuer).audience(AUDIENCE).clock(clock).cacheTtl(Duration.ofMinutes(5)));
+    assertThat(gateway.get(sign(rsa, claims(clock.instant()).issuer(issuer).build())).getStatus()).isEqualTo(200);
+    keyServer.fail(500, "{}");
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(gateway.get(sign(rsa, claims(clock.instant()).issuer(issuer).build())).getStatus())
+        .as("the cached keys serve while the refresh fails").isEqualTo(200);
+    assertThat(keyServer.awaitJwksHits(2)).isTrue();
+    keyServer.serve(TestTokens.jwks(rsa, rotated));
+
+    ContentResponse rotatedToken = gateway.get(sign(rotated, claims(clock.instant()).issuer(issuer).build()));
+
+    assertThat(rotatedToken.getStatus()).as("a failed refresh does not hold back the fetch for a new key").isEqualTo(200);
+    assertThat(keyServer.discoveryHits()).isEqualTo(2);
+    assertThat(keyServer.jwksHits()).isEqualTo(3);
+  }
+
+  @Test
+  void waitersGoOnAfterTheWaitLimitWhileTheFetchRunsOnAlone() throws Exception {
+    keyServer.hold();
+    RemoteKeySource source = RemoteKeySource.jwksUri(new JwksClient(Duration.ofSeconds(20)),
+        java.net.URI.create(keyServer.jwksUri()), clock,
+        new RemoteKeySource.Timing(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofMillis(200)));
+    try {
+      com.nimbusds.jose.JWSHeader header = new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256)
+          .keyID("rsa-1").build();
+
+      var first = source.keysFor(header).toCompletableFuture();
+      assertThat(first.get(10, TimeUnit.SECONDS)).as("no keys yet: the caller answers 503").isEmpty();
+      var second = source.keysFor(header).toCompletableFuture();
+      assertThat(second.get(10, TimeUnit.SECONDS)).isEmpty();
+      assertThat(keyServer.jwksHits()).as("one fetch, still held, for both").isEqualTo(1);
+
+      keyServer.release();
+      Await.until("the held fetch brings the keys",
+          () -> source.keysFor(header).toCompletableFuture().getNow(Optional.empty()).isPresent());
+      assertThat(keyServer.jwksHits()).as("the fetch went on alone; asking again started none").isEqualTo(1);
+    } finally {
+      source.close();
+    }
   }
 
   @Test

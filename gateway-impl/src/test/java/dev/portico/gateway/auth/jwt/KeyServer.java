@@ -32,6 +32,9 @@ final class KeyServer implements AutoCloseable {
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
         if (path.equals("/jwks")) {
+          // The answer is the set as it was when the request arrived, however long it is held.
+          String body = jwks;
+          int status = jwksStatus;
           synchronized (hits) {
             jwksHits++;
             hits.notifyAll();
@@ -40,9 +43,9 @@ final class KeyServer implements AutoCloseable {
           if (!release.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the test never released the JWK set response");
           }
-          response.setStatus(jwksStatus);
+          response.setStatus(status);
           response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-          Content.Sink.write(response, true, jwks, callback);
+          Content.Sink.write(response, true, body, callback);
         } else if (path.equals("/.well-known/openid-configuration")) {
           discoveryHits.incrementAndGet();
           response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
