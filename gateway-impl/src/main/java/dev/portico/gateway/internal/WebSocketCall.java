@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy step for a WebSocket upgrade on a route that allows it, once {@link WebSocketHandshake}
- * found the client's handshake valid: picks an endpoint of the group, opens the upstream WebSocket first, and only then answers the chain with a 101 whose body
- * is the {@link Tunnel}; {@link ExchangeRun} asks the host adapter to switch the client's
- * connection with it. No retries: the client may simply reconnect. Not public API.
+ * found the client's handshake valid: picks an endpoint of the group, opens the upstream WebSocket
+ * first, and only then answers the chain with a 101 whose body is the {@link Tunnel};
+ * {@link ExchangeRun} asks the host adapter to switch the client's connection with it. No retries:
+ * the client may simply reconnect. Not public API.
  */
 final class WebSocketCall {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketCall.class);
