@@ -49,10 +49,24 @@ public record ProblemType(URI type, String title, int status) {
   public static final ProblemType OVERLOADED = of(BASE + "overloaded", "Too many concurrent requests", 503);
   /**
    * 501: the route accepts WebSocket upgrades but the host adapter cannot switch a connection to
-   * WebSocket (the servlet adapter).
+   * WebSocket (the servlet adapter); or, on any route, an HTTP/2 extended {@code CONNECT} (RFC
+   * 8441, WebSocket over an HTTP/2 stream), which the gateway does not proxy.
    */
   public static final ProblemType WEBSOCKET_UNSUPPORTED =
       of(BASE + "websocket-unsupported", "WebSocket not supported here", 501);
+  /**
+   * 400: a WebSocket upgrade on a route that accepts them is not a valid opening handshake (RFC 6455
+   * section 4.2.1): not a {@code GET} over HTTP/1.1, a body, no {@code Connection: upgrade}, or not
+   * exactly one {@code Sec-WebSocket-Key} of 16 bytes in base64. Nothing was sent upstream.
+   */
+  public static final ProblemType BAD_WEBSOCKET_HANDSHAKE =
+      of(BASE + "bad-websocket-handshake", "Bad WebSocket handshake", 400);
+  /**
+   * 426: a WebSocket upgrade asks for a protocol version other than 13, or names none; the response
+   * carries {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.2.2). Nothing was sent upstream.
+   */
+  public static final ProblemType WEBSOCKET_VERSION_UNSUPPORTED =
+      of(BASE + "websocket-version-unsupported", "Unsupported WebSocket version", 426);
   /** 503: a rate limit cannot be checked now (its shared store is down) and it fails closed. */
   public static final ProblemType RATE_LIMIT_UNAVAILABLE =
       of(BASE + "rate-limit-unavailable", "Rate limit unavailable", 503);

@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.content.ByteBufferContentSource;
 import org.eclipse.jetty.util.Callback;
@@ -62,6 +63,11 @@ final class InMemoryClientExchange implements ClientExchange {
   @Override
   public String method() {
     return method;
+  }
+
+  @Override
+  public HttpVersion httpVersion() {
+    return HttpVersion.HTTP_1_1;
   }
 
   @Override

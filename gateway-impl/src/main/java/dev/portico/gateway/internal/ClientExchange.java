@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,9 @@ public interface ClientExchange extends Content.Sink {
 
   /** Returns the request method as sent. */
   String method();
+
+  /** Returns the HTTP version the request arrived with ({@code HTTP/1.0}, {@code HTTP/1.1}, {@code HTTP/2}...). */
+  HttpVersion httpVersion();
 
   /**
    * Returns the raw path of the request target, still percent-encoded as the client sent it, relative

@@ -298,14 +298,19 @@ final class ExchangeRun {
           ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
     }
     CompiledRoute compiled = route();
-    if (compiled.webSocketConnector() != null && WebSocketCall.isUpgrade(client)) {
-      // A WebSocket upgrade on a route that allows it: relayed as WebSocket (WebSocketCall), if the adapter can.
-      if (!client.canUpgradeToWebSocket()) {
-        return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.WEBSOCKET_UNSUPPORTED.withDetail(
-            "This server cannot proxy WebSocket connections.")));
+    if (compiled.webSocketConnector() != null && WebSocketHandshake.isRequested(client.headers())) {
+      // A WebSocket upgrade on a route that allows it: checked in full before the upstream is
+      // contacted, then relayed as WebSocket (WebSocketCall), if the adapter can.
+      Problem refused = WebSocketHandshake.check(client);
+      if (refused == null && !client.canUpgradeToWebSocket()) {
+        refused = ProblemType.WEBSOCKET_UNSUPPORTED.withDetail("This server cannot proxy WebSocket connections.");
       }
-      return WebSocketCall.send(this, exchange, compiled.route().webSocket().orElseThrow(),
-          compiled.webSocketConnector());
+      return refused != null ? CompletableFuture.completedFuture(GatewayResponse.problem(refused))
+          : WebSocketCall.send(this, exchange, compiled.route().webSocket().orElseThrow(), compiled.webSocketConnector());
+    }
+    Problem tunnel = WebSocketHandshake.tunnel(client);
+    if (tunnel != null) {
+      return CompletableFuture.completedFuture(GatewayResponse.problem(tunnel));
     }
     // Endpoint selection, circuit breaker and retries wrap the upstream call (ProxyCall -> UpstreamCall per try).
     return ProxyCall.send(this, exchange);
@@ -380,7 +385,7 @@ final class ExchangeRun {
         status = 0;
         tunnel.abandon("the client connection could not be upgraded");
         if (clientFailure == null) {
-          writeProblem(ProblemType.BAD_REQUEST.withDetail("The request is not a valid WebSocket upgrade."),
+          writeProblem(ProblemType.BAD_WEBSOCKET_HANDSHAKE.withDetail("The request is not a valid WebSocket upgrade."),
               HttpHeaders.empty());
         } else {
           finish(false, "client-abort", clientFailure);

@@ -14,13 +14,14 @@ import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import dev.portico.gateway.internal.websocket.WebSocketRelay;
 import dev.portico.gateway.internal.websocket.WebSocketUpgrade;
 import dev.portico.gateway.upstream.Endpoint;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -30,25 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy step for a WebSocket upgrade on a route that allows it: picks an endpoint of the
- * group, opens the upstream WebSocket first, and only then answers the chain with a 101 whose body
- * is the {@link Tunnel}; {@link ExchangeRun} asks the host adapter to switch the client's
- * connection with it. No retries: the client may simply reconnect. Not public API.
+ * The proxy step for a WebSocket upgrade on a route that allows it, once {@link WebSocketHandshake}
+ * found the client's handshake valid: picks an endpoint of the group, opens the upstream WebSocket
+ * first, and only then answers the chain with a 101 whose body is the {@link Tunnel};
+ * {@link ExchangeRun} asks the host adapter to switch the client's connection with it. No retries:
+ * the client may simply reconnect. Not public API.
  */
 final class WebSocketCall {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketCall.class);
 
   private WebSocketCall() {}
-
-  /** Returns whether the client asked to switch to WebSocket: {@code GET} with {@code Upgrade: websocket}. */
-  static boolean isUpgrade(ClientExchange client) {
-    if (!"GET".equals(client.method())) {
-      return false;
-    }
-    String upgrade = client.headers().get(HttpHeader.UPGRADE);
-    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")
-        && client.headers().contains(HttpHeader.CONNECTION, "upgrade");
-  }
 
   static CompletionStage<GatewayResponse> send(ExchangeRun run, Exchange exchange, WebSocketSettings settings,
       WebSocketConnector connector) {
@@ -80,8 +72,11 @@ final class WebSocketCall {
     });
     run.upstreamStarted(null, target);   // logged without the query, as for HTTP
     CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
+    // The handshake is a request and its 101 the response: the connect and response timeouts bound
+    // it together (the group's client bounds the connect alone), and running out is a 504.
+    long handshakeMillis = route.timeouts().connect().plus(route.timeouts().response()).toMillis();
     try {
-      connector.connect(uri, headers, subProtocols, relay, route.timeouts().connect().toMillis())
+      connector.connect(uri, headers, subProtocols, relay, handshakeMillis)
           .whenComplete((session, failure) -> {
             if (failure != null) {
               if (LOG.isDebugEnabled()) {
@@ -89,8 +84,9 @@ final class WebSocketCall {
               }
               endpoint.released();
               group.record(endpoint, true);
-              result.complete(GatewayResponse.problem(ProblemType.UPSTREAM_UNAVAILABLE.withDetail(
-                  "The upstream did not accept the WebSocket connection.")));
+              result.complete(GatewayResponse.problem(isTimeout(failure)
+                  ? ProblemType.UPSTREAM_TIMEOUT.withDetail("The upstream did not accept the WebSocket connection in time.")
+                  : ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The upstream did not accept the WebSocket connection.")));
             } else {
               group.record(endpoint, false);
               result.complete(GatewayResponse.of(101, HttpHeaders.empty(),
@@ -103,6 +99,16 @@ final class WebSocketCall {
           "The upstream did not accept the WebSocket connection.")));
     }
     return result;
+  }
+
+  /** Returns whether {@code failure}, or one of its causes, is a connect or handshake timeout. */
+  private static boolean isTimeout(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The body of the 101 answer: the relay, open on the upstream side, waiting for the client's. */

@@ -44,6 +44,11 @@ final class JettyClientExchange implements ClientExchange {
   }
 
   @Override
+  public HttpVersion httpVersion() {
+    return request.getConnectionMetaData().getHttpVersion();
+  }
+
+  @Override
   public String rawPath() {
     String path = request.getHttpURI().getPath();
     if (path == null) {

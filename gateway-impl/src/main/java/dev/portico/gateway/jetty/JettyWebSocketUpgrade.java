@@ -8,7 +8,6 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
-import org.eclipse.jetty.websocket.core.exception.WebSocketException;
 import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
@@ -61,7 +60,9 @@ final class JettyWebSocketUpgrade {
     };
     try {
       return Handshaker.newInstance().upgradeRequest(negotiator, request, response, callback, components, null);
-    } catch (WebSocketException e) {
+    } catch (RuntimeException e) {
+      // websocket-core refuses with a WebSocketException or a BadMessageException (a missing key, say);
+      // either way nothing was sent, and the engine answers (an exception here would leave it waiting).
       LOG.debug("websocket upgrade refused: {}", e.toString());
       return false;
     }

@@ -16,7 +16,6 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
@@ -72,6 +72,7 @@ final class ServletClientExchange implements ClientExchange {
   private final List<X509Certificate> clientCertificates;
   private final long contentLength;
   private final boolean hasBody;
+  private final HttpVersion httpVersion;
   private final boolean http11;
   /** Whether an unread body is small enough to read and drop before the response ends; see write(). */
   private final boolean discardUnreadBody;
@@ -104,7 +105,8 @@ final class ServletClientExchange implements ClientExchange {
         || contentLength < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING)
         || contentLength < 0 && isMultiplexed(request.getProtocol())
             && (headers.contains(HttpHeader.EXPECT) || !inputFinished(request));
-    http11 = "HTTP/1.1".equals(request.getProtocol());
+    httpVersion = httpVersion(request.getProtocol());
+    http11 = httpVersion == HttpVersion.HTTP_1_1;
     // Not with Expect: 100-continue: a client told no before it sent the body never sends it.
     discardUnreadBody = contentLength > 0 && contentLength <= DISCARD_LIMIT
         && isMultiplexed(request.getProtocol()) && !headers.contains(HttpHeader.EXPECT);
@@ -123,6 +125,17 @@ final class ServletClientExchange implements ClientExchange {
     ServletClientExchange exchange = new ServletClientExchange(request, response, async, buffers);
     async.addListener(exchange.new Listener());
     return exchange;
+  }
+
+  @Override
+  public HttpVersion httpVersion() {
+    return httpVersion;
+  }
+
+  /** The container's {@code HTTP/1.1}, {@code HTTP/2.0}...; one Jetty does not know counts as HTTP/1.0. */
+  private static HttpVersion httpVersion(String protocol) {
+    HttpVersion version = HttpVersion.fromString(protocol);
+    return version == null ? HttpVersion.HTTP_1_0 : version;
   }
 
   @Override
@@ -259,14 +272,12 @@ final class ServletClientExchange implements ClientExchange {
   /**
    * Hands the upgrade to a dispatch back into the servlet ({@link ServletWebSocketUpgrade}), where the
    * container switches the connection; from here on this exchange is the dispatch's. Returns false,
-   * having sent nothing, when the request is not a valid WebSocket handshake (version 13, a 16-byte
-   * key) or the container already ended the exchange.
+   * having sent nothing, when the container already ended the exchange. The engine checked the
+   * handshake before it opened the upstream's WebSocket ({@code WebSocketHandshake}); the
+   * container checks it again when it switches.
    */
   @Override
   public boolean upgradeToWebSocket(WebSocketUpgrade upgrade) {
-    if (!isValidHandshake(headers)) {
-      return false;
-    }
     synchronized (this) {
       if (clientFailure != null || !ended.compareAndSet(false, true)) {
         return false;
@@ -279,22 +290,6 @@ final class ServletClientExchange implements ClientExchange {
     } catch (IllegalStateException e) {
       LOG.debug("cannot dispatch the websocket upgrade of {}: {}", rawPath, e.toString());
       ended.set(false);
-      return false;
-    }
-  }
-
-  /** RFC 6455 section 4.2.1: version 13 and a key that is 16 bytes in base64. */
-  static boolean isValidHandshake(HttpFields headers) {
-    if (!"13".equals(headers.get(HttpHeader.SEC_WEBSOCKET_VERSION))) {
-      return false;
-    }
-    String key = headers.get(HttpHeader.SEC_WEBSOCKET_KEY);
-    if (key == null) {
-      return false;
-    }
-    try {
-      return Base64.getDecoder().decode(key.trim()).length == 16;
-    } catch (IllegalArgumentException e) {
       return false;
     }
   }

@@ -2,13 +2,16 @@ package dev.portico.gateway.testing;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
@@ -28,7 +31,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The two ends of a proxied WebSocket for tests, on Jetty's websocket-core: an echo server that
  * echoes data frames, answers pings with pongs, closes with a code on request ({@code close:4001}
- * as a text message), sends a ping on request ({@code ping:data}) and records what it saw; and a client that records every frame it receives.
+ * as a text message), sends a ping on request ({@code ping:data}), sends a text message of any
+ * bytes on request ({@code raw:e282|ac}: hex, one frame per {@code |}-separated part, websocket-core
+ * checks none of it) and records what it saw, connections included; and a client that records
+ * every frame it receives.
  */
 public final class WebSocketPeers {
   private WebSocketPeers() {}
@@ -38,10 +44,19 @@ public final class WebSocketPeers {
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
     public final List<HttpFields> handshakes = new CopyOnWriteArrayList<>();
+    /** The data frames received, copied. */
+    public final List<Frame> received = new CopyOnWriteArrayList<>();
     public final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    private final AtomicInteger connections = new AtomicInteger();
 
     public EchoServer() throws Exception {
       connector.setHost("127.0.0.1");
+      connector.addEventListener(new Connection.Listener() {
+        @Override
+        public void onOpened(Connection connection) {
+          connections.incrementAndGet();
+        }
+      });
       server.addConnector(connector);
       WebSocketNegotiator negotiator = new WebSocketNegotiator() {
         @Override
@@ -59,6 +74,11 @@ public final class WebSocketPeers {
 
     public String uri() {
       return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    /** Returns how many TCP connections were opened to this server. */
+    public int connections() {
+      return connections.get();
     }
 
     @Override
@@ -96,9 +116,20 @@ public final class WebSocketPeers {
           }, callback::failed), false);
           return;
         }
+        if (op == OpCode.TEXT && frame.getPayloadAsUTF8().startsWith("raw:")) {
+          String[] parts = frame.getPayloadAsUTF8().substring(4).split("\\|");
+          sendRaw(s, parts, 0, Callback.from(() -> {
+            callback.succeeded();
+            s.demand();
+          }, callback::failed));
+          return;
+        }
         if (op == OpCode.CLOSE) {
           callback.succeeded();   // websocket-core answers with the same status
           return;
+        }
+        if (frame.isDataFrame()) {
+          received.add(new Frame(op, frame.isFin(), copy(frame.getPayload())));
         }
         Frame echo = op == OpCode.PING ? new Frame(OpCode.PONG, copy(frame.getPayload()))
             : op == OpCode.PONG ? null : new Frame(op, frame.isFin(), copy(frame.getPayload()));
@@ -111,6 +142,15 @@ public final class WebSocketPeers {
           callback.succeeded();
           s.demand();
         }, callback::failed), false);
+      }
+
+      /** Sends {@code parts[index..]} as the frames of one text message, one after the other. */
+      private void sendRaw(CoreSession s, String[] parts, int index, Callback done) {
+        Frame frame = new Frame(index == 0 ? OpCode.TEXT : OpCode.CONTINUATION, index == parts.length - 1,
+            ByteBuffer.wrap(HexFormat.of().parseHex(parts[index])));
+        Callback next = index == parts.length - 1 ? done
+            : Callback.from(() -> sendRaw(s, parts, index + 1, done), done::failed);
+        s.sendFrame(frame, next, false);
       }
 
       @Override
@@ -149,6 +189,11 @@ public final class WebSocketPeers {
 
     public CoreSession session() {
       return session;
+    }
+
+    /** Returns the frames received and not yet taken with {@link #next()}. */
+    public List<Frame> untaken() {
+      return List.copyOf(frames);
     }
 
     /** Sends {@code frame} and waits for it to be written. */

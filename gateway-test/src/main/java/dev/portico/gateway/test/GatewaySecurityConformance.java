@@ -63,6 +63,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       and never the hidden one.</li>
  *   <li><b>Forwarded and identity headers</b> from an untrusted client never reach the upstream as
  *       sent.</li>
+ *   <li><b>WebSocket handshakes</b> that are not valid (no, empty, short or two
+ *       {@code Sec-WebSocket-Key}s, another version, HTTP/1.0), with and without a token: each
+ *       answered at once, never 101 or 5xx, never forwarded as an upgrade.</li>
  *   <li><b>JWT</b>: expired, not yet valid, issued in the future, no expiry, wrong issuer or
  *       audience, tampered signature or payload, {@code alg: none} in any spelling, {@code crit},
  *       keys named or embedded in the token ({@code jku}, {@code x5u}, {@code jwk}), another key
@@ -176,6 +179,39 @@ public abstract class GatewaySecurityConformance {
 
     assertThat(status).as(whyRefused("GET " + protectedPath(), status)).isBetween(200, 299);
     assertThat(forwardedSince(before)).as("requests the protected upstream received").hasSize(1);
+  }
+
+  /**
+   * A WebSocket upgrade that is not a valid opening handshake (RFC 6455 section 4.2.1: a missing,
+   * empty, short, malformed or doubled {@code Sec-WebSocket-Key}, another version, HTTP/1.0) is
+   * answered, at once, never with 101 or a 500, 502, 503 or 504 (the gateway breaking on it, or
+   * opening the upstream's WebSocket first), and never reaches the protected upstream as an
+   * upgrade. Without a token it is refused with a 4xx and nothing reaches the upstream. (A route
+   * that does not proxy WebSocket may forward the request with a token as a plain one, without
+   * {@code Upgrade}.)
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badWebSocketHandshakes")
+  public void aBadWebSocketHandshakeIsAnsweredAtOnceAndNeverReachesTheUpstreamAsAnUpgrade(String name, String raw,
+      boolean withToken) throws Exception {
+    int before = upstream().connections().size();
+
+    int status = RawClient.untilClosed(base(), raw);
+
+    List<String> forwarded = forwardedSince(before);
+    assertThat(status).as("status for %s (-1: no answer within 10 s)", name)
+        .isNotEqualTo(RawClient.NO_RESPONSE).isNotIn(101, 500, 502, 503, 504);
+    assertThat(forwarded).as("requests the protected upstream received for %s", name)
+        .allSatisfy(request -> assertThat(head(request)).doesNotContain("\r\nupgrade:"));
+    if (!withToken) {
+      assertThat(status).as("status for %s without a token", name).isBetween(400, 499);
+      assertThat(forwarded).as("requests the protected upstream received for %s without a token", name).isEmpty();
+    }
+  }
+
+  Stream<Arguments> badWebSocketHandshakes() {
+    return WebSocketHandshakes.rows(protectedPath(), authority(), target().validToken(idp())).stream()
+        .map(row -> Arguments.of(Named.of(row.toString(), row.name()), row.raw(), row.withToken()));
   }
 
   /**

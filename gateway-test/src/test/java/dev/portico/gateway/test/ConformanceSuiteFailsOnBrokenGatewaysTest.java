@@ -2,13 +2,27 @@ package dev.portico.gateway.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
+import dev.portico.gateway.jetty.JettyGatewayHandler;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -45,10 +59,66 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     }
   }
 
+  /**
+   * The host passes WebSocket upgrades straight to the protected upstream, unchecked and
+   * unauthenticated, in front of a correct gateway: a proxy that opens the upstream's side of a
+   * handshake it never validated (what the Jetty core adapter did for a missing key).
+   */
+  static final class PassesUpgradesThrough extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost("127.0.0.1");
+      server.addConnector(connector);
+      URI upstream = URI.create(fixtures.protectedUpstreamUri());
+      server.setHandler(new Handler.Sequence(new UpgradePassThrough(upstream),
+          JettyGatewayHandler.create(JettyHandlerConformanceTest.gateway(jwt, fixtures))));
+      server.start();
+      return JettyHandlerConformanceTest.target().baseUri(URI.create("http://127.0.0.1:" + connector.getLocalPort()))
+          .closeAfter(jwt, server::stop).build();
+    }
+  }
+
+  /** Sends any request with {@code Upgrade} to the upstream as it came, and answers with the upstream's status. */
+  private static final class UpgradePassThrough extends Handler.Abstract {
+    private final URI upstream;
+
+    UpgradePassThrough(URI upstream) {
+      this.upstream = upstream;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      if (!request.getHeaders().contains(HttpHeader.UPGRADE)) {
+        return false;
+      }
+      StringBuilder head = new StringBuilder("GET " + request.getHttpURI().getPathQuery() + " HTTP/1.1\r\n");
+      for (HttpField field : request.getHeaders()) {
+        head.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
+      }
+      String answer;
+      try (Socket socket = new Socket(upstream.getHost(), upstream.getPort())) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      }
+      response.setStatus(RawClient.status(answer) > 0 ? RawClient.status(answer) : 502);
+      callback.succeeded();
+      return true;
+    }
+  }
+
   /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
   private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
+    return run(selectClass(suite));
+  }
+
+  /** Runs the tests {@code selectors} pick, and returns their outcomes as {@link #run(Class)} does. */
+  private static Map<String, TestExecutionResult.Status> run(DiscoverySelector... selectors) {
     Map<String, TestExecutionResult.Status> outcomes = new TreeMap<>();
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(suite)).build();
+    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors).build();
     Launcher launcher = LauncherFactory.create();
     launcher.execute(request, new TestExecutionListener() {
       @Override
@@ -78,6 +148,20 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
         .anySatisfy(name -> assertThat(name).contains("alg none"))
         .anySatisfy(name -> assertThat(name).contains("expired"))
         .anySatisfy(name -> assertThat(name).startsWith("keysTheTokenPointsToAreNeverFetched"));
+  }
+
+  @Test
+  void aHostThatPassesUpgradesThroughFailsEveryWebSocketHandshakeRowButNotTheControl() {
+    Map<String, TestExecutionResult.Status> outcomes = run(
+        selectMethod(PassesUpgradesThrough.class, "aValidTokenReachesTheProtectedUpstream"),
+        selectMethod(PassesUpgradesThrough.class, "aBadWebSocketHandshakeIsAnsweredAtOnceAndNeverReachesTheUpstreamAsAnUpgrade",
+            "java.lang.String, java.lang.String, boolean"));
+
+    assertThat(outcomes).containsEntry("aValidTokenReachesTheProtectedUpstream() aValidTokenReachesTheProtectedUpstream()",
+        TestExecutionResult.Status.SUCCESSFUL);
+    List<String> rows = outcomes.keySet().stream().filter(name -> name.startsWith("aBadWebSocketHandshake")).toList();
+    assertThat(rows).hasSize(14);
+    assertThat(failed(outcomes)).containsExactlyInAnyOrderElementsOf(rows);
   }
 
   @Test

@@ -9,12 +9,16 @@ import java.util.Set;
 
 /** The conformance suite against the gateway mounted as a Jetty 12 core handler, Jetty's default URI compliance. */
 class JettyHandlerConformanceTest extends GatewaySecurityConformance {
-  /** The configuration every mounting here runs: a public route and a JWT route on {@code /admin/**}. */
+  /**
+   * The configuration every mounting here runs: a public route and a JWT route on {@code /admin/**}
+   * that also proxies WebSocket (so the suite's handshake rows reach a route that upgrades).
+   */
   static Gateway gateway(JwtAuthenticator jwt, ConformanceFixtures fixtures) {
     return Gateway.builder()
         .route("public", r -> r.path("/public/**").upstream(fixtures.publicUpstreamUri()))
         .route("admin", r -> r.path("/admin/**").authenticator(jwt)
             .identityForwarding(IdentityForwarding.headersOnly())
+            .websocket()
             .upstream(fixtures.protectedUpstreamUri()))
         .build();
   }

@@ -39,10 +39,11 @@ public final class WebSocketConnector {
   /**
    * Connects to {@code uri} ({@code ws} or {@code wss}) with {@code headers} (the handshake headers
    * of its own are set by websocket-core), offering {@code subProtocols}; the session's frames go to
-   * the relay's upstream handler, which reads none before the client side is open too.
+   * the relay's upstream handler, which reads none before the client side is open too. The
+   * handshake fails if the upstream's 101 has not arrived {@code timeoutMillis} after it started.
    */
   public CompletableFuture<CoreSession> connect(URI uri, HttpFields headers, List<String> subProtocols,
-      WebSocketRelay relay, long connectTimeoutMillis) throws IOException {
+      WebSocketRelay relay, long timeoutMillis) throws IOException {
     CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, relay.upstreamHandler());
     request.headers(out -> {
       for (HttpField field : headers) {
@@ -57,7 +58,7 @@ public final class WebSocketConnector {
     Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
     relay.configure(configuration);
     request.setConfiguration(configuration);
-    request.timeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    request.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     return client.connect(request);
   }
 

@@ -1,6 +1,7 @@
 package dev.portico.gateway.internal.websocket;
 
 import dev.portico.gateway.WebSocketSettings;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.util.Callback;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * one was written to the other side, so a slow reader slows the writer down. Data, ping and pong
  * frames pass as they are (fragments included); a close frame is passed on with its code and
  * reason, and the close handshake completes on each side. A message over the size limit closes
- * both sides with 1009; a side that goes away without a close (or times out) closes the other
- * with 1001. Not public API.
+ * both sides with 1009; a text message that is not UTF-8 ({@link Utf8Validator}, checked as its
+ * frames arrive, before each is passed on) closes both sides with 1007, so no peer ever receives
+ * one; a side that goes away without a close (or times out) closes the other with 1001. Not
+ * public API.
  */
 public final class WebSocketRelay {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketRelay.class);
@@ -95,6 +98,9 @@ public final class WebSocketRelay {
     volatile @Nullable CoreSession session;
     /** Bytes of the message being received; touched only by onFrame, never concurrent. */
     private long messageBytes;
+    /** Whether the message being received is text; onFrame only. */
+    private boolean text;
+    private final Utf8Validator utf8 = new Utf8Validator();
 
     Side(String name) {
       this.name = name;
@@ -130,6 +136,16 @@ public final class WebSocketRelay {
           LOG.debug("{} websocket message from {} over {} bytes", requestId, name, settings.maxMessageSize());
           callback.succeeded();
           closeBoth(CloseStatus.MESSAGE_TOO_LARGE, "message too large");
+          return;
+        }
+        if (op != OpCode.CONTINUATION) {
+          text = op == OpCode.TEXT;
+          utf8.reset();
+        }
+        if (text && !isUtf8(frame)) {
+          LOG.debug("{} websocket text message from {} is not UTF-8", requestId, name);
+          callback.succeeded();
+          closeBoth(CloseStatus.BAD_PAYLOAD, "text message is not UTF-8");
           return;
         }
       }
@@ -169,6 +185,12 @@ public final class WebSocketRelay {
       if (closedSessions.incrementAndGet() == 2 || this == upstream && client.session == null) {
         end();
       }
+    }
+
+    /** Whether this frame of a text message keeps it UTF-8, and, when it is the last, ends it on a character. */
+    private boolean isUtf8(Frame frame) {
+      ByteBuffer payload = frame.getPayload();
+      return (payload == null || utf8.accept(payload)) && (!frame.isFin() || utf8.isComplete());
     }
 
     private void closeBoth(int code, String reason) {
