@@ -402,7 +402,7 @@ final class ExchangeRun {
     ResponseBody responseBody = response.body();
     if (responseBody instanceof UpstreamBody upstream) {
       HttpFields.Mutable head = headFrom(response.headers(), false);
-      finishHead(head);
+      finishHead(head, false);
       status = response.status();
       client.responseHead(status, head);
       stream(upstream);
@@ -411,7 +411,7 @@ final class ExchangeRun {
       if (response.status() != 204 && response.status() != 304) { // these never carry Content-Length
         head.put(HttpHeader.CONTENT_LENGTH, bytes.size());
       }
-      finishHead(head);
+      finishHead(head, false);
       status = response.status();
       client.responseHead(status, head);
       ByteBuffer[] buffer = new ByteBuffer[1];
@@ -442,7 +442,7 @@ final class ExchangeRun {
     if (!head.contains(HttpHeader.CACHE_CONTROL)) {
       head.put(HttpHeader.CACHE_CONTROL, "no-store");
     }
-    finishHead(head);
+    finishHead(head, true);
     status = rendered.status();
     client.responseHead(status, head);
     bytesOut = rendered.length();
@@ -479,13 +479,15 @@ final class ExchangeRun {
 
   /**
    * Adds what a response policy puts on every answer, upstream or gateway-made: the CORS headers of
-   * the route's (or, before routing, the gateway's) policy. A preflight's answer has its own.
+   * the route's (or, before routing, the gateway's) policy, which on the gateway's own refusals
+   * ({@code problem}) also expose the headers a browser app needs to act on them. A preflight's
+   * answer has its own.
    */
-  private void finishHead(HttpFields.Mutable head) {
+  private void finishHead(HttpFields.Mutable head, boolean problem) {
     CompiledRoute r = route;
     CompiledCors cors = r != null ? r.policies().cors() : engine.cors();
     if (cors != null && !preflight) {
-      cors.decorate(client.headers(), head);
+      cors.decorate(client.headers(), head, problem);
     }
   }
 
