@@ -71,6 +71,8 @@ final class ExchangeRun {
   private volatile long bytesOut;
   private volatile boolean clientWriteFailed;
   private volatile @Nullable Identity identity;
+  /** What the rate limits decided, for the access log; null until they have. */
+  private volatile AccessLogEntry.@Nullable RateLimitOutcome rateLimit;
   /** Run once when the exchange ends; guarded by {@code this}, null until the first is added. */
   private @Nullable List<Runnable> finishListeners;
   // Body policies (validation, JSON transforms): the client's body read whole under a cap, or what a
@@ -151,6 +153,11 @@ final class ExchangeRun {
 
   void authenticated(Identity identity) {
     this.identity = identity;
+  }
+
+  /** Records what the rate limits decided, for the access log. */
+  void rateLimited(AccessLogEntry.RateLimitOutcome outcome) {
+    this.rateLimit = outcome;
   }
 
   /** Returns the observer of this exchange (metrics, spans). */
@@ -600,6 +607,7 @@ final class ExchangeRun {
       return;   // nobody reads the entry: not even built
     }
     CompiledRoute r = route;
+    Identity caller = identity;
     AccessLogEntry entry = new AccessLogEntry(
         requestId,
         r == null ? Optional.empty() : Optional.of(r.id()),
@@ -612,7 +620,11 @@ final class ExchangeRun {
         bytesIn,
         bytesOut,
         outcome,
-        Optional.of(trace.traceId()));
+        Optional.of(trace.traceId()),
+        caller == null ? Optional.empty() : Optional.of(caller.subject()),
+        caller == null ? Optional.empty() : Optional.of(caller.method()),
+        AccessLogEntry.userAgentOf(client.headers().get(HttpHeader.USER_AGENT)),
+        Optional.ofNullable(rateLimit));
     try {
       engine.accessLog().log(entry);
     } catch (RuntimeException e) {
