@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the access log records about one exchange. Headers, tokens and query strings are not part
@@ -92,7 +93,7 @@ public record AccessLogEntry(
    * Returns a client-sent {@code User-Agent} as an entry keeps it: cut to {@value #MAX_USER_AGENT}
    * characters, anything outside printable ASCII replaced by {@code ?}; empty for null or blank.
    */
-  public static Optional<String> userAgentOf(@org.jspecify.annotations.Nullable String header) {
+  public static Optional<String> userAgentOf(@Nullable String header) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }
