@@ -448,7 +448,7 @@ public final class GatewayEngine {
       PreflightTarget target = preflightTarget(requested, path, authority, headers, rawQuery);
       if (target != null) {
         Optional<String> refusal = target.allowed().isEmpty() ? Optional.empty()
-            : Optional.of("Method " + requested + " is not allowed for cross-origin requests here; allowed: "
+            : Optional.of("Method '" + requested + "' is not allowed for cross-origin requests here; allowed: "
                 + String.join(", ", target.allowed()) + ".");
         return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, refusal,
             Optional.of(target.found().route().id()), target.found().variables(), Optional.empty(),
