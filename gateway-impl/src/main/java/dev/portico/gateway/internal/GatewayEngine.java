@@ -419,15 +419,20 @@ public final class GatewayEngine {
       return null;
     }
     RouteLookup lookup = table.lookup(requested, path, authority, headers, rawQuery);
-    Set<String> allowed = Set.of();
+    if (lookup instanceof RouteLookup.Found found) {
+      CompiledRoute route = compiled.get(found.route());
+      return route.policies().cors() == null ? null : new PreflightTarget(found, route, Set.of());
+    }
     if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
-      allowed = notAllowed.allowed();
-      lookup = table.lookup(allowed.iterator().next(), path, authority, headers, rawQuery);
+      // Rare, and not a hot path: the first route on this path (by method) that has a CORS policy.
+      for (String method : notAllowed.allowed()) {
+        if (table.lookup(method, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
+            && compiled.get(found.route()).policies().cors() != null) {
+          return new PreflightTarget(found, compiled.get(found.route()), notAllowed.allowed());
+        }
+      }
     }
-    if (!(lookup instanceof RouteLookup.Found found) || compiled.get(found.route()).policies().cors() == null) {
-      return null;
-    }
-    return new PreflightTarget(found, compiled.get(found.route()), allowed);
+    return null;
   }
 
   /**

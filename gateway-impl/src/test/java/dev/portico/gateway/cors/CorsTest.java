@@ -155,6 +155,21 @@ class CorsTest {
   }
 
   @Test
+  void preflightForAMethodNoRouteTakesIsRefusedByAnyRouteOnThePathThatHasAPolicy() throws Exception {
+    host.close();
+    host = GatewayHost.start(Gateway.builder()
+        .route("read", r -> r.path("/items").methods("GET").permitAll().upstream(upstream.uri()))
+        .route("write", r -> r.path("/items").methods("POST").permitAll().cors(APP).upstream(upstream.uri()))
+        .build());
+
+    ContentResponse response = preflight("/items", "https://app.example.com", "DELETE", null);
+
+    assertThat(response.getStatus()).as("the GET route has no policy; the POST route's refuses").isEqualTo(403);
+    assertThat(response.getContentAsString()).contains("Method 'DELETE' is not allowed for cross-origin requests here;"
+        + " allowed: GET, POST.");
+  }
+
+  @Test
   void preflightForAMethodNotTakenOnAPathWithoutCorsIsRoutedAsOptions() throws Exception {
     ContentResponse response = preflight("/plain/x", "https://app.example.com", "DELETE", null);
 
