@@ -21,8 +21,9 @@ import java.util.Set;
  * @param verdict how the gateway would answer
  * @param method the request method
  * @param path the normalized path; the path as given when it cannot be normalized
- * @param refusal why the gateway would refuse the request, for every verdict but {@code ROUTED}
- *     and {@code PREFLIGHT}
+ * @param refusal why the gateway would refuse the request, for every verdict but {@code ROUTED};
+ *     for {@code PREFLIGHT}, only when no route on the path takes the announced method (then the
+ *     CORS policy refuses it, 403 {@code cors-rejected})
  * @param routeId the route that would take the request
  * @param pathVariables what the route's path pattern would capture
  * @param upstreamUri the URI the upstream request would go to (query included), before filters and
@@ -30,7 +31,8 @@ import java.util.Set;
  * @param policies the names of the steps that would run, in order: global filters, the engine's
  *     policy steps, validation, the route's filters, the transforms, then {@code proxy}; for a
  *     preflight, {@code cors-preflight}
- * @param allowedMethods for {@code METHOD_NOT_ALLOWED}, the methods the matching routes take
+ * @param allowedMethods for {@code METHOD_NOT_ALLOWED}, and a {@code PREFLIGHT} whose method no
+ *     route takes, the methods the matching routes take
  */
 public record Explanation(Verdict verdict, String method, String path, Optional<String> refusal,
     Optional<String> routeId, Map<String, String> pathVariables, Optional<String> upstreamUri,

@@ -48,9 +48,11 @@ public record ProblemType(URI type, String title, int status) {
   /** 503: a route's concurrency limit is reached and no permit came free in time. */
   public static final ProblemType OVERLOADED = of(BASE + "overloaded", "Too many concurrent requests", 503);
   /**
-   * 501: the route accepts WebSocket upgrades but the host adapter cannot switch a connection to
-   * WebSocket (the servlet adapter); or, on any route, an HTTP/2 extended {@code CONNECT} (RFC
-   * 8441, WebSocket over an HTTP/2 stream), which the gateway does not proxy.
+   * 501: the route accepts WebSocket upgrades but the host cannot switch a connection to
+   * WebSocket: the servlet adapter in a context without a Jakarta WebSocket server (its
+   * {@code ServerContainer}). The Jetty core adapter, and the servlet adapter where the container's
+   * WebSocket support is on, proxy the upgrade. Also, on any route, an HTTP/2 extended
+   * {@code CONNECT} (RFC 8441, WebSocket over an HTTP/2 stream), which the gateway does not proxy.
    */
   public static final ProblemType WEBSOCKET_UNSUPPORTED =
       of(BASE + "websocket-unsupported", "WebSocket not supported here", 501);

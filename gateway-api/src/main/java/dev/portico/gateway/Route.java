@@ -587,7 +587,9 @@ public final class Route {
      * route's filters (authentication and rate limits included) is proxied as a WebSocket
      * connection. The gateway connects to the upstream first and switches the client's connection
      * only after the upstream answered 101 with a valid {@code Sec-WebSocket-Accept}; then frames
-     * are relayed both ways. Supported on the Jetty core adapter; the servlet adapter answers 501.
+     * are relayed both ways. Supported on the Jetty core adapter, and on the servlet adapter through
+     * the container's Jakarta WebSocket server (Jetty ee10, Tomcat 10.1 and later); a servlet
+     * context without one answers 501 {@link ProblemType#WEBSOCKET_UNSUPPORTED}.
      */
     public Builder websocket(WebSocketSettings settings) {
       this.webSocket = requireNonNull(settings, "settings");

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.Upstream;
@@ -62,6 +63,12 @@ import tools.jackson.databind.json.JsonMapper;
  *       (Prometheus exposition format), 404 without</td></tr>
  * </table>
  *
+ * <p>Errors are RFC 9457 problems ({@code application/problem+json}), like the gateway's own
+ * refusals: 404 {@code no-route} for an unknown resource (and {@code /metrics} without metrics),
+ * 405 {@code method-not-allowed} with {@code Allow: GET, HEAD}, 400 {@code bad-request} for an
+ * {@code /explain} query that is missing a parameter or cannot be explained. {@code /ready}'s 503
+ * is an answer, not an error: {@code {"ready":false}}.
+ *
  * <p>Paths are relative to where the handler is mounted (its context path, if in a
  * {@code ContextHandler}). It changes nothing and never shows headers, credentials or secrets; it
  * does show the topology (routes, upstream addresses), which is why it belongs on an internal port.
@@ -69,6 +76,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class AdminHandler extends Handler.Abstract.NonBlocking {
   private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final String JSON_TYPE = "application/json";
+  private static final String PROBLEM_TYPE = "application/problem+json";
+  private static final List<String> RESOURCES =
+      List.of("/routes", "/upstreams", "/limiters", "/ready", "/explain?method=GET&uri=/path", "/metrics");
 
   private final RunningGateway gateway;
   private final @Nullable Supplier<String> metrics;
@@ -98,11 +108,11 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     }
     if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      return json(response, callback, 405, Map.of("error", "the admin view is read-only"));
+      return problem(response, callback, ProblemType.METHOD_NOT_ALLOWED,
+          "The admin view is read-only; allowed: GET, HEAD.");
     }
     return switch (path) {
-      case "", "/" -> json(response, callback, 200, Map.of("resources",
-          List.of("/routes", "/upstreams", "/limiters", "/ready", "/explain?method=GET&uri=/path", "/metrics")));
+      case "", "/" -> json(response, callback, 200, Map.of("resources", RESOURCES));
       case "/routes" -> json(response, callback, 200, Map.of("routes", routes(gateway.gateway())));
       case "/upstreams" -> json(response, callback, 200,
           Map.of("upstreams", upstreams(gateway.gateway(), gateway.upstreamStatus())));
@@ -113,7 +123,8 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       }
       case "/explain" -> explain(request, response, callback);
       case "/metrics" -> metrics(response, callback);
-      default -> json(response, callback, 404, Map.of("error", "no such resource: " + path));
+      default -> problem(response, callback, ProblemType.NO_ROUTE,
+          "No admin resource at " + printable(path) + "; resources: " + String.join(", ", RESOURCES) + ".");
     };
   }
 
@@ -236,14 +247,17 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     String method = query.getValue("method");
     String uri = query.getValue("uri");
     if (method == null || uri == null) {
-      return json(response, callback, 400, Map.of("error", "expected: /explain?method=GET&uri=/some/path"));
+      return problem(response, callback, ProblemType.BAD_REQUEST,
+          "Missing " + (method == null ? "method" : "uri") + " (expected: /explain?method=GET&uri=/some/path).");
     }
     String host = query.getValue("host");
     Explanation e;
     try {
+      // A bad Host value (a control character) or absolute URI is the caller's error, not the view's.
       e = gateway.explain(method, uri, host == null ? HttpHeaders.empty() : HttpHeaders.builder().add("Host", host).build());
     } catch (IllegalArgumentException bad) {
-      return json(response, callback, 400, Map.of("error", String.valueOf(bad.getMessage())));
+      return problem(response, callback, ProblemType.BAD_REQUEST, "Cannot explain this request: "
+          + printable(String.valueOf(bad.getMessage())));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("verdict", e.verdict().name());
@@ -261,7 +275,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
   private boolean metrics(Response response, Callback callback) {
     Supplier<String> scrape = metrics;
     if (scrape == null) {
-      return json(response, callback, 404, Map.of("error", "no metrics registry was given to the admin view"));
+      return problem(response, callback, ProblemType.NO_ROUTE, "No metrics registry was given to the admin view.");
     }
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, metricsContentType);
@@ -270,12 +284,36 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
   }
 
   private static boolean json(Response response, Callback callback, int status, Object body) {
+    return write(response, callback, status, JSON_TYPE, body);
+  }
+
+  /** Answers an RFC 9457 problem, as the gateway answers its own refusals (without a request id: the admin view has none). */
+  private static boolean problem(Response response, Callback callback, ProblemType type, String detail) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type.type().toString());
+    body.put("title", type.title());
+    body.put("status", type.status());
+    body.put("detail", detail);
+    return write(response, callback, type.status(), PROBLEM_TYPE, body);
+  }
+
+  private static boolean write(Response response, Callback callback, int status, String contentType, Object body) {
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     byte[] bytes = (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8);
     response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
     return true;
+  }
+
+  /** A client-sent value for a problem's detail: quoted, cut to 100 characters, controls and non-ASCII as {@code ?}. */
+  private static String printable(String value) {
+    StringBuilder sb = new StringBuilder(Math.min(value.length(), 100) + 2).append('\'');
+    for (int i = 0; i < value.length() && i < 100; i++) {
+      char c = value.charAt(i);
+      sb.append(c < 0x20 || c > 0x7e ? '?' : c);
+    }
+    return sb.append('\'').toString();
   }
 
   /** Builds an {@link AdminHandler}. */

@@ -32,16 +32,38 @@ final class CompiledCors {
   static final String EXPOSE_HEADERS = "Access-Control-Expose-Headers";
   static final String MAX_AGE = "Access-Control-Max-Age";
 
+  /**
+   * What a browser app needs to read to act on a refusal of the gateway's own: the challenge of a
+   * 401, when to retry a 429 or 503, the quota, and the request id to quote to support.
+   */
+  private static final List<String> REFUSAL_HEADERS = List.of("WWW-Authenticate", "Retry-After", "RateLimit",
+      "RateLimit-Policy");
+
   private final CorsPolicy policy;
   private final String methods;
   private final @Nullable String exposed;
+  /** The policy's exposed headers and {@link #REFUSAL_HEADERS}, for the gateway's own refusals. */
+  private final String exposedOnRefusals;
   private final @Nullable String maxAge;
 
-  CompiledCors(CorsPolicy policy) {
+  /**
+   * Compiles {@code policy}; {@code requestIdHeader} is the gateway's request id header, exposed on
+   * the gateway's own refusals with {@link #REFUSAL_HEADERS}.
+   */
+  CompiledCors(CorsPolicy policy, String requestIdHeader) {
     this.policy = policy;
     Set<String> m = new LinkedHashSet<>(policy.allowedMethods());
     this.methods = String.join(", ", m);
     this.exposed = policy.exposedHeaders().isEmpty() ? null : String.join(", ", policy.exposedHeaders());
+    List<String> onRefusals = new ArrayList<>(policy.exposedHeaders());
+    List<String> extra = new ArrayList<>(REFUSAL_HEADERS);
+    extra.add(requestIdHeader);
+    for (String name : extra) {
+      if (onRefusals.stream().noneMatch(name::equalsIgnoreCase)) {
+        onRefusals.add(name);
+      }
+    }
+    this.exposedOnRefusals = String.join(", ", onRefusals);
     this.maxAge = policy.maxAge().map(d -> Long.toString(d.getSeconds())).orElse(null);
   }
 
@@ -84,10 +106,27 @@ final class CompiledCors {
   }
 
   /**
-   * Puts the CORS headers on a response head: drops the upstream's own {@code Access-Control-*}
-   * headers, adds {@code Vary: Origin}, and, for an allowed origin, allows it.
+   * Answers a preflight for a method no route on this path takes ({@code notRouted}) while a route
+   * with this policy takes others ({@code allowed}): 403 {@code cors-rejected} naming the method,
+   * rather than the 405 the {@code OPTIONS} request itself would get.
    */
-  void decorate(HttpFields request, HttpFields.Mutable head) {
+  GatewayResponse methodNotRouted(HttpFields request, String notRouted, String allowed) {
+    String origin = request.get(HttpHeader.ORIGIN);
+    if (origin == null || !policy.allowsOrigin(origin)) {
+      return rejected("Origin " + printable(origin) + " may not call this route from a browser.");
+    }
+    return rejected("Method " + printable(notRouted) + " is not allowed for cross-origin requests here; allowed: "
+        + allowed + ".");
+  }
+
+  /**
+   * Puts the CORS headers on a response head: drops the upstream's own {@code Access-Control-*}
+   * headers, adds {@code Vary: Origin}, and, for an allowed origin, allows it. A refusal of the
+   * gateway's own ({@code refusal}) also exposes what a browser app needs to act on it
+   * ({@code WWW-Authenticate}, {@code Retry-After}, the quota headers, the request id), next to the
+   * policy's own exposed headers.
+   */
+  void decorate(HttpFields request, HttpFields.Mutable head, boolean refusal) {
     for (ListIterator<HttpField> it = head.listIterator(); it.hasNext(); ) {
       if (it.next().getLowerCaseName().startsWith("access-control-")) {
         it.remove();
@@ -102,7 +141,9 @@ final class CompiledCors {
     if (policy.allowCredentials()) {
       head.put(ALLOW_CREDENTIALS, "true");
     }
-    if (exposed != null) {
+    if (refusal) {
+      head.put(EXPOSE_HEADERS, exposedOnRefusals);
+    } else if (exposed != null) {
       head.put(EXPOSE_HEADERS, exposed);
     }
   }

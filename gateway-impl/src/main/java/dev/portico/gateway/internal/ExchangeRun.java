@@ -71,6 +71,8 @@ final class ExchangeRun {
   private volatile long bytesOut;
   private volatile boolean clientWriteFailed;
   private volatile @Nullable Identity identity;
+  /** What the rate limits decided, for the access log; null until they have. */
+  private volatile AccessLogEntry.@Nullable RateLimitOutcome rateLimit;
   /** Run once when the exchange ends; guarded by {@code this}, null until the first is added. */
   private @Nullable List<Runnable> finishListeners;
   // Body policies (validation, JSON transforms): the client's body read whole under a cap, or what a
@@ -151,6 +153,11 @@ final class ExchangeRun {
 
   void authenticated(Identity identity) {
     this.identity = identity;
+  }
+
+  /** Records what the rate limits decided, for the access log. */
+  void rateLimited(AccessLogEntry.RateLimitOutcome outcome) {
+    this.rateLimit = outcome;
   }
 
   /** Returns the observer of this exchange (metrics, spans). */
@@ -407,7 +414,7 @@ final class ExchangeRun {
     ResponseBody responseBody = response.body();
     if (responseBody instanceof UpstreamBody upstream) {
       HttpFields.Mutable head = headFrom(response.headers(), false);
-      finishHead(head);
+      finishHead(head, false);
       status = response.status();
       client.responseHead(status, head);
       stream(upstream);
@@ -416,7 +423,7 @@ final class ExchangeRun {
       if (response.status() != 204 && response.status() != 304) { // these never carry Content-Length
         head.put(HttpHeader.CONTENT_LENGTH, bytes.size());
       }
-      finishHead(head);
+      finishHead(head, false);
       status = response.status();
       client.responseHead(status, head);
       ByteBuffer[] buffer = new ByteBuffer[1];
@@ -447,7 +454,7 @@ final class ExchangeRun {
     if (!head.contains(HttpHeader.CACHE_CONTROL)) {
       head.put(HttpHeader.CACHE_CONTROL, "no-store");
     }
-    finishHead(head);
+    finishHead(head, true);
     status = rendered.status();
     client.responseHead(status, head);
     bytesOut = rendered.length();
@@ -484,13 +491,15 @@ final class ExchangeRun {
 
   /**
    * Adds what a response policy puts on every answer, upstream or gateway-made: the CORS headers of
-   * the route's (or, before routing, the gateway's) policy. A preflight's answer has its own.
+   * the route's (or, before routing, the gateway's) policy, which on the gateway's own refusals
+   * ({@code problem}) also expose the headers a browser app needs to act on them. A preflight's
+   * answer has its own.
    */
-  private void finishHead(HttpFields.Mutable head) {
+  private void finishHead(HttpFields.Mutable head, boolean problem) {
     CompiledRoute r = route;
     CompiledCors cors = r != null ? r.policies().cors() : engine.cors();
     if (cors != null && !preflight) {
-      cors.decorate(client.headers(), head);
+      cors.decorate(client.headers(), head, problem);
     }
   }
 
@@ -603,6 +612,7 @@ final class ExchangeRun {
       return;   // nobody reads the entry: not even built
     }
     CompiledRoute r = route;
+    Identity caller = identity;
     AccessLogEntry entry = new AccessLogEntry(
         requestId,
         r == null ? Optional.empty() : Optional.of(r.id()),
@@ -615,7 +625,11 @@ final class ExchangeRun {
         bytesIn,
         bytesOut,
         outcome,
-        Optional.of(trace.traceId()));
+        Optional.of(trace.traceId()),
+        caller == null ? Optional.empty() : Optional.of(caller.subject()),
+        caller == null ? Optional.empty() : Optional.of(caller.method()),
+        AccessLogEntry.userAgentOf(client.headers().get(HttpHeader.USER_AGENT)),
+        Optional.ofNullable(rateLimit));
     try {
       engine.accessLog().log(entry);
     } catch (RuntimeException e) {

@@ -154,7 +154,7 @@ public final class GatewayEngine {
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
     this.requestIdHeader = gateway.requestIdHeader();
     this.requestIdHeaderKnown = HttpHeader.CACHE.get(requestIdHeader);
-    this.cors = gateway.cors().map(CompiledCors::new).orElse(null);
+    this.cors = gateway.cors().map(c -> new CompiledCors(c, gateway.requestIdHeader())).orElse(null);
     this.errorMapper = gateway.errorMapper().orElse(ProblemRenderer.DEFAULT);
   }
 
@@ -381,30 +381,58 @@ public final class GatewayEngine {
   /**
    * Answers a CORS preflight when the route that would take the request it announces (matched by
    * its Access-Control-Request-Method, not by OPTIONS) has a CORS policy: without calling the
-   * upstream or any filter, so also on routes that authenticate. Otherwise returns false, and the
-   * OPTIONS request is routed like any other (404 or hand-back, 405, or proxied).
+   * upstream or any filter, so also on routes that authenticate. When no route here takes that
+   * method but one that takes another has a CORS policy, that policy refuses the method (403
+   * {@code cors-rejected} naming it). Otherwise returns false, and the OPTIONS request is routed
+   * like any other (404 or hand-back, 405, or proxied).
    */
   private boolean answeredPreflight(ClientExchange client, long start, String path, String authority,
       HttpHeaders headers) {
     String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-    if (!isToken(requested)) {
+    PreflightTarget target = preflightTarget(requested, path, authority, headers, client.rawQuery());
+    if (target == null) {
       return false;
     }
-    if (!(table.lookup(requested, path, authority, headers, client.rawQuery()) instanceof RouteLookup.Found found)) {
-      return false;
-    }
-    CompiledRoute route = compiled.get(found.route());
+    CompiledRoute route = target.route();
+    RouteLookup.Found found = target.found();
     CompiledCors policy = route.policies().cors();
-    if (policy == null) {
-      return false;
-    }
     InetSocketAddress remote = client.remoteAddress();
     String peerIp = ipOf(remote);
     boolean trusted = forwarding.isTrusted(remote);
     ExchangeRun run = new ExchangeRun(this, client, start, RequestIds.acceptOrCreate(client.headers().get(requestIdHeader)),
         client.method(), path, route, found.variables(), trusted, peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
-    run.respondPreflight(policy.preflight(client.headers()));
+    run.respondPreflight(target.allowed().isEmpty() ? policy.preflight(client.headers())
+        : policy.methodNotRouted(client.headers(), requested, String.join(", ", target.allowed())));
     return true;
+  }
+
+  /**
+   * The route whose CORS policy answers a preflight that announces {@code requested}: the route
+   * that takes that method here; or, when routes on this path take only other methods
+   * ({@code allowed}, then not empty), the route of one of those, whose policy refuses the method.
+   */
+  private record PreflightTarget(RouteLookup.Found found, CompiledRoute route, Set<String> allowed) {}
+
+  private @Nullable PreflightTarget preflightTarget(String requested, String path, String authority, HttpHeaders headers,
+      @Nullable String rawQuery) {
+    if (!isToken(requested)) {
+      return null;
+    }
+    RouteLookup lookup = table.lookup(requested, path, authority, headers, rawQuery);
+    if (lookup instanceof RouteLookup.Found found) {
+      CompiledRoute route = compiled.get(found.route());
+      return route.policies().cors() == null ? null : new PreflightTarget(found, route, Set.of());
+    }
+    if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
+      // Rare, and not a hot path: the first route on this path (by method) that has a CORS policy.
+      for (String method : notAllowed.allowed()) {
+        if (table.lookup(method, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
+            && compiled.get(found.route()).policies().cors() != null) {
+          return new PreflightTarget(found, compiled.get(found.route()), notAllowed.allowed());
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -422,10 +450,14 @@ public final class GatewayEngine {
     HttpFields fields = FieldsHttpHeaders.fields(headers);
     if (CompiledCors.isPreflight(method, fields)) {
       String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-      if (isToken(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
-          && compiled.get(found.route()).policies().cors() != null) {
-        return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, Optional.empty(),
-            Optional.of(found.route().id()), found.variables(), Optional.empty(), List.of("cors-preflight"), Set.of());
+      PreflightTarget target = preflightTarget(requested, path, authority, headers, rawQuery);
+      if (target != null) {
+        Optional<String> refusal = target.allowed().isEmpty() ? Optional.empty()
+            : Optional.of("Method '" + requested + "' is not allowed for cross-origin requests here; allowed: "
+                + String.join(", ", target.allowed()) + ".");
+        return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, refusal,
+            Optional.of(target.found().route().id()), target.found().variables(), Optional.empty(),
+            List.of("cors-preflight"), target.allowed());
       }
     }
     RouteLookup lookup = table.lookup(method, path, authority, headers, rawQuery);

@@ -1,5 +1,6 @@
 package dev.portico.gateway.internal;
 
+import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
@@ -62,6 +63,9 @@ final class RateLimitStep implements Filter {
   /** Asks limiter {@code i}, having collected the allowed decisions of those before it. */
   private CompletionStage<GatewayResponse> ask(Exchange exchange, FilterChain chain, int i, RateLimitDecision[] allowed) {
     if (i == limiters.length) {
+      if (i > 0) {
+        runs.of(exchange).rateLimited(tightest(allowed));
+      }
       return chain.proceed(exchange).thenApply(response -> withQuotaHeaders(response, allowed));
     }
     RateLimiter limiter = limiters[i];
@@ -74,7 +78,11 @@ final class RateLimitStep implements Filter {
       if (decision == null) {
         throw new IllegalStateException("rate limiter '" + limiter.name() + "' completed with a null decision");
       }
-      runs.of(exchange).observer().rateLimitDecided(limiter.name(), decision.kind());   // metrics
+      ExchangeRun run = runs.of(exchange);
+      run.observer().rateLimitDecided(limiter.name(), decision.kind());   // metrics
+      if (decision.kind() != RateLimitDecision.Kind.ALLOWED) {
+        run.rateLimited(AccessLogEntry.RateLimitOutcome.of(limiter.name(), decision));   // access log
+      }
       return switch (decision.kind()) {
         case ALLOWED -> {
           allowed[i] = decision;
@@ -87,6 +95,18 @@ final class RateLimitStep implements Filter {
             HttpHeaders.builder().add("Retry-After", "1").build()));
       };
     });
+  }
+
+  /** The access log's outcome when every limiter allowed: the one with the fewest tokens left speaks. */
+  private AccessLogEntry.RateLimitOutcome tightest(RateLimitDecision[] allowed) {
+    int tightest = 0;
+    for (int i = 1; i < allowed.length; i++) {
+      if (allowed[i].policy().isPresent()
+          && (allowed[tightest].policy().isEmpty() || allowed[i].remaining() < allowed[tightest].remaining())) {
+        tightest = i;
+      }
+    }
+    return AccessLogEntry.RateLimitOutcome.of(limiters[tightest].name(), allowed[tightest]);
   }
 
   private Problem rejected(RateLimitDecision decision, int limiter) {

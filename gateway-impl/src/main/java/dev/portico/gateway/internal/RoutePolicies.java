@@ -79,7 +79,7 @@ final class RoutePolicies {
       after.add(new UpstreamErrorsStep());
     }
 
-    CompiledCors cors = gateway.corsFor(route).map(CompiledCors::new).orElse(null);
+    CompiledCors cors = gateway.corsFor(route).map(c -> new CompiledCors(c, gateway.requestIdHeader())).orElse(null);
     ErrorMapper mapper = gateway.errorMapperFor(route).orElse(ProblemRenderer.DEFAULT);
     return new RoutePolicies(before, after, cors, mapper);
   }

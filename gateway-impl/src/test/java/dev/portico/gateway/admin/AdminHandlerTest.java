@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.testing.ProblemJson;
 import dev.portico.gateway.testing.TestUpstream;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -119,7 +121,42 @@ class AdminHandlerTest {
     JsonNode statics = json("/explain?method=GET&uri=/static/app.js?v=3");
     assertThat(statics.get("route").asString()).isEqualTo("static");
     assertThat(statics.get("upstreamUri").asString()).isEqualTo(upstream.uri() + "/cdn/static/app.js?v=3");
-    assertThat(get("/explain").getStatus()).isEqualTo(400);
+  }
+
+  @Test
+  void anExplainQueryWithoutMethodOrUriIsA400Problem() throws Exception {
+    JsonNode noParams = ProblemJson.assertProblem(get("/explain"), ProblemType.BAD_REQUEST);
+    JsonNode noUri = ProblemJson.assertProblem(get("/explain?method=GET"), ProblemType.BAD_REQUEST);
+
+    assertThat(noParams.get("detail").asString()).isEqualTo("Missing method (expected: /explain?method=GET&uri=/some/path).");
+    assertThat(noUri.get("detail").asString()).startsWith("Missing uri");
+  }
+
+  @Test
+  void anExplainQueryTheGatewayCannotExplainIsA400Problem() throws Exception {
+    ContentResponse badUri = get("/explain?method=GET&uri=http%3A%2F%2F%5Bbad%20host%2Fx");
+    ContentResponse badHost = get("/explain?method=GET&uri=/static/x&host=a%0D%0AX-Injected:%201");
+
+    JsonNode uriBody = ProblemJson.assertProblem(badUri, ProblemType.BAD_REQUEST);
+    JsonNode hostBody = ProblemJson.assertProblem(badHost, ProblemType.BAD_REQUEST);
+    assertThat(uriBody.get("detail").asString()).startsWith("Cannot explain this request: ");
+    assertThat(hostBody.get("detail").asString()).startsWith("Cannot explain this request: ").doesNotContain("\n");
+    assertThat(badHost.getHeaders().get("X-Injected")).isNull();
+    assertThat(badUri.getHeaders().get("Cache-Control")).isEqualTo("no-store");
+  }
+
+  @Test
+  void anUnknownResourceIsA404ProblemListingTheResources() throws Exception {
+    ContentResponse response = get("/nothing-here");
+    ContentResponse long_ = get("/" + "x".repeat(500));
+
+    JsonNode body = ProblemJson.assertProblem(response, ProblemType.NO_ROUTE);
+    assertThat(body.get("title").asString()).isEqualTo("No route");
+    assertThat(body.get("detail").asString())
+        .isEqualTo("No admin resource at '/nothing-here'; resources: /routes, /upstreams, /limiters, /ready,"
+            + " /explain?method=GET&uri=/path, /metrics.");
+    assertThat(ProblemJson.assertProblem(long_, ProblemType.NO_ROUTE).get("detail").asString())
+        .as("a client's path is cut in the detail").startsWith("No admin resource at '/" + "x".repeat(99) + "';");
   }
 
   @Test
@@ -143,7 +180,8 @@ class AdminHandlerTest {
     adminPort = ((ServerConnector) admin.getConnectors()[0]).getLocalPort();
 
     assertThat(get("/ready").getStatus()).isEqualTo(503);
-    assertThat(get("/metrics").getStatus()).as("no metrics given").isEqualTo(404);
+    JsonNode noMetrics = ProblemJson.assertProblem(get("/metrics"), ProblemType.NO_ROUTE);
+    assertThat(noMetrics.get("detail").asString()).isEqualTo("No metrics registry was given to the admin view.");
   }
 
   @Test
@@ -162,8 +200,9 @@ class AdminHandlerTest {
     ContentResponse response = host.client().newRequest("http://127.0.0.1:" + adminPort + "/routes").method("POST")
         .timeout(10, TimeUnit.SECONDS).send();
 
-    assertThat(response.getStatus()).isEqualTo(405);
+    JsonNode body = ProblemJson.assertProblem(response, ProblemType.METHOD_NOT_ALLOWED);
     assertThat(response.getHeaders().get("Allow")).isEqualTo("GET, HEAD");
+    assertThat(body.get("detail").asString()).isEqualTo("The admin view is read-only; allowed: GET, HEAD.");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.portico.gateway.auth;
 
 import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
+import java.util.Set;
 
 class ApiKeyAuthenticatorContractTest extends AuthenticatorContractTest {
   @Override
@@ -10,5 +11,11 @@ class ApiKeyAuthenticatorContractTest extends AuthenticatorContractTest {
             .key(InMemoryApiKeyStore.generateKey(), ApiKeyRecord.of("svc")).build())
         .queryParameter("api_key")
         .build();
+  }
+
+  /** The key's header; a key in the query parameter travels on, as the API key page says. */
+  @Override
+  protected Set<String> expectedCredentialHeaders() {
+    return Set.of("X-Api-Key");
   }
 }

@@ -2,6 +2,7 @@ package dev.portico.gateway.auth;
 
 import dev.portico.gateway.auth.introspection.IntrospectionAuthenticator;
 import java.time.Duration;
+import java.util.Set;
 
 /** Against an endpoint that is down: every well-formed token is unavailable, the rest rejected. */
 class IntrospectionAuthenticatorContractTest extends AuthenticatorContractTest {
@@ -20,5 +21,10 @@ class IntrospectionAuthenticatorContractTest extends AuthenticatorContractTest {
     if (authenticator != null) {
       authenticator.close();
     }
+  }
+
+  @Override
+  protected Set<String> expectedCredentialHeaders() {
+    return Set.of("Authorization");
   }
 }

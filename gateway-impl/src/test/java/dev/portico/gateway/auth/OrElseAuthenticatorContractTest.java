@@ -1,5 +1,7 @@
 package dev.portico.gateway.auth;
 
+import java.util.Set;
+
 /** The combinator keeps the contract of the authenticators it combines. */
 class OrElseAuthenticatorContractTest extends AuthenticatorContractTest {
   @Override
@@ -7,5 +9,11 @@ class OrElseAuthenticatorContractTest extends AuthenticatorContractTest {
     return new ApiKeyAuthenticatorContractTest().authenticator()
         .orElse(new BasicAuthenticatorContractTest().authenticator())
         .orElse(new ClientCertificateAuthenticatorContractTest().authenticator());
+  }
+
+  /** Both authenticators' headers, the certificate adding none. */
+  @Override
+  protected Set<String> expectedCredentialHeaders() {
+    return Set.of("X-Api-Key", "Authorization");
   }
 }

@@ -7,6 +7,8 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Challenge;
+import dev.portico.gateway.ratelimit.KeyResolver;
+import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestUpstream;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,10 @@ class CorsBrowserTest {
             .authenticator(exchange -> CompletableFuture.completedFuture(AuthResult.noCredentials(Challenge.bearer("api"))))
             .cors(c -> c.allowOrigins(pageOrigin))
             .upstream(upstream.uri()))
+        .route("limited", r -> r.path("/api/limited").methods("GET").permitAll()
+            .rateLimiter(Bucket4jRateLimiter.perKey(1, Duration.ofMinutes(1), KeyResolver.clientIp()))
+            .cors(c -> c.allowOrigins(pageOrigin))
+            .upstream(upstream.uri()))
         .route("denied", r -> r.path("/api/denied").methods("GET", "PUT").permitAll()
             .cors(c -> c.allowOrigins("https://app.example.com").allowMethods("GET", "PUT").allowHeaders("Content-Type"))
             .upstream(upstream.uri()))
@@ -119,12 +126,18 @@ class CorsBrowserTest {
         .containsEntry("allowed-without-allow-credentials", "fail TypeError")
         .containsEntry("credentials-include", "ok 200 {\"method\":\"GET\"} id=no")
         .containsEntry("secured-401-readable", "ok 401 problem")
+        .containsEntry("secured-401-headers", "401 WWW-Authenticate=Bearer realm=\"api\" X-Request-Id=read")
+        .containsEntry("limited-first", "ok 200 {\"method\":\"GET\"} id=no")
+        .containsEntry("limited-429-headers",
+            "429 Retry-After=read RateLimit=read RateLimit-Policy=\"default\";q=1;w=60 X-Request-Id=read")
+        .containsEntry("allowed-delete-not-routed", "fail TypeError")
         .containsEntry("denied-get", "fail TypeError")
         .containsEntry("denied-put-preflight", "fail TypeError");
-    Await.until("access log entries", () -> accessLog.size() >= 8);
+    Await.until("access log entries", () -> accessLog.size() >= 12);
     assertThat(accessLog).filteredOn(e -> e.method().equals("OPTIONS"))
         .extracting(e -> e.path() + " " + e.status() + " " + e.upstream().isPresent())
-        .contains("/api/allowed 204 false", "/api/denied 403 false");
+        .contains("/api/allowed 204 false", "/api/denied 403 false")
+        .as("the DELETE preflight: a CORS refusal, not a 405").containsOnlyOnce("/api/allowed 403 false");
     assertThat(accessLog).filteredOn(e -> e.path().equals("/api/denied"))
         .extracting(AccessLogEntry::method).doesNotContain("PUT");
   }
@@ -147,6 +160,18 @@ class CorsBrowserTest {
             return name + '=fail ' + e.name;
           }
         }
+        async function headers(name, url, names) {
+          try {
+            const r = await fetch(url);
+            await r.text();
+            return name + '=' + r.status + names.map(n => {
+              const v = r.headers.get(n);
+              return ' ' + n + '=' + (v === null ? 'hidden' : n === 'WWW-Authenticate' || n === 'RateLimit-Policy' ? v : 'read');
+            }).join('');
+          } catch (e) {
+            return name + '=fail ' + e.name;
+          }
+        }
         (async () => {
           const lines = [];
           lines.push(await attempt('allowed-get', B + '/api/allowed'));
@@ -155,6 +180,11 @@ class CorsBrowserTest {
           lines.push(await attempt('allowed-without-allow-credentials', B + '/api/allowed', {credentials: 'include'}));
           lines.push(await attempt('credentials-include', B + '/api/credentials', {credentials: 'include'}));
           lines.push(await attempt('secured-401-readable', B + '/api/secured'));
+          lines.push(await headers('secured-401-headers', B + '/api/secured', ['WWW-Authenticate', 'X-Request-Id']));
+          lines.push(await attempt('limited-first', B + '/api/limited'));
+          lines.push(await headers('limited-429-headers', B + '/api/limited',
+              ['Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id']));
+          lines.push(await attempt('allowed-delete-not-routed', B + '/api/allowed', {method: 'DELETE'}));
           lines.push(await attempt('denied-get', B + '/api/denied'));
           lines.push(await attempt('denied-put-preflight', B + '/api/denied',
               {method: 'PUT', headers: {'Content-Type': 'application/json'}, body: '{}'}));

@@ -134,11 +134,47 @@ class CorsTest {
   }
 
   @Test
-  void preflightForAMethodTheRouteDoesNotTakeFallsBackToNormalRouting() throws Exception {
+  void preflightForAMethodNoRouteTakesIsACorsRefusalNamingThatMethod() throws Exception {
     ContentResponse response = preflight("/api/orders/7", "https://app.example.com", "PATCH", null);
 
-    assertThat(response.getStatus()).isEqualTo(405);
-    assertThat(response.getHeaders().get("Allow")).isEqualTo("DELETE, GET, POST, PUT");
+    assertThat(response.getStatus()).isEqualTo(403);
+    assertThat(response.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.getContentAsString()).contains("https://portico.dev/problems/cors-rejected")
+        .contains("Method 'PATCH' is not allowed for cross-origin requests here; allowed: DELETE, GET, POST, PUT.")
+        .doesNotContain("OPTIONS");
+    assertThat(response.getHeaders().getFieldNamesCollection()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @Test
+  void preflightForAMethodNoRouteTakesFromAnotherOriginIsRefusedForTheOrigin() throws Exception {
+    ContentResponse response = preflight("/api/orders/7", "https://evil.example.com", "PATCH", null);
+
+    assertThat(response.getStatus()).isEqualTo(403);
+    assertThat(response.getContentAsString()).contains("Origin 'https://evil.example.com' may not call this route");
+  }
+
+  @Test
+  void preflightForAMethodNoRouteTakesIsRefusedByAnyRouteOnThePathThatHasAPolicy() throws Exception {
+    host.close();
+    host = GatewayHost.start(Gateway.builder()
+        .route("read", r -> r.path("/items").methods("GET").permitAll().upstream(upstream.uri()))
+        .route("write", r -> r.path("/items").methods("POST").permitAll().cors(APP).upstream(upstream.uri()))
+        .build());
+
+    ContentResponse response = preflight("/items", "https://app.example.com", "DELETE", null);
+
+    assertThat(response.getStatus()).as("the GET route has no policy; the POST route's refuses").isEqualTo(403);
+    assertThat(response.getContentAsString()).contains("Method 'DELETE' is not allowed for cross-origin requests here;"
+        + " allowed: GET, POST.");
+  }
+
+  @Test
+  void preflightForAMethodNotTakenOnAPathWithoutCorsIsRoutedAsOptions() throws Exception {
+    ContentResponse response = preflight("/plain/x", "https://app.example.com", "DELETE", null);
+
+    assertThat(response.getStatus()).as("no CORS policy here: OPTIONS is proxied like any request").isEqualTo(200);
+    assertThat(upstream.take().method()).isEqualTo("OPTIONS");
   }
 
   @Test
@@ -190,7 +226,40 @@ class CorsTest {
     assertThat(response.getHeaders().get("WWW-Authenticate")).startsWith("Bearer");
     assertThat(response.getHeaders().get("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
     assertThat(response.getHeaders().get("Access-Control-Allow-Credentials")).isEqualTo("true");
+    assertThat(response.getHeaders().get("Access-Control-Expose-Headers")).as("the policy's own, then what a refusal needs")
+        .isEqualTo("X-Request-Id, X-Total, WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy");
     assertThat(response.getHeaders().get("Vary")).isEqualTo("Origin");
+  }
+
+  @Test
+  void refusalsExposeTheHeadersABrowserAppNeedsEvenWhenThePolicyExposesNone() throws Exception {
+    host.close();
+    host = GatewayHost.start(Gateway.builder()
+        .requestIdHeader("X-Correlation-Id")
+        .cors(c -> c.allowOrigins("https://app.example.com"))
+        .route("limited", r -> r.path("/limited").permitAll()
+            .rateLimiter(dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter.perKey(1, Duration.ofMinutes(1),
+                dev.portico.gateway.ratelimit.KeyResolver.clientIp()))
+            .upstream(upstream.uri()))
+        .build());
+    String expected = "WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy, X-Correlation-Id";
+
+    ContentResponse allowed = get("/limited", "https://app.example.com");
+    ContentResponse limited = get("/limited", "https://app.example.com");
+    ContentResponse otherOrigin = get("/limited", "https://evil.example.com");
+
+    assertThat(allowed.getStatus()).isEqualTo(200);
+    assertThat(allowed.getHeaders().get("Access-Control-Expose-Headers")).as("an upstream answer: the policy's only").isNull();
+    assertThat(limited.getStatus()).isEqualTo(429);
+    assertThat(limited.getHeaders().get("Retry-After")).isNotNull();
+    assertThat(limited.getHeaders().get("Access-Control-Expose-Headers")).isEqualTo(expected);
+    assertThat(otherOrigin.getStatus()).isEqualTo(429);
+    assertThat(otherOrigin.getHeaders().getFieldNamesCollection()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
+  }
+
+  private ContentResponse get(String path, String origin) throws Exception {
+    return host.client().newRequest(host.uri(path)).headers(h -> h.add("Origin", origin))
+        .timeout(10, TimeUnit.SECONDS).send();
   }
 
   @Test
@@ -215,6 +284,8 @@ class CorsTest {
     assertThat(get.getHeaders().get("Access-Control-Allow-Origin")).isEqualTo("*");
     assertThat(notAllowed.getStatus()).isEqualTo(405);
     assertThat(notAllowed.getHeaders().get("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(notAllowed.getHeaders().get("Access-Control-Expose-Headers"))
+        .isEqualTo("WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy, X-Request-Id");
     assertThat(own.getStatus()).as("a route's own policy replaces the gateway's").isEqualTo(403);
   }
 

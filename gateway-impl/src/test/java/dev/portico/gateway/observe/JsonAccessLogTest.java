@@ -80,6 +80,22 @@ class JsonAccessLogTest {
   }
 
   @Test
+  void callerUserAgentAndRateLimitAreSelectableLikeTheOtherFields() {
+    AccessLogEntry entry = new AccessLogEntry("id-1", Optional.of("r"), "GET", "/x", 429, Optional.empty(), "10.0.0.1",
+        Duration.ZERO, 0, 0, "problem", Optional.empty(), Optional.of("alice"), Optional.of("jwt"),
+        Optional.of("curl/8.5.0"), Optional.of(new AccessLogEntry.RateLimitOutcome("per-user",
+            dev.portico.gateway.ratelimit.RateLimitDecision.Kind.REJECTED, 0)));
+
+    String chosen = JsonAccessLog.builder().fields(Field.STATUS, Field.RATE_LIMIT, Field.SUBJECT).build().format(entry);
+    String without = JsonAccessLog.builder().fields(Field.STATUS, Field.OUTCOME).build().format(entry);
+
+    assertThat(chosen).isEqualTo("{\"status\":429,\"subject\":\"alice\","
+        + "\"rateLimit\":{\"limiter\":\"per-user\",\"decision\":\"rejected\",\"remaining\":0}}");
+    assertThat(without).isEqualTo("{\"status\":429,\"outcome\":\"problem\"}");
+    assertThat(JsonAccessLog.create().format(entry)).contains("\"authMethod\":\"jwt\",\"userAgent\":\"curl/8.5.0\"");
+  }
+
+  @Test
   void escapesWhatItWrites() {
     String line = JsonAccessLog.builder().fields(Field.PATH).build()
         .format(new AccessLogEntry("id-1", Optional.of("r"), "GET", "/a\"b\\c", 200, Optional.empty(), "10.0.0.1",

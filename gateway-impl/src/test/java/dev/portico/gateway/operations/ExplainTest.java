@@ -95,6 +95,17 @@ class ExplainTest {
   }
 
   @Test
+  void aPreflightForAMethodNoRouteTakesIsTheCorsPolicysRefusal() {
+    Explanation e = gateway.explain("OPTIONS", "/api/orders/42", HttpHeaders.builder()
+        .add("Origin", "https://app.example.com").add("Access-Control-Request-Method", "DELETE").build());
+
+    assertThat(e.verdict()).isEqualTo(Verdict.PREFLIGHT);
+    assertThat(e.routeId()).hasValue("order");
+    assertThat(e.refusal()).hasValue("Method 'DELETE' is not allowed for cross-origin requests here; allowed: GET, PUT.");
+    assertThat(e.allowedMethods()).containsExactlyInAnyOrder("GET", "PUT");
+  }
+
+  @Test
   void explainsWithTheConfigurationInForceAfterAReconfiguration() {
     gateway.reconfigure(Gateway.builder().route("v2", r -> r.path("/api/**").upstream("http://v2:8080")).build());
 

@@ -28,8 +28,55 @@ class Bucket4jRateLimiterTest extends RateLimiterContractTest {
   }
 
   @Test
+  void byDefaultFivePerMinuteLetsExactlyFiveThroughInTheFirstMinute() {
+    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(5, Duration.ofMinutes(1))
+        .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build();
+    int allowed = 0;
+    RateLimitDecision firstRefused = null;
+    // One attempt a second through the whole first minute.
+    for (int second = 0; second < 60; second++) {
+      RateLimitDecision decision = limiter.decide(TestExchange.on("api"));
+      if (decision.isAllowed()) {
+        allowed++;
+      } else if (firstRefused == null) {
+        firstRefused = decision;
+        assertThat(second).as("the sixth attempt is the first refused").isEqualTo(5);
+      }
+      advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(allowed).as("allowed in the first minute").isEqualTo(5);
+    assertThat(firstRefused).isNotNull();
+    assertThat(firstRefused.retryAfter()).as("until the minute ends").isEqualTo(Duration.ofSeconds(55));
+    RateLimitDecision nextMinute = limiter.decide(TestExchange.on("api"));
+    assertThat(nextMinute.isAllowed()).as("the next minute starts full").isTrue();
+    assertThat(nextMinute.remaining()).isEqualTo(4);
+  }
+
+  @Test
+  void smoothedRefillLetsFiveThroughAtOnceThenOneEveryTwelveSeconds() {
+    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(5, Duration.ofMinutes(1)).refill(Refill.GREEDY)
+        .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build();
+    int allowed = 0;
+    RateLimitDecision firstRefused = null;
+    for (int second = 0; second < 60; second++) {
+      RateLimitDecision decision = limiter.decide(TestExchange.on("api"));
+      if (decision.isAllowed()) {
+        allowed++;
+      } else if (firstRefused == null) {
+        firstRefused = decision;
+      }
+      advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(allowed).as("5 at once, then at 12, 24, 36 and 48 s").isEqualTo(9);
+    assertThat(firstRefused).isNotNull();
+    assertThat(firstRefused.retryAfter()).as("one token is 12 s; 5 s have passed").isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
   void greedyRefillReturnsTokensContinuously() throws Exception {
-    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(60, Duration.ofMinutes(1))
+    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(60, Duration.ofMinutes(1)).refill(Refill.GREEDY)
         .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build();
     for (int i = 0; i < 60; i++) {
       limiter.decide(TestExchange.on("api"));
@@ -44,7 +91,7 @@ class Bucket4jRateLimiterTest extends RateLimiterContractTest {
 
   @Test
   void intervalRefillReturnsAllTokensAtTheEndOfThePeriod() throws Exception {
-    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(60, Duration.ofMinutes(1)).refill(Refill.INTERVALLY)
+    Bucket4jRateLimiter limiter = Bucket4jRateLimiter.builder().bandwidth(60, Duration.ofMinutes(1))
         .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build();
     for (int i = 0; i < 60; i++) {
       limiter.decide(TestExchange.on("api"));

@@ -61,6 +61,37 @@ abstract class RateLimiterContractTest {
   }
 
   @Test
+  void byDefaultTheLimitIsPerWindowSoTheNextTokenComesWhenTheWindowEnds() throws Exception {
+    RateLimiter limiter = limiter(b -> b.name(uniqueName()).bandwidth(5, Duration.ofMinutes(1))
+        .keyResolver(KeyResolver.clientIp()));
+    TestExchange exchange = TestExchange.on("api");
+    for (int i = 0; i < 5; i++) {
+      assertThat(decide(limiter, exchange).isAllowed()).isTrue();
+    }
+
+    RateLimitDecision sixth = decide(limiter, exchange);
+
+    assertThat(sixth.isAllowed()).isFalse();
+    // Smoothed refill would have a token back within 12 s; a window gives none before it ends.
+    assertThat(sixth.retryAfter()).isGreaterThan(Duration.ofSeconds(50)).isLessThanOrEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void smoothedRefillReturnsOneTokenEveryPeriodOverTheLimit() throws Exception {
+    RateLimiter limiter = limiter(b -> b.name(uniqueName()).bandwidth(5, Duration.ofMinutes(1)).refill(Refill.GREEDY)
+        .keyResolver(KeyResolver.clientIp()));
+    TestExchange exchange = TestExchange.on("api");
+    for (int i = 0; i < 5; i++) {
+      assertThat(decide(limiter, exchange).isAllowed()).isTrue();
+    }
+
+    RateLimitDecision sixth = decide(limiter, exchange);
+
+    assertThat(sixth.isAllowed()).isFalse();
+    assertThat(sixth.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(12));
+  }
+
+  @Test
   void reportsPolicyRemainingAndReset() throws Exception {
     RateLimiter limiter = limiter(b -> b.name("orders-" + uniqueName()).bandwidth(5, Duration.ofMinutes(1))
         .keyResolver(KeyResolver.clientIp()));

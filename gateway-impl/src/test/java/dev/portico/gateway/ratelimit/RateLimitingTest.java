@@ -104,6 +104,52 @@ class RateLimitingTest {
   }
 
   @Test
+  void fivePerMinuteAnswersTheSixthRequestOfTheMinuteWith429AndRetryAfterUntilTheMinuteEnds() throws Exception {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
+        .rateLimiter(Bucket4jRateLimiter.builder().name("api").bandwidth(5, Duration.ofMinutes(1))
+            .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build())));
+    List<Integer> firstMinute = new ArrayList<>();
+    ContentResponse sixth = null;
+    for (int second = 0; second < 60; second += 10) {           // at 0, 10, 20, 30, 40, 50 s
+      ContentResponse response = get("/api/x");
+      firstMinute.add(response.getStatus());
+      if (firstMinute.size() == 6) {
+        sixth = response;
+      }
+      nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+    }
+    firstMinute.add(get("/api/x").getStatus());                // at 60 s: a new minute
+
+    assertThat(firstMinute).containsExactly(200, 200, 200, 200, 200, 429, 200);
+    assertThat(sixth.getHeaders().get(HttpHeader.RETRY_AFTER)).as("asked at 50 s").isEqualTo("10");
+    assertThat(sixth.getHeaders().get("RateLimit")).isEqualTo("\"api\";r=0;t=10");
+    assertThat(upstream.receivedCount()).isEqualTo(6);
+  }
+
+  @Test
+  void smoothedFivePerMinuteLetsNineThroughInTheFirstMinute() throws Exception {
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
+        .rateLimiter(Bucket4jRateLimiter.builder().name("api").bandwidth(5, Duration.ofMinutes(1)).refill(Refill.GREEDY)
+            .keyResolver(KeyResolver.clientIp()).timeSource(nanos::get).build())));
+    int allowed = 0;
+    String firstRetryAfter = null;
+    for (int second = 0; second < 60; second += 2) {
+      ContentResponse response = get("/api/x");
+      if (response.getStatus() == 200) {
+        allowed++;
+      } else if (firstRetryAfter == null) {
+        firstRetryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
+      }
+      nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+    }
+
+    assertThat(allowed).as("5 at once, then one every 12 s").isEqualTo(9);
+    assertThat(firstRetryAfter).as("asked at 10 s; the next token at 12 s").isEqualTo("2");
+  }
+
+  @Test
   void allowedResponsesCarryTheDraftQuotaHeaders() throws Exception {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
         .rateLimiter(Bucket4jRateLimiter.builder().name("api").bandwidth(10, Duration.ofMinutes(1))
@@ -114,7 +160,7 @@ class RateLimitingTest {
 
     assertThat(second.getStatus()).isEqualTo(200);
     assertThat(second.getHeaders().get("RateLimit-Policy")).isEqualTo("\"api\";q=10;w=60");
-    assertThat(second.getHeaders().get("RateLimit")).matches("\"api\";r=8;t=([1-9]|1[0-2])");
+    assertThat(second.getHeaders().get("RateLimit")).as("t: until the window ends").matches("\"api\";r=8;t=(5[0-9]|60)");
     assertThat(second.getHeaders().get("X-RateLimit-Limit")).as("legacy headers only when asked").isNull();
   }
 

@@ -2,9 +2,15 @@ package dev.portico.gateway.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.auth.AuthResult;
+import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.ratelimit.KeyResolver;
+import dev.portico.gateway.ratelimit.RateLimitDecision;
+import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.ProblemJson;
 import dev.portico.gateway.testing.TestUpstream;
@@ -64,6 +70,36 @@ class ServletOperationsTest {
 
   private ContentResponse get(String path) throws Exception {
     return client.newRequest(server.uri(path)).timeout(10, TimeUnit.SECONDS).send();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
+  void theAccessLogNamesTheCallerItsUserAgentAndTheRateLimitDecision(ServletContainer container) throws Exception {
+    startUpstream();
+    java.util.List<AccessLogEntry> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server = container.start("", new GatewayServlet(Gateway.builder()
+        .accessLog(log::add)
+        .route("api", r -> r.path("/api/**")
+            .authenticator(exchange -> CompletableFuture.completedFuture(
+                AuthResult.authenticated(Identity.builder("alice").method("test-token").build())))
+            .rateLimiter(Bucket4jRateLimiter.builder().name("per-user").bandwidth(1, Duration.ofMinutes(1))
+                .keyResolver(KeyResolver.principal()).build())
+            .upstream(upstream.uri()))
+        .build()));
+
+    for (int i = 0; i < 2; i++) {
+      client.newRequest(server.uri("/api/x")).agent("orders-app/2.1").timeout(10, TimeUnit.SECONDS).send();
+    }
+
+    Await.until("two access log entries", () -> log.size() >= 2);
+    assertThat(log).extracting(AccessLogEntry::status).containsExactly(200, 429);
+    assertThat(log).allSatisfy(e -> {
+      assertThat(e.subject()).hasValue("alice");
+      assertThat(e.authMethod()).hasValue("test-token");
+      assertThat(e.userAgent()).hasValue("orders-app/2.1");
+    });
+    assertThat(log.get(1).rateLimit()).hasValue(
+        new AccessLogEntry.RateLimitOutcome("per-user", RateLimitDecision.Kind.REJECTED, 0));
   }
 
   @ParameterizedTest

@@ -120,4 +120,26 @@ class ServletPoliciesTest {
     assertThat(response.getHeaders().get("Access-Control-Allow-Headers")).isEqualTo("content-type");
     assertThat(upstream.receivedCount()).isZero();
   }
+
+  @ParameterizedTest
+  @EnumSource(ServletContainer.class)
+  void refusalsExposeTheHeadersABrowserAppNeedsAndAPreflightForAnUnroutedMethodNamesIt(ServletContainer container) throws Exception {
+    mount(container);
+
+    ContentResponse invalid = client.newRequest(server.uri("/orders")).method("POST")
+        .headers(h -> h.put("Origin", "https://app.example.com"))
+        .body(new StringRequestContent("application/json", "{\"qty\": 0}")).timeout(10, SECONDS).send();
+    ContentResponse preflight = client.newRequest(server.uri("/orders")).method("OPTIONS")
+        .headers(h -> h.put("Origin", "https://app.example.com").put("Access-Control-Request-Method", "DELETE"))
+        .timeout(10, SECONDS).send();
+
+    assertThat(invalid.getStatus()).isEqualTo(400);
+    assertThat(invalid.getHeaders().get("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
+    assertThat(invalid.getHeaders().get("Access-Control-Expose-Headers"))
+        .isEqualTo("WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy, X-Request-Id");
+    assertThat(preflight.getStatus()).isEqualTo(403);
+    assertThat(preflight.getContentAsString()).contains("cors-rejected")
+        .contains("Method 'DELETE' is not allowed for cross-origin requests here; allowed: POST.");
+    assertThat(upstream.receivedCount()).isZero();
+  }
 }

@@ -46,12 +46,27 @@ final class RateLimitSnippets {
         .name("search")                           // the policy name clients see in RateLimit-Policy
         .bandwidth(10, Duration.ofSeconds(1))     // bursts of at most 10 per second
         .bandwidth(1_000, Duration.ofHours(1))    // and 1,000 per hour
-        .refill(Refill.GREEDY)                    // tokens come back continuously (the default)
+        .refill(Refill.GREEDY)                    // smoothed: tokens come back continuously (default: per window)
         .initialTokens(5)                         // a new caller starts with 5, not a full burst
         .keyResolver(KeyResolver.clientIp())
         .build();
     // end::bandwidths[]
     return limiter;
+  }
+
+  static List<RateLimiter> refills() {
+    // tag::refills[]
+    // 5 per minute: at most 5 in each minute, counted from the caller's first request (the default)
+    RateLimiter perWindow = Bucket4jRateLimiter.perKey(5, Duration.ofMinutes(1), KeyResolver.principal());
+
+    // 5 per minute, smoothed: 5 at once, then one more every 12 seconds
+    RateLimiter smoothed = Bucket4jRateLimiter.builder()
+        .bandwidth(5, Duration.ofMinutes(1))
+        .refill(Refill.GREEDY)
+        .keyResolver(KeyResolver.principal())
+        .build();
+    // end::refills[]
+    return List.of(perWindow, smoothed);
   }
 
   static List<KeyResolver> keys() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.ratelimit.RateLimitDecision;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,12 +36,15 @@ import tools.jackson.core.io.JsonStringEncoder;
  * <pre>{@code
  * {"time":"2026-05-04T10:15:30.123Z","requestId":"06b9f9a6...","traceId":"4bf92f35...","route":"orders",
  *  "method":"GET","path":"/api/orders/42","status":200,"upstream":"http://orders:8080/orders/42",
- *  "client":"10.1.2.3","durationMs":84,"bytesIn":0,"bytesOut":347,"outcome":"ok"}
+ *  "client":"10.1.2.3","durationMs":84,"bytesIn":0,"bytesOut":347,"outcome":"ok","subject":"alice",
+ *  "authMethod":"jwt","userAgent":"orders-app/2.1","rateLimit":{"limiter":"per-user","decision":"allowed","remaining":97}}
  * }</pre>
  *
- * <p>What an {@link AccessLogEntry} does not carry cannot be logged: no header (so no
- * {@code Authorization}, cookie or API key), no query string, no body. Absent values ({@code route}
- * and {@code upstream} when none, {@code traceId} when unknown) are {@code null}. Called on the
+ * <p>What an {@link AccessLogEntry} does not carry cannot be logged: no header but the
+ * {@code User-Agent} (so no {@code Authorization}, cookie or API key: the caller is its subject),
+ * no query string, no body. Absent values ({@code route} and {@code upstream} when none,
+ * {@code traceId} when unknown, {@code subject} and {@code authMethod} when not authenticated,
+ * {@code rateLimit} when no limiter was asked) are {@code null}. Called on the
  * thread that finished the exchange; formatting builds the line in one buffer, escaping strings
  * with Jackson's JSON encoder, and never blocks.
  */
@@ -78,7 +82,18 @@ public final class JsonAccessLog implements AccessLog {
     /** Response body bytes written. */
     BYTES_OUT("bytesOut"),
     /** How the exchange ended. */
-    OUTCOME("outcome");
+    OUTCOME("outcome"),
+    /** The authenticated caller's subject (never its credential); {@code null} when not authenticated. */
+    SUBJECT("subject"),
+    /** How the caller authenticated ({@code jwt}, {@code api-key}, ...); {@code null} when not authenticated. */
+    AUTH_METHOD("authMethod"),
+    /** The client's {@code User-Agent}, at most 256 printable ASCII characters; {@code null} when none. */
+    USER_AGENT("userAgent"),
+    /**
+     * What the rate limits decided, as an object: {@code {"limiter":"per-ip","decision":"rejected","remaining":0}}
+     * ({@code remaining} -1 when the limiter reported no policy); {@code null} when none was asked.
+     */
+    RATE_LIMIT("rateLimit");
 
     private final String key;
 
@@ -91,6 +106,10 @@ public final class JsonAccessLog implements AccessLog {
       return key;
     }
   }
+
+  /** The decisions' names in the log, by ordinal: {@code allowed}, {@code rejected}, ... */
+  private static final String[] DECISIONS = java.util.Arrays.stream(RateLimitDecision.Kind.values())
+      .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
   private final Field[] fields;
   /** Per field, what precedes its value: {@code {"time":} for the first, {@code ,"route":} for the others. */
@@ -160,6 +179,10 @@ public final class JsonAccessLog implements AccessLog {
         case BYTES_IN -> json.append(entry.bytesIn());
         case BYTES_OUT -> json.append(entry.bytesOut());
         case OUTCOME -> string(json, entry.outcome());
+        case SUBJECT -> string(json, entry.subject().orElse(null));
+        case AUTH_METHOD -> string(json, entry.authMethod().orElse(null));
+        case USER_AGENT -> string(json, entry.userAgent().orElse(null));
+        case RATE_LIMIT -> rateLimit(json, entry.rateLimit().orElse(null));
       }
     }
     return json.append('}').toString();
@@ -173,6 +196,17 @@ public final class JsonAccessLog implements AccessLog {
       lastTime = last;
     }
     return last.text;
+  }
+
+  private static void rateLimit(StringBuilder json, AccessLogEntry.@Nullable RateLimitOutcome outcome) {
+    if (outcome == null) {
+      json.append("null");
+      return;
+    }
+    json.append("{\"limiter\":");
+    string(json, outcome.limiter());
+    json.append(",\"decision\":\"").append(DECISIONS[outcome.decision().ordinal()])
+        .append("\",\"remaining\":").append(outcome.remaining()).append('}');
   }
 
   /** Appends {@code value} as a JSON string, or {@code null}; only a value that needs escaping is escaped. */

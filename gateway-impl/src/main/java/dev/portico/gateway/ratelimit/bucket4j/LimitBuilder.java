@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * Bucket4jRateLimiter.builder()
  *     .name("orders")                                    // the policy name clients see
- *     .bandwidth(10, Duration.ofSeconds(1))              // 10 per second
- *     .bandwidth(1_000, Duration.ofHours(1))             // and 1,000 per hour
+ *     .bandwidth(10, Duration.ofSeconds(1))              // 10 in each second
+ *     .bandwidth(1_000, Duration.ofHours(1))             // and 1,000 in each hour
  *     .keyResolver(KeyResolver.principal())
  *     .missingKey(MissingKey.REFUSE)
  *     .build();
@@ -64,7 +64,11 @@ public abstract class LimitBuilder<B extends LimitBuilder<B>> {
     return self();
   }
 
-  /** Sets how the default quota's bandwidths refill (default {@link Refill#GREEDY}). */
+  /**
+   * Sets how the default quota's bandwidths refill: {@link Refill#INTERVALLY} (the default: "100
+   * per minute" passes at most 100 in each minute from a caller's first request) or
+   * {@link Refill#GREEDY} (smoothed: 100 at once, then one every 0.6 s).
+   */
   public B refill(Refill refill) {
     quota.refill(refill);
     return self();

@@ -15,7 +15,7 @@ import java.util.List;
  * Quota.builder()
  *     .bandwidth(10, Duration.ofSeconds(1))             // bursts of at most 10 per second
  *     .bandwidth(1_000, Duration.ofHours(1))            // and 1,000 per hour
- *     .refill(Refill.INTERVALLY)
+ *     .refill(Refill.GREEDY)                            // smoothed (default INTERVALLY)
  *     .initialTokens(5)                                 // a new caller starts with 5
  *     .build();
  * }</pre>
@@ -50,9 +50,12 @@ public final class Quota {
     this.initialTokens = initialTokens;
   }
 
-  /** Returns a quota of {@code capacity} per {@code period}, refilled greedily, starting full. */
+  /**
+   * Returns a quota of {@code capacity} per {@code period}, refilled at the end of each period
+   * ({@link Refill#INTERVALLY}: at most {@code capacity} in each period), starting full.
+   */
   public static Quota of(long capacity, Duration period) {
-    return new Quota(List.of(new Bandwidth(capacity, period)), Refill.GREEDY, -1);
+    return new Quota(List.of(new Bandwidth(capacity, period)), Refill.INTERVALLY, -1);
   }
 
   /** Returns a builder for a quota of several bandwidths or other refill and start settings. */
@@ -98,7 +101,7 @@ public final class Quota {
   /** Builds a {@link Quota}. */
   public static final class Builder {
     private final List<Bandwidth> bandwidths = new ArrayList<>();
-    private Refill refill = Refill.GREEDY;
+    private Refill refill = Refill.INTERVALLY;
     private long initialTokens = -1;
 
     Builder() {}
@@ -109,7 +112,10 @@ public final class Quota {
       return this;
     }
 
-    /** Sets how every bandwidth refills (default {@link Refill#GREEDY}). */
+    /**
+     * Sets how every bandwidth refills: {@link Refill#INTERVALLY} (the default, at most N in each
+     * period) or {@link Refill#GREEDY} (smoothed, one token every {@code period / N}).
+     */
     public Builder refill(Refill refill) {
       this.refill = requireNonNull(refill, "refill");
       return this;
