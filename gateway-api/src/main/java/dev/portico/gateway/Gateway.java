@@ -72,6 +72,15 @@ public final class Gateway {
   /** The default request id header. */
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
 
+  /**
+   * Headers some servers and frameworks read to change a request's URL or method after routing
+   * ({@code X-Original-URL}, {@code X-Rewrite-URL}, {@code X-HTTP-Method-Override} and their
+   * kin): removed from every client's request on every route, unless kept with
+   * {@link Builder#keepClientHeaders(String...)}.
+   */
+  public static final List<String> REQUEST_OVERRIDE_HEADERS = List.of("X-Original-URL", "X-Rewrite-URL",
+      "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-Method");
+
   private final List<Route> routes;
   private final List<Filter> filters;
   private final List<IpRange> trustedProxies;
@@ -84,6 +93,8 @@ public final class Gateway {
   private final @Nullable ErrorMapper errorMapper;
   private final UpstreamErrors upstreamErrors;
   private final List<UpstreamGroup> upstreamGroups;
+  private final List<String> keptClientHeaders;
+  private final List<String> strippedClientHeaders;
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -98,6 +109,8 @@ public final class Gateway {
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
     this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
+    this.keptClientHeaders = List.copyOf(b.keptClientHeaders);
+    this.strippedClientHeaders = List.copyOf(b.strippedClientHeaders);
   }
 
   /** Returns a new, empty builder. */
@@ -201,6 +214,23 @@ public final class Gateway {
     return upstreamGroups.stream().filter(g -> g.name().equals(name)).findFirst();
   }
 
+  /**
+   * Returns the headers removed from every client's request on every route, before the global
+   * filters: {@link #REQUEST_OVERRIDE_HEADERS} less the ones kept, then the ones added with
+   * {@link Builder#stripClientHeaders(String...)}. The identity headers the gateway sets are
+   * removed as well, always; they are not listed here.
+   */
+  public List<String> strippedClientHeaders() {
+    List<String> names = new ArrayList<>();
+    for (String name : REQUEST_OVERRIDE_HEADERS) {
+      if (keptClientHeaders.stream().noneMatch(name::equalsIgnoreCase)) {
+        names.add(name);
+      }
+    }
+    names.addAll(strippedClientHeaders);
+    return List.copyOf(names);
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -220,6 +250,8 @@ public final class Gateway {
     for (UpstreamGroup g : upstreamGroups) {
       b.upstreamGroups.put(g.name(), g);
     }
+    b.keptClientHeaders.addAll(keptClientHeaders);
+    b.strippedClientHeaders.addAll(strippedClientHeaders);
     return b;
   }
 
@@ -246,6 +278,8 @@ public final class Gateway {
     private @Nullable ErrorMapper errorMapper;
     private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
     private final Map<String, UpstreamGroup> upstreamGroups = new LinkedHashMap<>();
+    private final List<String> keptClientHeaders = new ArrayList<>();
+    private final List<String> strippedClientHeaders = new ArrayList<>();
 
     Builder() {}
 
@@ -380,6 +414,30 @@ public final class Gateway {
     }
 
     /**
+     * Lets these {@link Gateway#REQUEST_OVERRIDE_HEADERS} through from clients, for a host whose
+     * upstream really needs one ({@code keepClientHeaders("X-HTTP-Method-Override")}). Only those
+     * names can be kept: the identity headers the gateway sets never pass from a client.
+     */
+    public Builder keepClientHeaders(String... names) {
+      for (String name : names) {
+        keptClientHeaders.add(HttpHeaders.Builder.checkName(requireNonNull(name, "name")));
+      }
+      return this;
+    }
+
+    /**
+     * Also removes these headers from every client's request on every route, before the global
+     * filters: headers your own filters set and your upstreams trust ({@code X-Internal-User}),
+     * so that no client can send them itself.
+     */
+    public Builder stripClientHeaders(String... names) {
+      for (String name : names) {
+        strippedClientHeaders.add(HttpHeaders.Builder.checkName(requireNonNull(name, "name")));
+      }
+      return this;
+    }
+
+    /**
      * Validates and returns the immutable gateway.
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
@@ -395,6 +453,14 @@ public final class Gateway {
                 + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
         if (!route.accessRules().isEmpty() && route.authenticator().isEmpty() && authenticator == null) {
           problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
+        }
+      }
+      for (String kept : keptClientHeaders) {
+        if (REQUEST_OVERRIDE_HEADERS.stream().noneMatch(kept::equalsIgnoreCase)) {
+          problems.add("keepClientHeaders: " + kept + " is not removed from clients by default (only "
+              + String.join(", ", REQUEST_OVERRIDE_HEADERS) + " can be kept)");
+        } else if (strippedClientHeaders.stream().anyMatch(kept::equalsIgnoreCase)) {
+          problems.add("keepClientHeaders: " + kept + " is also given to stripClientHeaders");
         }
       }
       if (!problems.isEmpty()) {

@@ -27,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>A rule whose value is absent for a request (say {@code {identity.subject}} on an anonymous
- * request) is skipped; so is one whose rendered value would carry CR, LF or NUL. Framing and
+ * request) is skipped; so is one whose rendered value would carry CR, LF or NUL, unless the value
+ * uses the identity ({@link ValueTemplate#usesIdentity()}): such a value is sent in the encoding
+ * {@link dev.portico.gateway.auth.IdentityForwarding} describes when it is not plain visible
+ * ASCII, and its header is removed from every client's request on every route. Framing and
  * connection headers ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection} and
  * the other hop-by-hop headers) and {@code Host} cannot be changed: the gateway owns them.
  * Immutable and thread-safe.

@@ -65,6 +65,8 @@ public final class GatewayEngine {
   private final RouteTable table;
   private final Map<Route, CompiledRoute> compiled = new IdentityHashMap<>();
   private final Forwarding forwarding;
+  /** What is dropped from every client request before anything reads it (identity headers, Connection's nominees). */
+  private final IncomingHeaders incomingHeaders;
   private final AccessLog accessLog;
   private final String requestIdHeader;
   private final @Nullable HttpHeader requestIdHeaderKnown;
@@ -151,6 +153,7 @@ public final class GatewayEngine {
           RoutePolicies.compile(gateway, route, GatewayEngine::runOf), group, budget, ws));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
+    this.incomingHeaders = IncomingHeaders.of(gateway);
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
     this.requestIdHeader = gateway.requestIdHeader();
     this.requestIdHeaderKnown = HttpHeader.CACHE.get(requestIdHeader);
@@ -307,6 +310,10 @@ public final class GatewayEngine {
     return forwarding;
   }
 
+  IncomingHeaders incomingHeaders() {
+    return incomingHeaders;
+  }
+
   AccessLog accessLog() {
     return accessLog;
   }
@@ -334,7 +341,9 @@ public final class GatewayEngine {
       return true;
     }
     String path = normalized.path();
-    HttpHeaders headers = new FieldsHttpHeaders(client.headers());
+    // Identity headers and the fields the client's Connection names are gone before anything reads them.
+    HttpFields fields = incomingHeaders.screen(client.headers());
+    HttpHeaders headers = new FieldsHttpHeaders(fields);
     String authority = client.authority();
     if (CompiledCors.isPreflight(method, client.headers()) && answeredPreflight(client, start, path, authority, headers)) {
       return true;
@@ -351,7 +360,7 @@ public final class GatewayEngine {
       String peerIp = ipOf(remote);
       boolean trusted = forwarding.isTrusted(remote);
       String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
-      String requestId = RequestIds.acceptOrCreate(client.headers().get(requestIdHeader));
+      String requestId = RequestIds.acceptOrCreate(fields.get(requestIdHeader));
       CompiledRoute route = compiled.get(found.route());
       ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, route, found.variables(),
           trusted, peerIp, clientIp);

@@ -105,10 +105,11 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   static HttpFields upstreamHeaders(ExchangeRun run, Route route, GatewayRequest request) {
     HttpFields in = FieldsHttpHeaders.fields(request.headers());
     HttpFields.Mutable out = HttpFields.build(in.size() + 8);
-    Set<String> tokens = HopByHop.connectionTokens(run.client().headers());
-    Set<String> ownTokens = in == run.client().headers() ? tokens : HopByHop.connectionTokens(in);
+    // The fields the client's Connection named were dropped when the exchange started (IncomingHeaders),
+    // with that Connection header: tokens left here are a filter's own, and apply to the request as it is.
+    Set<String> tokens = HopByHop.connectionTokens(in);
     for (HttpField field : in) {
-      if (HopByHop.isHopByHop(field, ownTokens) || tokens != ownTokens && HopByHop.isHopByHop(field, tokens)) {
+      if (HopByHop.isHopByHop(field, tokens)) {
         continue;
       }
       HttpHeader header = field.getHeader();
