@@ -105,11 +105,6 @@ final class IncomingHeaders {
     return new ArrayList<>(fed);
   }
 
-  /** Returns the names dropped from every client request, for tests and the admin view. */
-  List<String> names() {
-    return List.of(names);
-  }
-
   /** Returns {@code fields} less what the gateway never takes from a client; {@code fields} itself when that is nothing. */
   HttpFields screen(HttpFields fields) {
     boolean drop = false;
