@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>The path is normalized; an ambiguous path is refused with 400
  *       ({@link ProblemType#BAD_PATH}) before any route is considered.
+ *   <li>What no client may send is dropped: the identity headers the gateway sets on any route
+ *       (see {@link dev.portico.gateway.auth.IdentityForwarding}), the
+ *       {@link #strippedClientHeaders() stripped client headers}, and the fields the client's
+ *       {@code Connection} names.
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
  *       404; a path match with the wrong method answers 405 with {@code Allow}.

@@ -161,6 +161,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
           out.add(field);
         }
       }
+      if (body != null && body.getLength() < 0 && version == HttpVersion.HTTP_1_1) {
+        // A body of unknown length goes chunked. Jetty's generator only chunks a request it expects a
+        // body for (POST, PUT, a Content-Type, this hint); without one it would send a GET's or a
+        // DELETE's body after a head with no framing at all, a request the upstream would misread.
+        out.add(HttpHeader.TRANSFER_ENCODING, "chunked");
+      }
       if (!headers.contains(HttpHeader.HOST)) {
         // This endpoint's authority; without it Jetty would build and parse the request's URI to find one.
         out.put(HttpHeader.HOST, endpoint.authority());

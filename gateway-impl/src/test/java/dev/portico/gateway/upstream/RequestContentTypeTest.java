@@ -8,6 +8,8 @@ import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -84,5 +86,34 @@ class RequestContentTypeTest {
       TestUpstream.Received received = post(mounting, path, "text/plain; charset=utf-8");
       assertThat(received.headers().getValuesList("Content-Type")).as(path).containsExactly("text/plain; charset=utf-8");
     }
+  }
+
+  // Tomcat over HTTP/2 drops a GET that carries DATA frames: the client sees the connection close, the gateway no request.
+  @ParameterizedTest
+  @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET_H2", mode = EnumSource.Mode.EXCLUDE)
+  void aGetOrDeleteBodyOfUnknownLengthWithoutContentTypeGoesChunkedNeverUnframed(Mounting mounting) throws Exception {
+    start(mounting);
+
+    for (String method : new String[] {"GET", "DELETE", "OPTIONS"}) {
+      if (mounting.h2()) {
+        AsyncRequestContent body = new AsyncRequestContent((String) null,
+            ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        body.close();
+        assertThat(host.client().newRequest(host.uri("/streamed/x")).method(method).body(body)
+            .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
+      } else {
+        RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertThat(response.status()).isEqualTo(200);
+      }
+      TestUpstream.Received received = upstream.take();
+      assertThat(received.method()).isEqualTo(method);
+      assertThat(received.body()).as(method).isEqualTo("hello");
+      assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
+      // Framed either way: chunked, or with the length an HTTP/2 front end learned from the whole body.
+      assertThat(received.headers().get("Transfer-Encoding") != null ? received.headers().get("Transfer-Encoding")
+          : "Content-Length: " + received.headers().get("Content-Length")).isIn("chunked", "Content-Length: 5");
+    }
+    assertThat(upstream.receivedCount()).as("nothing read as a second request").isZero();
   }
 }
