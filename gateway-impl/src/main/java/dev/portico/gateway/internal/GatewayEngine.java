@@ -428,16 +428,18 @@ public final class GatewayEngine {
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     String path = normalized.path();
-    HttpFields fields = FieldsHttpHeaders.fields(headers);
+    // Routed on what handle() would keep of the headers.
+    HttpFields fields = incomingHeaders.screen(FieldsHttpHeaders.fields(headers));
+    HttpHeaders kept = new FieldsHttpHeaders(fields);
     if (CompiledCors.isPreflight(method, fields)) {
       String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-      if (isToken(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
+      if (isToken(requested) && table.lookup(requested, path, authority, kept, rawQuery) instanceof RouteLookup.Found found
           && compiled.get(found.route()).policies().cors() != null) {
         return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, Optional.empty(),
             Optional.of(found.route().id()), found.variables(), Optional.empty(), List.of("cors-preflight"), Set.of());
       }
     }
-    RouteLookup lookup = table.lookup(method, path, authority, headers, rawQuery);
+    RouteLookup lookup = table.lookup(method, path, authority, kept, rawQuery);
     if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
       return new Explanation(Explanation.Verdict.METHOD_NOT_ALLOWED, method, path,
           Optional.of("Method " + method + " is not allowed here; allowed: " + String.join(", ", notAllowed.allowed()) + "."),

@@ -100,4 +100,17 @@ class ExplainTest {
 
     assertThat(gateway.explain("GET", "/api/orders/42", HttpHeaders.empty()).routeId()).hasValue("v2");
   }
+
+  @Test
+  void routesOnTheHeadersTheGatewayKeepsAsHandleDoes() {
+    JettyGatewayHandler byHeader = JettyGatewayHandler.create(Gateway.builder()
+        .route("overridden", r -> r.path("/api/**").header("X-HTTP-Method-Override", "DELETE").upstream("http://a:8080"))
+        .route("plain", r -> r.path("/api/**").upstream("http://b:8080"))
+        .build());
+
+    Explanation e = byHeader.explain("GET", "/api/x", HttpHeaders.builder().add("X-HTTP-Method-Override", "DELETE").build());
+
+    // The client's override header is dropped before routing, so the route that wants it is not taken.
+    assertThat(e.routeId()).hasValue("plain");
+  }
 }
