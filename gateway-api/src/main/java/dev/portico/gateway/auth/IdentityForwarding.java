@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * whatever its letter case, before the global filters run.
  *
  * <p><b>How values are sent.</b> A value made of visible ASCII characters and inner spaces only,
- * with no {@code %} and not starting with {@code UTF-8''}, is sent as it is ({@code alice},
+ * with no {@code %} and not starting with {@code UTF-8''} (in any case), is sent as it is ({@code alice},
  * {@code orders:read orders:write}). Any other value (a character outside ASCII, a control
  * character such as CR, LF or NUL, a leading or trailing space, a {@code %}) is sent as an
  * RFC 8187 {@code ext-value}: {@code UTF-8''} and then its UTF-8 bytes, every byte other than an
