@@ -3,9 +3,11 @@ package dev.portico.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.ratelimit.RateLimitHeaders;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.cors.CorsPolicy;
+import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.PathPattern;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -99,6 +102,11 @@ public final class Gateway {
   private final List<UpstreamGroup> upstreamGroups;
   private final List<String> keptClientHeaders;
   private final List<String> strippedClientHeaders;
+  private final List<String> identityHeaders;
+
+  /** What the gateway reads credentials, framing and the body's type from: never an identity header. */
+  private static final Set<String> NEVER_IDENTITY = Set.of("authorization", "proxy-authorization", "cookie",
+      "host", "content-type", "content-length", "content-encoding", "transfer-encoding");
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -115,6 +123,27 @@ public final class Gateway {
     this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
     this.keptClientHeaders = List.copyOf(b.keptClientHeaders);
     this.strippedClientHeaders = List.copyOf(b.strippedClientHeaders);
+    this.identityHeaders = identityHeaders(routes, authenticator);
+  }
+
+  private static List<String> identityHeaders(List<Route> routes, @Nullable Authenticator authenticator) {
+    List<String> names = new ArrayList<>(IdentityForwarding.headersOnly().identityHeaders());
+    List<String> credentials = new ArrayList<>(NEVER_IDENTITY);
+    if (authenticator != null) {
+      credentials.addAll(authenticator.credentialHeaders());
+    }
+    for (Route route : routes) {
+      names.addAll(route.identityForwarding().identityHeaders());
+      names.addAll(route.requestHeaders().identityHeaders());
+      route.authenticator().ifPresent(a -> credentials.addAll(a.credentialHeaders()));
+    }
+    List<String> identity = new ArrayList<>();
+    for (String name : names) {
+      if (credentials.stream().noneMatch(name::equalsIgnoreCase) && identity.stream().noneMatch(name::equalsIgnoreCase)) {
+        identity.add(name);
+      }
+    }
+    return List.copyOf(identity);
   }
 
   /** Returns a new, empty builder. */
@@ -221,8 +250,8 @@ public final class Gateway {
   /**
    * Returns the headers removed from every client's request on every route, before the global
    * filters: {@link #REQUEST_OVERRIDE_HEADERS} less the ones kept, then the ones added with
-   * {@link Builder#stripClientHeaders(String...)}. The identity headers the gateway sets are
-   * removed as well, always; they are not listed here.
+   * {@link Builder#stripClientHeaders(String...)}. The {@link #identityHeaders() identity headers}
+   * are removed as well, always; they are not listed here.
    */
   public List<String> strippedClientHeaders() {
     List<String> names = new ArrayList<>();
@@ -233,6 +262,21 @@ public final class Gateway {
     }
     names.addAll(strippedClientHeaders);
     return List.copyOf(names);
+  }
+
+  /**
+   * Returns the identity headers: every header the gateway may set from a caller's identity, on any
+   * route. These are {@code X-Auth-Subject}, {@code X-Auth-Scopes}, {@code X-Auth-Issuer} and
+   * {@code X-Auth-Method} (the {@link IdentityForwarding#headersOnly()} names), every route's
+   * {@link IdentityForwarding#identityHeaders()}, and every header a route's request header rules
+   * fill from the identity ({@link dev.portico.gateway.transform.HeaderRules#identityHeaders()}),
+   * less the headers the gateway reads credentials, framing or the body's type from
+   * ({@code Authorization}, {@code Cookie}, {@code Content-Type}, each authenticator's
+   * {@link Authenticator#credentialHeaders()}, ...). They are removed from every client request on
+   * every route, whatever their case, before the route is matched.
+   */
+  public List<String> identityHeaders() {
+    return identityHeaders;
   }
 
   /** Returns a builder that starts from this gateway. */
@@ -459,6 +503,7 @@ public final class Gateway {
           problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
         }
       }
+      problems.addAll(conditionsOnRemovedHeaders());
       for (String kept : keptClientHeaders) {
         if (REQUEST_OVERRIDE_HEADERS.stream().noneMatch(kept::equalsIgnoreCase)) {
           problems.add("keepClientHeaders: " + kept + " is not removed from clients by default (only "
@@ -472,6 +517,27 @@ public final class Gateway {
             : problems.size() + " configuration errors:\n  " + String.join("\n  ", problems));
       }
       return new Gateway(this);
+    }
+
+    /** Finds header conditions no request can meet: on a header the gateway removes from every client request. */
+    private List<String> conditionsOnRemovedHeaders() {
+      List<String> removed = new ArrayList<>(identityHeaders(List.copyOf(routes.values()), authenticator));
+      for (String name : REQUEST_OVERRIDE_HEADERS) {
+        if (keptClientHeaders.stream().noneMatch(name::equalsIgnoreCase)) {
+          removed.add(name);
+        }
+      }
+      removed.addAll(strippedClientHeaders);
+      List<String> found = new ArrayList<>();
+      for (Route route : routes.values()) {
+        for (FieldCondition condition : route.headers()) {
+          if (removed.stream().anyMatch(condition.name()::equalsIgnoreCase)) {
+            found.add("route '" + route.id() + "': header condition on " + condition.name() + " can never be met: the gateway"
+                + " removes " + condition.name() + " from every client request before routing");
+          }
+        }
+      }
+      return found;
     }
 
     /**

@@ -121,6 +121,39 @@ public final class HeaderRules {
     return List.copyOf(names);
   }
 
+  /**
+   * Returns the headers these rules fill from the caller's identity: those an {@code add},
+   * {@code set} or {@code append} rule gives a value that {@link ValueTemplate#usesIdentity() uses
+   * the identity}, and those such a header is renamed to. On request rules, these are identity
+   * headers: the gateway removes them from every client request.
+   */
+  public List<String> identityHeaders() {
+    List<String> fed = new ArrayList<>();
+    for (Rule rule : rules) {
+      switch (rule.action()) {
+        case ADD, SET, APPEND -> {
+          if (rule.value() != null && rule.value().usesIdentity() && !containsIgnoreCase(fed, rule.name())) {
+            fed.add(rule.name());
+          }
+        }
+        case RENAME -> {
+          String to = rule.renameTo();
+          if (to != null && containsIgnoreCase(fed, rule.name()) && !containsIgnoreCase(fed, to)) {
+            fed.add(to);
+          }
+        }
+        case REMOVE -> {
+          // fills nothing
+        }
+      }
+    }
+    return List.copyOf(fed);
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    return names.stream().anyMatch(name::equalsIgnoreCase);
+  }
+
   /** Returns a builder that starts with these rules. */
   public Builder toBuilder() {
     Builder b = new Builder();

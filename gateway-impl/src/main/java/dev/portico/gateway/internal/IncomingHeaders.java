@@ -1,11 +1,6 @@
 package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.Route;
-import dev.portico.gateway.auth.Authenticator;
-import dev.portico.gateway.auth.IdentityForwarding;
-import dev.portico.gateway.transform.HeaderRules;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +15,9 @@ import org.jspecify.annotations.Nullable;
  * What the gateway keeps of a client's header fields, decided once per exchange before anything
  * reads them (route matching, global filters, authentication): it drops
  * <ul>
- *   <li>every header the gateway may set from an identity, on any route: the
- *       {@link IdentityForwarding#headersOnly()} names, every route's identity headers, and every
- *       header a route's request header rules fill from {@code {identity.*}} (so a client cannot
- *       send one to a route that does not set it, nor to a filter that trusts it);
+ *   <li>the gateway's {@link Gateway#identityHeaders()}, every header it may set from an identity
+ *       on any route (so a client cannot send one to a route that does not set it, nor to a filter
+ *       that trusts it);
  *   <li>the gateway's {@link Gateway#strippedClientHeaders()} ({@code X-Original-URL},
  *       {@code X-HTTP-Method-Override}, ...);
  *   <li>the fields the client's {@code Connection} header names (RFC 9110 7.6.1): they were meant
@@ -36,9 +30,6 @@ import org.jspecify.annotations.Nullable;
  * are (no copy) when nothing is dropped. Names compare ignoring case. Not public API.
  */
 final class IncomingHeaders {
-  /** What the gateway reads credentials and bodies from: never taken for an identity header. */
-  private static final Set<String> NEVER_IDENTITY = Set.of("authorization", "proxy-authorization", "cookie",
-      "host", "content-type", "content-length", "content-encoding", "transfer-encoding");
   /**
    * Tokens of Connection that name the standard hop-by-hop fields, framing or Host: those are
    * handled where they are used (and dropped at the proxy step), never removed here.
@@ -63,46 +54,12 @@ final class IncomingHeaders {
     }
   }
 
-  /** Returns what {@code gateway} drops from clients. */
+  /** Returns what {@code gateway} drops from clients: its identity headers and its stripped client headers. */
   static IncomingHeaders of(Gateway gateway) {
-    Set<String> identity = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    identity.addAll(IdentityForwarding.headersOnly().identityHeaders());
-    Set<String> credentials = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    credentials.addAll(NEVER_IDENTITY);
-    gateway.authenticator().map(Authenticator::credentialHeaders).ifPresent(credentials::addAll);
-    for (Route route : gateway.routes()) {
-      identity.addAll(route.identityForwarding().identityHeaders());
-      identity.addAll(identityFed(route.requestHeaders()));
-      route.authenticator().map(Authenticator::credentialHeaders).ifPresent(credentials::addAll);
-    }
-    identity.removeAll(credentials);
     Set<String> all = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    all.addAll(identity);
+    all.addAll(gateway.identityHeaders());
     all.addAll(gateway.strippedClientHeaders());
     return new IncomingHeaders(all);
-  }
-
-  /** Returns the headers {@code rules} fill from the identity: set, added or appended from it, or renamed from such. */
-  static List<String> identityFed(HeaderRules rules) {
-    Set<String> fed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    for (HeaderRules.Rule rule : rules.rules()) {
-      switch (rule.action()) {
-        case ADD, SET, APPEND -> {
-          if (rule.value() != null && rule.value().usesIdentity()) {
-            fed.add(rule.name());
-          }
-        }
-        case RENAME -> {
-          if (fed.contains(rule.name()) && rule.renameTo() != null) {
-            fed.add(rule.renameTo());
-          }
-        }
-        case REMOVE -> {
-          // removes, fills nothing
-        }
-      }
-    }
-    return new ArrayList<>(fed);
   }
 
   /** Returns {@code fields} less what the gateway never takes from a client; {@code fields} itself when that is nothing. */
