@@ -3,9 +3,11 @@ package dev.portico.gateway;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.ratelimit.RateLimitHeaders;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.cors.CorsPolicy;
+import dev.portico.gateway.routing.FieldCondition;
 import dev.portico.gateway.routing.PathPattern;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>The path is normalized; an ambiguous path is refused with 400
  *       ({@link ProblemType#BAD_PATH}) before any route is considered.
+ *   <li>What no client may send is dropped: the identity headers the gateway sets on any route
+ *       (see {@link dev.portico.gateway.auth.IdentityForwarding}), the
+ *       {@link #strippedClientHeaders() stripped client headers}, and the fields the client's
+ *       {@code Connection} names.
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
  *       404; a path match with the wrong method answers 405 with {@code Allow}.
@@ -72,6 +79,15 @@ public final class Gateway {
   /** The default request id header. */
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
 
+  /**
+   * Headers some servers and frameworks read to change a request's URL or method after routing
+   * ({@code X-Original-URL}, {@code X-Rewrite-URL}, {@code X-HTTP-Method-Override} and their
+   * kin): removed from every client's request on every route, unless kept with
+   * {@link Builder#keepClientHeaders(String...)}.
+   */
+  public static final List<String> REQUEST_OVERRIDE_HEADERS = List.of("X-Original-URL", "X-Rewrite-URL",
+      "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-Method");
+
   private final List<Route> routes;
   private final List<Filter> filters;
   private final List<IpRange> trustedProxies;
@@ -84,6 +100,13 @@ public final class Gateway {
   private final @Nullable ErrorMapper errorMapper;
   private final UpstreamErrors upstreamErrors;
   private final List<UpstreamGroup> upstreamGroups;
+  private final List<String> keptClientHeaders;
+  private final List<String> strippedClientHeaders;
+  private final List<String> identityHeaders;
+
+  /** What the gateway reads credentials, framing and the body's type from: never an identity header. */
+  private static final Set<String> NEVER_IDENTITY = Set.of("authorization", "proxy-authorization", "cookie",
+      "host", "content-type", "content-length", "content-encoding", "transfer-encoding");
 
   private Gateway(Builder b) {
     this.routes = List.copyOf(b.routes.values());
@@ -98,6 +121,29 @@ public final class Gateway {
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
     this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
+    this.keptClientHeaders = List.copyOf(b.keptClientHeaders);
+    this.strippedClientHeaders = List.copyOf(b.strippedClientHeaders);
+    this.identityHeaders = identityHeaders(routes, authenticator);
+  }
+
+  private static List<String> identityHeaders(List<Route> routes, @Nullable Authenticator authenticator) {
+    List<String> names = new ArrayList<>(IdentityForwarding.headersOnly().identityHeaders());
+    List<String> credentials = new ArrayList<>(NEVER_IDENTITY);
+    if (authenticator != null) {
+      credentials.addAll(authenticator.credentialHeaders());
+    }
+    for (Route route : routes) {
+      names.addAll(route.identityForwarding().identityHeaders());
+      names.addAll(route.requestHeaders().identityHeaders());
+      route.authenticator().ifPresent(a -> credentials.addAll(a.credentialHeaders()));
+    }
+    List<String> identity = new ArrayList<>();
+    for (String name : names) {
+      if (credentials.stream().noneMatch(name::equalsIgnoreCase) && identity.stream().noneMatch(name::equalsIgnoreCase)) {
+        identity.add(name);
+      }
+    }
+    return List.copyOf(identity);
   }
 
   /** Returns a new, empty builder. */
@@ -201,6 +247,38 @@ public final class Gateway {
     return upstreamGroups.stream().filter(g -> g.name().equals(name)).findFirst();
   }
 
+  /**
+   * Returns the headers removed from every client's request on every route, before the global
+   * filters: {@link #REQUEST_OVERRIDE_HEADERS} less the ones kept, then the ones added with
+   * {@link Builder#stripClientHeaders(String...)}. The {@link #identityHeaders() identity headers}
+   * are removed as well, always; they are not listed here.
+   */
+  public List<String> strippedClientHeaders() {
+    List<String> names = new ArrayList<>();
+    for (String name : REQUEST_OVERRIDE_HEADERS) {
+      if (keptClientHeaders.stream().noneMatch(name::equalsIgnoreCase)) {
+        names.add(name);
+      }
+    }
+    names.addAll(strippedClientHeaders);
+    return List.copyOf(names);
+  }
+
+  /**
+   * Returns the identity headers: every header the gateway may set from a caller's identity, on any
+   * route. These are {@code X-Auth-Subject}, {@code X-Auth-Scopes}, {@code X-Auth-Issuer} and
+   * {@code X-Auth-Method} (the {@link IdentityForwarding#headersOnly()} names), every route's
+   * {@link IdentityForwarding#identityHeaders()}, and every header a route's request header rules
+   * fill from the identity ({@link dev.portico.gateway.transform.HeaderRules#identityHeaders()}),
+   * less the headers the gateway reads credentials, framing or the body's type from
+   * ({@code Authorization}, {@code Cookie}, {@code Content-Type}, each authenticator's
+   * {@link Authenticator#credentialHeaders()}, ...). They are removed from every client request on
+   * every route, whatever their case, before the route is matched.
+   */
+  public List<String> identityHeaders() {
+    return identityHeaders;
+  }
+
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -220,6 +298,8 @@ public final class Gateway {
     for (UpstreamGroup g : upstreamGroups) {
       b.upstreamGroups.put(g.name(), g);
     }
+    b.keptClientHeaders.addAll(keptClientHeaders);
+    b.strippedClientHeaders.addAll(strippedClientHeaders);
     return b;
   }
 
@@ -246,6 +326,8 @@ public final class Gateway {
     private @Nullable ErrorMapper errorMapper;
     private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
     private final Map<String, UpstreamGroup> upstreamGroups = new LinkedHashMap<>();
+    private final List<String> keptClientHeaders = new ArrayList<>();
+    private final List<String> strippedClientHeaders = new ArrayList<>();
 
     Builder() {}
 
@@ -380,6 +462,30 @@ public final class Gateway {
     }
 
     /**
+     * Lets these {@link Gateway#REQUEST_OVERRIDE_HEADERS} through from clients, for a host whose
+     * upstream really needs one ({@code keepClientHeaders("X-HTTP-Method-Override")}). Only those
+     * names can be kept: the identity headers the gateway sets never pass from a client.
+     */
+    public Builder keepClientHeaders(String... names) {
+      for (String name : names) {
+        keptClientHeaders.add(HttpHeaders.Builder.checkName(requireNonNull(name, "name")));
+      }
+      return this;
+    }
+
+    /**
+     * Also removes these headers from every client's request on every route, before the global
+     * filters: headers your own filters set and your upstreams trust ({@code X-Internal-User}),
+     * so that no client can send them itself.
+     */
+    public Builder stripClientHeaders(String... names) {
+      for (String name : names) {
+        strippedClientHeaders.add(HttpHeaders.Builder.checkName(requireNonNull(name, "name")));
+      }
+      return this;
+    }
+
+    /**
      * Validates and returns the immutable gateway.
      *
      * @throws IllegalStateException naming the route and field: an invalid route, a duplicate route
@@ -397,11 +503,41 @@ public final class Gateway {
           problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
         }
       }
+      problems.addAll(conditionsOnRemovedHeaders());
+      for (String kept : keptClientHeaders) {
+        if (REQUEST_OVERRIDE_HEADERS.stream().noneMatch(kept::equalsIgnoreCase)) {
+          problems.add("keepClientHeaders: " + kept + " is not removed from clients by default (only "
+              + String.join(", ", REQUEST_OVERRIDE_HEADERS) + " can be kept)");
+        } else if (strippedClientHeaders.stream().anyMatch(kept::equalsIgnoreCase)) {
+          problems.add("keepClientHeaders: " + kept + " is also given to stripClientHeaders");
+        }
+      }
       if (!problems.isEmpty()) {
         throw new IllegalStateException(problems.size() == 1 ? problems.get(0)
             : problems.size() + " configuration errors:\n  " + String.join("\n  ", problems));
       }
       return new Gateway(this);
+    }
+
+    /** Finds header conditions no request can meet: on a header the gateway removes from every client request. */
+    private List<String> conditionsOnRemovedHeaders() {
+      List<String> removed = new ArrayList<>(identityHeaders(List.copyOf(routes.values()), authenticator));
+      for (String name : REQUEST_OVERRIDE_HEADERS) {
+        if (keptClientHeaders.stream().noneMatch(name::equalsIgnoreCase)) {
+          removed.add(name);
+        }
+      }
+      removed.addAll(strippedClientHeaders);
+      List<String> found = new ArrayList<>();
+      for (Route route : routes.values()) {
+        for (FieldCondition condition : route.headers()) {
+          if (removed.stream().anyMatch(condition.name()::equalsIgnoreCase)) {
+            found.add("route '" + route.id() + "': header condition on " + condition.name() + " can never be met: the gateway"
+                + " removes " + condition.name() + " from every client request before routing");
+          }
+        }
+      }
+      return found;
     }
 
     /**

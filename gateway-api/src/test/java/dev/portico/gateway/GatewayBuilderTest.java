@@ -234,4 +234,30 @@ class GatewayBuilderTest {
     assertThat(copy.trustedProxies()).containsExactly(IpRange.parse("10.0.0.0/8"));
     assertThat(copy.requestIdHeader()).isEqualTo("X-Trace");
   }
+
+  @Test
+  void identityHeadersAreEveryNameTheGatewaySetsFromAnIdentityLessCredentialHeaders() {
+    Gateway gateway = Gateway.builder()
+        .route("a", r -> r.path("/a/**").upstream(UPSTREAM)
+            .identityForwarding(dev.portico.gateway.auth.IdentityForwarding.builder().subjectHeader("X-User").build())
+            .requestHeaders(h -> h.set("x-auth-subject", "{identity.subject}").add("X-Tmp", "t-{identity.plan}")
+                .rename("X-Tmp", "X-Plan").set("Authorization", "Bearer {identity.claim.upstream_token}")
+                .set("X-Route", "{route.id}")))
+        .build();
+
+    assertThat(gateway.identityHeaders())
+        .containsExactly("X-Auth-Subject", "X-Auth-Scopes", "X-Auth-Issuer", "X-Auth-Method", "X-User", "X-Tmp", "X-Plan");
+  }
+
+  @Test
+  void aHeaderConditionOnAHeaderNoClientCanSendIsNamed() {
+    assertThat(buildError(g -> g.route("spoofable", r -> r.path("/a/**").header("x-auth-subject", "admin").upstream(UPSTREAM))))
+        .isEqualTo("route 'spoofable': header condition on x-auth-subject can never be met: the gateway removes"
+            + " x-auth-subject from every client request before routing");
+    assertThat(buildError(g -> g.route("override", r -> r.path("/a/**").header("X-HTTP-Method-Override").upstream(UPSTREAM))))
+        .contains("route 'override': header condition on X-HTTP-Method-Override can never be met");
+    assertThat(Gateway.builder().keepClientHeaders("X-HTTP-Method-Override")
+        .route("override", r -> r.path("/a/**").header("X-HTTP-Method-Override").upstream(UPSTREAM)).build().routes())
+        .hasSize(1);
+  }
 }

@@ -10,8 +10,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a route tells its upstream about the authenticated caller: whether the original credentials
- * go along, and which identity headers are added. Client-sent copies of the identity headers are
- * always removed first, so a client can never forge them.
+ * go along, and which identity headers are added. Client-sent copies of identity headers are
+ * always removed, so a client can never forge them: the gateway removes every header it may set
+ * from the caller's identity (these of every route, {@code X-Auth-Subject}, {@code X-Auth-Scopes},
+ * {@code X-Auth-Issuer} and {@code X-Auth-Method} whether used or not, and every header a route's
+ * header rules fill from {@code {identity.*}}) from every client request, on every route,
+ * whatever its letter case, before the global filters run.
+ *
+ * <p><b>How values are sent.</b> A value made of visible ASCII characters and inner spaces only,
+ * with no {@code %} and not starting with {@code UTF-8''} (in any case), is sent as it is ({@code alice},
+ * {@code orders:read orders:write}). Any other value (a character outside ASCII, a control
+ * character such as CR, LF or NUL, a leading or trailing space, a {@code %}) is sent as an
+ * RFC 8187 {@code ext-value}: {@code UTF-8''} and then its UTF-8 bytes, every byte other than an
+ * ASCII letter, a digit or one of {@code !#$&+-.^_`|~} written as {@code %XX} (upper-case hex).
+ * {@code admin日} is sent as {@code UTF-8''admin%E6%97%A5}, {@code 100%} as
+ * {@code UTF-8''100%25}. A backend percent-decodes a value that starts with {@code UTF-8''} and
+ * takes any other as it is; since no value sent as it is starts with {@code UTF-8''}, an encoded
+ * value never equals another caller's plain one, and nothing is ever trimmed, replaced or dropped.
+ * (A lone UTF-16 surrogate, which is not text, is written as the three bytes UTF-8 would give its
+ * code point.) The same holds for header rules whose value uses the identity.
  *
  * <pre>{@code
  * IdentityForwarding.builder()

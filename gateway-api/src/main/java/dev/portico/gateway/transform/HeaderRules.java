@@ -27,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>A rule whose value is absent for a request (say {@code {identity.subject}} on an anonymous
- * request) is skipped; so is one whose rendered value would carry CR, LF or NUL. Framing and
+ * request) is skipped; so is one whose rendered value would carry CR, LF or NUL, unless the value
+ * uses the identity ({@link ValueTemplate#usesIdentity()}): such a value is sent in the encoding
+ * {@link dev.portico.gateway.auth.IdentityForwarding} describes when it is not plain visible
+ * ASCII, and its header is removed from every client's request on every route. Framing and
  * connection headers ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection} and
  * the other hop-by-hop headers) and {@code Host} cannot be changed: the gateway owns them.
  * Immutable and thread-safe.
@@ -116,6 +119,39 @@ public final class HeaderRules {
       }
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * Returns the headers these rules fill from the caller's identity: those an {@code add},
+   * {@code set} or {@code append} rule gives a value that {@link ValueTemplate#usesIdentity() uses
+   * the identity}, and those such a header is renamed to. On request rules, these are identity
+   * headers: the gateway removes them from every client request.
+   */
+  public List<String> identityHeaders() {
+    List<String> fed = new ArrayList<>();
+    for (Rule rule : rules) {
+      switch (rule.action()) {
+        case ADD, SET, APPEND -> {
+          if (rule.value() != null && rule.value().usesIdentity() && !containsIgnoreCase(fed, rule.name())) {
+            fed.add(rule.name());
+          }
+        }
+        case RENAME -> {
+          String to = rule.renameTo();
+          if (to != null && containsIgnoreCase(fed, rule.name()) && !containsIgnoreCase(fed, to)) {
+            fed.add(to);
+          }
+        }
+        case REMOVE -> {
+          // fills nothing
+        }
+      }
+    }
+    return List.copyOf(fed);
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    return names.stream().anyMatch(name::equalsIgnoreCase);
   }
 
   /** Returns a builder that starts with these rules. */

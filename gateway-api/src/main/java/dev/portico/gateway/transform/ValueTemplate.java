@@ -60,10 +60,12 @@ public final class ValueTemplate {
 
   private final String source;
   private final Part[] parts;
+  private final boolean usesIdentity;
 
   private ValueTemplate(String source, Part[] parts) {
     this.source = source;
     this.parts = parts;
+    this.usesIdentity = usesIdentity(parts);
   }
 
   /**
@@ -165,6 +167,30 @@ public final class ValueTemplate {
   /** Returns whether the template has no placeholders. */
   public boolean isConstant() {
     return parts.length == 1 && parts[0].kind == Kind.LITERAL;
+  }
+
+  /**
+   * Returns whether the template uses the caller's identity (an {@code identity.*} placeholder).
+   * A header filled from one is an identity header: the gateway removes it from every client's
+   * request, and sends a value that is not plain visible ASCII in the encoding that
+   * {@link dev.portico.gateway.auth.IdentityForwarding} describes.
+   */
+  public boolean usesIdentity() {
+    return usesIdentity;
+  }
+
+  private static boolean usesIdentity(Part[] parts) {
+    for (Part p : parts) {
+      switch (p.kind) {
+        case SUBJECT, ISSUER, AUTH_METHOD, PLAN, SCOPES, ROLES, CLAIM -> {
+          return true;
+        }
+        default -> {
+          // not from the identity
+        }
+      }
+    }
+    return false;
   }
 
   /** Returns the path variable names the template uses ({@code {var.id}} uses {@code id}). */

@@ -112,10 +112,13 @@ final class AuthenticationStep implements Filter {
       credentialHeaders.forEach(request::removeHeader);
     }
     if (identity != null) {
-      forwarding.subjectHeader().ifPresent(h -> request.header(h, identity.subject()));
-      forwarding.scopesHeader().ifPresent(h -> request.header(h, String.join(" ", new TreeSet<>(identity.scopes()))));
-      forwarding.issuerHeader().ifPresent(h -> identity.issuer().ifPresent(iss -> request.header(h, iss)));
-      forwarding.methodHeader().ifPresent(h -> request.header(h, identity.method()));
+      // Values that are not plain visible ASCII go encoded, never altered (see IdentityForwarding).
+      forwarding.subjectHeader().ifPresent(h -> request.header(h, IdentityValueEncoding.encode(identity.subject())));
+      forwarding.scopesHeader().ifPresent(h -> request.header(h,
+          IdentityValueEncoding.encode(String.join(" ", new TreeSet<>(identity.scopes())))));
+      forwarding.issuerHeader().ifPresent(h -> identity.issuer()
+          .ifPresent(iss -> request.header(h, IdentityValueEncoding.encode(iss))));
+      forwarding.methodHeader().ifPresent(h -> request.header(h, IdentityValueEncoding.encode(identity.method())));
     }
     return exchange.withRequest(request.build());
   }

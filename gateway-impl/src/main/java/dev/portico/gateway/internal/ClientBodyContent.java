@@ -14,17 +14,15 @@ import org.jspecify.annotations.Nullable;
 final class ClientBodyContent implements Request.Content {
   private final Content.Source source;
   private final long length;
-  private final @Nullable String contentType;
   private final ExchangeRun run;
   /** The most bytes passed on, or -1 for no limit. */
   private final long maxBytes;
   /** Bytes passed on so far; read() is never called concurrently. */
   private long received;
 
-  ClientBodyContent(Content.Source source, long length, @Nullable String contentType, ExchangeRun run) {
+  ClientBodyContent(Content.Source source, long length, ExchangeRun run) {
     this.source = source;
     this.length = length;
-    this.contentType = contentType;
     this.run = run;
     this.maxBytes = run.route().maxRequestBodySize();
   }
@@ -34,9 +32,13 @@ final class ClientBodyContent implements Request.Content {
     return length;
   }
 
+  /**
+   * None: the upstream request's headers say what the body is (the client's {@code Content-Type},
+   * as the filters left it), and a body sent without one goes without one.
+   */
   @Override
   public @Nullable String getContentType() {
-    return contentType;
+    return null;
   }
 
   @Override

@@ -65,6 +65,8 @@ public final class GatewayEngine {
   private final RouteTable table;
   private final Map<Route, CompiledRoute> compiled = new IdentityHashMap<>();
   private final Forwarding forwarding;
+  /** What is dropped from every client request before anything reads it (identity headers, Connection's nominees). */
+  private final IncomingHeaders incomingHeaders;
   private final AccessLog accessLog;
   private final String requestIdHeader;
   private final @Nullable HttpHeader requestIdHeaderKnown;
@@ -151,6 +153,7 @@ public final class GatewayEngine {
           RoutePolicies.compile(gateway, route, GatewayEngine::runOf), group, budget, ws));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
+    this.incomingHeaders = IncomingHeaders.of(gateway);
     this.accessLog = gateway.accessLog().orElseGet(AccessLogs::slf4j);
     this.requestIdHeader = gateway.requestIdHeader();
     this.requestIdHeaderKnown = HttpHeader.CACHE.get(requestIdHeader);
@@ -307,6 +310,10 @@ public final class GatewayEngine {
     return forwarding;
   }
 
+  IncomingHeaders incomingHeaders() {
+    return incomingHeaders;
+  }
+
   AccessLog accessLog() {
     return accessLog;
   }
@@ -334,7 +341,9 @@ public final class GatewayEngine {
       return true;
     }
     String path = normalized.path();
-    HttpHeaders headers = new FieldsHttpHeaders(client.headers());
+    // Identity headers and the fields the client's Connection names are gone before anything reads them.
+    HttpFields fields = incomingHeaders.screen(client.headers());
+    HttpHeaders headers = new FieldsHttpHeaders(fields);
     String authority = client.authority();
     if (CompiledCors.isPreflight(method, client.headers()) && answeredPreflight(client, start, path, authority, headers)) {
       return true;
@@ -351,7 +360,7 @@ public final class GatewayEngine {
       String peerIp = ipOf(remote);
       boolean trusted = forwarding.isTrusted(remote);
       String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
-      String requestId = RequestIds.acceptOrCreate(client.headers().get(requestIdHeader));
+      String requestId = RequestIds.acceptOrCreate(fields.get(requestIdHeader));
       CompiledRoute route = compiled.get(found.route());
       ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, route, found.variables(),
           trusted, peerIp, clientIp);
@@ -447,10 +456,12 @@ public final class GatewayEngine {
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     String path = normalized.path();
-    HttpFields fields = FieldsHttpHeaders.fields(headers);
+    // Routed on what handle() would keep of the headers.
+    HttpFields fields = incomingHeaders.screen(FieldsHttpHeaders.fields(headers));
+    HttpHeaders kept = new FieldsHttpHeaders(fields);
     if (CompiledCors.isPreflight(method, fields)) {
       String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-      PreflightTarget target = preflightTarget(requested, path, authority, headers, rawQuery);
+      PreflightTarget target = preflightTarget(requested, path, authority, kept, rawQuery);
       if (target != null) {
         Optional<String> refusal = target.allowed().isEmpty() ? Optional.empty()
             : Optional.of("Method '" + requested + "' is not allowed for cross-origin requests here; allowed: "
@@ -460,7 +471,7 @@ public final class GatewayEngine {
             List.of("cors-preflight"), target.allowed());
       }
     }
-    RouteLookup lookup = table.lookup(method, path, authority, headers, rawQuery);
+    RouteLookup lookup = table.lookup(method, path, authority, kept, rawQuery);
     if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
       return new Explanation(Explanation.Verdict.METHOD_NOT_ALLOWED, method, path,
           Optional.of("Method " + method + " is not allowed here; allowed: " + String.join(", ", notAllowed.allowed()) + "."),

@@ -87,6 +87,10 @@ final class HeaderRulesStep implements Filter {
 
   private static Optional<String> render(ValueTemplate template, Exchange exchange, String step, String name) {
     Optional<String> value = template.render(exchange);
+    if (value.isPresent() && template.usesIdentity()) {
+      // Filled from the caller's identity: never altered nor dropped, encoded when not plain ASCII.
+      return Optional.of(IdentityValueEncoding.encode(value.get()));
+    }
     if (value.isPresent() && !isFieldValue(value.get())) {
       LOG.warn("{} route '{}': {} rule for {} skipped: its value would carry CR, LF or NUL", exchange.requestId(),
           exchange.route().id(), step, name);

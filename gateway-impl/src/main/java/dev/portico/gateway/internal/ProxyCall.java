@@ -27,7 +27,6 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,7 +53,6 @@ final class ProxyCall {
   private final HttpFields headers;
   private final @Nullable ReplayableBody replayable;
   private final byte @Nullable [] buffered;
-  private final @Nullable String bufferedType;
   private final boolean hasBody;
   private final HttpVersion version;
   private final long startNanos = System.nanoTime();
@@ -80,7 +78,6 @@ final class ProxyCall {
     // A body policy (validation, JSON transform) may already hold the body whole: every try sends
     // those bytes, with their length, and there is nothing to keep for replay.
     this.buffered = run.requestBody();
-    this.bufferedType = request.headers().first("Content-Type").orElse(null);
     // With retries possible, keep a copy of the body for replay: up to the policy's cap for requests
     // that may be retried once sent, nothing for the others (they are retried only if no byte was read).
     this.replayable = buffered == null && hasBody && policy.enabled()
@@ -117,7 +114,8 @@ final class ProxyCall {
    */
   private Request.@Nullable Content newTryBody() {
     if (buffered != null) {
-      return new BytesRequestContent(bufferedType, buffered);
+      // No content type of its own: the headers carry the request's (or none), never a made-up one.
+      return new BytesRequestContent((String) null, buffered);
     }
     if (replayable != null) {
       return replayable.newAttempt();
@@ -127,7 +125,7 @@ final class ProxyCall {
 
   private ClientBodyContent newClientBody() {
     ClientExchange cx = run.client();
-    return new ClientBodyContent(cx.body(), cx.contentLength(), cx.headers().get(HttpHeader.CONTENT_TYPE), run);
+    return new ClientBodyContent(cx.body(), cx.contentLength(), run);
   }
 
   private void attempt() {

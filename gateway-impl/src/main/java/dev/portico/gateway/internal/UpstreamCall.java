@@ -105,10 +105,11 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   static HttpFields upstreamHeaders(ExchangeRun run, Route route, GatewayRequest request) {
     HttpFields in = FieldsHttpHeaders.fields(request.headers());
     HttpFields.Mutable out = HttpFields.build(in.size() + 8);
-    Set<String> tokens = HopByHop.connectionTokens(run.client().headers());
-    Set<String> ownTokens = in == run.client().headers() ? tokens : HopByHop.connectionTokens(in);
+    // The fields the client's Connection named were dropped when the exchange started (IncomingHeaders),
+    // with that Connection header: tokens left here are a filter's own, and apply to the request as it is.
+    Set<String> tokens = HopByHop.connectionTokens(in);
     for (HttpField field : in) {
-      if (HopByHop.isHopByHop(field, ownTokens) || tokens != ownTokens && HopByHop.isHopByHop(field, tokens)) {
+      if (HopByHop.isHopByHop(field, tokens)) {
         continue;
       }
       HttpHeader header = field.getHeader();
@@ -159,6 +160,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
         if (!name.equalsIgnoreCase(TraceContext.TRACEPARENT) && !name.equalsIgnoreCase(TraceContext.TRACESTATE)) {
           out.add(field);
         }
+      }
+      if (body != null && body.getLength() < 0 && version == HttpVersion.HTTP_1_1) {
+        // A body of unknown length goes chunked. Jetty's generator only chunks a request it expects a
+        // body for (POST, PUT, a Content-Type, this hint); without one it would send a GET's or a
+        // DELETE's body after a head with no framing at all, a request the upstream would misread.
+        out.add(HttpHeader.TRANSFER_ENCODING, "chunked");
       }
       if (!headers.contains(HttpHeader.HOST)) {
         // This endpoint's authority; without it Jetty would build and parse the request's URI to find one.

@@ -186,6 +186,8 @@ final class UpstreamClients {
     client.setFollowRedirects(false);
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.setUserAgentField(null);
+    // A body the client sent without Content-Type goes without one (Jetty would add application/octet-stream).
+    client.setDefaultRequestContentType(null);
     client.setConnectTimeout(profile.connectTimeoutMillis());
     client.setMaxConnectionsPerDestination(profile.maxConnections());
     client.setIdleTimeout(profile.idleTimeoutMillis());

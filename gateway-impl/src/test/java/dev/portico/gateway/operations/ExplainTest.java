@@ -111,4 +111,20 @@ class ExplainTest {
 
     assertThat(gateway.explain("GET", "/api/orders/42", HttpHeaders.empty()).routeId()).hasValue("v2");
   }
+
+  @Test
+  void routesOnTheHeadersTheGatewayKeepsAsHandleDoes() {
+    JettyGatewayHandler byHeader = JettyGatewayHandler.create(Gateway.builder()
+        .route("v2", r -> r.path("/api/**").header("X-Version", "2").upstream("http://a:8080"))
+        .route("plain", r -> r.path("/api/**").upstream("http://b:8080"))
+        .build());
+
+    Explanation kept = byHeader.explain("GET", "/api/x", HttpHeaders.builder().add("X-Version", "2").build());
+    Explanation named = byHeader.explain("GET", "/api/x", HttpHeaders.builder().add("X-Version", "2")
+        .add("Connection", "close, X-Version").build());
+
+    assertThat(kept.routeId()).hasValue("v2");
+    // A field the client's Connection names is for the gateway's hop only: dropped before routing.
+    assertThat(named.routeId()).hasValue("plain");
+  }
 }

@@ -34,7 +34,10 @@ public final class ConformanceFixtures {
     return protectedUpstream.uri();
   }
 
-  /** Returns an upstream for a public route, if the gateway has one (the suite asserts nothing about it). */
+  /**
+   * Returns an upstream for a public route on {@link ConformanceTarget#publicPrefix()}, if the
+   * gateway has one: the suite checks that forged identity headers never reach it.
+   */
   public String publicUpstreamUri() {
     return publicUpstream.uri();
   }

@@ -8,9 +8,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,7 +66,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       pipelined behind a body: whatever reaches the upstream is exactly one well-formed request
  *       and never the hidden one.</li>
  *   <li><b>Forwarded and identity headers</b> from an untrusted client never reach the upstream as
- *       sent.</li>
+ *       sent, the public route's included; a {@code Connection} header naming the identity headers
+ *       does not remove those the gateway set; a subject a header cannot carry as it is (beyond
+ *       ASCII, CR and LF) is never collapsed on its way upstream, nor answered with a 5xx.</li>
  *   <li><b>WebSocket handshakes</b> that are not valid (no, empty, short or two
  *       {@code Sec-WebSocket-Key}s, another version, HTTP/1.0), with and without a token: each
  *       answered at once, never 101 or 5xx, never forwarded as an upgrade.</li>
@@ -331,6 +337,157 @@ public abstract class GatewaySecurityConformance {
     List<String> forwarded = forwardedSince(before);
     assertThat(forwarded).hasSize(1);
     assertThat(head(forwarded.get(0))).as("upstream request head").doesNotContain("spoofed-identity-");
+  }
+
+  /**
+   * Identity headers ({@link ConformanceTarget#identityHeaders()}) sent to the public prefix, in
+   * any letter case, never reach the public upstream as sent: a route that forwards no identity
+   * must not pass a forged one to a backend that trusts it. Skipped when the target names none.
+   */
+  @Test
+  public void identityHeadersSentToThePublicPrefixNeverReachThePublicUpstream() throws Exception {
+    Assumptions.assumeFalse(target().identityHeaders().isEmpty(), "the target names no identity headers");
+    int before = publicUpstream().requestCount();
+
+    int status = RawClient.untilClosed(base(), "GET " + target().publicPrefix() + "/x HTTP/1.1\r\nHost: " + authority()
+        + "\r\n" + spoofedIdentityHeaders() + "Connection: close\r\n\r\n");
+
+    assertThat(status).as("status for a request with forged identity headers").isNotIn(500, 502, 503, 504);
+    List<RecordedRequest> received = publicUpstream().requests();
+    for (RecordedRequest request : received.subList(Math.min(before, received.size()), received.size())) {
+      for (Map.Entry<String, String> header : request.headers()) {
+        assertThat(header.getValue()).as("header %s the public upstream received", header.getKey())
+            .doesNotContain("spoofed-identity-");
+      }
+    }
+  }
+
+  /**
+   * A client's {@code Connection} header naming the identity headers (RFC 9110 lets it name
+   * fields for removal) removes only fields the client sent: the identity headers the protected
+   * route sets for a valid token still reach the upstream, with the same values. Skipped when the
+   * target names no identity headers.
+   */
+  @Test
+  public void connectionNamingIdentityHeadersDoesNotRemoveWhatTheGatewaySet() throws Exception {
+    Assumptions.assumeFalse(target().identityHeaders().isEmpty(), "the target names no identity headers");
+    String request = "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
+        + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\n";
+    int before = upstream().connections().size();
+    int plain = RawClient.untilClosed(base(), request + "Connection: close\r\n\r\n");
+    List<String> forwardedPlain = forwardedSince(before);
+    Map<String, List<String>> set = identityFields(forwardedPlain);
+    assertThat(plain).as("status for a valid token").isBetween(200, 299);
+    assertThat(set).as("identity headers %s the protected route set for a valid token", target().identityHeaders())
+        .isNotEmpty();
+    before = upstream().connections().size();
+
+    int named = RawClient.untilClosed(base(), request + "Connection: close, " + String.join(", ", target().identityHeaders())
+        + "\r\n\r\n");
+
+    assertThat(named).as("status for a valid token with Connection naming the identity headers").isBetween(200, 299);
+    assertThat(identityFields(forwardedSince(before))).as("identity headers the upstream received").isEqualTo(set);
+  }
+
+  /**
+   * A valid token whose subject a header cannot carry as it is (characters beyond ASCII, CR and LF)
+   * is never answered with a 5xx, never splits the upstream request, and never reaches the upstream
+   * collapsed: no identity header carries the subject cut, trimmed, with its other characters
+   * replaced or dropped, or as Latin-1 bytes. (An encoding, or a refusal, passes.)
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("subjectsHeadersCannotCarry")
+  public void aSubjectHeadersCannotCarryIsNeverCollapsedNorA500(String subject) throws Exception {
+    int before = upstream().connections().size();
+
+    int status = RawClient.untilClosed(base(), "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
+        + "\r\nAuthorization: Bearer " + target().tokenClaims(idp()).subject(subject).sign()
+        + "\r\nConnection: close\r\n\r\n");
+
+    assertThat(status).as("status for a valid token with subject %s", subject.replace("\r\n", "\\r\\n"))
+        .isNotEqualTo(RawClient.NO_RESPONSE).isNotIn(500, 501, 502, 503, 504);
+    List<String> forwarded = forwardedSince(before);
+    Set<String> collapsed = collapsedForms(subject);
+    for (String request : forwarded) {
+      assertThat(head(request)).as("upstream request head").doesNotContain("\r\nx-injected:");
+    }
+    identityFields(forwarded).forEach((name, values) -> assertThat(values).as("values of %s", name)
+        .noneMatch(value -> collapsed.contains(value.trim())));
+  }
+
+  Stream<Arguments> subjectsHeadersCannotCarry() {
+    return Stream.of(
+        Arguments.of(Named.of("beyond Latin-1: admin\u65E5", "admin\u65E5")),
+        Arguments.of(Named.of("Latin-1: admin\u00E9", "admin\u00E9")),
+        Arguments.of(Named.of("CR LF: admin\\r\\nX-Injected: yes", "admin\r\nX-Injected: yes")));
+  }
+
+  /** The forms a gateway that mangles {@code subject} on its way into a header would send (ISO-8859-1 text). */
+  private static Set<String> collapsedForms(String subject) {
+    Set<String> forms = new HashSet<>();
+    int cut = 0;
+    while (cut < subject.length() && subject.charAt(cut) > 0x20 && subject.charAt(cut) < 0x7F) {
+      cut++;
+    }
+    forms.add(subject.substring(0, cut).trim());
+    StringBuilder spaces = new StringBuilder();
+    StringBuilder questions = new StringBuilder();
+    StringBuilder dropped = new StringBuilder();
+    StringBuilder latin1 = new StringBuilder();
+    for (int i = 0; i < subject.length(); i++) {
+      char c = subject.charAt(i);
+      boolean visible = c >= 0x20 && c < 0x7F;
+      spaces.append(visible ? c : ' ');
+      questions.append(visible ? c : '?');
+      if (visible) {
+        dropped.append(c);
+      }
+      latin1.append(c <= 0xFF ? c : '?');
+    }
+    forms.add(spaces.toString().trim());
+    forms.add(questions.toString().trim());
+    forms.add(dropped.toString().trim());
+    forms.add(latin1.toString().trim());
+    return forms;
+  }
+
+  /** The client's copies of the target's identity headers, each in its own case, one per line. */
+  private String spoofedIdentityHeaders() {
+    StringBuilder spoofed = new StringBuilder();
+    int i = 0;
+    for (String name : target().identityHeaders()) {
+      spoofed.append(name).append(": spoofed-identity-").append(i).append("\r\n");
+      spoofed.append(name.toUpperCase(Locale.ROOT)).append(": spoofed-identity-").append(i).append("\r\n");
+      spoofed.append(name.toLowerCase(Locale.ROOT)).append(": spoofed-identity-").append(i++).append("\r\n");
+    }
+    return spoofed.toString();
+  }
+
+  /** The target's identity headers in {@code forwarded} requests' heads: lower-case name to raw values, in order. */
+  private Map<String, List<String>> identityFields(List<String> forwarded) {
+    Map<String, List<String>> fields = new TreeMap<>();
+    for (String request : forwarded) {
+      int end = request.indexOf("\r\n\r\n");
+      String[] lines = (end < 0 ? request : request.substring(0, end)).split("\r\n");
+      for (int l = 1; l < lines.length; l++) {
+        int colon = lines[l].indexOf(':');
+        if (colon <= 0) {
+          continue;
+        }
+        String name = lines[l].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        if (target().identityHeaders().stream().anyMatch(name::equalsIgnoreCase)) {
+          fields.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[l].substring(colon + 1).trim());
+        }
+      }
+    }
+    return fields;
+  }
+
+  private FakeUpstream publicUpstream() {
+    if (publicUpstream == null) {
+      throw new IllegalStateException("the conformance fixtures are not started");
+    }
+    return publicUpstream;
   }
 
   /**

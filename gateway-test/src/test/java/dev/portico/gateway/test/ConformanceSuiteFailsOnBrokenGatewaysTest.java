@@ -5,6 +5,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.GatewayRequest;
+import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import java.net.Socket;
@@ -13,8 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -110,13 +117,132 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     }
   }
 
-  /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
-  private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
-    return run(selectClass(suite));
+  /** The public prefix is served by a plain forwarding handler in front of the gateway: it copies every header. */
+  static final class PlainForwardingPublicRoute extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      HttpClient client = new HttpClient();
+      client.start();
+      Handler forward = new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+          if (!Request.getPathInContext(request).startsWith("/public/")) {
+            return false;
+          }
+          ContentResponse answer = client.newRequest(fixtures.publicUpstreamUri() + request.getHttpURI().getPathQuery())
+              .method(request.getMethod()).headers(h -> {
+                for (HttpField field : request.getHeaders()) {
+                  if (field.getHeader() != HttpHeader.HOST && field.getHeader() != HttpHeader.CONNECTION) {
+                    h.add(field);
+                  }
+                }
+              }).timeout(10, TimeUnit.SECONDS).send();
+          response.setStatus(answer.getStatus());
+          Content.Sink.write(response, true, answer.getContentAsString(), callback);
+          return true;
+        }
+      };
+      Server server = server(new Handler.Sequence(forward, JettyGatewayHandler.create(Gateway.builder()
+          .route("admin", r -> r.path("/admin/**").authenticator(jwt).identityForwarding(IdentityForwarding.headersOnly())
+              .upstream(fixtures.protectedUpstreamUri()))
+          .build())));
+      return JettyHandlerConformanceTest.target().baseUri(baseUri(server)).closeAfter(jwt, client::stop, server::stop).build();
+    }
   }
 
-  /** Runs the tests {@code selectors} pick, and returns their outcomes as {@link #run(Class)} does. */
+  /**
+   * The client's {@code Connection} tokens are applied after authentication, as Portico once did:
+   * a handler in front keeps the client's {@code Connection} as {@code X-Client-Connection}, and a
+   * filter of the protected route removes every field it names from the request going upstream.
+   */
+  static final class ConnectionAppliedAfterAuthentication extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      Handler gateway = JettyGatewayHandler.create(Gateway.builder()
+          .route("admin", r -> r.path("/admin/**").authenticator(jwt).identityForwarding(IdentityForwarding.headersOnly())
+              .filter((exchange, chain) -> {
+                GatewayRequest.Builder request = exchange.request().toBuilder();
+                for (String token : exchange.request().headers().first("X-Client-Connection").orElse("").split(",")) {
+                  if (!token.isBlank()) {
+                    request.removeHeader(token.trim());
+                  }
+                }
+                return chain.proceed(exchange.withRequest(request.build()));
+              })
+              .upstream(fixtures.protectedUpstreamUri()))
+          .build());
+      Server server = server(new Handler.Wrapper(gateway) {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+          HttpFields.Mutable fields = HttpFields.build(request.getHeaders());
+          request.getHeaders().getValuesList(HttpHeader.CONNECTION).forEach(v -> fields.add("X-Client-Connection", v));
+          HttpFields kept = fields.asImmutable();
+          return super.handle(new Request.Wrapper(request) {
+            @Override
+            public HttpFields getHeaders() {
+              return kept;
+            }
+          }, response, callback);
+        }
+      });
+      return JettyHandlerConformanceTest.target().baseUri(baseUri(server)).closeAfter(jwt, server::stop).build();
+    }
+  }
+
+  /** A filter of the protected route sends the subject in X-Auth-Subject as it is, as Portico once did. */
+  static final class SubjectSentAsItIs extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      GatewayServer server = GatewayServer.start(Gateway.builder()
+          .route("admin", r -> r.path("/admin/**").authenticator(jwt).identityForwarding(IdentityForwarding.headersOnly())
+              .filter((exchange, chain) -> chain.proceed(exchange.withRequest(exchange.request().toBuilder()
+                  .header("X-Auth-Subject", exchange.identity().orElseThrow().subject()).build())))
+              .upstream(fixtures.protectedUpstreamUri()))
+          .build());
+      return JettyHandlerConformanceTest.target().baseUri(server.baseUri()).closeAfter(jwt, server).build();
+    }
+  }
+
+  private static Server server(Handler handler) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(handler);
+    server.start();
+    return server;
+  }
+
+  private static URI baseUri(Server server) {
+    return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+  }
+
+  /** The control and the identity rows this change added, for the broken gateways of those rows. */
+  private static List<DiscoverySelector> identityRows(Class<?> suite) {
+    return List.of(
+        selectMethod(suite, "aValidTokenReachesTheProtectedUpstream"),
+        selectMethod(suite, "identityHeadersFromTheClientNeverReachTheUpstream"),
+        selectMethod(suite, "identityHeadersSentToThePublicPrefixNeverReachThePublicUpstream"),
+        selectMethod(suite, "connectionNamingIdentityHeadersDoesNotRemoveWhatTheGatewaySet"),
+        selectMethod(suite, "aSubjectHeadersCannotCarryIsNeverCollapsedNorA500", String.class.getName()));
+  }
+
+  /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
+  private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
+    return run(List.of(selectClass(suite)));
+  }
+
+  /** Runs what {@code selectors} select, as {@link #run(Class)} does. */
   private static Map<String, TestExecutionResult.Status> run(DiscoverySelector... selectors) {
+    return run(List.of(selectors));
+  }
+
+  /** Runs what {@code selectors} select, as {@link #run(Class)} does. */
+  private static Map<String, TestExecutionResult.Status> run(List<? extends DiscoverySelector> selectors) {
     Map<String, TestExecutionResult.Status> outcomes = new TreeMap<>();
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors).build();
     Launcher launcher = LauncherFactory.create();
@@ -169,5 +295,35 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     Map<String, TestExecutionResult.Status> outcomes = run(NoAudienceCheck.class);
 
     assertThat(failed(outcomes)).hasSize(2).allSatisfy(name -> assertThat(name).contains("audience"));
+  }
+
+  @Test
+  void aPublicRouteThatForwardsEveryHeaderFailsThePublicIdentityRow() {
+    Map<String, TestExecutionResult.Status> outcomes = run(identityRows(PlainForwardingPublicRoute.class));
+
+    assertThat(outcomes).hasSize(7);
+    assertThat(failed(outcomes)).singleElement().asString()
+        .startsWith("identityHeadersSentToThePublicPrefixNeverReachThePublicUpstream");
+  }
+
+  @Test
+  void connectionTokensAppliedAfterAuthenticationFailTheConnectionRow() {
+    Map<String, TestExecutionResult.Status> outcomes = run(identityRows(ConnectionAppliedAfterAuthentication.class));
+
+    assertThat(outcomes).hasSize(7);
+    assertThat(failed(outcomes)).singleElement().asString()
+        .startsWith("connectionNamingIdentityHeadersDoesNotRemoveWhatTheGatewaySet");
+  }
+
+  @Test
+  void aSubjectSentAsItIsFailsEverySubjectRow() {
+    Map<String, TestExecutionResult.Status> outcomes = run(identityRows(SubjectSentAsItIs.class));
+
+    assertThat(outcomes).hasSize(7);
+    assertThat(failed(outcomes)).hasSize(3)
+        .allSatisfy(name -> assertThat(name).startsWith("aSubjectHeadersCannotCarryIsNeverCollapsedNorA500"))
+        .anySatisfy(name -> assertThat(name).contains("beyond Latin-1"))
+        .anySatisfy(name -> assertThat(name).contains("Latin-1: admin"))
+        .anySatisfy(name -> assertThat(name).contains("CR LF"));
   }
 }

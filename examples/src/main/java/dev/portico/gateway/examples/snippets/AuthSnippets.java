@@ -1,6 +1,7 @@
 package dev.portico.gateway.examples.snippets;
 
 import dev.portico.gateway.Exchange;
+import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.UpstreamTls;
 import dev.portico.gateway.auth.AccessRule;
@@ -261,6 +262,19 @@ public final class AuthSnippets {
                 .build()))
         .build();
     // end::forwarding[]
+    return gateway;
+  }
+
+  static Gateway clientHeaders(Filter internalUser) {
+    // tag::client-headers[]
+    Gateway gateway = Gateway.builder()
+        .keepClientHeaders("X-HTTP-Method-Override")   // your upstream really reads it
+        .stripClientHeaders("X-Internal-User")         // your own filter sets it, your upstreams trust it
+        .route("admin", r -> r
+            .path("/admin/**").upstream("http://admin:8080")
+            .filter(internalUser))
+        .build();
+    // end::client-headers[]
     return gateway;
   }
 }

@@ -1,0 +1,119 @@
+package dev.portico.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.Mounting;
+import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.testing.TestUpstream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A request body the client sent without {@code Content-Type} reaches the upstream without one (the
+ * Jetty client would add {@code application/octet-stream}): streamed, kept for a retry, or held by a
+ * body policy; and one sent with a type keeps exactly that type. On every adapter.
+ */
+class RequestContentTypeTest {
+  private TestUpstream upstream;
+  private Mounting.Running host;
+
+  @BeforeEach
+  void startUpstream() throws Exception {
+    upstream = TestUpstream.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+    upstream.close();
+  }
+
+  private void start(Mounting mounting) throws Exception {
+    host = mounting.start(Gateway.builder()
+        .route("streamed", r -> r.path("/streamed/**").upstream(upstream.uri()))
+        .route("retried", r -> r.path("/retried/**").upstream(upstream.uri())
+            .retry(RetryPolicy.builder().maxRetries(1).retryNonIdempotent().build()))
+        .route("held", r -> r.path("/held/**").upstream(upstream.uri()).validate(v -> v.maxBodySize(1024)))
+        .build());
+    // The test's client must not add a type of its own either.
+    host.client().setDefaultRequestContentType(null);
+  }
+
+  private TestUpstream.Received post(Mounting mounting, String path, String contentType) throws Exception {
+    byte[] body = "twelve bytes".getBytes(StandardCharsets.US_ASCII);
+    if (mounting.h2()) {
+      int status = host.client().newRequest(host.uri(path)).method("POST").body(new BytesRequestContent(contentType, body))
+          .timeout(10, TimeUnit.SECONDS).send().getStatus();
+      assertThat(status).isEqualTo(200);
+    } else {
+      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+          + "Content-Length: 12\r\nConnection: close\r\n\r\ntwelve bytes");
+      assertThat(response.status()).isEqualTo(200);
+    }
+    TestUpstream.Received received = upstream.take();
+    assertThat(received.body()).isEqualTo("twelve bytes");
+    return received;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void aBodyWithoutContentTypeGoesWithoutOneWhetherStreamedKeptOrHeld(Mounting mounting) throws Exception {
+    start(mounting);
+
+    for (String path : new String[] {"/streamed/x", "/retried/x", "/held/x"}) {
+      TestUpstream.Received received = post(mounting, path, null);
+      assertThat(received.headers().getValuesList("Content-Type")).as(path).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET_H2", "TOMCAT_SERVLET"})
+  void aBodyWithContentTypeKeepsExactlyIt(Mounting mounting) throws Exception {
+    start(mounting);
+
+    for (String path : new String[] {"/streamed/x", "/retried/x", "/held/x"}) {
+      TestUpstream.Received received = post(mounting, path, "text/plain; charset=utf-8");
+      assertThat(received.headers().getValuesList("Content-Type")).as(path).containsExactly("text/plain; charset=utf-8");
+    }
+  }
+
+  // Tomcat over HTTP/2 drops a GET that carries DATA frames: the client sees the connection close, the gateway no request.
+  @ParameterizedTest
+  @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET_H2", mode = EnumSource.Mode.EXCLUDE)
+  void aGetOrDeleteBodyOfUnknownLengthWithoutContentTypeGoesChunkedNeverUnframed(Mounting mounting) throws Exception {
+    start(mounting);
+
+    for (String method : new String[] {"GET", "DELETE", "OPTIONS"}) {
+      if (mounting.h2()) {
+        AsyncRequestContent body = new AsyncRequestContent((String) null,
+            ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        body.close();
+        assertThat(host.client().newRequest(host.uri("/streamed/x")).method(method).body(body)
+            .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
+      } else {
+        RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertThat(response.status()).isEqualTo(200);
+      }
+      TestUpstream.Received received = upstream.take();
+      assertThat(received.method()).isEqualTo(method);
+      assertThat(received.body()).as(method).isEqualTo("hello");
+      assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
+      // Framed either way: chunked, or with the length an HTTP/2 front end learned from the whole body.
+      assertThat(received.headers().get("Transfer-Encoding") != null ? received.headers().get("Transfer-Encoding")
+          : "Content-Length: " + received.headers().get("Content-Length")).isIn("chunked", "Content-Length: 5");
+    }
+    assertThat(upstream.receivedCount()).as("nothing read as a second request").isZero();
+  }
+}
