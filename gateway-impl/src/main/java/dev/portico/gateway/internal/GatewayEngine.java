@@ -328,6 +328,13 @@ public final class GatewayEngine {
     long start = System.nanoTime();
     String method = client.method();
     String rawPath = client.rawPath();
+    // A message the gateway could route as one thing and forward as another is refused, on every
+    // route and before a hand-back: a lower-case method, a transfer coding under the chunks, two media types.
+    Problem unforwardable = UnforwardableRequest.check(method, client.headers());
+    if (unforwardable != null) {
+      refuse(client, start, method, rawPath, HttpHeaders.empty(), unforwardable.type(), unforwardable.detail());
+      return true;
+    }
     PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
     if (!normalized.isOk()) {
       refuse(client, start, method, rawPath, HttpHeaders.empty(), ProblemType.BAD_PATH, normalized.reason());
@@ -386,8 +393,9 @@ public final class GatewayEngine {
    */
   private boolean answeredPreflight(ClientExchange client, long start, String path, String authority,
       HttpHeaders headers) {
-    String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-    if (!isToken(requested)) {
+    // Matched as sent, like the request it announces: a method in another case is not the route's.
+    String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim();
+    if (!isToken(requested) || UnforwardableRequest.hasLowerCase(requested)) {
       return false;
     }
     if (!(table.lookup(requested, path, authority, headers, client.rawQuery()) instanceof RouteLookup.Found found)) {
@@ -421,8 +429,8 @@ public final class GatewayEngine {
     String path = normalized.path();
     HttpFields fields = FieldsHttpHeaders.fields(headers);
     if (CompiledCors.isPreflight(method, fields)) {
-      String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
-      if (isToken(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
+      String requested = fields.get(CompiledCors.REQUEST_METHOD).trim();
+      if (isToken(requested) && !UnforwardableRequest.hasLowerCase(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
           && compiled.get(found.route()).policies().cors() != null) {
         return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, Optional.empty(),
             Optional.of(found.route().id()), found.variables(), Optional.empty(), List.of("cors-preflight"), Set.of());
