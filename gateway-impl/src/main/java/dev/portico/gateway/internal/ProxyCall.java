@@ -127,7 +127,7 @@ final class ProxyCall {
 
   private ClientBodyContent newClientBody() {
     ClientExchange cx = run.client();
-    return new ClientBodyContent(cx.body(), cx.contentLength(), cx.headers().get(HttpHeader.CONTENT_TYPE), run);
+    return new ClientBodyContent(run.clientBody(), cx.contentLength(), cx.headers().get(HttpHeader.CONTENT_TYPE), run);
   }
 
   private void attempt() {

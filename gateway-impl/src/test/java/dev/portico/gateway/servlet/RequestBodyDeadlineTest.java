@@ -1,0 +1,151 @@
+package dev.portico.gateway.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.Timeouts;
+import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.validation.JsonSchema;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A client that sends its body a byte at a time, or stops, cannot hold the exchange (and an upstream
+ * connection) beyond the route's request body timeout: the upstream request is aborted and the
+ * client gets 408, on every mounting, whether the body streams upstream or a body policy buffers it.
+ * Raw sockets send a head and part of the body, then nothing: the short configured deadline is what
+ * ends the wait (RawHttp reads until the server closes, failing after 10 s).
+ */
+class RequestBodyDeadlineTest {
+  private static final Duration DEADLINE = Duration.ofMillis(600);
+
+  private TestUpstream upstream;
+  private Mounting.Started host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+    upstream.close();
+  }
+
+  private void mount(Mounting mounting) throws Exception {
+    upstream = TestUpstream.start();
+    Timeouts timeouts = Timeouts.DEFAULT.withRequestBody(DEADLINE);
+    host = mounting.start(Gateway.builder()
+        .route("streamed", r -> r.path("/s/**").timeouts(timeouts).upstream(upstream.uri()))
+        .route("validated", r -> r.path("/v").timeouts(timeouts)
+            .validate(v -> v.jsonSchema(JsonSchema.of("{\"type\": \"object\"}"))).upstream(upstream.uri()))
+        .build());
+  }
+
+  private RawHttp.RawResponse send(String path, String framing, String partialBody) throws Exception {
+    return RawHttp.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + framing + "\r\n" + partialBody);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void streamedBodyThatStallsIsAnswered408AndTheUpstreamRequestAborted(Mounting mounting) throws Exception {
+    mount(mounting);
+    long start = System.nanoTime();
+
+    RawHttp.RawResponse response = send("/s/x", "Content-Length: 100\r\n", "{");
+
+    assertThat(response.status()).isEqualTo(408);
+    assertThat(response.body()).contains("request-timeout");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(DEADLINE);
+    Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
+    assertThat(upstream.receivedCount()).as("complete requests the upstream received").isZero();
+  }
+
+  /**
+   * The slow-body attack: a byte every 100 ms keeps the connection from ever being idle, yet the
+   * exchange ends at the deadline. The writer waits on the response latch between bytes.
+   */
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void bodySentOneByteAtATimeIsCutOffAtTheDeadline(Mounting mounting) throws Exception {
+    mount(mounting);
+    CountDownLatch answered = new CountDownLatch(1);
+    AtomicInteger dribbled = new AtomicInteger();
+    String text;
+    try (Socket socket = new Socket("127.0.0.1", host.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("POST /s/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread writer = new Thread(() -> {
+        try {
+          while (!answered.await(100, TimeUnit.MILLISECONDS)) {
+            out.write(' ');
+            out.flush();
+            dribbled.incrementAndGet();
+          }
+        } catch (IOException | InterruptedException e) {
+          // the server closed the connection: the test reads what it answered
+        }
+      }, "dribbler");
+      writer.start();
+      text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      answered.countDown();
+      writer.join(10_000);
+    }
+
+    assertThat(text).startsWith("HTTP/1.1 408").contains("request-timeout");
+    assertThat(dribbled.get()).as("bytes dribbled before the answer").isGreaterThan(1);
+    Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void chunkedBodyThatStallsIsAnswered408(Mounting mounting) throws Exception {
+    mount(mounting);
+
+    RawHttp.RawResponse response = send("/s/x", "Transfer-Encoding: chunked\r\n", "1\r\n{\r\n");
+
+    assertThat(response.status()).isEqualTo(408);
+    Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void bodyThatABodyPolicyWaitsForIsAnswered408BeforeTheUpstream(Mounting mounting) throws Exception {
+    mount(mounting);
+
+    RawHttp.RawResponse response = send("/v", "Content-Length: 100\r\n", "{");
+
+    assertThat(response.status()).isEqualTo(408);
+    assertThat(response.body()).contains("request-timeout");
+    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.openConnections()).as("connections the upstream saw open").isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void bodiesThatArriveInTimeAreForwarded(Mounting mounting) throws Exception {
+    mount(mounting);
+
+    RawHttp.RawResponse streamed = send("/s/x", "Content-Length: 2\r\nConnection: close\r\n", "{}");
+    RawHttp.RawResponse validated = send("/v", "Content-Length: 2\r\nConnection: close\r\n", "{}");
+
+    assertThat(streamed.status()).isEqualTo(200);
+    assertThat(validated.status()).isEqualTo(200);
+    assertThat(upstream.take().body()).isEqualTo("{}");
+    assertThat(upstream.take().body()).isEqualTo("{}");
+  }
+}
