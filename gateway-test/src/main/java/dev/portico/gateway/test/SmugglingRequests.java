@@ -40,6 +40,7 @@ final class SmugglingRequests {
         attack("Content-Length in hex", head + "Content-Length: 0x5\r\n\r\nhello"),
         attack("Transfer-Encoding: chunked, identity", head + "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked),
         attack("Transfer-Encoding: identity, chunked", head + "Transfer-Encoding: identity, chunked\r\n\r\n" + chunked + smuggled),
+        attack("Transfer-Encoding: gzip, chunked", head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked),
         attack("Transfer-Encoding with a leading space", head + "Transfer-Encoding:  chunked\r\n\r\n" + chunked),
         attack("Transfer-Encoding: xchunked", head + "Transfer-Encoding: xchunked\r\n\r\n" + chunked),
         attack("Transfer-Encoding: Chunked (case)", head + "Transfer-Encoding: Chunked\r\n\r\n" + chunked),

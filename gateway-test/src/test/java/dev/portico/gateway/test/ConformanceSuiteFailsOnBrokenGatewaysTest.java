@@ -5,9 +5,23 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
+import dev.portico.gateway.jetty.JettyGatewayHandler;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
@@ -45,6 +59,52 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     }
   }
 
+  /**
+   * A gateway with the two defects a plain forwarding proxy in front of it would have: a request
+   * whose method has a lower-case letter, or that has more than one Content-Type, skips the routes
+   * (a route that names {@code DELETE} does not take {@code delete}) and goes straight to the
+   * protected upstream through an HTTP client that upper-cases the method.
+   */
+  static final class ForwardsWhatNoRouteTakes extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      HttpClient client = new HttpClient();
+      client.start();
+      Handler forwarder = new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+          String method = request.getMethod();
+          List<String> contentTypes = request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE);
+          if (method.equals(method.toUpperCase(Locale.ROOT)) && contentTypes.size() <= 1
+              && contentTypes.stream().noneMatch(v -> v.contains(","))) {
+            return false;
+          }
+          String body = Content.Source.asString(request);
+          org.eclipse.jetty.client.Request upstream = client.newRequest(fixtures.protectedUpstreamUri()
+                  + Request.getPathInContext(request))
+              .method(method)
+              .headers(h -> contentTypes.forEach(v -> h.add(HttpHeader.CONTENT_TYPE, v)))
+              .timeout(10, TimeUnit.SECONDS);
+          if (!body.isEmpty()) {
+            upstream.body(new StringRequestContent(body));
+          }
+          response.setStatus(upstream.send().getStatus());
+          callback.succeeded();
+          return true;
+        }
+      };
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost("127.0.0.1");
+      server.addConnector(connector);
+      server.setHandler(new Handler.Sequence(forwarder, JettyGatewayHandler.create(JettyHandlerConformanceTest.gateway(jwt, fixtures))));
+      server.start();
+      return JettyHandlerConformanceTest.target().baseUri(URI.create("http://127.0.0.1:" + connector.getLocalPort()))
+          .closeAfter(jwt, server::stop, client::stop).build();
+    }
+  }
+
   /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
   private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
     Map<String, TestExecutionResult.Status> outcomes = new TreeMap<>();
@@ -78,6 +138,22 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
         .anySatisfy(name -> assertThat(name).contains("alg none"))
         .anySatisfy(name -> assertThat(name).contains("expired"))
         .anySatisfy(name -> assertThat(name).startsWith("keysTheTokenPointsToAreNeverFetched"));
+  }
+
+  @Test
+  void aGatewayThatForwardsOtherMethodSpellingsAndTwoContentTypesFailsExactlyThoseRows() {
+    Map<String, TestExecutionResult.Status> outcomes = run(ForwardsWhatNoRouteTakes.class);
+
+    assertThat(outcomes).containsEntry("aValidTokenReachesTheProtectedUpstream() aValidTokenReachesTheProtectedUpstream()",
+        TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(failed(outcomes))
+        .allSatisfy(name -> assertThat(name).matches("(aMethodInAnotherCase|twoContentTypes).*"))
+        .anySatisfy(name -> assertThat(name).contains("delete"))
+        .anySatisfy(name -> assertThat(name).contains("Post"))
+        .anySatisfy(name -> assertThat(name).contains("two Content-Type fields"))
+        .anySatisfy(name -> assertThat(name).contains("a Content-Type list"));
+    assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("aMethodInAnotherCase")).hasSize(10);
+    assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("twoContentTypes")).hasSize(3);
   }
 
   @Test
