@@ -2,7 +2,6 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
-import java.util.Iterator;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -71,7 +70,8 @@ final class UnforwardableRequest {
     StringBuilder all = null;
     int codings = 0;
     boolean onlyChunked = true;
-    for (HttpField field : headers) {
+    for (int i = 0; i < headers.size(); i++) {   // indexed: no iterator per request
+      HttpField field = headers.getField(i);
       if (field.getHeader() != HttpHeader.TRANSFER_ENCODING) {
         continue;
       }
@@ -97,10 +97,9 @@ final class UnforwardableRequest {
    * (a comma outside a quoted string; a quoted parameter may hold a comma).
    */
   static boolean isAmbiguousContentType(HttpFields headers) {
-    Iterator<HttpField> fields = headers.iterator();
     String value = null;
-    while (fields.hasNext()) {
-      HttpField field = fields.next();
+    for (int i = 0; i < headers.size(); i++) {
+      HttpField field = headers.getField(i);
       if (field.getHeader() == HttpHeader.CONTENT_TYPE
           || field.getHeader() == null && field.getName().equalsIgnoreCase("Content-Type")) {
         if (value != null) {

@@ -56,6 +56,8 @@ class UnforwardableRequestsTest {
         .route("validated", r -> r.path("/v").methods("POST").permitAll()
             .validate(v -> v.jsonSchema(JsonSchema.of(SCHEMA))).upstream(upstream.uri()))
         .route("plain", r -> r.path("/p/**").permitAll().upstream(upstream.uri()))
+        .route("cors-delete", r -> r.path("/c").methods("DELETE").permitAll()
+            .cors(c -> c.allowOrigins("https://app.example.com").allowMethods("DELETE")).upstream(upstream.uri()))
         .build();
     host = mounting.start(gateway);
   }
@@ -89,6 +91,26 @@ class UnforwardableRequestsTest {
     assertThat(delete.status()).as("DELETE without credentials").isEqualTo(401);
     assertThat(get.status()).isEqualTo(200);
     assertThat(upstream.take().method()).isEqualTo("GET");
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  /**
+   * A preflight is matched on its Access-Control-Request-Method exactly as sent, like the request it
+   * announces: {@code delete} is not the route's {@code DELETE}, so it gets no CORS answer for it.
+   */
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void preflightForAMethodInAnotherCaseIsNotAnsweredForTheRoutesMethod(Mounting mounting) throws Exception {
+    mount(mounting);
+    String preflight = "OPTIONS /c HTTP/1.1\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: ";
+
+    RawHttp.RawResponse upper = send(preflight + "DELETE\r\n", "");
+    RawHttp.RawResponse lower = send(preflight + "delete\r\n", "");
+
+    assertThat(upper.status()).as("control: the route's method").isEqualTo(204);
+    assertThat(upper.text()).contains("Access-Control-Allow-Methods: DELETE");
+    assertThat(lower.status()).as("routed as a plain OPTIONS, which the route does not take").isEqualTo(405);
+    assertThat(lower.text()).doesNotContain("Access-Control-Allow-Methods");
     assertThat(upstream.receivedCount()).isZero();
   }
 
