@@ -421,13 +421,18 @@ public final class GatewayEngine {
    * gives (before filters and request transforms change the request).
    */
   Explanation explain(String method, String rawPath, @Nullable String rawQuery, String authority, HttpHeaders headers) {
+    HttpFields fields = FieldsHttpHeaders.fields(headers);
+    Problem unforwardable = UnforwardableRequest.check(method, fields);
+    if (unforwardable != null) {
+      return new Explanation(Explanation.Verdict.UNFORWARDABLE, method, rawPath, Optional.of(unforwardable.detail()),
+          Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
+    }
     PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
     if (!normalized.isOk()) {
       return new Explanation(Explanation.Verdict.BAD_PATH, method, rawPath, Optional.of(normalized.reason()),
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     String path = normalized.path();
-    HttpFields fields = FieldsHttpHeaders.fields(headers);
     if (CompiledCors.isPreflight(method, fields)) {
       String requested = fields.get(CompiledCors.REQUEST_METHOD).trim();
       if (isToken(requested) && !UnforwardableRequest.hasLowerCase(requested) && table.lookup(requested, path, authority, headers, rawQuery) instanceof RouteLookup.Found found
