@@ -10,12 +10,25 @@ import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -108,6 +121,49 @@ class RequestBodyDeadlineTest {
     assertThat(dribbled.get()).as("bytes dribbled before the answer").isGreaterThan(1);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
     assertThat(upstream.receivedCount()).isZero();
+  }
+
+  /** Over HTTP/2: a stream whose DATA stops after one byte is answered 408 on its own stream. */
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void http2BodyThatStallsIsAnswered408(Mounting mounting) throws Exception {
+    mount(mounting);
+    HTTP2Client frames = new HTTP2Client();
+    frames.start();
+    try {
+      Session session = frames.connect(new InetSocketAddress("127.0.0.1", host.port()), new Session.Listener() {})
+          .get(10, TimeUnit.SECONDS);
+      CompletableFuture<Integer> status = new CompletableFuture<>();
+      MetaData.Request request = new MetaData.Request("POST", HttpURI.from("http://127.0.0.1:" + host.port() + "/s/x"),
+          HttpVersion.HTTP_2, HttpFields.build().add(HttpHeader.CONTENT_TYPE, "application/json"), 100);
+      Stream stream = session.newStream(new HeadersFrame(request, null, false), new Stream.Listener() {
+        @Override
+        public void onHeaders(Stream s, HeadersFrame frame) {
+          if (frame.getMetaData() instanceof MetaData.Response response) {
+            status.complete(response.getStatus());
+          }
+          s.demand();
+        }
+
+        @Override
+        public void onDataAvailable(Stream s) {
+          Stream.Data data = s.readData();
+          if (data != null) {
+            data.release();
+          }
+          if (data == null || !data.frame().isEndStream()) {
+            s.demand();
+          }
+        }
+      }).get(10, TimeUnit.SECONDS);
+      stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(new byte[] {'{'}), false)).get(10, TimeUnit.SECONDS);
+
+      assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(408);
+      Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
+      assertThat(upstream.receivedCount()).isZero();
+    } finally {
+      frames.stop();
+    }
   }
 
   @ParameterizedTest
