@@ -29,6 +29,11 @@ import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -176,6 +181,38 @@ class RequestBodyDeadlineTest {
     assertThat(response.status()).isEqualTo(408);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
     assertThat(upstream.receivedCount()).isZero();
+  }
+
+  /**
+   * An upstream that answers before it has read the body: its response has started towards the
+   * client when the deadline passes, so the client gets a broken response (no last chunk, the
+   * connection closed), never one that looks complete.
+   */
+  @ParameterizedTest
+  @EnumSource(Mounting.class)
+  void deadlineAfterTheResponseStartedBreaksTheClientResponse(Mounting mounting) throws Exception {
+    CountDownLatch upstreamFailed = new CountDownLatch(1);
+    upstream = TestUpstream.start(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        response.setStatus(200);
+        response.write(false, ByteBuffer.wrap("early ".getBytes(StandardCharsets.US_ASCII)), Callback.from(() ->
+            Content.Source.consumeAll(request, Callback.from(callback::succeeded, x -> {
+              upstreamFailed.countDown();
+              callback.failed(x);
+            })), callback::failed));
+        return true;
+      }
+    });
+    host = mounting.start(Gateway.builder()
+        .route("streamed", r -> r.path("/s/**").requestBodyTimeout(DEADLINE).upstream(upstream.uri()))
+        .build());
+
+    RawHttp.RawResponse response = send("/s/x", "Content-Length: 100\r\n", "{");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).contains("early ").doesNotEndWith("0\r\n\r\n");
+    assertThat(upstreamFailed.await(10, TimeUnit.SECONDS)).as("the upstream saw its request body fail").isTrue();
   }
 
   @ParameterizedTest
