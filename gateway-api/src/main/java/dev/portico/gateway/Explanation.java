@@ -51,7 +51,13 @@ public record Explanation(Verdict verdict, String method, String path, Optional<
     /** No route matches: handed back to the host (Jetty handler) or 404 {@code no-route} (servlet). */
     NO_ROUTE,
     /** The rewritten path for the upstream is not valid: 400 {@code bad-path}. */
-    BAD_UPSTREAM_PATH
+    BAD_UPSTREAM_PATH,
+    /**
+     * The message is refused before routing, because it could be routed as one thing and forwarded
+     * as another: a method with a lower-case letter or a transfer coding before {@code chunked}
+     * (501), or more than one {@code Content-Type} (400). The refusal says which.
+     */
+    UNFORWARDABLE
   }
 
   /** Validates and copies the components. */

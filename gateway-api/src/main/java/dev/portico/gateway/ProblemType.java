@@ -21,7 +21,7 @@ public record ProblemType(URI type, String title, int status) {
 
   /** 400: the request target is malformed or ambiguous (encoded slash, dot-segment above root...). */
   public static final ProblemType BAD_PATH = of(BASE + "bad-path", "Bad request path", 400);
-  /** 400: the request is malformed in another way (bad header, bad host). */
+  /** 400: the request is malformed in another way (bad header, bad host, more than one {@code Content-Type}). */
   public static final ProblemType BAD_REQUEST = of(BASE + "bad-request", "Bad request", 400);
   /** 401: no or bad credentials; the response carries {@code WWW-Authenticate}. */
   public static final ProblemType UNAUTHORIZED = of(BASE + "unauthorized", "Unauthorized", 401);
@@ -32,11 +32,28 @@ public record ProblemType(URI type, String title, int status) {
   /** 405: a route matches the path but not the method; the response carries {@code Allow}. */
   public static final ProblemType METHOD_NOT_ALLOWED =
       of(BASE + "method-not-allowed", "Method not allowed", 405);
+  /**
+   * 408: the request body did not arrive within the route's {@link Timeouts#requestBody()}; the
+   * upstream request, if one was under way, was aborted. The response closes the connection.
+   */
+  public static final ProblemType REQUEST_TIMEOUT = of(BASE + "request-timeout", "Request timeout", 408);
   /** 413: the request body is larger than the route accepts. */
   public static final ProblemType PAYLOAD_TOO_LARGE =
       of(BASE + "payload-too-large", "Payload too large", 413);
   /** 429: the caller is over a rate limit; the response carries {@code Retry-After}. */
   public static final ProblemType RATE_LIMITED = of(BASE + "rate-limited", "Too many requests", 429);
+  /**
+   * 501: the request method has a lower-case letter ({@code delete}): methods are case-sensitive
+   * and every registered one is upper case, so the gateway neither routes nor forwards it.
+   */
+  public static final ProblemType METHOD_NOT_IMPLEMENTED =
+      of(BASE + "method-not-implemented", "Method not implemented", 501);
+  /**
+   * 501: the request's {@code Transfer-Encoding} is not {@code chunked} alone ({@code gzip, chunked}):
+   * a coding the gateway would not pass on to the upstream.
+   */
+  public static final ProblemType TRANSFER_CODING_NOT_IMPLEMENTED =
+      of(BASE + "transfer-coding-not-implemented", "Transfer coding not implemented", 501);
   /** 500: a gateway component broke (a bug, never a client error). */
   public static final ProblemType INTERNAL = of(BASE + "internal", "Internal gateway error", 500);
   /** 502: the upstream refused the connection, was unreachable, or sent an invalid response. */

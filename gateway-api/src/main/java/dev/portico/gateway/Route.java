@@ -458,7 +458,11 @@ public final class Route {
       return this;
     }
 
-    /** Accepts only these methods, compared in upper case (any, when never called). */
+    /**
+     * Accepts only these methods (any, when never called). Methods are written here in any case and
+     * kept in upper case; a request's method is compared exactly, and one with a lower-case letter
+     * ({@code delete}) is refused before routing (501, {@link ProblemType#METHOD_NOT_IMPLEMENTED}).
+     */
     public Builder methods(String... methods) {
       for (String m : methods) {
         requireNonNull(m, "method");
@@ -650,6 +654,16 @@ public final class Route {
     /** Limits silence in either direction once the exchange is under way. */
     public Builder idleTimeout(Duration timeout) {
       this.timeouts = timeouts.withIdle(timeout);
+      return this;
+    }
+
+    /**
+     * Limits the time the client's request body may take to arrive, from the gateway's first read
+     * of it to its last byte ({@link Timeouts#requestBody()}, 60 s by default); when it runs out
+     * the upstream request is aborted and the client gets 408.
+     */
+    public Builder requestBodyTimeout(Duration timeout) {
+      this.timeouts = timeouts.withRequestBody(timeout);
       return this;
     }
 

@@ -145,6 +145,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       timeouts.put("connectMs", route.timeouts().connect().toMillis());
       timeouts.put("responseMs", route.timeouts().response().toMillis());
       timeouts.put("idleMs", route.timeouts().idle().toMillis());
+      timeouts.put("requestBodyMs", route.timeouts().requestBody().toMillis());
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));

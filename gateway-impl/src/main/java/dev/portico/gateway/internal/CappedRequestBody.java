@@ -5,13 +5,15 @@ import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The request body as a body policy (validation, JSON transform) sees it: read whole under the
  * policy's cap, gzip decoded under the same cap. Decoding replaces the body sent upstream and drops
  * {@code Content-Encoding} from the request passed on. Too large answers 413, an unknown content
- * coding 415, broken gzip 400. Not public API.
+ * coding 415, broken gzip 400, a body that does not arrive within the route's request body timeout
+ * 408. Not public API.
  */
 final class CappedRequestBody {
 
@@ -33,7 +35,14 @@ final class CappedRequestBody {
       return refuse(ProblemType.UNSUPPORTED_MEDIA_TYPE, "The body's content coding '" + printable(encoding)
           + "' is not supported here; send it uncompressed or gzip-encoded.");
     }
-    return run.bufferRequestBody(cap).thenApply(result -> {
+    return run.bufferRequestBody(cap).handle((result, failure) -> {
+      if (failure != null) {
+        BodyDeadline.Expired expired = BodyDeadline.find(failure);
+        if (expired == null) {
+          throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        }
+        return new Refused(BodyDeadline.problem(expired));
+      }
       if (!(result instanceof BodyBuffer.Complete complete)) {
         return tooLarge(cap);
       }

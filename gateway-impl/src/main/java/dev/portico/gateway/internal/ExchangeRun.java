@@ -79,6 +79,8 @@ final class ExchangeRun {
   // policy replaced it with; sent upstream instead of streaming the client's. Null: stream it.
   private volatile byte @Nullable [] requestBody;
   private @Nullable CompletableFuture<BodyBuffer.Result> requestBodyRead;
+  /** The client's body under the route's request body deadline, made at the first read; guarded by {@code this}. */
+  private @Nullable BodyDeadline bodyDeadline;
   /** Whether this exchange is a CORS preflight the gateway answers: its head needs no CORS decoration. */
   private volatile boolean preflight;
   // Observability: the W3C trace context the exchange runs under, and the observer watching it.
@@ -253,7 +255,7 @@ final class ExchangeRun {
     if (declared > cap) {
       return CompletableFuture.completedFuture(new BodyBuffer.Overflow(new byte[0]));
     }
-    CompletableFuture<BodyBuffer.Result> read = BodyBuffer.read(client.body(), cap, declared, this::addBytesIn);
+    CompletableFuture<BodyBuffer.Result> read = BodyBuffer.read(clientBody(), cap, declared, this::addBytesIn);
     requestBodyRead = read;
     return read.whenComplete((result, failure) -> {
       if (failure != null) {
@@ -262,6 +264,20 @@ final class ExchangeRun {
         requestBody = complete.bytes();
       }
     });
+  }
+
+  /**
+   * Returns the client's request body under the route's request body deadline
+   * ({@link BodyDeadline}): the same source at every call, the one every reader of the body uses.
+   */
+  synchronized Content.Source clientBody() {
+    BodyDeadline deadline = bodyDeadline;
+    if (deadline == null) {
+      deadline = new BodyDeadline(client.body(), route().route().timeouts().requestBody().toNanos(),
+          engine.runtime().bodyDeadlines());
+      bodyDeadline = deadline;
+    }
+    return deadline;
   }
 
   /** Sends {@code body} upstream instead of the client's (already buffered) body. */
@@ -362,8 +378,14 @@ final class ExchangeRun {
     }
   }
 
+  /**
+   * The client's body failed: the client went away or sent a broken body, unless the body's
+   * deadline ran out ({@link BodyDeadline.Expired}), which the reader answers with 408 itself.
+   */
   void clientBodyFailed(Throwable failure) {
-    clientFailed(failure);
+    if (BodyDeadline.find(failure) == null) {
+      clientFailed(failure);
+    }
   }
 
   private void chainFailed(Throwable failure) {
@@ -579,9 +601,14 @@ final class ExchangeRun {
       return;
     }
     List<Runnable> listeners;
+    BodyDeadline deadline;
     synchronized (this) {
       listeners = finishListeners;
       finishListeners = null;
+      deadline = bodyDeadline;
+    }
+    if (deadline != null) {
+      deadline.end();   // a body left unread: its deadline no longer matters
     }
     if (listeners != null) {
       listeners.forEach(this::runFinishListener);

@@ -335,6 +335,13 @@ public final class GatewayEngine {
     long start = System.nanoTime();
     String method = client.method();
     String rawPath = client.rawPath();
+    // A message the gateway could route as one thing and forward as another is refused, on every
+    // route and before a hand-back: a lower-case method, a transfer coding under the chunks, two media types.
+    Problem unforwardable = UnforwardableRequest.check(method, client.headers());
+    if (unforwardable != null) {
+      refuse(client, start, method, rawPath, HttpHeaders.empty(), unforwardable.type(), unforwardable.detail());
+      return true;
+    }
     PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
     if (!normalized.isOk()) {
       refuse(client, start, method, rawPath, HttpHeaders.empty(), ProblemType.BAD_PATH, normalized.reason());
@@ -397,7 +404,7 @@ public final class GatewayEngine {
    */
   private boolean answeredPreflight(ClientExchange client, long start, String path, String authority,
       HttpHeaders headers) {
-    String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
+    String requested = client.headers().get(CompiledCors.REQUEST_METHOD).trim();
     PreflightTarget target = preflightTarget(requested, path, authority, headers, client.rawQuery());
     if (target == null) {
       return false;
@@ -424,7 +431,8 @@ public final class GatewayEngine {
 
   private @Nullable PreflightTarget preflightTarget(String requested, String path, String authority, HttpHeaders headers,
       @Nullable String rawQuery) {
-    if (!isToken(requested)) {
+    // Matched as sent, like the request it announces: a method in another case is not the route's.
+    if (!isToken(requested) || UnforwardableRequest.hasLowerCase(requested)) {
       return null;
     }
     RouteLookup lookup = table.lookup(requested, path, authority, headers, rawQuery);
@@ -450,6 +458,12 @@ public final class GatewayEngine {
    * gives (before filters and request transforms change the request).
    */
   Explanation explain(String method, String rawPath, @Nullable String rawQuery, String authority, HttpHeaders headers) {
+    HttpFields sent = FieldsHttpHeaders.fields(headers);
+    Problem unforwardable = UnforwardableRequest.check(method, sent);
+    if (unforwardable != null) {
+      return new Explanation(Explanation.Verdict.UNFORWARDABLE, method, rawPath, Optional.of(unforwardable.detail()),
+          Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
+    }
     PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
     if (!normalized.isOk()) {
       return new Explanation(Explanation.Verdict.BAD_PATH, method, rawPath, Optional.of(normalized.reason()),
@@ -457,10 +471,10 @@ public final class GatewayEngine {
     }
     String path = normalized.path();
     // Routed on what handle() would keep of the headers.
-    HttpFields fields = incomingHeaders.screen(FieldsHttpHeaders.fields(headers));
+    HttpFields fields = incomingHeaders.screen(sent);
     HttpHeaders kept = new FieldsHttpHeaders(fields);
     if (CompiledCors.isPreflight(method, fields)) {
-      String requested = fields.get(CompiledCors.REQUEST_METHOD).trim().toUpperCase(java.util.Locale.ROOT);
+      String requested = fields.get(CompiledCors.REQUEST_METHOD).trim();
       PreflightTarget target = preflightTarget(requested, path, authority, kept, rawQuery);
       if (target != null) {
         Optional<String> refusal = target.allowed().isEmpty() ? Optional.empty()

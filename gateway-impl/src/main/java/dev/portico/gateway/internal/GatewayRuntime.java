@@ -58,6 +58,8 @@ public final class GatewayRuntime implements RunningGateway {
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
   /** The connect and response timeouts of upstream tries, on {@link #timers}; made anew at each start. */
   private volatile UpstreamTimeouts upstreamTimeouts = new UpstreamTimeouts(timers);
+  /** The request body deadlines of exchanges reading their bodies, on {@link #timers}; made anew at each start. */
+  private volatile BodyDeadlines bodyDeadlines = new BodyDeadlines(timers);
   private final GatewayObserver observer;
   private final Set<ExchangeRun> exchanges = ConcurrentHashMap.newKeySet();
   /** Guards reconfiguration and life-cycle changes (never taken per request). */
@@ -98,6 +100,10 @@ public final class GatewayRuntime implements RunningGateway {
     return upstreamTimeouts;
   }
 
+  BodyDeadlines bodyDeadlines() {
+    return bodyDeadlines;
+  }
+
   /** Returns whether a shutdown has begun: new exchanges are turned away. */
   public boolean isDraining() {
     return state == State.DRAINING;
@@ -136,6 +142,7 @@ public final class GatewayRuntime implements RunningGateway {
     synchronized (lock) {
       timers.start();
       upstreamTimeouts = new UpstreamTimeouts(timers);
+      bodyDeadlines = new BodyDeadlines(timers);
       clients.start();
       current.startUpstreams();
       drained = null;
@@ -392,6 +399,7 @@ public final class GatewayRuntime implements RunningGateway {
         clients.stop();
       } finally {
         upstreamTimeouts.destroy();
+        bodyDeadlines.destroy();
         timers.stop();
       }
     }

@@ -125,7 +125,7 @@ final class ProxyCall {
 
   private ClientBodyContent newClientBody() {
     ClientExchange cx = run.client();
-    return new ClientBodyContent(cx.body(), cx.contentLength(), run);
+    return new ClientBodyContent(run.clientBody(), cx.contentLength(), run);
   }
 
   private void attempt() {

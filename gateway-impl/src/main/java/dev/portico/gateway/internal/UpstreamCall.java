@@ -319,8 +319,12 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
       LOG.debug("{} upstream failed before responding: {}", run.requestId(), String.valueOf(failure));
     }
     ClientBodyContent.TooLargeException tooLarge = tooLarge(failure);
+    BodyDeadline.Expired bodyTimeout = BodyDeadline.find(failure);
     boolean sent = headWritten;
-    if (tooLarge != null) {
+    if (bodyTimeout != null) {
+      // The client's body did not arrive in time: the upstream request was aborted with it.
+      result.complete(new Failed(sent, false, BodyDeadline.problem(bodyTimeout), failure));
+    } else if (tooLarge != null) {
       // The client's chunked body grew past the route's maximum: the upstream request was aborted.
       result.complete(new Failed(sent, false, GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(
           "The request body is larger than this route accepts (" + tooLarge.maxBytes() + " bytes).")), failure));

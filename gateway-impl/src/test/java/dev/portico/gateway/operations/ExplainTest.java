@@ -64,6 +64,15 @@ class ExplainTest {
   }
 
   @Test
+  void saysThatAMethodInAnotherCaseIsRefusedBeforeRouting() {
+    Explanation e = gateway.explain("delete", "/api/orders/42", HttpHeaders.empty());
+
+    assertThat(e.verdict()).isEqualTo(Verdict.UNFORWARDABLE);
+    assertThat(e.refusal()).hasValueSatisfying(reason -> assertThat(reason).contains("case-sensitive"));
+    assertThat(e.routeId()).isEmpty();
+  }
+
+  @Test
   void listsTheAllowedMethodsWhenOnlyTheMethodDoesNotMatch() {
     Explanation e = gateway.explain("DELETE", "/api/orders/42", HttpHeaders.empty());
 

@@ -177,6 +177,39 @@ class RequestValidationTest {
     assertThat(upstream.receivedCount()).isZero();
   }
 
+  /**
+   * An integral decimal beyond 64 bits where the schema says integer with a minimum: the validator
+   * took it as a long, which Jackson 3 refuses, and the request got a 500.
+   */
+  @Test
+  void hugeNumbersWhereTheSchemaSaysIntegerAreValidationFailures() throws Exception {
+    start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA.replace("\"minimum\": 1}", "\"minimum\": 1, \"maximum\": 100}"))));
+
+    for (String qty : new String[] {"1e19", "1e400", "2.5e300", "-1e19", "1e999999999", "1e2147483647"}) {
+      ContentResponse response = post("/orders", "application/json",
+          "{\"customer\": \"acme\", \"items\": [{\"sku\": \"a\", \"qty\": " + qty + "}]}").send();
+
+      assertThat(response.getStatus()).as("status for qty %s", qty).isEqualTo(400);
+      JsonNode problem = problem(response);
+      assertThat(problem.path("type").asString()).as("type for qty %s", qty)
+          .isEqualTo("https://portico.dev/problems/validation-failed");
+      assertThat(problem.path("errors").get(0).path("pointer").asString()).as("pointer for qty %s", qty)
+          .isEqualTo("/items/0/qty");
+    }
+    assertThat(upstream.receivedCount()).isZero();
+  }
+
+  @Test
+  void integralDecimalsInRangeAreValidAndForwardedAsSent() throws Exception {
+    start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA)));
+    String body = "{\"customer\": \"acme\", \"items\": [{\"sku\": \"a\", \"qty\": 1e19}, {\"sku\": \"b\", \"qty\": 2.0}]}";
+
+    ContentResponse response = post("/orders", "application/json", body).send();
+
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(upstream.take().body()).isEqualTo(body);
+  }
+
   @Test
   void duplicateMembersAndTrailingContentAreMalformed() throws Exception {
     start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA)));

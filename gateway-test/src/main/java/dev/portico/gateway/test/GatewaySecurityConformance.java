@@ -65,6 +65,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       Content-Length, obfuscated Transfer-Encoding, bare LF and CR, header folding, requests
  *       pipelined behind a body: whatever reaches the upstream is exactly one well-formed request
  *       and never the hidden one.</li>
+ *   <li><b>Methods and media types</b>: a method in another case ({@code delete}) without a token
+ *       never reaches the protected upstream; a request with two {@code Content-Type}s is refused
+ *       with 400 and not forwarded.</li>
  *   <li><b>Forwarded and identity headers</b> from an untrusted client never reach the upstream as
  *       sent, the public route's included; a {@code Connection} header naming the identity headers
  *       does not remove those the gateway set; a subject a header cannot carry as it is (beyond
@@ -288,6 +291,56 @@ public abstract class GatewaySecurityConformance {
     return SmugglingRequests.rows(target().bodyMethod(), protectedPath(), authority(), () -> target().validToken(idp()),
         target().bodyContentType().orElse(null), target().body()).stream()
         .map(row -> Arguments.of(row.name(), row.raw(), row.control()));
+  }
+
+  /**
+   * A method spelled in another case ({@code delete}, {@code Post}) without a token never reaches
+   * the protected upstream: methods are case-sensitive, so a route that protects {@code DELETE}
+   * does not take {@code delete}, and an upstream client that upper-cases methods would forward it
+   * as {@code DELETE} by another route. Refused (Portico: 501) or authenticated, never forwarded,
+   * never 500, 502, 503 or 504.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("methodSpellings")
+  public void aMethodInAnotherCaseNeverReachesTheProtectedUpstreamWithoutAToken(String method) throws Exception {
+    int before = upstream().connections().size();
+
+    int status = RawClient.untilClosed(base(), method + " " + protectedPath() + " HTTP/1.1\r\nHost: " + authority()
+        + "\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+    assertThat(forwardedSince(before)).as("protected upstream received %s", method).isEmpty();
+    assertThat(status).as("status for %s (500, 502, 503, 504: the gateway broke on it)", method)
+        .isNotEqualTo(RawClient.NO_RESPONSE).isNotIn(500, 502, 503, 504);
+  }
+
+  Stream<String> methodSpellings() {
+    return Stream.of(target().bodyMethod(), "GET", "POST", "PUT", "PATCH", "DELETE").distinct()
+        .flatMap(m -> Stream.of(m.toLowerCase(Locale.ROOT), m.charAt(0) + m.substring(1).toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * A request with more than one {@code Content-Type}, as two fields or as a list in one, is
+   * refused with 400 and not forwarded, even with a valid token: a body policy would read one media
+   * type and the upstream might read another.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentTypeSpellings")
+  public void twoContentTypesAreRefused400AndNeverForwarded(String name, String contentTypes) throws Exception {
+    int before = upstream().connections().size();
+
+    int status = RawClient.untilClosed(base(), target().bodyMethod() + " " + protectedPath() + " HTTP/1.1\r\nHost: "
+        + authority() + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\n" + contentTypes
+        + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+    assertThat(forwardedSince(before)).as("protected upstream received %s", name).isEmpty();
+    assertThat(status).as("status for %s", name).isEqualTo(400);
+  }
+
+  Stream<Arguments> contentTypeSpellings() {
+    return Stream.of(
+        Arguments.of("two Content-Type fields", "Content-Type: text/plain\r\nContent-Type: application/json\r\n"),
+        Arguments.of("two Content-Type fields, other case", "Content-Type: application/json\r\ncontent-type: text/plain\r\n"),
+        Arguments.of("a Content-Type list", "Content-Type: text/plain, application/json\r\n"));
   }
 
   /**

@@ -53,6 +53,7 @@ final class SmugglingRequests {
     attack.accept("Content-Length in hex", "Content-Length: 0x" + size + "\r\n\r\n" + b);
     attack.accept("Transfer-Encoding: chunked, identity", "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked);
     attack.accept("Transfer-Encoding: identity, chunked", "Transfer-Encoding: identity, chunked\r\n\r\n" + chunked + smuggled);
+    attack.accept("Transfer-Encoding: gzip, chunked", "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked);
     attack.accept("Transfer-Encoding with a leading space", "Transfer-Encoding:  chunked\r\n\r\n" + chunked);
     attack.accept("Transfer-Encoding: xchunked", "Transfer-Encoding: xchunked\r\n\r\n" + chunked);
     attack.accept("Transfer-Encoding: Chunked (case)", "Transfer-Encoding: Chunked\r\n\r\n" + chunked);

@@ -13,11 +13,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -231,6 +233,52 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
         selectMethod(suite, "aSubjectHeadersCannotCarryIsNeverCollapsedNorA500", String.class.getName()));
   }
 
+  /**
+   * A gateway with the two defects a plain forwarding proxy in front of it would have: a request
+   * whose method has a lower-case letter, or that has more than one Content-Type, skips the routes
+   * (a route that names {@code DELETE} does not take {@code delete}) and goes straight to the
+   * protected upstream through an HTTP client that upper-cases the method.
+   */
+  static final class ForwardsWhatNoRouteTakes extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      HttpClient client = new HttpClient();
+      client.start();
+      Handler forwarder = new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+          String method = request.getMethod();
+          List<String> contentTypes = request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE);
+          if (method.equals(method.toUpperCase(Locale.ROOT)) && contentTypes.size() <= 1
+              && contentTypes.stream().noneMatch(v -> v.contains(","))) {
+            return false;
+          }
+          String body = Content.Source.asString(request);
+          org.eclipse.jetty.client.Request upstream = client.newRequest(fixtures.protectedUpstreamUri()
+                  + Request.getPathInContext(request))
+              .method(method)
+              .headers(h -> contentTypes.forEach(v -> h.add(HttpHeader.CONTENT_TYPE, v)))
+              .timeout(10, TimeUnit.SECONDS);
+          if (!body.isEmpty()) {
+            upstream.body(new StringRequestContent(body));
+          }
+          response.setStatus(upstream.send().getStatus());
+          callback.succeeded();
+          return true;
+        }
+      };
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost("127.0.0.1");
+      server.addConnector(connector);
+      server.setHandler(new Handler.Sequence(forwarder, JettyGatewayHandler.create(JettyHandlerConformanceTest.gateway(jwt, fixtures))));
+      server.start();
+      return JettyHandlerConformanceTest.target().baseUri(URI.create("http://127.0.0.1:" + connector.getLocalPort()))
+          .closeAfter(jwt, server::stop, client::stop).build();
+    }
+  }
+
   /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
   private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
     return run(List.of(selectClass(suite)));
@@ -288,6 +336,22 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     List<String> rows = outcomes.keySet().stream().filter(name -> name.startsWith("aBadWebSocketHandshake")).toList();
     assertThat(rows).hasSize(14);
     assertThat(failed(outcomes)).containsExactlyInAnyOrderElementsOf(rows);
+  }
+
+  @Test
+  void aGatewayThatForwardsOtherMethodSpellingsAndTwoContentTypesFailsExactlyThoseRows() {
+    Map<String, TestExecutionResult.Status> outcomes = run(ForwardsWhatNoRouteTakes.class);
+
+    assertThat(outcomes).containsEntry("aValidTokenReachesTheProtectedUpstream() aValidTokenReachesTheProtectedUpstream()",
+        TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(failed(outcomes))
+        .allSatisfy(name -> assertThat(name).matches("(aMethodInAnotherCase|twoContentTypes).*"))
+        .anySatisfy(name -> assertThat(name).contains("delete"))
+        .anySatisfy(name -> assertThat(name).contains("Post"))
+        .anySatisfy(name -> assertThat(name).contains("two Content-Type fields"))
+        .anySatisfy(name -> assertThat(name).contains("a Content-Type list"));
+    assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("aMethodInAnotherCase")).hasSize(10);
+    assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("twoContentTypes")).hasSize(3);
   }
 
   @Test

@@ -55,10 +55,9 @@ class JettyHandlerConformanceTest extends GatewaySecurityConformance {
 
   /**
    * The smuggling rows Jetty's parser accepts and normalizes (the upstream gets one clean request
-   * and the client 200); it refuses every other one with 400.
+   * and the client 200); it refuses every other one with 400, but for {@link #NOT_IMPLEMENTED}.
    */
   static final Set<String> NORMALIZED = Set.of(
-      "Transfer-Encoding: identity, chunked",
       "Transfer-Encoding with a leading space",
       "Transfer-Encoding: Chunked (case)",
       "Transfer-Encoding with a tab",
@@ -73,9 +72,17 @@ class JettyHandlerConformanceTest extends GatewaySecurityConformance {
     return Optional.of(NOT_400.getOrDefault(requestLine, 400));
   }
 
+  /**
+   * The rows with a transfer coding before {@code chunked}: Jetty's parser passes them on, and the
+   * gateway answers 501, as Tomcat does on its own; the same status on every adapter.
+   */
+  static final Set<String> NOT_IMPLEMENTED = Set.of(
+      "Transfer-Encoding: identity, chunked",
+      "Transfer-Encoding: gzip, chunked");
+
   @Override
   protected Optional<Integer> smugglingStatus(String name) {
-    return Optional.of(NORMALIZED.contains(name) ? 200 : 400);
+    return Optional.of(NOT_IMPLEMENTED.contains(name) ? 501 : NORMALIZED.contains(name) ? 200 : 400);
   }
 
   @Override

@@ -47,6 +47,10 @@ final class ProxyingSnippets {
             .connectTimeout(Duration.ofSeconds(2))     // TCP connect and TLS handshake
             .responseTimeout(Duration.ofMinutes(2))    // request sent -> response headers
             .idleTimeout(Duration.ofMinutes(5)))       // silence in either direction
+        .route("uploads", r -> r
+            .path("/api/uploads/**")
+            .upstream("http://files:8080")
+            .requestBodyTimeout(Duration.ofMinutes(10))) // first read of the body -> its last byte
         .route("search", r -> r
             .path("/api/search/**")
             .upstream("http://search:8080")

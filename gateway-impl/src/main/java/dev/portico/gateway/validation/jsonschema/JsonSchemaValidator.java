@@ -12,14 +12,23 @@ import com.networknt.schema.path.NodePath;
 import dev.portico.gateway.validation.JsonSchema;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.JsonNodeException;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.BigIntegerNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,14 +43,32 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Schemas without {@code $schema} are read as draft 2020-12. Remote {@code $ref}s are never
  * fetched. Bodies are parsed strictly (duplicate member names and trailing content are malformed),
- * so a body cannot mean one thing to the validator and another to the upstream. At most
+ * so a body cannot mean one thing to the validator and another to the upstream. A body nested
+ * deeper than {@link #MAX_NESTING_DEPTH} is malformed; a number with more than
+ * {@link #MAX_NUMBER_DIGITS} digits before or after its point is a violation, and integral numbers
+ * in any spelling ({@code 1e19}, {@code 2.0}) are checked as exact integers. At most
  * {@link #MAX_VIOLATIONS} violations are listed. Immutable and thread-safe.
  */
 public final class JsonSchemaValidator {
   /** The most violations one result lists. */
   public static final int MAX_VIOLATIONS = 50;
+  /**
+   * The most digits a number may have before, or after, its decimal point, exponent included
+   * ({@code 1e1000} has 1,001): larger ones are a violation, as Jackson limits a number's text to
+   * 1,000 characters.
+   */
+  public static final int MAX_NUMBER_DIGITS = 1000;
 
-  private static final JsonMapper JSON = JsonMapper.builder()
+  /**
+   * The deepest nesting of arrays and objects a body may have: deeper ones are malformed. The
+   * validator recurses a few frames per level and per {@code $ref} or combinator, so Jackson's
+   * default (500) could exhaust a server thread's stack with a recursive schema.
+   */
+  public static final int MAX_NESTING_DEPTH = 128;
+
+  private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+          .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -138,7 +165,23 @@ public final class JsonSchemaValidator {
     if (body == null || body.isMissingNode()) {
       return new Malformed("the body holds no JSON value");
     }
-    List<Error> errors = schema.validate(body);
+    List<Violation> outOfRange = new ArrayList<>();
+    body = exactNumbers(body, "", outOfRange);
+    if (!outOfRange.isEmpty()) {
+      return new Invalid(List.copyOf(outOfRange.subList(0, Math.min(outOfRange.size(), MAX_VIOLATIONS))));
+    }
+    List<Error> errors;
+    try {
+      errors = schema.validate(body);
+    } catch (JsonNodeException e) {
+      // A keyword converted a value it could not hold (a number, in the library's own arithmetic):
+      // the body does not fit what this schema can check, which is the client's to fix.
+      return new Invalid(List.of(new Violation("", "a value is outside the range this schema can check")));
+    } catch (StackOverflowError e) {
+      // A recursive schema over a body within the nesting limit, on a thread with a small stack:
+      // the stack is unwound by now, and the body is too deep for this schema to check.
+      return new Invalid(List.of(new Violation("", "the body is nested too deeply for this schema to check")));
+    }
     if (errors.isEmpty()) {
       return new Valid();
     }
@@ -150,6 +193,53 @@ public final class JsonSchemaValidator {
       violations.add(new Violation(pointer(error), message(error)));
     }
     return new Invalid(List.copyOf(violations));
+  }
+
+  /**
+   * Returns {@code node} with every integral decimal ({@code 1e19}, {@code 2.5e300}, {@code 1.0})
+   * as an exact big integer: the validator reads an integral value as an {@code integer}, and with
+   * {@code minimum} or {@code maximum} takes it as a {@code long}, which Jackson 3 refuses beyond 64
+   * bits (a 500 before this). Adds a violation for each number with more than
+   * {@link #MAX_NUMBER_DIGITS} digits before or after the point ({@code 1e999999999},
+   * {@code 1e-5000}): exact arithmetic on them would cost what the body did not.
+   */
+  private static JsonNode exactNumbers(JsonNode node, String pointer, List<Violation> outOfRange) {
+    if (node.isBigDecimal()) {
+      BigDecimal value = node.decimalValue();
+      if (value.signum() == 0) {
+        return BigIntegerNode.valueOf(BigInteger.ZERO);   // 0.0, -0.0, 0e999999
+      }
+      // In long arithmetic: a scale may be as small as Integer.MIN_VALUE (1e2147483647).
+      if ((long) value.precision() - value.scale() > MAX_NUMBER_DIGITS || value.scale() > MAX_NUMBER_DIGITS) {
+        outOfRange.add(new Violation(pointer, "the number has more than " + MAX_NUMBER_DIGITS
+            + " digits before or after the point"));
+        return node;
+      }
+      BigDecimal stripped = value.stripTrailingZeros();
+      return stripped.scale() <= 0 ? BigIntegerNode.valueOf(stripped.toBigIntegerExact()) : node;
+    }
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> member : object.properties()) {
+        JsonNode value = member.getValue();
+        if (value.isContainer() || value.isBigDecimal()) {
+          JsonNode exact = exactNumbers(value, pointer + "/" + escape(member.getKey()), outOfRange);
+          if (exact != value) {
+            member.setValue(exact);
+          }
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode value = array.get(i);
+        if (value.isContainer() || value.isBigDecimal()) {
+          JsonNode exact = exactNumbers(value, pointer + "/" + i, outOfRange);
+          if (exact != value) {
+            array.set(i, exact);
+          }
+        }
+      }
+    }
+    return node;
   }
 
   /** The instance location as an RFC 6901 pointer; a missing required member gets its own pointer. */
