@@ -176,6 +176,34 @@ class RequestTargetBytesTest {
     }
   }
 
+  /**
+   * A WebSocket upgrade whose query holds visible ASCII that a URI cannot hold unencoded (Jetty
+   * lets it through, and an HTTP request carries it as it is) is refused with 400 {@code bad-path}
+   * rather than sent re-encoded or failing; nothing is opened upstream.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_HANDLER_EVERY_URI"})
+  void aWebSocketUpgradeWhoseQueryNoUriCanHoldIsRefused(Mounting mounting) throws Exception {
+    upstream = ByteRecordingUpstream.start();
+    host = mounting.start(Gateway.builder()
+        .route("ws", r -> r.path("/ws/**").upstream(upstream.uri()).websocket())
+        .build(), "");
+
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", host.port()), 5_000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /ws/chat?a=\"b\"&c={d} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(ISO_8859_1));
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      socket.getInputStream().transferTo(response);
+      String text = response.toString(ISO_8859_1);
+
+      assertThat(text).startsWith("HTTP/1.1 400 ").contains("https://portico.dev/problems/bad-path");
+    }
+    assertThat(forwarded()).isNull();
+  }
+
   /** Over HTTP/2 the same: the query of {@code :path} exactly, or 400; a space (impossible in HTTP/1.1) is refused. */
   @ParameterizedTest
   @EnumSource(Mounting.class)
