@@ -48,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * and, on the returned registration, {@code setAsyncSupported(true)} and
  * {@code addMapping("/*")}.
  *
- * <p>Routes match the request path below the context path, still percent-encoded as the client
- * sent it. A servlet cannot hand a request back to its container, so a request that matches no
- * route is answered {@code 404} with an {@code application/problem+json} body.
+ * <p>Routes match the request path below the context path: the part of the target that the
+ * container dispatched as {@code getServletPath() + getPathInfo()}, however the client spelled the
+ * context path ({@code //ctx}, {@code /%63tx}), still percent-encoded as the client sent it; a
+ * target that cannot be read that way is refused with 400 {@code bad-path}. A servlet cannot hand
+ * a request back to its container, so a request that matches no route is answered {@code 404}
+ * with an {@code application/problem+json} body.
  *
  * <p>The servlet never blocks a container thread: each request goes asynchronous (without a
  * container timeout: the gateway applies its own), and bodies stream between the client and the
