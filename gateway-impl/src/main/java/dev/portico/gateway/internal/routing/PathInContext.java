@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -134,7 +135,7 @@ public final class PathInContext {
   }
 
   /** Percent-decodes leniently, as a host does before it maps: an invalid escape stays as it is. */
-  static String decode(String s, java.nio.charset.Charset charset) {
+  private static String decode(String s, Charset charset) {
     if (s.indexOf('%') < 0) {
       return s;
     }
