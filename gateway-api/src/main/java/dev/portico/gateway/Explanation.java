@@ -44,7 +44,7 @@ public record Explanation(Verdict verdict, String method, String path, Optional<
     ROUTED,
     /** A CORS preflight the gateway answers itself, from the route's CORS policy. */
     PREFLIGHT,
-    /** The path is ambiguous: 400 {@code bad-path}. */
+    /** The request target is ambiguous (its path, or a query that cannot be forwarded exactly): 400 {@code bad-path}. */
     BAD_PATH,
     /** Routes match the path but not the method: 405. */
     METHOD_NOT_ALLOWED,

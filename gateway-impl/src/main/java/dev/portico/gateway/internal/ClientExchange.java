@@ -30,9 +30,11 @@ public interface ClientExchange extends Content.Sink {
 
   /**
    * Returns the raw path of the request target, still percent-encoded as the client sent it, relative
-   * to the adapter's mount point (a servlet leaves out its context path).
+   * to the adapter's mount point: the part below the context path the host dispatched the request
+   * to ({@link dev.portico.gateway.internal.routing.PathInContext}). Null when that part cannot be
+   * found in the target (the engine refuses the request as {@code bad-path}).
    */
-  String rawPath();
+  @Nullable String rawPath();
 
   /** Returns the raw query (without {@code ?}), or null when the target had none. */
   @Nullable String rawQuery();

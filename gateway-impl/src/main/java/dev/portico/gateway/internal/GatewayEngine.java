@@ -23,7 +23,9 @@ import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import dev.portico.gateway.upstream.UpstreamProtocol;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.internal.routing.PathInContext;
 import dev.portico.gateway.internal.routing.PathNormalizer;
+import dev.portico.gateway.internal.routing.RawQuery;
 import dev.portico.gateway.internal.routing.RouteLookup;
 import dev.portico.gateway.internal.routing.RouteTable;
 import java.net.InetAddress;
@@ -339,15 +341,24 @@ public final class GatewayEngine {
     // route and before a hand-back: a lower-case method, a transfer coding under the chunks, two media types.
     Problem unforwardable = UnforwardableRequest.check(method, client.headers());
     if (unforwardable != null) {
-      refuse(client, start, method, rawPath, HttpHeaders.empty(), unforwardable.type(), unforwardable.detail());
+      refuse(client, start, method, rawPath != null ? rawPath : "", HttpHeaders.empty(), unforwardable.type(),
+          unforwardable.detail());
       return true;
     }
-    PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
+    PathNormalizer.Result normalized = rawPath != null ? PathNormalizer.normalize(rawPath)
+        : PathNormalizer.Result.rejected(PathInContext.NOT_FOUND);
     if (!normalized.isOk()) {
-      refuse(client, start, method, rawPath, HttpHeaders.empty(), ProblemType.BAD_PATH, normalized.reason());
+      refuse(client, start, method, rawPath != null ? rawPath : "", HttpHeaders.empty(), ProblemType.BAD_PATH,
+          normalized.reason());
       return true;
     }
     String path = normalized.path();
+    // The query is forwarded byte for byte; what cannot be is refused before any route sees it.
+    String queryRefusal = RawQuery.refusal(client.rawQuery());
+    if (queryRefusal != null) {
+      refuse(client, start, method, path, HttpHeaders.empty(), ProblemType.BAD_PATH, queryRefusal);
+      return true;
+    }
     // Identity headers and the fields the client's Connection names are gone before anything reads them.
     HttpFields fields = incomingHeaders.screen(client.headers());
     HttpHeaders headers = new FieldsHttpHeaders(fields);
@@ -465,8 +476,10 @@ public final class GatewayEngine {
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     PathNormalizer.Result normalized = PathNormalizer.normalize(rawPath);
-    if (!normalized.isOk()) {
-      return new Explanation(Explanation.Verdict.BAD_PATH, method, rawPath, Optional.of(normalized.reason()),
+    String queryRefusal = normalized.isOk() ? RawQuery.refusal(rawQuery) : null;
+    if (!normalized.isOk() || queryRefusal != null) {
+      return new Explanation(Explanation.Verdict.BAD_PATH, method, rawPath,
+          Optional.of(queryRefusal != null ? queryRefusal : normalized.reason()),
           Optional.empty(), Map.of(), Optional.empty(), List.of(), Set.of());
     }
     String path = normalized.path();

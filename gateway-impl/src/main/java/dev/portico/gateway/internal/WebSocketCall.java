@@ -16,6 +16,7 @@ import dev.portico.gateway.internal.websocket.WebSocketUpgrade;
 import dev.portico.gateway.upstream.Endpoint;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -59,7 +60,15 @@ final class WebSocketCall {
     Endpoint e = endpoint.endpoint();
     String query = exchange.request().rawQuery().map(q -> "?" + q).orElse("");
     String target = ("https".equals(e.scheme()) ? "wss" : "ws") + "://" + e.authority() + e.basePath() + rewritten.path();
-    URI uri = URI.create(target + query);
+    URI uri;
+    try {
+      uri = new URI(target + query);
+    } catch (URISyntaxException x) {
+      // Visible ASCII that RFC 3986 wants encoded (" < > \ ^ ` { | }): an HTTP request carries it
+      // as it is, the WebSocket client's URI cannot, and the gateway does not re-encode a query.
+      return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.BAD_PATH.withDetail(
+          "The query holds characters a WebSocket handshake cannot carry unencoded; percent-encode them.")));
+    }
     HttpFields headers = UpstreamCall.upstreamHeaders(run, route, exchange.request());
     List<String> subProtocols = new ArrayList<>();
     for (String value : run.client().headers().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true)) {

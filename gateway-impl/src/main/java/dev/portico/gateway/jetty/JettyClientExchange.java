@@ -1,6 +1,7 @@
 package dev.portico.gateway.jetty;
 
 import dev.portico.gateway.internal.ClientExchange;
+import dev.portico.gateway.internal.routing.PathInContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -48,19 +49,19 @@ final class JettyClientExchange implements ClientExchange {
     return request.getConnectionMetaData().getHttpVersion();
   }
 
+  /**
+   * Returns the raw path below the context path Jetty dispatched to (the whole path outside any
+   * {@code ContextHandler}); a target that is no path ({@code *}, authority-form) as it is, for the
+   * engine to refuse.
+   */
   @Override
-  public String rawPath() {
+  public @Nullable String rawPath() {
     String path = request.getHttpURI().getPath();
-    if (path == null) {
-      return "";
+    if (path == null || !path.startsWith("/")) {
+      return path == null ? "" : path;
     }
-    // Inside a ContextHandler, routes match the path below the context path.
-    String context = Request.getContextPath(request);
-    if (context != null && !context.isEmpty() && !context.equals("/") && path.startsWith(context)
-        && (path.length() == context.length() || path.charAt(context.length()) == '/')) {
-      return path.length() == context.length() ? "/" : path.substring(context.length());
-    }
-    return path;
+    String inContext = Request.getPathInContext(request);
+    return inContext == null ? null : PathInContext.rawPath(path, inContext, true);
   }
 
   @Override

@@ -48,13 +48,16 @@ import org.slf4j.LoggerFactory;
  * and, on the returned registration, {@code setAsyncSupported(true)} and
  * {@code addMapping("/*")}.
  *
- * <p>Routes match the request path below the context path, still percent-encoded as the client
- * sent it. A servlet cannot hand a request back to its container, so a request that matches no
- * route is answered {@code 404} with an {@code application/problem+json} body. Mapped to
- * {@code /*}, the servlet therefore swallows what the container's default servlet would serve
- * (static and welcome files) and, a path mapping winning over extension mappings, {@code *.jsp}:
- * serve those from another context, or map the gateway to a prefix of its own ({@code /api/*}).
- * A servlet {@code Filter} adapter that passes unmatched requests down the host's chain is planned.
+ * <p>Routes match the request path below the context path: the part of the target that the
+ * container dispatched as {@code getServletPath() + getPathInfo()}, however the client spelled the
+ * context path ({@code //ctx}, {@code /%63tx}), still percent-encoded as the client sent it; a
+ * target that cannot be read that way is refused with 400 {@code bad-path}. A servlet cannot hand
+ * a request back to its container, so a request that matches no route is answered {@code 404}
+ * with an {@code application/problem+json} body. Mapped to {@code /*}, the servlet therefore
+ * swallows what the container's default servlet would serve (static and welcome files) and, a
+ * path mapping winning over extension mappings, {@code *.jsp}: serve those from another context,
+ * or map the gateway to a prefix of its own ({@code /api/*}). A servlet {@code Filter} adapter
+ * that passes unmatched requests down the host's chain is planned.
  *
  * <p>The servlet never blocks a container thread: each request goes asynchronous (without a
  * container timeout: the gateway applies its own), and bodies stream between the client and the

@@ -3,6 +3,7 @@ package dev.portico.gateway.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.internal.ClientExchange;
+import dev.portico.gateway.internal.routing.PathInContext;
 import dev.portico.gateway.internal.websocket.WebSocketUpgrade;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -62,7 +63,7 @@ final class ServletClientExchange implements ClientExchange {
   private final ConnectionAbort abort;
   private final AsyncContext async;
   private final String method;
-  private final String rawPath;
+  private final @Nullable String rawPath;
   private final @Nullable String rawQuery;
   private final HttpFields headers;
   private final String authority;
@@ -91,7 +92,7 @@ final class ServletClientExchange implements ClientExchange {
     this.abort = ConnectionAbort.of(container);
     this.async = async;
     method = request.getMethod();
-    rawPath = rawPath(request.getRequestURI(), request.getContextPath());
+    rawPath = PathInContext.rawPath(request.getRequestURI(), dispatchedPath(request), false);
     rawQuery = request.getQueryString();
     headers = headers(request);
     secure = request.isSecure();
@@ -144,7 +145,7 @@ final class ServletClientExchange implements ClientExchange {
   }
 
   @Override
-  public String rawPath() {
+  public @Nullable String rawPath() {
     return rawPath;
   }
 
@@ -284,7 +285,7 @@ final class ServletClientExchange implements ClientExchange {
       }
     }
     try {
-      async.getRequest().setAttribute(ServletWebSocketUpgrade.ATTRIBUTE, new ServletWebSocketUpgrade(upgrade, rawPath));
+      async.getRequest().setAttribute(ServletWebSocketUpgrade.ATTRIBUTE, new ServletWebSocketUpgrade(upgrade, String.valueOf(rawPath)));
       async.dispatch();
       return true;
     } catch (IllegalStateException e) {
@@ -376,31 +377,12 @@ final class ServletClientExchange implements ClientExchange {
   }
 
   /**
-   * Returns the request path relative to the context path, still raw: the servlet API leaves
-   * {@code getRequestURI()} undecoded and unnormalized. When the client spelled the context path
-   * differently from {@code getContextPath()} (percent-encoded, or with a {@code ;} parameter), as
-   * many leading segments are dropped as the context path has.
+   * Returns the path below the context path as the container decoded and dispatched it: the
+   * servlet path and the path info (one of them empty, depending on the servlet's mapping).
    */
-  static String rawPath(String requestUri, String contextPath) {
-    String path;
-    int length = contextPath.length();
-    if (length == 0) {
-      path = requestUri;
-    } else if (requestUri.startsWith(contextPath)
-        && (requestUri.length() == length || requestUri.charAt(length) == '/')) {
-      path = requestUri.substring(length);
-    } else {
-      path = "";
-      int segments = (int) contextPath.chars().filter(c -> c == '/').count();
-      int at = 0;
-      for (int i = 0; i < segments && at >= 0; i++) {
-        at = requestUri.indexOf('/', at + 1);
-      }
-      if (at >= 0) {
-        path = requestUri.substring(at);
-      }
-    }
-    return path.isEmpty() ? "/" : path;
+  private static String dispatchedPath(HttpServletRequest request) {
+    String pathInfo = request.getPathInfo();
+    return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
   }
 
   /** Copies the request headers, each name's values in order (the servlet API groups by name). */

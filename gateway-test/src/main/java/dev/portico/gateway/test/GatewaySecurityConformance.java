@@ -56,11 +56,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>What it checks:
  * <ul>
  *   <li><b>Paths</b>: dot-segments, encoded dot-segments in every case and half-encoded form,
- *       encoded and double-encoded slashes and backslashes, {@code ;} path parameters, overlong
- *       UTF-8, NUL, absolute-form, authority-form ({@code CONNECT}) and asterisk-form targets:
+ *       double-encoded dots, letters, slashes and backslashes, encoded control characters
+ *       ({@code ..%09}), {@code ;} path parameters, overlong UTF-8, NUL, leading {@code //},
+ *       absolute-form, authority-form ({@code CONNECT}) and asterisk-form targets:
  *       none reaches the protected upstream without a token; each is answered 4xx (or, for another
  *       spelling of a path or a target that is no path, by whoever owns it), never 500, 502, 503
  *       or 504 (the gateway breaking on it).</li>
+ *   <li><b>Queries</b>: with a valid token, the query reaches the upstream byte for byte
+ *       ({@code +}, {@code ;}, {@code %FF}, {@code %00}, empty, a {@code ?} inside), or, when it
+ *       is not valid RFC 3986 (a raw byte 0xFF, {@code %zz}), is refused with a 4xx.</li>
  *   <li><b>Request smuggling</b>: Content-Length with Transfer-Encoding, duplicate and malformed
  *       Content-Length, obfuscated Transfer-Encoding, bare LF and CR, header folding, requests
  *       pipelined behind a body: whatever reaches the upstream is exactly one well-formed request
@@ -251,6 +255,36 @@ public abstract class GatewaySecurityConformance {
   Stream<Arguments> pathAttacks() {
     return PathAttacks.rows(target().publicPrefix(), target().protectedPrefix()).stream()
         .map(row -> Arguments.of(Named.of(row.toString(), row.requestLine()), row.outcome() == PathAttacks.Outcome.ELSEWHERE));
+  }
+
+  /**
+   * With a valid token, the query reaches the protected upstream byte for byte: not decoded, not
+   * re-encoded, nothing added or dropped ({@code +}, {@code ;}, {@code %FF}, {@code %00}, an
+   * empty query, a {@code ?} inside it). A query that is not valid RFC 3986 (a raw byte 0xFF,
+   * {@code %zz}) may instead be refused with a 4xx, and then reaches nothing; it is never altered.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("queries")
+  public void queryReachesTheUpstreamByteForByteOrIsRefused(String query, boolean mustForward) throws Exception {
+    int before = upstream().connections().size();
+    String target = protectedPath() + "?" + query;
+
+    int status = RawClient.untilClosed(base(), "GET " + target + " HTTP/1.1\r\nHost: " + authority()
+        + "\r\nAuthorization: Bearer " + target().validToken(idp()) + "\r\nConnection: close\r\n\r\n");
+
+    List<String> forwarded = forwardedSince(before);
+    if (mustForward || !forwarded.isEmpty()) {
+      assertThat(status).as("status for ?%s", query).isBetween(200, 299);
+      assertThat(forwarded).as("requests the protected upstream received").hasSize(1);
+      String line = forwarded.get(0).substring(0, Math.max(0, forwarded.get(0).indexOf("\r\n")));
+      assertThat(line).as("request line the upstream received").isEqualTo("GET " + target + " HTTP/1.1");
+    } else {
+      assertThat(status).as("status for ?%s, refused", query).isBetween(400, 499);
+    }
+  }
+
+  Stream<Arguments> queries() {
+    return PathAttacks.queries().stream().map(row -> Arguments.of(Named.of(row.toString(), row.query()), row.mustForward()));
   }
 
   /**

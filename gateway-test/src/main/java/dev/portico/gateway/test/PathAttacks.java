@@ -48,6 +48,15 @@ final class PathAttacks {
     add(rows, "encoded single dot %2e", "GET /" + pub + "/%2e/" + up + prot + "/x");
     add(rows, "double-encoded dot-segment %252e%252e", "GET /" + pub + "/" + "%252e%252e/".repeat(depth) + prot + "/x");
     add(rows, "double-encoded dot-segment %252E%252E", "GET /" + pub + "/" + "%252E%252E/".repeat(depth) + prot + "/x");
+    // Double encodings in other spellings: the hex digits encoded too, the %u form, a letter of the prefix.
+    add(rows, "double-encoded dot-segment %25%32%65", "GET /" + pub + "/" + "%25%32%65%25%32%65/".repeat(depth) + prot + "/x");
+    add(rows, "double-encoded dot-segment %25u002e", "GET /" + pub + "/" + "%25u002e%25u002e/".repeat(depth) + prot + "/x");
+    char initial = prot.charAt(0);
+    add(rows, "double-encoded first letter", "GET /%25" + Integer.toHexString(initial).toUpperCase(Locale.ROOT) + prot.substring(1) + "/x");
+    // Encoded control characters: a server that trims or drops them reads "..%09" as "..".
+    for (String control : List.of("%09", "%0a", "%0D", "%1f", "%7F")) {
+      add(rows, "control escape .." + control, "GET /" + pub + "/" + (".." + control + "/").repeat(depth) + prot + "/x");
+    }
     // Encoded and double-encoded separators.
     for (String slash : List.of("%2f", "%2F", "%252f", "%252F", "%5c", "%5C", "%255c", "%255C", "\\")) {
       add(rows, "separator " + slash, "GET /" + pub + "/" + (".." + slash).repeat(depth) + prot + "/x");
@@ -73,6 +82,9 @@ final class PathAttacks {
     // Separators folded.
     add(rows, "double slash", "GET //" + prot + "/x");
     add(rows, "double slash inside", "GET /" + prot.replace("/", "//") + "//x");
+    add(rows, "triple slash", "GET ///" + prot + "/x");
+    add(rows, "double slash, then a dot-segment", "GET //" + pub + "/" + up + prot + "/x");
+    add(rows, "double slash, then an encoded dot-segment", "GET //" + pub + "/" + "%2e%2e/".repeat(depth) + prot + "/x");
     // Request-target forms other than origin-form.
     add(rows, "absolute-form, own authority", "GET http://AUTHORITY/" + prot + "/x");
     add(rows, "absolute-form, own authority, dot-segment", "GET http://AUTHORITY/" + pub + "/" + up + prot + "/x");
@@ -92,6 +104,38 @@ final class PathAttacks {
     rows.add(new PathAttack("trailing dot on the prefix", "GET /" + prot + "./x", Outcome.ELSEWHERE));
     add(rows, "tab in the path", "GET /" + pub + "/\t/" + up + prot + "/x");
     return rows;
+  }
+
+  /**
+   * One query row: its name, the query (without {@code ?}; {@code \u00ff} stands for the raw byte
+   * 0xFF, the request being sent as ISO-8859-1) and whether it must be forwarded (it is valid
+   * RFC 3986), or may also be refused with a 4xx.
+   */
+  record QueryRow(String name, String query, boolean mustForward) {
+    @Override
+    public String toString() {
+      return name + ": ?" + query;
+    }
+  }
+
+  /** Queries that must reach the protected upstream byte for byte, or (where marked) be refused. */
+  static List<QueryRow> queries() {
+    return List.of(
+        new QueryRow("plain", "a=1&b=2", true),
+        new QueryRow("encoded byte that is not UTF-8", "c=%FF", true),
+        new QueryRow("lower-case hex", "c=%ff%2f", true),
+        new QueryRow("plus signs", "a+b=c+d", true),
+        new QueryRow("semicolons", "a;b=1;c", true),
+        new QueryRow("encoded NUL", "n=%00", true),
+        new QueryRow("encoded percent", "p=%25&q=100%25", true),
+        new QueryRow("empty query", "", true),
+        new QueryRow("question mark in the query", "?a=?", true),
+        new QueryRow("dot-segments in the query", "k=a/b/../../c", true),
+        new QueryRow("empty parameters", "a=1&&b&", true),
+        new QueryRow("raw byte 0xFF", "c=\u00ff", false),
+        new QueryRow("raw UTF-8", "c=caf\u00c3\u00a9", false),
+        new QueryRow("invalid percent-encoding", "c=%zz", false),
+        new QueryRow("truncated percent-encoding", "c=%2", false));
   }
 
   private static void add(List<PathAttack> rows, String name, String requestLine) {

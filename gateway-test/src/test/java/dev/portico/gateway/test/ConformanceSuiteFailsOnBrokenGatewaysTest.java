@@ -1,9 +1,11 @@
 package dev.portico.gateway.test;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.auth.IdentityForwarding;
@@ -11,6 +13,8 @@ import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +27,11 @@ import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -279,6 +286,67 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
     }
   }
 
+  /**
+   * Not Portico: a front that routes on the raw path and lets every URI through, answering 200 for
+   * anything under {@code /public/}: it takes double encodings and control escapes that a
+   * double-decoding or trimming upstream would read as {@code ..}, the way Portico on Tomcat did
+   * before it refused them.
+   */
+  static final class RoutesOnTheRawPath extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      Server server = new Server();
+      HttpConfiguration config = new HttpConfiguration();
+      config.setUriCompliance(UriCompliance.UNSAFE);
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+      connector.setHost("127.0.0.1");
+      connector.setPort(0);
+      server.addConnector(connector);
+      server.setHandler(new Handler.Abstract.NonBlocking() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+          String path = String.valueOf(request.getHttpURI().getPath());
+          response.setStatus(path.startsWith("/public/") ? 200 : path.startsWith("/admin/") ? 401 : 404);
+          callback.succeeded();
+          return true;
+        }
+      });
+      server.start();
+      AutoCloseable stop = server::stop;
+      return JettyHandlerConformanceTest.target().baseUri(URI.create("http://127.0.0.1:" + connector.getLocalPort()))
+          .closeAfter(stop).build();
+    }
+  }
+
+  /** A global filter decodes and re-encodes the query, as some proxies "clean" it: bytes the upstream gets are not the client's. */
+  static final class ReencodesTheQuery extends GatewaySecurityConformance {
+    @Override
+    protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
+      JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
+      Filter reencode = (exchange, chain) -> chain.proceed(exchange.withRequest(exchange.request().toBuilder()
+          .rawQuery(exchange.request().rawQuery().map(ReencodesTheQuery::reencode).orElse(null)).build()));
+      GatewayServer server = GatewayServer.start(Gateway.builder()
+          .filter(reencode)
+          .route("public", r -> r.path("/public/**").upstream(fixtures.publicUpstreamUri()))
+          .route("admin", r -> r.path("/admin/**").authenticator(jwt)
+              .identityForwarding(IdentityForwarding.headersOnly())
+              .upstream(fixtures.protectedUpstreamUri()))
+          .build());
+      return JettyHandlerConformanceTest.target().baseUri(server.baseUri()).closeAfter(jwt, server).build();
+    }
+
+    private static String reencode(String query) {
+      StringBuilder out = new StringBuilder();
+      for (String part : query.split("&", -1)) {
+        if (out.length() > 0) {
+          out.append('&');
+        }
+        out.append(URLEncoder.encode(URLDecoder.decode(part, UTF_8), UTF_8).replace("%3D", "="));
+      }
+      return out.toString();
+    }
+  }
+
   /** Runs {@code suite} and returns each test's method (with the row's index) and display name, and its outcome. */
   private static Map<String, TestExecutionResult.Status> run(Class<?> suite) {
     return run(List.of(selectClass(suite)));
@@ -352,6 +420,31 @@ class ConformanceSuiteFailsOnBrokenGatewaysTest {
         .anySatisfy(name -> assertThat(name).contains("a Content-Type list"));
     assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("aMethodInAnotherCase")).hasSize(10);
     assertThat(failed(outcomes)).filteredOn(name -> name.startsWith("twoContentTypes")).hasSize(3);
+  }
+
+  @Test
+  void aGatewayThatRoutesOnTheRawPathFailsTheDoubleEncodingAndControlEscapeRows() {
+    Map<String, TestExecutionResult.Status> outcomes = run(RoutesOnTheRawPath.class);
+
+    assertThat(failed(outcomes))
+        .anySatisfy(name -> assertThat(name).contains("double-encoded dot-segment %252e%252e: GET /public/%252e%252e/admin/x"))
+        .anySatisfy(name -> assertThat(name).contains("double-encoded dot-segment %25%32%65"))
+        .anySatisfy(name -> assertThat(name).contains("double-encoded dot-segment %25u002e"))
+        .anySatisfy(name -> assertThat(name).contains("control escape ..%09: GET /public/..%09/admin/x"))
+        .anySatisfy(name -> assertThat(name).contains("control escape ..%7F"));
+  }
+
+  @Test
+  void aGatewayThatReencodesTheQueryFailsTheQueryRowsButNotTheControl() {
+    Map<String, TestExecutionResult.Status> outcomes = run(ReencodesTheQuery.class);
+
+    assertThat(outcomes).containsEntry("aValidTokenReachesTheProtectedUpstream() aValidTokenReachesTheProtectedUpstream()",
+        TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(failed(outcomes))
+        .allSatisfy(name -> assertThat(name).startsWith("queryReachesTheUpstreamByteForByteOrIsRefused"))
+        .anySatisfy(name -> assertThat(name).contains("encoded byte that is not UTF-8: ?c=%FF"))
+        .anySatisfy(name -> assertThat(name).contains("semicolons: ?a;b=1;c"))
+        .noneSatisfy(name -> assertThat(name).contains("plain: ?a=1&b=2"));
   }
 
   @Test

@@ -13,6 +13,8 @@ class TomcatServletConformanceTest extends GatewaySecurityConformance {
   private static final Map<String, Integer> TOMCAT = Map.of(
       "GET //admin/x", 401,
       "GET /admin//x", 401,
+      "GET ///admin/x", 401,
+      "GET //public/../admin/x", 401,
       "CONNECT AUTHORITY", 501,
       "CONNECT evil.example:443", 501,
       "OPTIONS *", 200);

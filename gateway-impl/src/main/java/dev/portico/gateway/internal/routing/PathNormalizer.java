@@ -22,6 +22,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>a path that is empty or does not start with {@code /} ({@code *}, absolute-form leftovers);
  *   <li>NUL, raw or as {@code %00}; backslash, raw or as {@code %5C}; an encoded slash
  *       ({@code %2F});
+ *   <li>an encoded control character ({@code %01} to {@code %1F}, {@code %7F}): a server that
+ *       decodes the path could read {@code ..%09} as {@code ..} once it trims the tab, or split
+ *       a line on {@code %0A};
+ *   <li>a double encoding: {@code %25} (an encoded {@code %}) followed by two hex digits, raw or
+ *       encoded ({@code %252e}, {@code %252F}, {@code %25%32%65}), or by {@code u} and four hex
+ *       digits ({@code %25u002e}). A server that decodes twice would read {@code %252e%252e} as
+ *       {@code ..} and {@code %2561dmin} as {@code admin}, so the upstream would see another path
+ *       than the one routed. A {@code %25} followed by anything else ({@code /100%25},
+ *       {@code %25zz}) cannot decode twice and is kept;
  *   <li>any raw character outside {@code 0x21..0x7E} (controls, space, DEL, non-ASCII must be
  *       percent-encoded), and a raw {@code ?} or {@code #}, which can only have reached the path
  *       by mistake and would cut it short at the next hop;
@@ -148,6 +157,12 @@ public final class PathNormalizer {
         if (b == '\\') {
           return Result.rejected("encoded backslash (%5C) in path");
         }
+        if (b < 0x20 || b == 0x7F) {
+          return Result.rejected(String.format("encoded control character (%%%02X) in path", b));
+        }
+        if (b == '%' && isDoubleEncoding(p, i + 3)) {
+          return Result.rejected("double encoding (%25 followed by an encoded character) in path");
+        }
         if (b == '.') {
           dots++;
           encodedDot = true;
@@ -240,6 +255,44 @@ public final class PathNormalizer {
         i++;
       }
     }
+  }
+
+  /**
+   * Whether what follows an encoded {@code %} at {@code start} makes it a second encoding: two hex
+   * digits, or {@code u} and four (the {@code %uXXXX} form some servers decode), each digit raw
+   * or itself percent-encoded.
+   */
+  private static boolean isDoubleEncoding(String p, int start) {
+    int at = start;
+    int digits = 2;
+    if (at < p.length() && (p.charAt(at) == 'u' || p.charAt(at) == 'U')) {
+      at++;
+      digits = 4;
+    }
+    for (int k = 0; k < digits; k++) {
+      at = afterHexDigit(p, at);
+      if (at < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Returns the index after a hex digit at {@code i}, raw or percent-encoded, or -1 if there is none. */
+  private static int afterHexDigit(String p, int i) {
+    if (i >= p.length()) {
+      return -1;
+    }
+    if (hexDigit(p.charAt(i)) >= 0) {
+      return i + 1;
+    }
+    if (p.charAt(i) == '%') {
+      int b = percentByte(p, i);
+      if (b >= 0 && b < 0x80 && hexDigit((char) b) >= 0) {
+        return i + 3;
+      }
+    }
+    return -1;
   }
 
   /** Whether a '.' or '..' segment (raw dots only) starts at {@code start}. */

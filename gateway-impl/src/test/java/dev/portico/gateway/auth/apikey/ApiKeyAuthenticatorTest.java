@@ -164,13 +164,14 @@ class ApiKeyAuthenticatorTest {
   }
 
   @Test
-  void rejectsMalformedQueryWithInvalidRequest() throws Exception {
+  void refusesAQueryWithInvalidPercentEncodingBeforeAuthentication() throws Exception {
     start(ApiKeyAuthenticator.builder(STORE).queryParameter("api_key").build());
 
     RawHttp.RawResponse response = RawHttp.send(host.port(), "/api/x?api_key=%zz");
 
-    assertThat(response.status()).isEqualTo(401);
-    assertThat(response.text()).contains("error=\"invalid_request\"").contains("application/problem+json");
+    // The engine refuses a query it could not forward byte for byte before any route or authenticator runs.
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.text()).contains("https://portico.dev/problems/bad-path").contains("application/problem+json");
     assertThat(upstream.receivedCount()).isZero();
   }
 

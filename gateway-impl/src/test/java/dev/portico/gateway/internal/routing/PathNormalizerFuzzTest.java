@@ -30,6 +30,8 @@ class PathNormalizerFuzzTest {
         .doesNotContain("\\").doesNotEndWith("/.").doesNotEndWith("/..");
     assertThat(path.toUpperCase(Locale.ROOT)).doesNotContain("%2F").doesNotContain("%00").doesNotContain("%5C");
     assertThat(path.chars().allMatch(c -> c > 0x20 && c < 0x7f)).as("visible ASCII only: %s", path).isTrue();
+    assertThat(path).as("no encoded control character, no double encoding")
+        .doesNotContainPattern("%(?i:[01][0-9A-F]|7F)").doesNotContainPattern("%25(?i:[0-9A-F]{2}|u[0-9A-F]{4})");
     PathNormalizer.Result again = PathNormalizer.normalize(path);
     assertThat(again.isOk()).as("normalizing %s again", path).isTrue();
     assertThat(again.path()).isEqualTo(path);
