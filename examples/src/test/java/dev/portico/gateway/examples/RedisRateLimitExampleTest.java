@@ -2,6 +2,7 @@ package dev.portico.gateway.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,16 +15,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * Runs the Redis example's two gateway instances against a real {@code redis-server} started on a
- * free loopback port (installed by {@code .ci/run}; the test fails, never skips, without it).
+ * free loopback port: {@code $PORTICO_REDIS_SERVER} when set, else the one the test dependency
+ * {@code embedded-redis} ships for this platform (nothing to install).
  */
 class RedisRateLimitExampleTest {
 
@@ -33,7 +38,7 @@ class RedisRateLimitExampleTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       redisPort = probe.getLocalPort();
     }
-    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+    Process redis = new ProcessBuilder(redisServer(), "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     List<Server> servers = new ArrayList<>();
@@ -73,6 +78,19 @@ class RedisRateLimitExampleTest {
       redis.destroy();
       redis.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The redis-server to run: $PORTICO_REDIS_SERVER, else the one embedded-redis ships, extracted. */
+  private static String redisServer() throws IOException {
+    String given = System.getenv("PORTICO_REDIS_SERVER");
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    Path dir = Files.createTempDirectory("portico-redis-bin");
+    File binary = ExecutableProvider.newJarResourceProvider(dir.toFile()).get();
+    binary.deleteOnExit();
+    dir.toFile().deleteOnExit();
+    return binary.toString();
   }
 
   private static int port(Server server) {
