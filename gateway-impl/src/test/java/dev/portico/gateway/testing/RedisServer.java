@@ -51,6 +51,11 @@ public final class RedisServer implements AutoCloseable {
     return new RedisServer(Files.createTempDirectory("portico-redis"), freePort(), List.of());
   }
 
+  /** Starts a standalone server on {@code port} (one that was free, see {@link #freePort()}). */
+  public static RedisServer start(int port) throws IOException {
+    return new RedisServer(Files.createTempDirectory("portico-redis"), port, List.of());
+  }
+
   /** Starts a server on {@code port} with extra arguments (cluster nodes). */
   static RedisServer start(Path dir, int port, List<String> extraArgs) throws IOException {
     return new RedisServer(dir, port, extraArgs);
@@ -217,7 +222,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /** Returns a loopback port that was free a moment ago. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
