@@ -9,7 +9,9 @@ import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
 import dev.portico.gateway.testing.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -20,6 +22,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.client.ContentResponse;
@@ -165,6 +168,49 @@ class RedisLazyConnectionTest {
       for (Socket socket : accepted) {
         socket.close();
       }
+    }
+  }
+
+  @Test
+  void decisionsWhileRedisIsAwayAreAnsweredAtOnceAndNotQueuedToSpendTokensLater() throws Exception {
+    redis = RedisServer.start();
+    // The client's default options: Lettuce would queue commands while it reconnects.
+    RedisRateLimiter limiter = limiter(redis.port(), "away").timeout(Duration.ofSeconds(30))
+        .connectTimeout(Duration.ofSeconds(30)).failureMode(RedisRateLimiter.FailureMode.CLOSED).build();
+    assertThat(decide(limiter).policy()).as("connected and decided by Redis").isNotEmpty();
+
+    CountDownLatch disconnected = new CountDownLatch(1);
+    client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        disconnected.countDown();
+      }
+    });
+    redis.kill();
+    assertThat(disconnected.await(10, TimeUnit.SECONDS)).as("Lettuce saw Redis go").isTrue();
+    for (int i = 0; i < 5; i++) {
+      long start = System.nanoTime();
+      assertThat(decide(limiter).kind()).isEqualTo(RateLimitDecision.Kind.UNAVAILABLE);
+      assertThat(System.nanoTime() - start).as("answered without waiting for the 30 s timeout")
+          .isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    redis.restart();
+    RateLimitDecision back = decide(limiter);
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        back.kind() == RateLimitDecision.Kind.UNAVAILABLE && System.nanoTime() - deadline < 0; ) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      back = decide(limiter);
+    }
+    assertThat(back.isAllowed()).as("Redis is back").isTrue();
+    assertThat(back.remaining()).as("a fresh bucket: nothing queued while Redis was away spent it").isEqualTo(2);
+  }
+
+  private static RateLimitDecision decide(RateLimiter limiter) {
+    try {
+      return limiter.acquire(TestExchange.on("api")).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 

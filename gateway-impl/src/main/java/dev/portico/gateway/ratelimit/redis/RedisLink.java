@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * connection, it answers at once with a failed stage, and the attempts go on in the background
  * on the client's event executors, {@code ClientResources.reconnectDelay()} apart (the schedule
  * Lettuce reconnects a lost connection on), each given up after the connect timeout. Once
- * connected, Lettuce reconnects the connection by itself; while it is not open, {@code buckets()}
- * fails at once rather than let commands queue for a Redis that is away.
+ * connected, Lettuce reconnects the connection by itself (its {@code autoReconnect}, on by
+ * default); while it is not open, {@code buckets()} fails at once rather than let commands queue
+ * for a Redis that is away.
  *
  * <p>Not public API.
  */
@@ -121,8 +122,8 @@ final class RedisLink implements AutoCloseable {
       c = connected;
     }
     unavailable = CompletableFuture.failedFuture(new RedisUnavailable("rate limiter closed"));
+    connected = null;
     if (connector != null && c != null) {
-      connected = null;
       c.connection.closeAsync();
     }
   }

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * failed, every decision is answered at once by the {@linkplain FailureMode failure mode} until a
  * connection is made, and the limiter keeps trying in the background on the client's threads,
  * {@code ClientResources.reconnectDelay()} apart, each attempt given up after the connect timeout. Once
- * connected, Lettuce reconnects by itself when Redis goes away; meanwhile, decisions are answered
+ * connected, Lettuce reconnects by itself when Redis goes away (keep the client's
+ * {@code autoReconnect} option on, as it is by default); meanwhile, decisions are answered
  * by the failure mode at once (no command is queued for a Redis that is not there). The limiter
  * owns the connection it made: closing the limiter (the gateway does, when it stops or when a new
  * configuration no longer uses it) closes it; the client, and its threads, stay the host's to shut
@@ -211,7 +212,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   /**
    * Closes the connection the limiter made, if it made one, and stops connecting; a connection
-   * the host gave it stays open. Decisions after this are answered by the failure mode.
+   * the host gave it stays open, unused. Decisions after this are answered by the failure mode.
    */
   @Override
   public void close() {
