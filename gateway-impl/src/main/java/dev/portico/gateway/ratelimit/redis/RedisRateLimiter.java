@@ -57,13 +57,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limiter connects on its first decision. The decisions that come while that first attempt
  * runs wait for it (without holding a thread), for at most the
- * {@linkplain Builder#connectTimeout(Duration) connect timeout}, 2 s by default. Once an attempt has
- * failed, every decision is answered at once by the {@linkplain FailureMode failure mode} until a
- * connection is made, and the limiter keeps trying in the background on the client's threads,
- * {@code ClientResources.reconnectDelay()} apart, each attempt given up after the connect timeout. Once
- * connected, Lettuce reconnects by itself when Redis goes away (keep the client's
- * {@code autoReconnect} option on, as it is by default); meanwhile, decisions are answered
- * by the failure mode at once (no command is queued for a Redis that is not there). The limiter
+ * {@linkplain Builder#connectTimeout(Duration) connect timeout}, 2 s by default. Once an attempt
+ * has failed, every decision is answered at once by the {@linkplain FailureMode failure mode}
+ * until a connection is made, and the limiter keeps trying in the background on the client's
+ * threads, {@code ClientResources.reconnectDelay()} apart, each attempt given up after the connect
+ * timeout. Once connected, Lettuce reconnects by itself when Redis goes away (keep the client's
+ * {@code autoReconnect} option on, as it is by default); meanwhile, decisions are answered by the
+ * failure mode at once (no command is queued for a Redis that is not there). The limiter
  * owns the connection it made: closing the limiter (the gateway does, when it stops or when a new
  * configuration no longer uses it) closes it; the client, and its threads, stay the host's to shut
  * down. Each limiter built from a client makes one connection. A limiter can also be built from a
