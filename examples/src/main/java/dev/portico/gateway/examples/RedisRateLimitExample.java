@@ -5,10 +5,8 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,8 @@ import org.eclipse.jetty.util.Callback;
  * 200 200 200 200 200 200 200 200 200 200 429 429
  * </pre>
  * Stop Redis while it runs and the instances fail open (requests pass, a warning is logged);
- * start it again and the limit is back.
+ * start it again and the limit is back. Without Redis the example starts all the same, fails open
+ * and logs a warning, and starts limiting once Redis is started.
  */
 public final class RedisRateLimitExample {
   private RedisRateLimitExample() {}
@@ -62,20 +61,16 @@ public final class RedisRateLimitExample {
     backend.join();
   }
 
-  /** One instance: its own Redis client and connection, its own Gateway, its own Jetty server. */
+  /** One instance: its own Redis client, its own Gateway, its own Jetty server. */
   static Server gatewayInstance(int port, String redisUri, String backendUri) throws Exception {
-    RedisClient redis = RedisClient.create(redisUri);
-    redis.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .build());
-    StatefulRedisConnection<byte[], byte[]> connection = redis.connect(ByteArrayCodec.INSTANCE);
+    RedisClient redis = RedisClient.create();     // connects nothing: the instance starts with Redis down too
 
     Gateway gateway = Gateway.builder()
         .route("api", r -> r
             .path("/api/**")
             .stripPrefix(1)
             .upstream(backendUri)
-            .rateLimiter(RedisRateLimiter.builder(connection)
+            .rateLimiter(RedisRateLimiter.builder(redis, RedisURI.create(redisUri))
                 .name("api")
                 .bandwidth(10, Duration.ofMinutes(1))
                 .refill(Refill.INTERVALLY)
@@ -88,8 +83,7 @@ public final class RedisRateLimitExample {
     server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
       @Override
       protected void doStop() {
-        connection.close();
-        redis.shutdown();
+        redis.shutdown();       // closes the connection the limiter made, and the client's threads
       }
     });
     server.start();

@@ -10,6 +10,7 @@ import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.testing.Chromium;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.IOException;
@@ -42,12 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * CORS as a real browser sees it: headless Chromium loads a page from one loopback origin
  * ({@code http://127.0.0.1:A}) whose script calls the gateway on another ({@code http://127.0.0.1:B}),
  * with and without credentials, and writes each outcome into the page; {@code --dump-dom} prints
- * it. Chromium comes from Debian's {@code chromium} package ({@code apt-get install -y chromium},
- * as {@code .ci/run} does); without it this test fails, it never skips.
+ * it. The browser is found by {@link Chromium} ({@code CHROME_BIN} or {@code PATH}; {@code .ci/run}
+ * installs Debian's {@code chromium}); without one the test is skipped, except in CI, where it fails.
  */
 class CorsBrowserTest {
-  private static final List<String> CHROMIUM_CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
-
   private TestUpstream upstream;
   private GatewayHost gateway;
   private Server pageServer;
@@ -198,12 +197,7 @@ class CorsBrowserTest {
 
   /** Loads {@code url} in headless Chromium and returns the page's "name=outcome" lines. */
   private static Map<String, String> runInChromium(String url, Path profile) throws Exception {
-    String chromium = CHROMIUM_CANDIDATES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-        .orElse(null);
-    if (chromium == null) {
-      fail("Chromium is not installed (looked for " + CHROMIUM_CANDIDATES + "). This test needs a real browser: "
-          + "install Debian's package with 'apt-get install -y chromium' (.ci/run does).");
-    }
+    String chromium = Chromium.require().toString();
     Path output = profile.resolve("dom.html");
     Process process = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -10,8 +10,6 @@ import dev.portico.gateway.testing.RedisCluster;
 import dev.portico.gateway.testing.TestUpstream;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +51,14 @@ class RedisClusterRateLimitTest {
 
   private GatewayHost instance() throws Exception {
     RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
-    StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
     closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-    closeables.add(connection::close);
     GatewayHost host = GatewayHost.start(Gateway.builder().accessLog(entry -> { })
         .route("api", r -> r.path("/api/**").upstream(upstream.uri())
-            .rateLimiter(RedisRateLimiter.builder(connection).name("cluster")
+            .rateLimiter(RedisRateLimiter.builder(client).name("cluster")
                 .bandwidth(40, Duration.ofMinutes(1)).refill(Refill.INTERVALLY)
-                .keyResolver(KeyResolver.header("X-Tenant")).timeout(Duration.ofSeconds(2)).build()))
+                .keyResolver(KeyResolver.header("X-Tenant")).timeout(Duration.ofSeconds(2))
+                // exact counts from the first request: wait for the first connection however long it takes
+                .connectTimeout(Duration.ofSeconds(30)).build()))
         .build());
     closeables.add(host);
     return host;

@@ -1,6 +1,7 @@
 package dev.portico.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.gateway.ratelimit.bucket4j.LimitBuilder;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
@@ -115,5 +116,14 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     assertThat(open.failures()).isEqualTo(1);
     assertThat(closed.failures()).isEqualTo(1);
     redis.command("CLIENT", "UNPAUSE");
+  }
+
+  @Test
+  void aConnectTimeoutOnALimiterGivenAConnectionIsRefusedAtBuild() {
+    RedisRateLimiter.Builder builder = RedisRateLimiter.builder(connection).name("given")
+        .bandwidth(5, Duration.ofMinutes(1)).keyResolver(KeyResolver.clientIp()).connectTimeout(Duration.ofSeconds(1));
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+        .hasMessage("rate limiter 'given': connectTimeout is for a limiter built from a client; this one was given a connection");
   }
 }

@@ -8,11 +8,8 @@ import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
 import dev.portico.gateway.testing.TestUpstream;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
@@ -23,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpHeader;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Several gateway instances, each a Jetty server with its own Gateway and its own Redis client,
- * sharing budgets in one real redis-server; and what happens while that server is down.
+ * sharing budgets in one real redis-server; and what happens while that server is down and when it
+ * comes back. The limiters are built the documented way, from a client, connecting on first use.
  */
 class RedisSharedLimitTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,17 +55,18 @@ class RedisSharedLimitTest {
     redis.close();
   }
 
-  /** One gateway instance: its own Lettuce client and connection, its own Jetty server and Gateway. */
-  private GatewayHost instance(Function<StatefulRedisConnection<byte[], byte[]>, Gateway> gateway) throws Exception {
+  /**
+   * One gateway instance: its own Lettuce client (with default options), its own Jetty server and
+   * Gateway, whose limiters {@code gateway} builds with {@code RedisRateLimiter.builder(client, uri)}
+   * and a connect timeout long enough for a cold, busy JVM, so that counts are exact from the first
+   * request.
+   */
+  private GatewayHost instance(BiFunction<RedisClient, RedisURI, Gateway> gateway) throws Exception {
     ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
-    RedisClient client = RedisClient.create(resources, RedisURI.create(redis.uri()));
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-    StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+    RedisClient client = RedisClient.create(resources);
     closeables.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS));
     closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-    closeables.add(connection::close);
-    GatewayHost host = GatewayHost.start(gateway.apply(connection));
+    GatewayHost host = GatewayHost.start(gateway.apply(client, RedisURI.create(redis.uri())));
     closeables.add(host);
     return host;
   }
@@ -78,12 +77,13 @@ class RedisSharedLimitTest {
 
   @Test
   void twoInstancesShareOneBudget() throws Exception {
-    Function<StatefulRedisConnection<byte[], byte[]>, Gateway> gateway = connection -> Gateway.builder()
+    BiFunction<RedisClient, RedisURI, Gateway> gateway = (client, uri) -> Gateway.builder()
         .accessLog(entry -> { })
         .route("api", r -> r.path("/api/**").upstream(upstream.uri())
-            .rateLimiter(RedisRateLimiter.builder(connection).name("shared")
+            .rateLimiter(RedisRateLimiter.builder(client, uri).name("shared")
                 .bandwidth(100, Duration.ofMinutes(1)).refill(Refill.INTERVALLY)
-                .keyResolver(KeyResolver.clientIp()).timeout(Duration.ofSeconds(2)).build()))
+                .keyResolver(KeyResolver.clientIp()).timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(30))
+                .build()))
         .build();
     GatewayHost[] instances = {instance(gateway), instance(gateway)};
 
@@ -115,11 +115,13 @@ class RedisSharedLimitTest {
   @Test
   void whileRedisIsDownLimitsFailOpenOrClosedAndRecoverWhenItIsBack() throws Exception {
     RedisRateLimiter[] limiters = new RedisRateLimiter[2];
-    GatewayHost host = instance(connection -> {
-      limiters[0] = RedisRateLimiter.builder(connection).name("open").bandwidth(3, Duration.ofMinutes(1))
-          .keyResolver(KeyResolver.clientIp()).failureMode(RedisRateLimiter.FailureMode.OPEN).build();
-      limiters[1] = RedisRateLimiter.builder(connection).name("closed").bandwidth(3, Duration.ofMinutes(1))
-          .keyResolver(KeyResolver.clientIp()).failureMode(RedisRateLimiter.FailureMode.CLOSED).build();
+    GatewayHost host = instance((client, uri) -> {
+      limiters[0] = RedisRateLimiter.builder(client, uri).name("open").bandwidth(3, Duration.ofMinutes(1))
+          .keyResolver(KeyResolver.clientIp()).connectTimeout(Duration.ofSeconds(30))
+          .failureMode(RedisRateLimiter.FailureMode.OPEN).build();
+      limiters[1] = RedisRateLimiter.builder(client, uri).name("closed").bandwidth(3, Duration.ofMinutes(1))
+          .keyResolver(KeyResolver.clientIp()).connectTimeout(Duration.ofSeconds(30))
+          .failureMode(RedisRateLimiter.FailureMode.CLOSED).build();
       return Gateway.builder().accessLog(entry -> { })
           .route("open", r -> r.path("/open/**").upstream(upstream.uri()).rateLimiter(limiters[0]))
           .route("closed", r -> r.path("/closed/**").upstream(upstream.uri()).rateLimiter(limiters[1]))

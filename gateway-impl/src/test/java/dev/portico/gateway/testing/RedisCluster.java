@@ -2,7 +2,6 @@ package dev.portico.gateway.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A Redis Cluster of three masters from the same {@code redis-server} binary, on loopback ports
- * (each with its cluster bus port, +10000, free too), joined with
- * {@code redis-cli --cluster create ... --cluster-yes}. {@link #start()} returns once every node
- * reports {@code cluster_state:ok}.
+ * A Redis Cluster of three masters from the same {@code redis-server} binary as {@link RedisServer},
+ * on loopback ports (each with its cluster bus port, +10000, free too), joined from here with plain
+ * commands, as {@code redis-cli --cluster create} would: {@code CLUSTER MEET} introduces the nodes,
+ * {@code CLUSTER ADDSLOTS} gives each a third of the 16,384 slots (0-5460, 5461-10922,
+ * 10923-16383). {@link #start()} returns once every node reports {@code cluster_state:ok}.
  */
 public final class RedisCluster implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -29,27 +29,34 @@ public final class RedisCluster implements AutoCloseable {
     RedisCluster cluster = new RedisCluster();
     try {
       Path dir = Files.createTempDirectory("portico-redis-cluster");
-      List<String> addresses = new ArrayList<>();
       for (int port : clusterPorts(3)) {
         Path nodeDir = Files.createDirectory(dir.resolve(Integer.toString(port)));
         cluster.nodes.add(RedisServer.start(nodeDir, port, List.of("--cluster-enabled", "yes",
             "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000")));
-        addresses.add("127.0.0.1:" + port);
       }
-      List<String> create = new ArrayList<>(List.of(RedisServer.binary("redis-cli").toString(), "--cluster", "create"));
-      create.addAll(addresses);
-      create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Process process = new ProcessBuilder(create).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError("redis-cli --cluster create failed: " + new String(output, StandardCharsets.UTF_8));
+      int[] firstSlot = {0, 5461, 10923, 16384};
+      for (int i = 0; i < cluster.nodes.size(); i++) {
+        RedisServer node = cluster.nodes.get(i);
+        if (i > 0) {
+          expectOk(node.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(cluster.nodes.get(0).port())));
+        }
+        List<String> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+        for (int slot = firstSlot[i]; slot < firstSlot[i + 1]; slot++) {
+          addSlots.add(Integer.toString(slot));
+        }
+        expectOk(node.command(addSlots.toArray(String[]::new)));
       }
       cluster.awaitClusterOk();
       return cluster;
     } catch (Exception | AssertionError e) {
       cluster.close();
       throw e;
+    }
+  }
+
+  private static void expectOk(String reply) {
+    if (!reply.equals("+OK")) {
+      throw new AssertionError("expected +OK, got " + reply);
     }
   }
 
@@ -75,13 +82,18 @@ public final class RedisCluster implements AutoCloseable {
   private void awaitClusterOk() throws IOException {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     for (RedisServer node : nodes) {
-      while (!node.command("CLUSTER", "INFO").contains("cluster_state:ok")) {
+      while (!isOk(node.command("CLUSTER", "INFO"))) {
         if (System.nanoTime() - deadline > 0) {
           throw new AssertionError("node " + node.port() + " not ok: " + node.command("CLUSTER", "INFO"));
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
       }
     }
+  }
+
+  /** Whether a node's CLUSTER INFO says the cluster is whole: every slot served, all three nodes known. */
+  private static boolean isOk(String info) {
+    return info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3");
   }
 
   /** Ports whose cluster bus ports (+10000) are free as well. */

@@ -15,17 +15,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real {@code redis-server} on a free loopback port, without persistence ({@code --save ''
  * --appendonly no}), in a temporary directory. {@link #start()} returns once it answers PING;
  * {@link #kill()} and {@link #restart()} simulate an outage on the same port.
  *
- * <p>The binary comes from {@code PATH} ({@code apt-get install -y redis-server}); without it the
- * tests that need Redis fail, never skip.
+ * <p>The binary is {@code $PORTICO_REDIS_SERVER} when set (a path, to test against another Redis,
+ * {@code PORTICO_REDIS_SERVER=/usr/bin/redis-server}); else the redis-server 6.2 that the test
+ * dependency {@code com.github.codemonstur:embedded-redis} ships for this platform (Linux and
+ * macOS, amd64 and arm64), extracted once per JVM; else {@code redis-server} on {@code PATH}. The
+ * bundled one comes first so that every machine, a bare one with only a JDK and Maven as well as
+ * CI, runs the same Redis; nothing needs installing.
  */
 public final class RedisServer implements AutoCloseable {
   private static final Duration START_DEADLINE = Duration.ofSeconds(15);
+  private static Path binary;
 
   private final Path dir;
   private final int port;
@@ -43,6 +49,11 @@ public final class RedisServer implements AutoCloseable {
   /** Starts a standalone server on a free port. */
   public static RedisServer start() throws IOException {
     return new RedisServer(Files.createTempDirectory("portico-redis"), freePort(), List.of());
+  }
+
+  /** Starts a standalone server on {@code port} (one that was free, see {@link #freePort()}). */
+  public static RedisServer start(int port) throws IOException {
+    return new RedisServer(Files.createTempDirectory("portico-redis"), port, List.of());
   }
 
   /** Starts a server on {@code port} with extra arguments (cluster nodes). */
@@ -90,7 +101,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private Process launch() throws IOException {
-    List<String> command = new ArrayList<>(List.of(binary("redis-server").toString(),
+    List<String> command = new ArrayList<>(List.of(binary().toString(),
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
     command.addAll(extraArgs);
@@ -174,25 +185,44 @@ public final class RedisServer implements AutoCloseable {
     return line.toString();
   }
 
-  /** Finds {@code name} on PATH (and the usual sbin folders), or fails the test saying how to get it. */
-  static Path binary(String name) {
-    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-    dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin"));
-    for (String d : dirs) {
-      if (d.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(d, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
+  /** Returns the redis-server to run (see the class comment), extracting the bundled one on first use. */
+  static synchronized Path binary() {
+    if (binary == null) {
+      binary = findBinary();
     }
-    throw new AssertionError(name + " is not installed (not on PATH): the Redis rate-limit tests need a real Redis."
-        + " Install it with 'apt-get install -y redis-server' (.ci/run does).");
+    return binary;
+  }
+
+  private static Path findBinary() {
+    String given = System.getenv("PORTICO_REDIS_SERVER");
+    if (given != null && !given.isBlank()) {
+      Path path = Path.of(given);
+      if (!Files.isExecutable(path)) {
+        throw new AssertionError("PORTICO_REDIS_SERVER=" + given + " is not an executable file");
+      }
+      return path;
+    }
+    try {
+      Path dir = Files.createTempDirectory("portico-redis-bin");
+      dir.toFile().deleteOnExit();
+      File extracted = ExecutableProvider.newJarResourceProvider(dir.toFile()).get();
+      extracted.deleteOnExit();
+      return extracted.toPath();
+    } catch (IOException | RuntimeException bundledMissing) {
+      for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        Path candidate = d.isEmpty() ? null : Path.of(d, "redis-server");
+        if (candidate != null && Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+      throw new AssertionError("no redis-server for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+          + ": embedded-redis ships none for this platform (" + bundledMissing + ") and none is on PATH."
+          + " Install one, or point PORTICO_REDIS_SERVER at it.");
+    }
   }
 
   /** Returns a loopback port that was free a moment ago. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

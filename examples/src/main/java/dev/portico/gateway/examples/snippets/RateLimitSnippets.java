@@ -12,13 +12,9 @@ import dev.portico.gateway.ratelimit.bucket4j.MissingKey;
 import dev.portico.gateway.ratelimit.bucket4j.Quota;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -183,20 +179,15 @@ final class RateLimitSnippets {
 
   static RateLimiter redis() {
     // tag::redis[]
-    RedisClient redis = RedisClient.create("redis://localhost:6379");
-    redis.setOptions(ClientOptions.builder()
-        // while disconnected, fail at once instead of queueing commands until the timeout
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .build());
-    StatefulRedisConnection<byte[], byte[]> connection = redis.connect(ByteArrayCodec.INSTANCE);
+    RedisClient redis = RedisClient.create();                // no I/O; shut it down when the host stops
 
-    RateLimiter limiter = RedisRateLimiter.builder(connection)
+    RateLimiter limiter = RedisRateLimiter.builder(redis, RedisURI.create("redis://localhost:6379"))
         .name("orders")
         .bandwidth(100, Duration.ofMinutes(1))
         .keyResolver(KeyResolver.principal())
         .timeout(Duration.ofMillis(50))                      // default 100 ms
         .failureMode(RedisRateLimiter.FailureMode.CLOSED)    // 503 while Redis is out (default: OPEN)
-        .build();
+        .build();                                            // connects on the first request, not here
     // end::redis[]
     return limiter;
   }
@@ -205,9 +196,8 @@ final class RateLimitSnippets {
     // tag::redis-cluster[]
     RedisClusterClient cluster = RedisClusterClient.create(List.of(
         RedisURI.create("redis://redis-1:6379"), RedisURI.create("redis://redis-2:6379")));
-    StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);
 
-    RateLimiter limiter = RedisRateLimiter.builder(connection)
+    RateLimiter limiter = RedisRateLimiter.builder(cluster)
         .bandwidth(100, Duration.ofMinutes(1))
         .keyResolver(KeyResolver.clientIp())
         .build();

@@ -13,9 +13,14 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -36,34 +41,46 @@ import org.slf4j.LoggerFactory;
  * Configured like {@link dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter} (see
  * {@link LimitBuilder}), plus a timeout and what to do when Redis cannot answer.
  *
- * <pre>{@code
- * RedisClient redis = RedisClient.create("redis://localhost:6379");
- * redis.setOptions(ClientOptions.builder()
- *     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)   // fail fast while down
- *     .build());
- * StatefulRedisConnection<byte[], byte[]> connection = redis.connect(ByteArrayCodec.INSTANCE);
+ * <p>Build it from a Lettuce client: neither creating the client nor building the limiter
+ * connects, so the gateway starts whether Redis is up or not.
  *
- * RateLimiter limiter = RedisRateLimiter.builder(connection)
+ * <pre>{@code
+ * RedisClient redis = RedisClient.create();                        // no I/O
+ * RateLimiter limiter = RedisRateLimiter.builder(redis, RedisURI.create("redis://localhost:6379"))
  *     .name("orders")
  *     .bandwidth(100, Duration.ofMinutes(1))
  *     .keyResolver(KeyResolver.principal())
  *     .timeout(Duration.ofMillis(50))
  *     .failureMode(RedisRateLimiter.FailureMode.CLOSED)
- *     .build();
+ *     .build();                                                    // no I/O either
  * }</pre>
+ *
+ * <p>The limiter connects on its first decision. The decisions that come while that first attempt
+ * runs wait for it (without holding a thread), for at most the
+ * {@linkplain Builder#connectTimeout(Duration) connect timeout}, 2 s by default. Once an attempt
+ * has failed, every decision is answered at once by the {@linkplain FailureMode failure mode}
+ * until a connection is made, and the limiter keeps trying in the background on the client's
+ * threads, {@code ClientResources.reconnectDelay()} apart, each attempt given up after the connect
+ * timeout. Once connected, Lettuce reconnects by itself when Redis goes away (keep the client's
+ * {@code autoReconnect} option on, as it is by default); meanwhile, decisions are answered by the
+ * failure mode at once (no command is queued for a Redis that is not there). The limiter
+ * owns the connection it made: closing the limiter (the gateway does, when it stops or when a new
+ * configuration no longer uses it) closes it; the client, and its threads, stay the host's to shut
+ * down. Each limiter built from a client makes one connection. A limiter can also be built from a
+ * connection the host made ({@link #builder(StatefulRedisConnection)}); that one must be connected
+ * before the limiter exists, and the host closes it.
  *
  * <p>Each decision is one Bucket4j compare-and-swap on one Redis key (a read and a Lua script),
  * through Lettuce's asynchronous API only: no thread waits for Redis. Decisions complete on the
- * connection's computation threads, never on its I/O threads. A Redis Cluster connection works
- * the same way (each bucket is one key); Sentinel is a {@code RedisClient} with a sentinel URI.
- * Bucket4j's clock is this host's wall clock: keep the instances' clocks in sync (NTP).
+ * client's computation threads, never on its I/O threads. A Redis Cluster client works the same
+ * way (each bucket is one key); Sentinel is a {@code RedisClient} with a sentinel URI. Bucket4j's
+ * clock is this host's wall clock: keep the instances' clocks in sync (NTP).
  *
- * <p>When Redis does not answer within the {@linkplain Builder#timeout(Duration) timeout}, or
- * fails, the limiter {@linkplain FailureMode fails open or closed}, counts the failure
- * ({@link #failures()}) and logs a warning when it starts failing and when it recovers. The
- * connection's own reconnection brings it back.
+ * <p>When Redis does not answer within the timeout, fails, or is not connected, the limiter
+ * {@linkplain FailureMode fails open or closed}, counts the failure ({@link #failures()}) and logs
+ * a warning when it starts failing and a line when Redis answers again.
  */
-public final class RedisRateLimiter implements RateLimiter {
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
 
   /** What the limiter answers when Redis cannot. */
@@ -76,11 +93,13 @@ public final class RedisRateLimiter implements RateLimiter {
 
   /** The default time Redis has to answer. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(100);
+  /** The default time a connection attempt may take before it is given up and tried again. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** The default prefix of the Redis keys. */
   public static final String DEFAULT_KEY_PREFIX = "portico:rl:";
 
   private final LimitDefinition definition;
-  private final AsyncProxyManager<byte[]> buckets;
+  private final RedisLink link;
   private final Executor executor;
   private final long timeoutNanos;
   private final FailureMode failureMode;
@@ -92,8 +111,8 @@ public final class RedisRateLimiter implements RateLimiter {
   @SuppressWarnings("unchecked")
   private RedisRateLimiter(Builder b, LimitDefinition definition) {
     this.definition = definition;
-    this.buckets = b.proxyManager();
-    this.executor = b.connection.getResources().eventExecutorGroup();
+    this.link = b.link(definition.name());
+    this.executor = link.executor();
     this.timeoutNanos = b.timeout.toNanos();
     this.failureMode = b.failureMode;
     int slots = definition.slotCount();
@@ -108,16 +127,45 @@ public final class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** Returns a builder for a limiter on a standalone (or Sentinel) Redis connection. */
-  public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
-    requireNonNull(connection, "connection");
-    return new Builder(connection, () -> Bucket4jLettuce.casBasedBuilder(connection));
+  /**
+   * Returns a builder for a limiter on a standalone Redis (or, with a {@code redis-sentinel://}
+   * URI, the master Sentinel names) at {@code uri}, reached through {@code client}. Nothing
+   * connects until the limiter's first decision.
+   */
+  public static Builder builder(RedisClient client, RedisURI uri) {
+    requireNonNull(client, "client");
+    requireNonNull(uri, "uri");
+    return new Builder(client.getResources(), () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri));
   }
 
-  /** Returns a builder for a limiter on a Redis Cluster connection. */
+  /**
+   * Returns a builder for a limiter on the Redis Cluster {@code client} knows the seed nodes of.
+   * Nothing connects until the limiter's first decision.
+   */
+  public static Builder builder(RedisClusterClient client) {
+    requireNonNull(client, "client");
+    // connectAsync, unlike connect, does not load the topology first: load it, without blocking.
+    return new Builder(client.getResources(),
+        () -> client.refreshPartitionsAsync().thenCompose(loaded -> client.connectAsync(ByteArrayCodec.INSTANCE)));
+  }
+
+  /**
+   * Returns a builder for a limiter on a standalone (or Sentinel) Redis connection the host has
+   * already made, and closes. Making it fails while Redis is down: to start without Redis, use
+   * {@link #builder(RedisClient, RedisURI)}.
+   */
+  public static Builder builder(StatefulRedisConnection<byte[], byte[]> connection) {
+    requireNonNull(connection, "connection");
+    return new Builder(connection);
+  }
+
+  /**
+   * Returns a builder for a limiter on a Redis Cluster connection the host has already made, and
+   * closes. To start without Redis, use {@link #builder(RedisClusterClient)}.
+   */
   public static Builder builder(StatefulRedisClusterConnection<byte[], byte[]> connection) {
     requireNonNull(connection, "connection");
-    return new Builder(connection, () -> Bucket4jLettuce.casBasedBuilder(connection));
+    return new Builder(connection);
   }
 
   @Override
@@ -130,24 +178,29 @@ public final class RedisRateLimiter implements RateLimiter {
     int slot = target.slot();
     String key = target.key();
     byte[] redisKey = (slotPrefixes[slot] + (key == null ? "anonymous" : "k:" + key)).getBytes(StandardCharsets.UTF_8);
-    CompletableFuture<RateLimitDecision> decision;
-    try {
-      AsyncBucketProxy bucket = buckets.builder().build(redisKey, configurations[slot]);
-      if (definition.hasSeveralBandwidths(slot)) {
-        decision = bucket.asVerbose().tryConsumeAndReturnRemaining(target.cost()).thenApply(verbose ->
-            definition.decide(slot, verbose.getValue(), verbose.getDiagnostics().getAvailableTokensPerEachBandwidth()));
-      } else {
-        decision = bucket.tryConsumeAndReturnRemaining(target.cost()).thenApply(
-            (ConsumptionProbe probe) -> definition.decide(slot, probe, null));
-      }
-    } catch (RuntimeException e) {
-      decision = CompletableFuture.failedFuture(e);
-    }
-    return decision.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-        .handleAsync((d, failure) -> failure == null ? succeeded(d) : failed(failure, exchange), executor);
+    long cost = target.cost();
+    // The wait for the first connection (if this is one of the first decisions) is bounded by the
+    // connect timeout; the decision in Redis by the decision timeout.
+    CompletableFuture<RateLimitDecision> decision = link.buckets().thenCompose(buckets ->
+        decide(buckets, slot, redisKey, cost).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS));
+    return decision.handleAsync((d, failure) -> failure == null ? succeeded(d) : failed(failure, exchange), executor);
   }
 
-  /** Returns how many decisions Redis could not make (timeouts and failures) since the limiter was built. */
+  private CompletableFuture<RateLimitDecision> decide(AsyncProxyManager<byte[]> buckets, int slot, byte[] redisKey,
+      long cost) {
+    AsyncBucketProxy bucket = buckets.builder().build(redisKey, configurations[slot]);   // a throw fails the stage
+    if (definition.hasSeveralBandwidths(slot)) {
+      return bucket.asVerbose().tryConsumeAndReturnRemaining(cost).thenApply(verbose ->
+          definition.decide(slot, verbose.getValue(), verbose.getDiagnostics().getAvailableTokensPerEachBandwidth()));
+    }
+    return bucket.tryConsumeAndReturnRemaining(cost).thenApply(
+        (ConsumptionProbe probe) -> definition.decide(slot, probe, null));
+  }
+
+  /**
+   * Returns how many decisions Redis could not make (timeouts, failures, no connection) since the
+   * limiter was built.
+   */
   public long failures() {
     return failures.sum();
   }
@@ -155,6 +208,15 @@ public final class RedisRateLimiter implements RateLimiter {
   @Override
   public String name() {
     return definition.name();
+  }
+
+  /**
+   * Closes the connection the limiter made, if it made one, and stops connecting; a connection
+   * the host gave it stays open, unused. Decisions after this are answered by the failure mode.
+   */
+  @Override
+  public void close() {
+    link.close();
   }
 
   @Override
@@ -189,17 +251,25 @@ public final class RedisRateLimiter implements RateLimiter {
 
   /** Builds a {@link RedisRateLimiter}; see {@link LimitBuilder} for the limit itself. */
   public static final class Builder extends LimitBuilder<Builder> {
-    private final StatefulConnection<byte[], byte[]> connection;
-    private final Supplier<Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]>> proxyManagerBuilder;
+    private final @Nullable ClientResources resources;
+    private final @Nullable Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector;
+    private final @Nullable StatefulConnection<byte[], byte[]> connection;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private @Nullable Duration connectTimeout;
     private FailureMode failureMode = FailureMode.OPEN;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private @Nullable Duration keepAfterFull;
 
-    Builder(StatefulConnection<byte[], byte[]> connection,
-        Supplier<Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]>> proxyManagerBuilder) {
+    Builder(ClientResources resources, Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector) {
+      this.resources = resources;
+      this.connector = connector;
+      this.connection = null;
+    }
+
+    Builder(StatefulConnection<byte[], byte[]> connection) {
+      this.resources = null;
+      this.connector = null;
       this.connection = connection;
-      this.proxyManagerBuilder = proxyManagerBuilder;
     }
 
     /** Sets how long Redis has to answer a decision (default 100 ms); past it, the failure mode answers. */
@@ -209,6 +279,21 @@ public final class RedisRateLimiter implements RateLimiter {
         throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long one attempt to connect may take (default 2 s) before it is given up and, after
+     * the client's reconnect delay, made again. Only the decisions that come during the first
+     * attempt wait for it; later ones never wait for a connection. Only for a limiter built from a
+     * client.
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      requireNonNull(connectTimeout, "connectTimeout");
+      if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+      }
+      this.connectTimeout = connectTimeout;
       return this;
     }
 
@@ -237,8 +322,21 @@ public final class RedisRateLimiter implements RateLimiter {
       return this;
     }
 
-    private AsyncProxyManager<byte[]> proxyManager() {
-      return proxyManagerBuilder.get()
+    private RedisLink link(String name) {
+      if (connection != null) {
+        return RedisLink.given(name, connection, this::proxyManager);
+      }
+      Duration attemptTimeout = connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
+      return RedisLink.lazy(name, requireNonNull(connector), this::proxyManager, requireNonNull(resources),
+          attemptTimeout.toNanos());
+    }
+
+    private AsyncProxyManager<byte[]> proxyManager(StatefulConnection<byte[], byte[]> made) {
+      Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]> builder =
+          made instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster
+              ? Bucket4jLettuce.casBasedBuilder(cluster)
+              : Bucket4jLettuce.casBasedBuilder((StatefulRedisConnection<byte[], byte[]>) made);
+      return builder
           .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
               keepAfterFull != null ? keepAfterFull : Duration.ofSeconds(1)))
           .build()
@@ -251,7 +349,12 @@ public final class RedisRateLimiter implements RateLimiter {
      * @throws IllegalStateException naming the limiter and the field
      */
     public RedisRateLimiter build() {
-      return new RedisRateLimiter(this, definition());
+      LimitDefinition definition = definition();
+      if (connection != null && connectTimeout != null) {
+        throw new IllegalStateException("rate limiter '" + definition.name()
+            + "': connectTimeout is for a limiter built from a client; this one was given a connection");
+      }
+      return new RedisRateLimiter(this, definition);
     }
   }
 }
