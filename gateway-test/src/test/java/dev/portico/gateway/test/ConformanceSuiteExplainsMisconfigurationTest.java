@@ -102,9 +102,10 @@ class ConformanceSuiteExplainsMisconfigurationTest {
     Map<String, Outcome> outcomes = defaultBody();
 
     Map<String, Outcome> failed = with(outcomes, TestExecutionResult.Status.FAILED);
-    assertThat(failed.keySet()).as("failed tests").containsExactlyInAnyOrder(
-        "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[26] plain chunked (control)",
-        "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[27] plain Content-Length (control)");
+    // By name, without the row's index: the smuggling table grows.
+    assertThat(failed.keySet()).as("failed tests").map(name -> name.replaceFirst("\\[\\d+]", "[]")).containsExactlyInAnyOrder(
+        "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[] plain chunked (control)",
+        "ambiguousFramingIsNeverForwardedAmbiguously(String, String, boolean)[] plain Content-Length (control)");
     assertThat(failed.values()).allSatisfy(o -> assertThat(o.message())
         .contains("status 415 for POST /api/orders/x with a body and a valid token").contains("bodyContentType"));
   }
