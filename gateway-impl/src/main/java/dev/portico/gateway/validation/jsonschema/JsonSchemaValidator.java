@@ -165,21 +165,21 @@ public final class JsonSchemaValidator {
     if (body == null || body.isMissingNode()) {
       return new Malformed("the body holds no JSON value");
     }
-    List<Violation> outOfRange = new ArrayList<>();
-    body = exactNumbers(body, "", outOfRange);
-    if (!outOfRange.isEmpty()) {
-      return new Invalid(List.copyOf(outOfRange.subList(0, Math.min(outOfRange.size(), MAX_VIOLATIONS))));
-    }
     List<Error> errors;
     try {
+      List<Violation> outOfRange = new ArrayList<>();
+      body = exactNumbers(body, "", outOfRange);
+      if (!outOfRange.isEmpty()) {
+        return new Invalid(List.copyOf(outOfRange.subList(0, Math.min(outOfRange.size(), MAX_VIOLATIONS))));
+      }
       errors = schema.validate(body);
     } catch (JsonNodeException e) {
       // A keyword converted a value it could not hold (a number, in the library's own arithmetic):
       // the body does not fit what this schema can check, which is the client's to fix.
       return new Invalid(List.of(new Violation("", "a value is outside the range this schema can check")));
     } catch (StackOverflowError e) {
-      // A recursive schema over a body within the nesting limit, on a thread with a small stack:
-      // the stack is unwound by now, and the body is too deep for this schema to check.
+      // A body within the nesting limit on a thread with a small stack (walked by the number check
+      // or by a recursive schema): the stack is unwound by now, and the body is too deep to check here.
       return new Invalid(List.of(new Violation("", "the body is nested too deeply for this schema to check")));
     }
     if (errors.isEmpty()) {
