@@ -2,10 +2,11 @@ package dev.portico.gateway.security;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.ByteRecordingUpstream;
-import dev.portico.gateway.testing.ContextMounting;
+import dev.portico.gateway.testing.Mounting;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestAuthenticator;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The gateway mounted under the context path {@code /c3} on every adapter, with an authenticated
@@ -33,7 +36,7 @@ class ContextPathSpellingTest {
       "http://127.0.0.1/c3/admin/x", "http://127.0.0.1//c3/admin/x");
 
   private ByteRecordingUpstream upstream;
-  private ContextMounting.Mounted host;
+  private Mounting.Running host;
 
   @AfterEach
   void stop() throws Exception {
@@ -45,12 +48,19 @@ class ContextPathSpellingTest {
     }
   }
 
-  private void mount(ContextMounting mounting) throws Exception {
+  /** Each adapter with its host's defaults, and the core handler once more with Jetty letting every URI through. */
+  static List<Arguments> mountings() {
+    return List.of(arguments(Mounting.JETTY_HANDLER, false), arguments(Mounting.JETTY_HANDLER, true),
+        arguments(Mounting.JETTY_SERVLET, false), arguments(Mounting.TOMCAT_SERVLET, false));
+  }
+
+  private void mount(Mounting mounting, boolean permissiveUris) throws Exception {
     upstream = ByteRecordingUpstream.start();
     host = mounting.start(Gateway.builder()
         .route("admin", r -> r.path("/admin/**").authenticator(new TestAuthenticator()).upstream(upstream.uri()))
         .route("rest", r -> r.path("/**").upstream(upstream.uri()))
-        .build(), CONTEXT);
+        .build(), Mounting.Options.DEFAULTS.withContextPath(CONTEXT).withPermissiveUris(permissiveUris)
+            .withWebSocket(false));
   }
 
   /**
@@ -59,9 +69,9 @@ class ContextPathSpellingTest {
    * gateway takes it, the admin route answers 401.
    */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void aSpelledContextPathNeverSkipsTheProtectedRoute(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void aSpelledContextPathNeverSkipsTheProtectedRoute(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
     Map<String, Integer> statuses = new LinkedHashMap<>();
 
     for (String target : ADMIN) {
@@ -76,19 +86,19 @@ class ContextPathSpellingTest {
     // The host dispatches every spelling of the context it accepts to the gateway, which asks for credentials.
     Map<String, Integer> expected = new LinkedHashMap<>();
     for (String target : ADMIN) {
-      expected.put(target, expectedStatus(mounting, target));
+      expected.put(target, expectedStatus(mounting, permissiveUris, target));
     }
     assertThat(statuses).isEqualTo(expected);
   }
 
   /** 401 from the admin route, or the host's own answer where it refuses a spelling or finds no context. */
-  private static int expectedStatus(ContextMounting mounting, String target) {
-    boolean jettyCompliance = mounting != ContextMounting.JETTY_HANDLER_EVERY_URI && mounting != ContextMounting.TOMCAT_SERVLET;
+  private static int expectedStatus(Mounting mounting, boolean permissiveUris, String target) {
+    boolean jettyCompliance = !permissiveUris && mounting != Mounting.TOMCAT_SERVLET;
     if (target.equals("/C3/admin/x")) {
       return 404;   // context paths are case-sensitive on every host
     }
     if (target.equals("/c3%2Fadmin/x")) {
-      return mounting == ContextMounting.JETTY_HANDLER_EVERY_URI ? 404 : 400;
+      return permissiveUris ? 404 : 400;
     }
     boolean emptySegment = target.contains("//c3") || target.contains("c3//");
     if (emptySegment && jettyCompliance) {
@@ -96,15 +106,15 @@ class ContextPathSpellingTest {
     }
     if (target.startsWith("//") || target.startsWith("http://127.0.0.1//")) {
       // A permissive Jetty looks for the context at "//c3" and finds none; Tomcat folds the slashes.
-      return mounting == ContextMounting.TOMCAT_SERVLET ? 401 : 404;
+      return mounting == Mounting.TOMCAT_SERVLET ? 401 : 404;
     }
     return 401;
   }
 
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void aSpelledContextPathIsLeftOutOfThePathSentUpstream(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void aSpelledContextPathIsLeftOutOfThePathSentUpstream(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String target : List.of("/c3/public/x", "/%63%33/public/x", "/c3;x=y/public/x", "/./c3/public/x",
         "/x/../c3/public/x")) {
@@ -118,9 +128,9 @@ class ContextPathSpellingTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = ContextMounting.class, names = "TOMCAT_SERVLET")
-  void leadingSlashesOnTheContextPathReachTheProtectedRouteWithCredentials(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET")
+  void leadingSlashesOnTheContextPathReachTheProtectedRouteWithCredentials(Mounting mounting) throws Exception {
+    mount(mounting, false);
 
     RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET //c3/admin/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Test reader\r\nConnection: close\r\n\r\n");

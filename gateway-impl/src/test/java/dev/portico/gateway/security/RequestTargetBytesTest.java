@@ -3,10 +3,11 @@ package dev.portico.gateway.security;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.ByteRecordingUpstream;
-import dev.portico.gateway.testing.ContextMounting;
+import dev.portico.gateway.testing.Mounting;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Request targets sent as raw bytes to the gateway on every adapter, at the root, in front of an
@@ -35,7 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RequestTargetBytesTest {
   private static HTTP2Client h2;
   private ByteRecordingUpstream upstream;
-  private ContextMounting.Mounted host;
+  private Mounting.Running host;
 
   @BeforeAll
   static void startClient() throws Exception {
@@ -58,9 +60,21 @@ class RequestTargetBytesTest {
     }
   }
 
-  private void mount(ContextMounting mounting) throws Exception {
+  /** Each adapter with its host's defaults, and the core handler once more with Jetty letting every URI through. */
+  static List<Arguments> mountings() {
+    return List.of(arguments(Mounting.JETTY_HANDLER, false), arguments(Mounting.JETTY_HANDLER, true),
+        arguments(Mounting.JETTY_SERVLET, false), arguments(Mounting.TOMCAT_SERVLET, false));
+  }
+
+  private void mount(Mounting mounting, boolean permissiveUris) throws Exception {
     upstream = ByteRecordingUpstream.start();
-    host = mounting.start(Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build(), "");
+    host = mounting.start(Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build(),
+        options(permissiveUris));
+  }
+
+  /** The host at the root, without the containers' WebSocket server, letting every URI through or not. */
+  private static Mounting.Options options(boolean permissiveUris) {
+    return Mounting.Options.DEFAULTS.withPermissiveUris(permissiveUris).withWebSocket(false);
   }
 
   /** Sends {@code target} (ISO-8859-1, so {@code \u00ff} is the byte 0xFF) and returns the status, -1 for no response. */
@@ -86,9 +100,9 @@ class RequestTargetBytesTest {
 
   /** The query, as the client sent it, is what the upstream gets: not decoded, not re-encoded, nothing added or dropped. */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void theQueryReachesTheUpstreamByteForByte(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void theQueryReachesTheUpstreamByteForByte(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String query : List.of("c=%FF", "c=%ff", "a+b=c+d", "a;b=1;c", "n=%00", "", "?", "a=?b", "p=%25&q=100%25",
         "x=%2F%2e%2e%5C", "a=1&a=2&&b", "k=a/b/../c")) {
@@ -106,9 +120,9 @@ class RequestTargetBytesTest {
    * lets the target through; Tomcat refuses raw non-ASCII itself.
    */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void aQueryThatCannotBeForwardedExactlyIsRefused(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void aQueryThatCannotBeForwardedExactlyIsRefused(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String query : List.of("c=\u00ff", "c=\u00c3\u00a9", "c=%zz", "c=%2", "c=50%", "%%41")) {
       String target = "/p/x?" + query;
@@ -120,15 +134,15 @@ class RequestTargetBytesTest {
 
   /** A fragment is never part of what is forwarded: the host refuses it, or (every URI let through) drops it. */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void aFragmentIsNeverForwarded(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void aFragmentIsNeverForwarded(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String target : List.of("/p/x?a=1#f", "/p/x#f?a=1")) {
       int status = send(target);
       String forwarded = forwarded();
 
-      if (mounting == ContextMounting.JETTY_HANDLER_EVERY_URI) {
+      if (permissiveUris) {
         assertThat(status).isEqualTo(200);
         assertThat(forwarded).doesNotContain("#").doesNotContain("f");
       } else {
@@ -144,9 +158,9 @@ class RequestTargetBytesTest {
    * the gateway does (Tomcat, Jetty with every URI let through), never forwarded.
    */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void doubleEncodingsAndEncodedControlsInThePathAreRefused(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void doubleEncodingsAndEncodedControlsInThePathAreRefused(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String target : List.of("/public/%252e%252e/admin/x", "/public/%252E%252E/admin/x", "/public/..%252f..%252fadmin/x",
         "/public/..%255cadmin/x", "/%2561dmin/x", "/public/%25%32%65%25%32%65/admin/x", "/public/..%09/admin/x",
@@ -158,14 +172,14 @@ class RequestTargetBytesTest {
 
   /** A %25 that cannot decode into anything a second time is data, forwarded where the host lets it through. */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void anEncodedPercentThatIsNoDoubleEncodingIsForwarded(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void anEncodedPercentThatIsNoDoubleEncodingIsForwarded(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
 
     for (String target : List.of("/files/100%25", "/files/%25zz", "/files/a%25%20b")) {
       int status = send(target);
 
-      if (mounting == ContextMounting.JETTY_HANDLER || mounting == ContextMounting.JETTY_EE10_SERVLET) {
+      if (!permissiveUris && mounting != Mounting.TOMCAT_SERVLET) {
         // Jetty's default URI compliance refuses every %25 in a path on its own.
         assertThat(status).as("status for %s", target).isEqualTo(400);
         assertThat(forwarded()).isNull();
@@ -176,18 +190,23 @@ class RequestTargetBytesTest {
     }
   }
 
+  /** The core handler with Jetty's default URI compliance and letting every URI through. */
+  static List<Arguments> coreHandlers() {
+    return List.of(arguments(Mounting.JETTY_HANDLER, false), arguments(Mounting.JETTY_HANDLER, true));
+  }
+
   /**
    * A WebSocket upgrade whose query holds visible ASCII that a URI cannot hold unencoded (Jetty
    * lets it through, and an HTTP request carries it as it is) is refused with 400 {@code bad-path}
    * rather than sent re-encoded or failing; nothing is opened upstream.
    */
   @ParameterizedTest
-  @EnumSource(value = ContextMounting.class, names = {"JETTY_HANDLER", "JETTY_HANDLER_EVERY_URI"})
-  void aWebSocketUpgradeWhoseQueryNoUriCanHoldIsRefused(ContextMounting mounting) throws Exception {
+  @MethodSource("coreHandlers")
+  void aWebSocketUpgradeWhoseQueryNoUriCanHoldIsRefused(Mounting mounting, boolean permissiveUris) throws Exception {
     upstream = ByteRecordingUpstream.start();
     host = mounting.start(Gateway.builder()
         .route("ws", r -> r.path("/ws/**").upstream(upstream.uri()).websocket())
-        .build(), "");
+        .build(), options(permissiveUris));
 
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", host.port()), 5_000);
@@ -206,9 +225,9 @@ class RequestTargetBytesTest {
 
   /** Over HTTP/2 the same: the query of {@code :path} exactly, or 400; a space (impossible in HTTP/1.1) is refused. */
   @ParameterizedTest
-  @EnumSource(ContextMounting.class)
-  void overHttp2TheQueryIsForwardedExactlyOrRefused(ContextMounting mounting) throws Exception {
-    mount(mounting);
+  @MethodSource("mountings")
+  void overHttp2TheQueryIsForwardedExactlyOrRefused(Mounting mounting, boolean permissiveUris) throws Exception {
+    mount(mounting, permissiveUris);
     Session session = h2.connect(new InetSocketAddress("127.0.0.1", host.port()), new Session.Listener() {}).get(10, SECONDS);
 
     assertThat(h2Status(session, "c=%FF&d=+;%00&")).isEqualTo(200);

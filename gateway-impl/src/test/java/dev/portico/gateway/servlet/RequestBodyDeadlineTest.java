@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Timeouts;
 import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.testing.Mounting;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
@@ -47,9 +48,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RequestBodyDeadlineTest {
   private static final Duration DEADLINE = Duration.ofMillis(600);
+  private static final Mounting.Options NO_WEBSOCKET = Mounting.Options.DEFAULTS.withWebSocket(false);
 
   private TestUpstream upstream;
-  private RootMounting.Started host;
+  private Mounting.Running host;
 
   @AfterEach
   void stop() throws Exception {
@@ -59,14 +61,14 @@ class RequestBodyDeadlineTest {
     upstream.close();
   }
 
-  private void mount(RootMounting mounting) throws Exception {
+  private void mount(Mounting mounting) throws Exception {
     upstream = TestUpstream.start();
     Timeouts timeouts = Timeouts.DEFAULT.withRequestBody(DEADLINE);
     host = mounting.start(Gateway.builder()
         .route("streamed", r -> r.path("/s/**").timeouts(timeouts).upstream(upstream.uri()))
         .route("validated", r -> r.path("/v").timeouts(timeouts)
             .validate(v -> v.jsonSchema(JsonSchema.of("{\"type\": \"object\"}"))).upstream(upstream.uri()))
-        .build());
+        .build(), NO_WEBSOCKET);
   }
 
   private RawHttp.RawResponse send(String path, String framing, String partialBody) throws Exception {
@@ -75,8 +77,8 @@ class RequestBodyDeadlineTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void streamedBodyThatStallsIsAnswered408AndTheUpstreamRequestAborted(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void streamedBodyThatStallsIsAnswered408AndTheUpstreamRequestAborted(Mounting mounting) throws Exception {
     mount(mounting);
     long start = System.nanoTime();
 
@@ -94,8 +96,8 @@ class RequestBodyDeadlineTest {
    * exchange ends at the deadline. The writer waits on the response latch between bytes.
    */
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void bodySentOneByteAtATimeIsCutOffAtTheDeadline(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void bodySentOneByteAtATimeIsCutOffAtTheDeadline(Mounting mounting) throws Exception {
     mount(mounting);
     CountDownLatch answered = new CountDownLatch(1);
     AtomicInteger dribbled = new AtomicInteger();
@@ -130,8 +132,8 @@ class RequestBodyDeadlineTest {
 
   /** Over HTTP/2: a stream whose DATA stops after one byte is answered 408 on its own stream. */
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void http2BodyThatStallsIsAnswered408(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void http2BodyThatStallsIsAnswered408(Mounting mounting) throws Exception {
     mount(mounting);
     HTTP2Client frames = new HTTP2Client();
     frames.start();
@@ -172,8 +174,8 @@ class RequestBodyDeadlineTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void chunkedBodyThatStallsIsAnswered408(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void chunkedBodyThatStallsIsAnswered408(Mounting mounting) throws Exception {
     mount(mounting);
 
     RawHttp.RawResponse response = send("/s/x", "Transfer-Encoding: chunked\r\n", "1\r\n{\r\n");
@@ -189,8 +191,8 @@ class RequestBodyDeadlineTest {
    * connection closed), never one that looks complete.
    */
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void deadlineAfterTheResponseStartedBreaksTheClientResponse(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void deadlineAfterTheResponseStartedBreaksTheClientResponse(Mounting mounting) throws Exception {
     CountDownLatch upstreamFailed = new CountDownLatch(1);
     upstream = TestUpstream.start(new Handler.Abstract() {
       @Override
@@ -206,7 +208,7 @@ class RequestBodyDeadlineTest {
     });
     host = mounting.start(Gateway.builder()
         .route("streamed", r -> r.path("/s/**").requestBodyTimeout(DEADLINE).upstream(upstream.uri()))
-        .build());
+        .build(), NO_WEBSOCKET);
 
     RawHttp.RawResponse response = send("/s/x", "Content-Length: 100\r\n", "{");
 
@@ -216,8 +218,8 @@ class RequestBodyDeadlineTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void bodyThatABodyPolicyWaitsForIsAnswered408BeforeTheUpstream(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void bodyThatABodyPolicyWaitsForIsAnswered408BeforeTheUpstream(Mounting mounting) throws Exception {
     mount(mounting);
 
     RawHttp.RawResponse response = send("/v", "Content-Length: 100\r\n", "{");
@@ -229,8 +231,8 @@ class RequestBodyDeadlineTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void bodiesThatArriveInTimeAreForwarded(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void bodiesThatArriveInTimeAreForwarded(Mounting mounting) throws Exception {
     mount(mounting);
 
     RawHttp.RawResponse streamed = send("/s/x", "Content-Length: 2\r\nConnection: close\r\n", "{}");

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.Mounting;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
@@ -33,7 +34,7 @@ class UnforwardableRequestsTest {
   private static final String SCHEMA = "{\"type\": \"object\", \"properties\": {\"qty\": {\"type\": \"integer\"}}}";
 
   private TestUpstream upstream;
-  private RootMounting.Started host;
+  private Mounting.Running host;
 
   @AfterEach
   void stop() throws Exception {
@@ -47,7 +48,7 @@ class UnforwardableRequestsTest {
    * {@code DELETE /m/**} needs credentials; every other method on {@code /m/**} is public; {@code /v}
    * validates JSON; {@code /p/**} takes anything.
    */
-  private void mount(RootMounting mounting) throws Exception {
+  private void mount(Mounting mounting) throws Exception {
     upstream = TestUpstream.start();
     Gateway gateway = Gateway.builder()
         .route("delete-protected", r -> r.path("/m/**").methods("DELETE").authenticator(new TestAuthenticator())
@@ -59,7 +60,7 @@ class UnforwardableRequestsTest {
         .route("cors-delete", r -> r.path("/c").methods("DELETE").permitAll()
             .cors(c -> c.allowOrigins("https://app.example.com").allowMethods("DELETE")).upstream(upstream.uri()))
         .build();
-    host = mounting.start(gateway);
+    host = mounting.start(gateway, Mounting.Options.DEFAULTS.withWebSocket(false));
   }
 
   private RawHttp.RawResponse send(String head, String body) throws Exception {
@@ -67,8 +68,8 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void lowerCaseMethodIsRefused501AndNeverSkipsToTheNextRoute(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void lowerCaseMethodIsRefused501AndNeverSkipsToTheNextRoute(Mounting mounting) throws Exception {
     mount(mounting);
 
     for (String method : new String[] {"delete", "Delete", "dELETE", "get", "post", "patch"}) {
@@ -81,8 +82,8 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void upperCaseMethodsStillRouteAsBefore(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void upperCaseMethodsStillRouteAsBefore(Mounting mounting) throws Exception {
     mount(mounting);
 
     RawHttp.RawResponse delete = send("DELETE /m/x HTTP/1.1\r\n", "");
@@ -99,8 +100,8 @@ class UnforwardableRequestsTest {
    * announces: {@code delete} is not the route's {@code DELETE}, so it gets no CORS answer for it.
    */
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void preflightForAMethodInAnotherCaseIsNotAnsweredForTheRoutesMethod(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void preflightForAMethodInAnotherCaseIsNotAnsweredForTheRoutesMethod(Mounting mounting) throws Exception {
     mount(mounting);
     String preflight = "OPTIONS /c HTTP/1.1\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: ";
 
@@ -115,8 +116,8 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void lowerCaseMethodOverHttp2IsRefused501(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void lowerCaseMethodOverHttp2IsRefused501(Mounting mounting) throws Exception {
     mount(mounting);
 
     assertThat(h2Status("delete", "/m/x")).isEqualTo(501);
@@ -162,8 +163,8 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void transferCodingBeforeChunkedIsRefused501(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void transferCodingBeforeChunkedIsRefused501(Mounting mounting) throws Exception {
     mount(mounting);
 
     for (String coding : new String[] {"gzip, chunked", "identity, chunked", "deflate,chunked"}) {
@@ -179,22 +180,22 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void transferCodingBeforeChunkedGetsTheGatewaysProblemWhereTheServerPassesItOn(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void transferCodingBeforeChunkedGetsTheGatewaysProblemWhereTheServerPassesItOn(Mounting mounting) throws Exception {
     mount(mounting);
 
     RawHttp.RawResponse response = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n",
         "5\r\nhello\r\n0\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(501);
-    if (mounting != RootMounting.TOMCAT_SERVLET) {   // Tomcat answers 501 itself, before the servlet runs
+    if (mounting != Mounting.TOMCAT_SERVLET) {   // Tomcat answers 501 itself, before the servlet runs
       assertThat(response.body()).contains("transfer-coding-not-implemented");
     }
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void twoContentTypesAreRefused400OnEveryRoute(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void twoContentTypesAreRefused400OnEveryRoute(Mounting mounting) throws Exception {
     mount(mounting);
     String body = "{\"qty\": \"not a number\"}";
     String length = "Content-Length: " + body.length() + "\r\n";
@@ -213,8 +214,8 @@ class UnforwardableRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RootMounting.class)
-  void aCommaInsideAQuotedParameterIsOneContentType(RootMounting mounting) throws Exception {
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
+  void aCommaInsideAQuotedParameterIsOneContentType(Mounting mounting) throws Exception {
     mount(mounting);
     upstream.responder((r, req, resp, cb) -> Content.Sink.write(resp, true, "ok", cb));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Timeouts;
+import dev.portico.gateway.testing.Mounting;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.WebSocketPeers;
 import java.io.ByteArrayOutputStream;
@@ -62,8 +63,17 @@ class WebSocketHandshakeTest {
     upstream.close();
   }
 
+  /**
+   * Starts {@code gateway} with the containers' WebSocket server: the core handler at the root, the
+   * servlet under {@code /ctx}, as in a web application.
+   */
+  private static Mounting.Running start(Mounting mounting, Gateway gateway) throws Exception {
+    String contextPath = mounting == Mounting.JETTY_HANDLER ? "" : "/ctx";
+    return mounting.start(gateway, Mounting.Options.DEFAULTS.withContextPath(contextPath));
+  }
+
   private void gateway(Mounting mounting, String upstreamUri, Timeouts timeouts) throws Exception {
-    host = mounting.start(Gateway.builder()
+    host = start(mounting, Gateway.builder()
         .route("ws", r -> r.path("/ws/**").stripPrefix(1).upstream(upstreamUri).timeouts(timeouts).websocket())
         .route("plain", r -> r.path("/plain/**").stripPrefix(1).upstream(upstreamUri))
         .build());
@@ -116,7 +126,7 @@ class WebSocketHandshakeTest {
   }
 
   static Stream<Arguments> mountingsAndBadHandshakes() {
-    return Stream.of(Mounting.values()).flatMap(m -> badHandshakes().stream().map(h -> Arguments.of(m, h)));
+    return Mounting.eachAdapter().flatMap(m -> badHandshakes().stream().map(h -> Arguments.of(m, h)));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -129,7 +139,7 @@ class WebSocketHandshakeTest {
 
     assertThat(status(response)).as(response).isEqualTo(handshake.status());
     assertThat(upstream.connections()).as("connections to the upstream").isZero();
-    if (handshake.name().equals(NO_CONNECTION_UPGRADE) && mounting != Mounting.TOMCAT) {
+    if (handshake.name().equals(NO_CONNECTION_UPGRADE) && mounting != Mounting.TOMCAT_SERVLET) {
       // Jetty with h2c on the connector takes an Upgrade without Connection: upgrade for a bad h2c upgrade.
       assertThat(response).contains("Invalid h2c upgrade headers");
       return;
@@ -143,7 +153,7 @@ class WebSocketHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mounting.class)
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
   void aValidHandshakeInAnotherSpellingIsAccepted(Mounting mounting) throws Exception {
     gateway(mounting, upstream.uri(), Timeouts.DEFAULT);
 
@@ -157,7 +167,7 @@ class WebSocketHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mounting.class)
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
   void anUpstreamThatRefusesConnectionsGets502Promptly(Mounting mounting) throws Exception {
     gateway(mounting, "http://127.0.0.1:" + RefusingPort.reserve(), Timeouts.DEFAULT);
 
@@ -168,7 +178,7 @@ class WebSocketHandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mounting.class)
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
   void anUpstreamThatNeverAnswersTheHandshakeGets504WithinTheRoutesTimeouts(Mounting mounting) throws Exception {
     // Connections complete in the backlog; nothing ever reads them or answers.
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -190,7 +200,7 @@ class WebSocketHandshakeTest {
    * stream itself.
    */
   @ParameterizedTest
-  @EnumSource(Mounting.class)
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
   void anHttp2ExtendedConnectIsRefusedOnEveryRoute(Mounting mounting) throws Exception {
     gateway(mounting, upstream.uri(), Timeouts.DEFAULT);
     HTTP2Client h2 = new HTTP2Client();
@@ -199,7 +209,7 @@ class WebSocketHandshakeTest {
       for (String path : List.of("/ws/echo", "/plain/echo")) {
         Object answer = extendedConnect(h2, host.port(), host.contextPath() + path);
 
-        if (mounting == Mounting.TOMCAT) {
+        if (mounting == Mounting.TOMCAT_SERVLET) {
           assertThat(answer).as(path).isInstanceOf(ResetFrame.class);
         } else {
           assertThat(answer).as(path).isInstanceOfSatisfying(MetaData.Response.class,

@@ -19,20 +19,29 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 
 /**
- * The ways a host mounts a gateway, each on an ephemeral loopback port that speaks HTTP/1.1 and
- * cleartext HTTP/2 (prior knowledge), with a client that speaks one of them: the Jetty core
- * handler, {@code GatewayServlet} in Jetty ee10 and in Tomcat 11 (with the container's WebSocket
- * support), each over HTTP/1.1 and HTTP/2.
- * For tests of one behaviour on every adapter: {@code @EnumSource(Mounting.class)}.
+ * The ways a host mounts a gateway, for tests of one behaviour on every adapter: the Jetty 12
+ * core handler ({@code JettyGatewayHandler}), and {@link GatewayServlet} on {@code /*} in Jetty
+ * ee10 and in Tomcat 11, each with a started Jetty client that speaks HTTP/1.1 or (the
+ * {@code _H2} constants) cleartext HTTP/2 by prior knowledge. The host listens on an ephemeral
+ * loopback port that speaks both, whichever client the constant names, so raw HTTP/1.1 and raw
+ * HTTP/2 frames reach every mounting.
+ *
+ * <p>{@link Options} set what a test varies about the host: the context path, Jetty's URI
+ * compliance, the container's WebSocket server. Every adapter: {@code @EnumSource(Mounting.class)};
+ * one client protocol: {@code @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER",
+ * "JETTY_SERVLET", "TOMCAT_SERVLET"})}.
  */
 public enum Mounting {
   JETTY_HANDLER(false), JETTY_HANDLER_H2(true),
@@ -50,11 +59,52 @@ public enum Mounting {
     return h2;
   }
 
+  /** Returns each adapter once: the mountings whose client speaks HTTP/1.1. */
+  public static Stream<Mounting> eachAdapter() {
+    return Stream.of(values()).filter(m -> !m.h2);
+  }
+
+  /**
+   * How the host around the gateway is set up.
+   *
+   * @param contextPath where the gateway is mounted ({@code "/ctx"}), {@code ""} for the root; the
+   *     Jetty core handler is then wrapped in a {@code ContextHandler}
+   * @param permissiveUris whether Jetty lets every URI through to the gateway
+   *     ({@link UriCompliance#UNSAFE}) rather than refusing ambiguous ones itself; Tomcat ignores it
+   * @param webSocket whether the servlet containers run their Jakarta WebSocket server (the core
+   *     handler needs none)
+   */
+  public record Options(String contextPath, boolean permissiveUris, boolean webSocket) {
+    /** At the root, with Jetty's default URI compliance and the containers' WebSocket server. */
+    public static final Options DEFAULTS = new Options("", false, true);
+
+    /** Returns these options with the gateway under {@code contextPath} ({@code ""} for the root). */
+    public Options withContextPath(String contextPath) {
+      return new Options(contextPath, permissiveUris, webSocket);
+    }
+
+    /** Returns these options with Jetty letting every URI through, or not. */
+    public Options withPermissiveUris(boolean permissiveUris) {
+      return new Options(contextPath, permissiveUris, webSocket);
+    }
+
+    /** Returns these options with the containers' WebSocket server, or without. */
+    public Options withWebSocket(boolean webSocket) {
+      return new Options(contextPath, permissiveUris, webSocket);
+    }
+  }
+
   /** A started host and a started client for it; closing stops both. */
-  public record Running(int port, HttpClient client, AutoCloseable server) implements AutoCloseable {
-    /** Returns {@code http://127.0.0.1:port} and {@code pathQuery}. */
+  public record Running(int port, String contextPath, HttpClient client, AutoCloseable server)
+      implements AutoCloseable {
+    /** Returns {@code http://127.0.0.1:port}, the context path and {@code pathQuery}. */
     public URI uri(String pathQuery) {
-      return URI.create("http://127.0.0.1:" + port + pathQuery);
+      return URI.create("http://127.0.0.1:" + port + contextPath + pathQuery);
+    }
+
+    /** Returns the {@code ws://} URI of {@code path} below the context path. */
+    public String ws(String path) {
+      return "ws://127.0.0.1:" + port + contextPath + path;
     }
 
     @Override
@@ -67,26 +117,35 @@ public enum Mounting {
     }
   }
 
-  /** Starts {@code gateway} mounted this way, at the root. */
+  /** Starts {@code gateway} mounted this way with {@link Options#DEFAULTS}. */
   public Running start(Gateway gateway) throws Exception {
+    return start(gateway, Options.DEFAULTS);
+  }
+
+  /** Starts {@code gateway} mounted this way in a host set up as {@code options} say. */
+  public Running start(Gateway gateway, Options options) throws Exception {
+    String contextPath = options.contextPath();
     int port;
     AutoCloseable stop;
     switch (this) {
       case JETTY_HANDLER, JETTY_HANDLER_H2 -> {
-        Server server = jetty();
-        server.setHandler(JettyGatewayHandler.create(gateway));
+        Server server = jetty(options);
+        Handler handler = JettyGatewayHandler.create(gateway);
+        server.setHandler(contextPath.isEmpty() ? handler : new ContextHandler(handler, contextPath));
         server.start();
         port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         stop = server::stop;
       }
       case JETTY_SERVLET, JETTY_SERVLET_H2 -> {
-        Server server = jetty();
-        ServletContextHandler context = new ServletContextHandler("/");
+        Server server = jetty(options);
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         ServletHolder holder = new ServletHolder(new GatewayServlet(gateway));
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
         context.addServlet(holder, "/*");
-        JakartaWebSocketServletContainerInitializer.configure(context, null);
+        if (options.webSocket()) {
+          JakartaWebSocketServletContainerInitializer.configure(context, null);
+        }
         server.setHandler(context);
         server.start();
         port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
@@ -100,11 +159,14 @@ public enum Mounting {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.addUpgradeProtocol(new Http2Protocol());
-        Context context = tomcat.addContext("", null);
+        Context context = tomcat.addContext(contextPath, null);
         Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
         wrapper.setAsyncSupported(true);
+        wrapper.setLoadOnStartup(0);
         context.addServletMapping("/*", "gateway");
-        context.addServletContainerInitializer(new WsSci(), null);
+        if (options.webSocket()) {
+          context.addServletContainerInitializer(new WsSci(), null);
+        }
         tomcat.start();
         port = connector.getLocalPort();
         stop = () -> {
@@ -121,17 +183,21 @@ public enum Mounting {
       client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
     } else {
       HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+      // Sees header values exactly as the gateway sent them (Jetty's header cache ignores case by default).
       transport.setHeaderCacheCaseSensitive(true);
       client = new HttpClient(transport);
     }
     client.setFollowRedirects(false);
     client.start();
-    return new Running(port, client, stop);
+    return new Running(port, contextPath, client, stop);
   }
 
-  private static Server jetty() {
+  private static Server jetty(Options options) {
     Server server = new Server();
     HttpConfiguration config = new HttpConfiguration();
+    if (options.permissiveUris()) {
+      config.setUriCompliance(UriCompliance.UNSAFE);
+    }
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
         new HTTP2CServerConnectionFactory(config));
     connector.setHost("127.0.0.1");
