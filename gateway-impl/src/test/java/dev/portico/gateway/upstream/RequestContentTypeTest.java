@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
@@ -88,7 +89,9 @@ class RequestContentTypeTest {
     }
   }
 
-  // Tomcat over HTTP/2 drops a GET that carries DATA frames: the client sees the connection close, the gateway no request.
+  // Tomcat 11 over HTTP/2 closes the connection under such requests (seen: the GET passes, the DELETE after it on the
+  // same connection fails with ClosedChannelException at the client, a client abort in the gateway, nothing at the
+  // upstream). Not the cause of the Jetty resets explained below, and not investigated yet.
   @ParameterizedTest
   @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET_H2", mode = EnumSource.Mode.EXCLUDE)
   void aGetOrDeleteBodyOfUnknownLengthWithoutContentTypeGoesChunkedNeverUnframed(Mounting mounting) throws Exception {
@@ -96,10 +99,17 @@ class RequestContentTypeTest {
 
     for (String method : new String[] {"GET", "DELETE", "OPTIONS"}) {
       if (mounting.h2()) {
-        AsyncRequestContent body = new AsyncRequestContent((String) null,
-            ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
-        body.close();
+        // The body is written once the headers went out: an AsyncRequestContent closed before the send knows its
+        // length, and the client would declare content-length: 5. The gateway could then answer once it has the 5
+        // bytes, before the client's END_STREAM, and Jetty resets a stream still open at the client's side when the
+        // response completes (RST_STREAM CANCEL, which Jetty's client takes for a failure): not what this test is
+        // about. Without a length, the upstream can answer only after the gateway saw the end of the stream.
+        AsyncRequestContent body = new AsyncRequestContent((String) null);
         assertThat(host.client().newRequest(host.uri("/streamed/x")).method(method).body(body)
+            .onRequestCommit(request -> {
+              body.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+              body.close();
+            })
             .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
       } else {
         RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -110,9 +120,9 @@ class RequestContentTypeTest {
       assertThat(received.method()).isEqualTo(method);
       assertThat(received.body()).as(method).isEqualTo("hello");
       assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
-      // Framed either way: chunked, or with the length an HTTP/2 front end learned from the whole body.
-      assertThat(received.headers().get("Transfer-Encoding") != null ? received.headers().get("Transfer-Encoding")
-          : "Content-Length: " + received.headers().get("Content-Length")).isIn("chunked", "Content-Length: 5");
+      // Nobody knew the length before the end: chunked.
+      assertThat(received.headers().getValuesList("Transfer-Encoding")).as(method).containsExactly("chunked");
+      assertThat(received.headers().get("Content-Length")).as(method).isNull();
     }
     assertThat(upstream.receivedCount()).as("nothing read as a second request").isZero();
   }
