@@ -89,36 +89,37 @@ class RequestContentTypeTest {
     }
   }
 
-  // Tomcat 11 over HTTP/2 closes the connection under such requests (seen: the GET passes, the DELETE after it on the
-  // same connection fails with ClosedChannelException at the client, a client abort in the gateway, nothing at the
-  // upstream). Not the cause of the Jetty resets explained below, and not investigated yet.
   @ParameterizedTest
-  @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET_H2", mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(Mounting.class)
   void aGetOrDeleteBodyOfUnknownLengthWithoutContentTypeGoesChunkedNeverUnframed(Mounting mounting) throws Exception {
     start(mounting);
+    // 2 KiB: Tomcat over HTTP/2 counts non-final DATA frames smaller than its overheadDataThreshold (1 KiB by
+    // default) as overhead, and closed the connection ("Too much overhead") by the second request whose body was
+    // one 5-byte frame.
+    String sent = "0123456789abcdef".repeat(128);
 
     for (String method : new String[] {"GET", "DELETE", "OPTIONS"}) {
       if (mounting.h2()) {
         // The body is written once the headers went out: an AsyncRequestContent closed before the send knows its
-        // length, and the client would declare content-length: 5. The gateway could then answer once it has the 5
+        // length, and the client would declare it in content-length. The gateway could then answer once it has those
         // bytes, before the client's END_STREAM, and Jetty resets a stream still open at the client's side when the
         // response completes (RST_STREAM CANCEL, which Jetty's client takes for a failure): not what this test is
         // about. Without a length, the upstream can answer only after the gateway saw the end of the stream.
         AsyncRequestContent body = new AsyncRequestContent((String) null);
         assertThat(host.client().newRequest(host.uri("/streamed/x")).method(method).body(body)
             .onRequestCommit(request -> {
-              body.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+              body.write(ByteBuffer.wrap(sent.getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
               body.close();
             })
             .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
       } else {
         RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n" + sent + "\r\n0\r\n\r\n");
         assertThat(response.status()).isEqualTo(200);
       }
       TestUpstream.Received received = upstream.take();
       assertThat(received.method()).isEqualTo(method);
-      assertThat(received.body()).as(method).isEqualTo("hello");
+      assertThat(received.body()).as(method).isEqualTo(sent);
       assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
       // Nobody knew the length before the end: chunked.
       assertThat(received.headers().getValuesList("Transfer-Encoding")).as(method).containsExactly("chunked");
