@@ -613,7 +613,8 @@ final class ExchangeRun {
     if (listeners != null) {
       listeners.forEach(this::runFinishListener);
     }
-    // The entry is written before the adapter completes, so it exists once the client has its answer.
+    // The entry is written before the adapter completes the exchange, but the last write already went out: the client
+    // may have the whole response before the entry (and the observer's metrics) exist.
     logAccess(abortedByShutdown ? "shutdown" : outcome);
     engine.runtime().exchangeEnded(this);
     if (!completeAdapter) {

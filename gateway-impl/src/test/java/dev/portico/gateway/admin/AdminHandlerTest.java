@@ -9,6 +9,7 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.ProblemJson;
 import dev.portico.gateway.testing.TestUpstream;
@@ -186,13 +187,27 @@ class AdminHandlerTest {
 
   @Test
   void servesPrometheusText() throws Exception {
-    host.client().newRequest(host.uri("/static/x")).timeout(10, TimeUnit.SECONDS).send();
+    assertThat(host.client().newRequest(host.uri("/static/x")).timeout(10, TimeUnit.SECONDS).send().getStatus())
+        .isEqualTo(200);
 
-    ContentResponse metrics = get("/metrics");
+    // The exchange is recorded once its last write completed, which may be after the client read the whole response.
+    ContentResponse[] metrics = new ContentResponse[1];
+    Await.until("the exchange in /metrics", () -> {
+      metrics[0] = getUnchecked("/metrics");
+      return metrics[0].getContentAsString().contains("portico_requests_seconds_count{");
+    });
 
-    assertThat(metrics.getStatus()).isEqualTo(200);
-    assertThat(metrics.getHeaders().get("Content-Type")).startsWith("text/plain; version=0.0.4");
-    assertThat(metrics.getContentAsString()).contains("portico_requests_seconds_count{").contains("route=\"static\"");
+    assertThat(metrics[0].getStatus()).isEqualTo(200);
+    assertThat(metrics[0].getHeaders().get("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics[0].getContentAsString()).contains("route=\"static\"");
+  }
+
+  private ContentResponse getUnchecked(String pathQuery) {
+    try {
+      return get(pathQuery);
+    } catch (Exception e) {
+      throw new AssertionError("GET " + pathQuery + " failed", e);
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
@@ -88,31 +89,41 @@ class RequestContentTypeTest {
     }
   }
 
-  // Tomcat over HTTP/2 drops a GET that carries DATA frames: the client sees the connection close, the gateway no request.
   @ParameterizedTest
-  @EnumSource(value = Mounting.class, names = "TOMCAT_SERVLET_H2", mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(Mounting.class)
   void aGetOrDeleteBodyOfUnknownLengthWithoutContentTypeGoesChunkedNeverUnframed(Mounting mounting) throws Exception {
     start(mounting);
+    // 2 KiB: Tomcat over HTTP/2 counts non-final DATA frames smaller than its overheadDataThreshold (1 KiB by
+    // default) as overhead, and closed the connection ("Too much overhead") by the second request whose body was
+    // one 5-byte frame.
+    String sent = "0123456789abcdef".repeat(128);
 
     for (String method : new String[] {"GET", "DELETE", "OPTIONS"}) {
       if (mounting.h2()) {
-        AsyncRequestContent body = new AsyncRequestContent((String) null,
-            ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
-        body.close();
+        // The body is written once the headers went out: an AsyncRequestContent closed before the send knows its
+        // length, and the client would declare it in content-length. The gateway could then answer once it has those
+        // bytes, before the client's END_STREAM, and Jetty resets a stream still open at the client's side when the
+        // response completes (RST_STREAM CANCEL, which Jetty's client takes for a failure): not what this test is
+        // about. Without a length, the upstream can answer only after the gateway saw the end of the stream.
+        AsyncRequestContent body = new AsyncRequestContent((String) null);
         assertThat(host.client().newRequest(host.uri("/streamed/x")).method(method).body(body)
+            .onRequestCommit(request -> {
+              body.write(ByteBuffer.wrap(sent.getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
+              body.close();
+            })
             .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
       } else {
         RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n" + sent + "\r\n0\r\n\r\n");
         assertThat(response.status()).isEqualTo(200);
       }
       TestUpstream.Received received = upstream.take();
       assertThat(received.method()).isEqualTo(method);
-      assertThat(received.body()).as(method).isEqualTo("hello");
+      assertThat(received.body()).as(method).isEqualTo(sent);
       assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
-      // Framed either way: chunked, or with the length an HTTP/2 front end learned from the whole body.
-      assertThat(received.headers().get("Transfer-Encoding") != null ? received.headers().get("Transfer-Encoding")
-          : "Content-Length: " + received.headers().get("Content-Length")).isIn("chunked", "Content-Length: 5");
+      // Nobody knew the length before the end: chunked.
+      assertThat(received.headers().getValuesList("Transfer-Encoding")).as(method).containsExactly("chunked");
+      assertThat(received.headers().get("Content-Length")).as(method).isNull();
     }
     assertThat(upstream.receivedCount()).as("nothing read as a second request").isZero();
   }
