@@ -17,10 +17,14 @@ class JwtDemoConformanceTest extends GatewaySecurityConformance {
     JwtDemoExample.Config config = JwtDemoExample.gateway(
         fixtures.identityProvider().issuer(),          // the JWT route trusts the fake IdP
         fixtures.protectedUpstreamUri());              // and forwards to the suite's recorder
-    GatewayServer server = GatewayServer.start(config.gateway());
+    GatewayServer server = GatewayServer.start(config.gateway().toBuilder()
+        .route("public", r -> r.path("/public/**").permitAll()   // an open route: the path attacks
+            .upstream(fixtures.publicUpstreamUri()))             // start from it, as an attacker would
+        .build());
     return ConformanceTarget.builder()
         .baseUri(server.baseUri())
         .protectedPrefix("/api/orders")                // the route takes /api/orders/**
+        .publicPrefix("/public")                       // the open route (the default)
         .validToken(t -> t.audience("orders-api").claim("scope", "orders:read"))
         .identityHeaders("X-Auth-Subject", "X-Auth-Scopes", "X-Auth-Issuer", "X-Auth-Method")
         .bodyMethod("GET")                             // the route takes GET only
