@@ -2,8 +2,7 @@ package dev.portico.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.portico.gateway.testing.IdentityValues;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -54,27 +53,11 @@ class IdentityValueEncodingTest {
       String encoded = IdentityValueEncoding.encode(v);
       String earlier = byEncoding.putIfAbsent(encoded, v);
       assertThat(earlier == null || earlier.equals(v)).as("%s and %s both encode as %s", earlier, v, encoded).isTrue();
-      assertThat(decode(encoded)).isEqualTo(v);
+      assertThat(IdentityValues.decode(encoded)).isEqualTo(v);
       for (int c = 0; c < encoded.length(); c++) {
         assertThat(encoded.charAt(c)).isBetween(' ', '~');
       }
     }
   }
 
-  private static String decode(String value) {
-    if (!value.startsWith("UTF-8''")) {
-      return value;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (int i = 7; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '%') {
-        bytes.write(Integer.parseInt(value.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        bytes.write(c);
-      }
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
-  }
 }
