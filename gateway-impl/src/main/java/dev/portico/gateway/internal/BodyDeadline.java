@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.CyclicTimeouts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,16 +14,16 @@ import org.jspecify.annotations.Nullable;
  * content, or a body policy buffering it), and stops at the last chunk. When it runs out first,
  * the reader gets an {@link Expired} failure chunk, at once if it is waiting for data: the upstream
  * request is aborted with it and the exchange answers 408, whatever the client still sends. The
- * deadline sits on {@link BodyDeadlines}, one timer for every body in flight, like
- * {@link UpstreamTimeouts}. Not public API.
+ * deadline sits on {@link Deadlines}, one timer for every body in flight, like the one
+ * for upstream tries. Not public API.
  *
  * <p>Threading: read and demand come from the one reader, never concurrently; the timer may expire
  * the deadline at any time, and then runs the reader's pending demand callback itself.
  */
-final class BodyDeadline implements Content.Source, CyclicTimeouts.Expirable, Runnable {
+final class BodyDeadline implements Content.Source, Deadlines.Watched, Runnable {
   private final Content.Source source;
   private final long timeoutNanos;
-  private final BodyDeadlines deadlines;
+  private final Deadlines<BodyDeadline> deadlines;
   /** The reader's callback while it waits for data; taken exactly once, by the source or the timer. */
   private final AtomicReference<@Nullable Runnable> pending = new AtomicReference<>();
   private volatile long expireNanoTime = Long.MAX_VALUE;
@@ -32,7 +31,7 @@ final class BodyDeadline implements Content.Source, CyclicTimeouts.Expirable, Ru
   private volatile boolean ended;
   private volatile boolean expired;
 
-  BodyDeadline(Content.Source source, long timeoutNanos, BodyDeadlines deadlines) {
+  BodyDeadline(Content.Source source, long timeoutNanos, Deadlines<BodyDeadline> deadlines) {
     this.source = source;
     this.timeoutNanos = timeoutNanos;
     this.deadlines = deadlines;
@@ -116,7 +115,8 @@ final class BodyDeadline implements Content.Source, CyclicTimeouts.Expirable, Ru
   }
 
   /** Called by the timer once the deadline passed; returns whether the timer may forget this body. */
-  boolean expired() {
+  @Override
+  public boolean expired() {
     if (ended) {
       return true;
     }

@@ -57,9 +57,9 @@ public final class GatewayRuntime implements RunningGateway {
   /** Timers of the engine's own policies (concurrency-limit queue timeouts), and retirement work. */
   private final Scheduler timers = new ScheduledExecutorScheduler("portico-timers", true);
   /** The connect and response timeouts of upstream tries, on {@link #timers}; made anew at each start. */
-  private volatile UpstreamTimeouts upstreamTimeouts = new UpstreamTimeouts(timers);
+  private volatile Deadlines<UpstreamCall> upstreamTimeouts = new Deadlines<>(timers);
   /** The request body deadlines of exchanges reading their bodies, on {@link #timers}; made anew at each start. */
-  private volatile BodyDeadlines bodyDeadlines = new BodyDeadlines(timers);
+  private volatile Deadlines<BodyDeadline> bodyDeadlines = new Deadlines<>(timers);
   private final GatewayObserver observer;
   private final Set<ExchangeRun> exchanges = ConcurrentHashMap.newKeySet();
   /** Guards reconfiguration and life-cycle changes (never taken per request). */
@@ -96,11 +96,11 @@ public final class GatewayRuntime implements RunningGateway {
     return observer;
   }
 
-  UpstreamTimeouts upstreamTimeouts() {
+  Deadlines<UpstreamCall> upstreamTimeouts() {
     return upstreamTimeouts;
   }
 
-  BodyDeadlines bodyDeadlines() {
+  Deadlines<BodyDeadline> bodyDeadlines() {
     return bodyDeadlines;
   }
 
@@ -141,8 +141,8 @@ public final class GatewayRuntime implements RunningGateway {
   public void start() throws Exception {
     synchronized (lock) {
       timers.start();
-      upstreamTimeouts = new UpstreamTimeouts(timers);
-      bodyDeadlines = new BodyDeadlines(timers);
+      upstreamTimeouts = new Deadlines<>(timers);
+      bodyDeadlines = new Deadlines<>(timers);
       clients.start();
       current.startUpstreams();
       drained = null;

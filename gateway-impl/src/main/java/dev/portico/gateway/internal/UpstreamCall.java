@@ -24,7 +24,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.CyclicTimeouts;
 import dev.portico.gateway.observe.TraceContext;
 import dev.portico.gateway.observe.UpstreamObserver;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * fails; {@link ProxyCall} decides what to do with it (answer, or try again). Not public API.
  */
 final class UpstreamCall implements Response.BeginListener, Response.ContentSourceListener,
-    Response.CompleteListener, CyclicTimeouts.Expirable {
+    Response.CompleteListener, Deadlines.Watched {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
   /** How a try ended. */
@@ -68,7 +67,7 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
   private final long responseTimeoutMillis;
   /** When the route's retry deadline ends this try ({@link System#nanoTime} based), or {@link Long#MAX_VALUE}. */
   private final long deadlineNanos;
-  private final UpstreamTimeouts timeouts;
+  private final Deadlines<UpstreamCall> timeouts;
   private volatile int phase = CONNECTING;
   private volatile long expireNanoTime = Long.MAX_VALUE;
   /** Whether the request head was written: the upstream may have seen the request (a retry must be safe). */
@@ -260,7 +259,8 @@ final class UpstreamCall implements Response.BeginListener, Response.ContentSour
    * The timer found this try's deadline passed: aborts it with the timeout that ran out. Returns
    * whether the timer may forget the try (false when its deadline moved meanwhile).
    */
-  boolean expired() {
+  @Override
+  public boolean expired() {
     int now = phase;
     if (now == DONE) {
       return true;
