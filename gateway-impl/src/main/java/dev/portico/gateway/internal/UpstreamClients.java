@@ -120,11 +120,8 @@ final class UpstreamClients {
         client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
       }
     }
-    client.start();
-    // Content codings pass through untouched. Jetty 12.1's client registers every decoder it finds
-    // on the class path when it starts with none (clearing before start is what triggers that), and
-    // then asks each upstream for gzip and inflates gzip responses: so clear after start.
-    client.getContentDecoderFactories().clear();
+    // Content codings pass through untouched (and jetty-compression is not needed).
+    UndecodedContent.start(client);
     // An upstream's 401 or 407 is the client's to answer: Jetty's authentication handlers would
     // hold its body (and fail past 16 KiB) looking for credentials the gateway never has.
     client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
