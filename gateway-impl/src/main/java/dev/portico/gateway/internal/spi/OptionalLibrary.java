@@ -14,7 +14,12 @@ public enum OptionalLibrary {
   RESILIENCE4J_CIRCUITBREAKER("io.github.resilience4j", "resilience4j-circuitbreaker",
       "io.github.resilience4j.circuitbreaker.CircuitBreaker"),
   /** Google Tink, which Nimbus verifies Ed25519 (EdDSA) signatures with. */
-  TINK("com.google.crypto.tink", "tink", "com.google.crypto.tink.subtle.Ed25519Verify");
+  TINK("com.google.crypto.tink", "tink", "com.google.crypto.tink.subtle.Ed25519Verify"),
+  /** Jetty's HTTP/2 client transport (with its HTTP/2 client, common and HPACK jars), for HTTP/2 upstream groups. */
+  JETTY_HTTP2_CLIENT("org.eclipse.jetty.http2", "jetty-http2-client-transport",
+      "org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2"),
+  /** The JDK's ALPN processor for Jetty clients, to negotiate h2 with {@code https} endpoints. */
+  JETTY_ALPN_JAVA_CLIENT("org.eclipse.jetty", "jetty-alpn-java-client", "org.eclipse.jetty.alpn.java.client.JDK9ClientALPNProcessor");
 
   private final String groupId;
   private final String artifactId;

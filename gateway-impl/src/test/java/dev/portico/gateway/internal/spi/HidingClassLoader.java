@@ -16,10 +16,15 @@ import java.util.List;
  * the hidden libraries, and any class of a hidden package refused by name as well.
  */
 final class HidingClassLoader extends URLClassLoader {
-  /** The optional libraries of gateway-impl, and the compression jars jetty-client would bring. */
+  /**
+   * The optional libraries of gateway-impl (those it always had optional, Lettuce, Micrometer,
+   * OpenTelemetry and websocket-core, included), and the compression jars jetty-client would bring.
+   */
   static final List<String> OPTIONAL_PACKAGES = List.of(
       "com.networknt.", "com.ethlo.time.", "io.github.resilience4j.", "com.google.crypto.tink.",
-      "com.google.gson.", "com.google.errorprone.", "javax.annotation.", "org.eclipse.jetty.compression.");
+      "com.google.gson.", "com.google.errorprone.", "javax.annotation.", "org.eclipse.jetty.compression.",
+      "org.eclipse.jetty.http2.", "org.eclipse.jetty.alpn.java.", "io.lettuce.", "io.netty.",
+      "io.github.bucket4j.redis.", "io.micrometer.", "io.opentelemetry.", "org.eclipse.jetty.websocket.");
 
   private final List<String> hidden;
 

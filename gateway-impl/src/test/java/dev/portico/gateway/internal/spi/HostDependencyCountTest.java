@@ -77,7 +77,8 @@ class HostDependencyCountTest {
     List<String> optional = runtimeJars().stream().filter(Jar::optional).map(Jar::artifact).toList();
     assertThat(optional).contains("com.networknt:json-schema-validator", "io.github.resilience4j:resilience4j-circuitbreaker",
         "com.google.crypto.tink:tink", "io.lettuce:lettuce-core", "io.micrometer:micrometer-core",
-        "io.opentelemetry:opentelemetry-api", "org.eclipse.jetty.websocket:jetty-websocket-core-server");
+        "io.opentelemetry:opentelemetry-api", "org.eclipse.jetty.websocket:jetty-websocket-core-server",
+        "org.eclipse.jetty.http2:jetty-http2-client-transport", "org.eclipse.jetty:jetty-alpn-java-client");
     assertThat(runtimeJars()).extracting(Jar::artifact).doesNotContain(
         "org.eclipse.jetty.compression:jetty-compression-gzip", "org.eclipse.jetty.compression:jetty-compression-common");
   }

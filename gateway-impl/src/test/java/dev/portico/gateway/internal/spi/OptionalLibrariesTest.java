@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A host without gateway-impl's optional libraries (networknt, Resilience4j, Tink and what they
- * bring, and the compression jars jetty-client would bring): each feature that needs one fails
+ * bring, Jetty's HTTP/2 client, Lettuce, Micrometer, OpenTelemetry, websocket-core, and the
+ * compression jars jetty-client would bring): each feature that needs one fails
  * when it is built, naming the artifact to add, and a gateway without those features serves as
  * before. The host is simulated by a class loader over the test class path with those jars
  * hidden; the same probes with nothing hidden show that the failures are the hiding's doing.
@@ -57,6 +58,15 @@ class OptionalLibrariesTest {
   }
 
   @Test
+  void http2GroupWithoutJettyHttp2FailsAdapterCreationNamingTheArtifact() {
+    assertThatThrownBy(() -> lean.run("http2Group"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("upstream group 'ledger': protocol HTTP_2 needs"
+            + " org.eclipse.jetty.http2:jetty-http2-client-transport on the class path: add the dependency"
+            + " <groupId>org.eclipse.jetty.http2</groupId><artifactId>jetty-http2-client-transport</artifactId>");
+  }
+
+  @Test
   void eddsaWithoutTinkFailsJwtAuthenticatorBuildNamingTheArtifact() {
     assertThatThrownBy(() -> lean.run("eddsaAuthenticator"))
         .isInstanceOf(IllegalStateException.class)
@@ -89,6 +99,7 @@ class OptionalLibrariesTest {
     assertThat(full.run("jsonSchemaRoute")).isEqualTo("created");
     assertThat(full.run("jsonSchemaValidator")).isEqualTo("compiled");
     assertThat(full.run("circuitBreakerGroup")).isEqualTo("created");
+    assertThat(full.run("http2Group")).isEqualTo("created");
     assertThat(full.run("eddsaAuthenticator")).isEqualTo("built");
     assertThat(full.run("ed25519KeySet")).isEqualTo("built");
   }

@@ -15,6 +15,7 @@ import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.upstream.CircuitBreakerSettings;
 import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import dev.portico.gateway.validation.JsonSchema;
 import dev.portico.gateway.validation.jsonschema.JsonSchemaValidator;
 import java.net.URI;
@@ -68,6 +69,17 @@ public final class Probes {
         .upstreamGroup(UpstreamGroup.builder("payments").endpoint("http://127.0.0.1:9")
             .circuitBreaker(CircuitBreakerSettings.builder().build()).build())
         .route("pay", r -> r.path("/pay").permitAll().upstreamGroup("payments"))
+        .build();
+    JettyGatewayHandler.create(gateway);
+    return "created";
+  }
+
+  /** Creates a Jetty handler for a gateway whose upstream group speaks HTTP/2. */
+  public static String http2Group() {
+    Gateway gateway = Gateway.builder()
+        .upstreamGroup(UpstreamGroup.builder("ledger").endpoint("http://127.0.0.1:9")
+            .protocol(UpstreamProtocol.HTTP_2).build())
+        .route("ledger", r -> r.path("/ledger").permitAll().upstreamGroup("ledger"))
         .build();
     JettyGatewayHandler.create(gateway);
     return "created";
