@@ -17,8 +17,11 @@ import org.eclipse.jetty.io.Content;
 public final class UndecodedContent {
   private UndecodedContent() {}
 
-  /** Starts {@code client} (if not yet started) and leaves it without content decoders. */
+  /** Starts {@code client}, unless it runs already, and leaves it without content decoders. */
   public static void start(HttpClient client) throws Exception {
+    if (client.isStarted()) {
+      return;   // started here before: no placeholder in the way of its requests
+    }
     client.getContentDecoderFactories().put(new Placeholder());
     client.start();
     client.getContentDecoderFactories().clear();

@@ -1,5 +1,7 @@
 package dev.portico.gateway.internal.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The libraries gateway-impl declares {@code <optional>}: a host that uses the feature adds the
  * artifact to its own build. A feature checks for its library when it is built (a builder's
@@ -24,7 +26,7 @@ public enum OptionalLibrary {
   private final String groupId;
   private final String artifactId;
   private final String probeClass;
-  private volatile @org.jspecify.annotations.Nullable Boolean present;
+  private volatile @Nullable Boolean present;
 
   OptionalLibrary(String groupId, String artifactId, String probeClass) {
     this.groupId = groupId;
