@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * What {@link OptionalLibrariesTest} runs inside a {@link HidingClassLoader}: each probe uses
@@ -117,10 +118,10 @@ public final class Probes {
     upstream.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((body, failure) -> {
+        Content.Source.asString(request, StandardCharsets.UTF_8, Promise.from(body -> {
           response.setStatus(200);
           Content.Sink.write(response, true, "upstream got " + request.getHttpURI().getPath() + " " + body, callback);
-        });
+        }, callback::failed));
         return true;
       }
     });
