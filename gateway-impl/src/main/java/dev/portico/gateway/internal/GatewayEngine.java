@@ -15,7 +15,6 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.internal.upstream.CircuitGuard;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
-import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import dev.portico.gateway.upstream.Endpoint;
 import dev.portico.gateway.upstream.OutlierDetection;
@@ -238,7 +237,7 @@ public final class GatewayEngine {
   private LiveGroup liveGroup(UpstreamGroup settings, UpstreamClients clients) {
     // Health and circuit changes reach the runtime's observer (metrics gauges, for one).
     CircuitGuard circuit = settings.circuitBreaker()
-        .map(cb -> Resilience4jCircuit.create(settings.name(), cb, System::nanoTime,
+        .map(cb -> GroupCircuits.create(settings.name(), cb,
             state -> runtime.observer().circuitStateChanged(settings.name(), state)))
         .orElse(CircuitGuard.none());
     LiveGroup group = new LiveGroup(settings, circuit, System::nanoTime,

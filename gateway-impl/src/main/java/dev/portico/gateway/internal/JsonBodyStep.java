@@ -7,8 +7,9 @@ import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
+import dev.portico.gateway.internal.spi.BodyTransformer;
+import dev.portico.gateway.internal.spi.Integrations;
 import dev.portico.gateway.transform.JsonTransform;
-import dev.portico.gateway.transform.json.JsonBodyTransformer;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -27,14 +28,14 @@ final class JsonBodyStep implements Filter {
   private static final Logger LOG = LoggerFactory.getLogger(JsonBodyStep.class);
 
   private final AuthenticationStep.ExchangeRunAccess runs;
-  private final JsonBodyTransformer transformer;
+  private final BodyTransformer transformer;
   private final long cap;
   private final JsonTransform.ResponseFallback fallback;
   private final boolean response;
 
   private JsonBodyStep(AuthenticationStep.ExchangeRunAccess runs, JsonTransform transform, boolean response) {
     this.runs = runs;
-    this.transformer = JsonBodyTransformer.compile(transform);
+    this.transformer = Integrations.jsonTransforms().compile(transform);
     this.cap = transform.maxBodySize();
     this.fallback = transform.responseFallback();
     this.response = response;
@@ -68,12 +69,12 @@ final class JsonBodyStep implements Filter {
         return CompletableFuture.completedFuture(refused.response());
       }
       CappedRequestBody.Read read = (CappedRequestBody.Read) outcome;
-      JsonBodyTransformer.Result result = transformer.transform(read.body(), read.exchange());
-      if (result instanceof JsonBodyTransformer.Malformed malformed) {
+      BodyTransformer.Result result = transformer.transform(read.body(), read.exchange());
+      if (result instanceof BodyTransformer.Malformed malformed) {
         return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.MALFORMED_JSON.withDetail(
             "The request body is not valid JSON: " + malformed.reason())));
       }
-      run.replaceRequestBody(((JsonBodyTransformer.Transformed) result).json());
+      run.replaceRequestBody(((BodyTransformer.Transformed) result).json());
       return chain.proceed(read.exchange());
     });
   }
@@ -130,14 +131,14 @@ final class JsonBodyStep implements Filter {
           return untransformable(exchange, whole, "larger than " + cap + " bytes decoded");
         }
       }
-      JsonBodyTransformer.Result transformed = transformer.transform(json, exchange);
-      if (transformed instanceof JsonBodyTransformer.Malformed malformed) {
+      BodyTransformer.Result transformed = transformer.transform(json, exchange);
+      if (transformed instanceof BodyTransformer.Malformed malformed) {
         return untransformable(exchange, whole, "not valid JSON: " + malformed.reason());
       }
       HttpHeaders.Builder out = upstream.headers().toBuilder().remove("Content-Encoding").remove("Content-Length")
           .remove("Content-MD5");
       upstream.headers().first("ETag").ifPresent(etag -> out.set("ETag", etag.startsWith("W/") ? etag : "W/" + etag));
-      return GatewayResponse.of(status, out.build(), ResponseBody.of(((JsonBodyTransformer.Transformed) transformed).json()));
+      return GatewayResponse.of(status, out.build(), ResponseBody.of(((BodyTransformer.Transformed) transformed).json()));
     });
   }
 

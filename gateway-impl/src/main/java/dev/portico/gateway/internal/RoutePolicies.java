@@ -5,8 +5,9 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.UpstreamErrors;
+import dev.portico.gateway.internal.spi.BodyValidator;
+import dev.portico.gateway.internal.spi.Integrations;
 import dev.portico.gateway.validation.RequestValidation;
-import dev.portico.gateway.validation.jsonschema.JsonSchemaValidator;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -84,13 +85,13 @@ final class RoutePolicies {
     return new RoutePolicies(before, after, cors, mapper);
   }
 
-  private static @Nullable JsonSchemaValidator schema(Route route, RequestValidation validation) {
+  private static @Nullable BodyValidator schema(Route route, RequestValidation validation) {
     if (validation.jsonSchema().isEmpty()) {
       return null;
     }
     try {
-      return JsonSchemaValidator.compile(validation.jsonSchema().get());
-    } catch (IllegalArgumentException e) {
+      return Integrations.jsonSchema().compile(validation.jsonSchema().get());
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalStateException("route '" + route.id() + "': validate: " + e.getMessage(), e);
     }
   }

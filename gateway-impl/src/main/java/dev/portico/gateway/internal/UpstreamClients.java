@@ -15,8 +15,6 @@ import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -76,7 +74,7 @@ final class UpstreamClients {
         group.maxConnectionsPerEndpoint(), group.connectionIdleTimeout().toMillis());
     HttpClient client = clients.get(profile);
     if (client == null) {
-      client = newClient(profile);
+      client = newClient(profile, group.name());
       if (started) {
         try {
           start(client);
@@ -120,11 +118,8 @@ final class UpstreamClients {
         client.setScheduler(new ScheduledExecutorScheduler("portico-upstream-scheduler", true));
       }
     }
-    client.start();
-    // Content codings pass through untouched. Jetty 12.1's client registers every decoder it finds
-    // on the class path when it starts with none (clearing before start is what triggers that), and
-    // then asks each upstream for gzip and inflates gzip responses: so clear after start.
-    client.getContentDecoderFactories().clear();
+    // Content codings pass through untouched (and jetty-compression is not needed).
+    UndecodedContent.start(client);
     // An upstream's 401 or 407 is the client's to answer: Jetty's authentication handlers would
     // hold its body (and fail past 16 KiB) looking for credentials the gateway never has.
     client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
@@ -165,14 +160,14 @@ final class UpstreamClients {
     }
   }
 
-  private static HttpClient newClient(Profile profile) {
+  private static HttpClient newClient(Profile profile, String group) {
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(ClientTls.factory(profile.tls()));
     connector.setConnectTimeout(java.time.Duration.ofMillis(profile.connectTimeoutMillis()));
     // HTTP/2: h2c with prior knowledge to http endpoints, ALPN h2 to https ones (jetty-alpn-java-client).
     HttpClientTransport transport;
     if (profile.protocol() == UpstreamProtocol.HTTP_2) {
-      transport = new HttpClientTransportOverHTTP2(new HTTP2Client(connector));
+      transport = Http2Transport.create(group, connector);   // its jars are optional
     } else {
       HttpClientTransportOverHTTP http11 = new HttpClientTransportOverHTTP(connector);
       // Response header values exactly as the upstream sent them: Jetty's per-connection cache of

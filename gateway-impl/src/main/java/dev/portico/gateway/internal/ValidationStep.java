@@ -8,8 +8,8 @@ import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.internal.routing.QueryParameters;
+import dev.portico.gateway.internal.spi.BodyValidator;
 import dev.portico.gateway.validation.RequestValidation;
-import dev.portico.gateway.validation.jsonschema.JsonSchemaValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +27,11 @@ import org.jspecify.annotations.Nullable;
 final class ValidationStep implements Filter {
   private final AuthenticationStep.ExchangeRunAccess runs;
   private final RequestValidation validation;
-  private final @Nullable JsonSchemaValidator schema;
+  private final @Nullable BodyValidator schema;
   private final long maxBodySize;
 
   ValidationStep(AuthenticationStep.ExchangeRunAccess runs, RequestValidation validation,
-      @Nullable JsonSchemaValidator schema) {
+      @Nullable BodyValidator schema) {
     this.runs = runs;
     this.validation = validation;
     this.schema = schema;
@@ -87,7 +87,7 @@ final class ValidationStep implements Filter {
     if (schema == null && !(maxBodySize >= 0 && chunked)) {
       return chain.proceed(exchange);
     }
-    JsonSchemaValidator validator = schema;
+    BodyValidator validator = schema;
     return CappedRequestBody.read(run, exchange, maxBodySize).thenCompose(outcome -> {
       if (outcome instanceof CappedRequestBody.Refused refused) {
         return CompletableFuture.completedFuture(refused.response());
@@ -96,13 +96,13 @@ final class ValidationStep implements Filter {
       if (validator == null) {
         return chain.proceed(read.exchange());
       }
-      JsonSchemaValidator.Result result = validator.validate(read.body());
-      if (result instanceof JsonSchemaValidator.Malformed malformed) {
+      BodyValidator.Result result = validator.validate(read.body());
+      if (result instanceof BodyValidator.Malformed malformed) {
         return answer(ProblemType.MALFORMED_JSON.withDetail("The request body is not valid JSON: " + malformed.reason()));
       }
-      if (result instanceof JsonSchemaValidator.Invalid invalid) {
+      if (result instanceof BodyValidator.Invalid invalid) {
         List<Map<String, Object>> violations = new ArrayList<>(invalid.violations().size());
-        for (JsonSchemaValidator.Violation v : invalid.violations()) {
+        for (BodyValidator.Violation v : invalid.violations()) {
           violations.add(error("pointer", v.pointer(), v.message()));
         }
         return answer(failed("The request body does not match the schema (" + violations.size()

@@ -8,6 +8,7 @@ import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.internal.UndecodedContent;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -315,7 +316,7 @@ public final class IntrospectionAuthenticator implements Authenticator, AutoClos
       }
       if (client == null) {
         HttpClient created = newClient();
-        created.start();
+        UndecodedContent.start(created);
         client = created;
       }
       return client;

@@ -1,5 +1,6 @@
 package dev.portico.gateway.auth.jwt;
 
+import dev.portico.gateway.internal.UndecodedContent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,7 +106,7 @@ final class JwksClient implements AutoCloseable {
         throw new IllegalStateException("the authenticator is closed");
       }
       if (!started) {
-        client.start();
+        UndecodedContent.start(client);
         started = true;
       }
     }

@@ -28,6 +28,8 @@ final class JwsPolicy {
       JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
       JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
       JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+  /** The algorithms Nimbus verifies with Tink (an optional dependency): Ed25519 keys. */
+  static final Set<JWSAlgorithm> TINK_ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
   /** Every algorithm this package can verify with a shared secret. */
   static final Set<JWSAlgorithm> HMAC_ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
 

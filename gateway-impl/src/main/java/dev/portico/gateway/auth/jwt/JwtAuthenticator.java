@@ -12,6 +12,7 @@ import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.internal.spi.OptionalLibrary;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -268,6 +269,11 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
      * Sets the accepted signature algorithms, replacing the default (RS256, ES256 and EdDSA for
      * public keys; HS256 for a secret). Supported: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA,
      * Ed25519 with public keys; HS256/384/512 with {@link #hmacSecret} only. {@code none} never.
+     *
+     * <p>EdDSA and Ed25519 need {@code com.google.crypto.tink:tink} on the class path, an optional
+     * dependency of gateway-impl: without it, {@link #build()} refuses them by name, and the
+     * default is RS256 and ES256 (tokens signed otherwise are refused, and Ed25519 keys in a key
+     * set are left unused).
      */
     public Builder algorithms(String... algorithms) {
       this.algorithms = List.of(algorithms);
@@ -469,6 +475,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
           throw invalid("jwkSet: contains a symmetric (oct) key (expected: public keys; use hmacSecret for a secret)");
         }
         set = KeySet.of(parsed);
+        if (set.isEmpty() && !OptionalLibrary.TINK.isPresent()
+            && parsed.getKeys().stream().anyMatch(k -> k.getKeyType() == com.nimbusds.jose.jwk.KeyType.OKP)) {
+          throw invalid("jwkSet: " + OptionalLibrary.TINK.missing("an Ed25519 key"));
+        }
         if (set.isEmpty()) {
           throw invalid("jwkSet: no usable signature key (" + set.skipped() + " skipped: encryption keys, "
               + "RSA under 2048 bits, unsupported curves or alg)");
@@ -495,8 +505,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private Set<JWSAlgorithm> algorithms(boolean secret) {
+      // EdDSA is a default only where Nimbus can verify it: with Tink, an optional dependency.
       List<String> names = algorithms != null ? algorithms
-          : secret ? List.of("HS256") : List.of("RS256", "ES256", "EdDSA");
+          : secret ? List.of("HS256")
+          : OptionalLibrary.TINK.isPresent() ? List.of("RS256", "ES256", "EdDSA") : List.of("RS256", "ES256");
       if (names.isEmpty()) {
         throw invalid("algorithms: empty");
       }
@@ -514,6 +526,9 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         } else if (JwsPolicy.PUBLIC_KEY_ALGORITHMS.contains(alg)) {
           if (secret) {
             throw invalid("algorithms: " + name + " is a public-key algorithm (expected with hmacSecret: HS256, HS384, HS512)");
+          }
+          if (JwsPolicy.TINK_ALGORITHMS.contains(alg) && !OptionalLibrary.TINK.isPresent()) {
+            throw invalid("algorithms: " + OptionalLibrary.TINK.missing(name));
           }
         } else {
           throw invalid("algorithms: '" + name + "' is not supported (expected: "

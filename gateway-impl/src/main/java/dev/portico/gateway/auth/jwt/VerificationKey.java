@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.portico.gateway.internal.spi.OptionalLibrary;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -84,8 +85,8 @@ final class VerificationKey {
         }
         verifier = new ECDSAVerifier(ec);
       } else if (key instanceof OctetKeyPair okp) {
-        if (!Curve.Ed25519.equals(okp.getCurve())) {
-          return Optional.empty();
+        if (!Curve.Ed25519.equals(okp.getCurve()) || !OptionalLibrary.TINK.isPresent()) {
+          return Optional.empty();   // without Tink no EdDSA algorithm is allowed (the builder saw to it)
         }
         algorithms = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
         verifier = new Ed25519Verifier(okp);

@@ -9,6 +9,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import dev.portico.gateway.internal.spi.OptionalLibrary;
 import dev.portico.gateway.validation.JsonSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,9 +106,12 @@ public final class JsonSchemaValidator {
    * Reads and compiles {@code source}.
    *
    * @throws IllegalArgumentException when the schema cannot be read or is not a valid schema
+   * @throws IllegalStateException when {@code com.networknt:json-schema-validator} is not on the
+   *     class path (gateway-impl declares it optional)
    */
   public static JsonSchemaValidator compile(JsonSchema source) {
     requireNonNull(source, "source");
+    OptionalLibrary.JSON_SCHEMA_VALIDATOR.require("JsonSchemaValidator");
     String text = read(source);
     JsonNode node;
     try {

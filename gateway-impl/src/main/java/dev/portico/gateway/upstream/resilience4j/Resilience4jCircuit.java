@@ -1,4 +1,4 @@
-package dev.portico.gateway.internal.upstream.resilience4j;
+package dev.portico.gateway.upstream.resilience4j;
 
 import dev.portico.gateway.internal.upstream.CircuitGuard;
 import dev.portico.gateway.upstream.CircuitBreakerSettings;
@@ -12,10 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A group's {@link CircuitGuard} on a Resilience4j {@link CircuitBreaker} with a count-based
- * sliding window. Remembers when the circuit last opened, to answer {@code Retry-After}. Not
- * public API.
+ * sliding window. Remembers when the circuit last opened, to answer {@code Retry-After}.
  */
-public final class Resilience4jCircuit implements CircuitGuard {
+final class Resilience4jCircuit implements CircuitGuard {
   private static final Logger LOG = LoggerFactory.getLogger(Resilience4jCircuit.class);
 
   private final CircuitBreaker breaker;
@@ -51,13 +50,8 @@ public final class Resilience4jCircuit implements CircuitGuard {
     });
   }
 
-  /** Returns a circuit for {@code group} with {@code settings}. */
-  public static CircuitGuard create(String group, CircuitBreakerSettings settings, LongSupplier nanoClock) {
-    return new Resilience4jCircuit(group, settings, nanoClock, state -> {});
-  }
-
   /** Returns a circuit for {@code group} with {@code settings} that reports its state changes to {@code onState}. */
-  public static CircuitGuard create(String group, CircuitBreakerSettings settings, LongSupplier nanoClock,
+  static CircuitGuard create(String group, CircuitBreakerSettings settings, LongSupplier nanoClock,
       java.util.function.Consumer<String> onState) {
     return new Resilience4jCircuit(group, settings, nanoClock, onState);
   }

@@ -1,7 +1,0 @@
-/**
- * The group circuit breaker on Resilience4j: the only package that imports it. Not public API.
- */
-@NullMarked
-package dev.portico.gateway.internal.upstream.resilience4j;
-
-import org.jspecify.annotations.NullMarked;
