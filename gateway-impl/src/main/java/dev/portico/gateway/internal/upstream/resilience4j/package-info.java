@@ -1,5 +1,6 @@
 /**
- * The group circuit breaker on Resilience4j: the only package that imports it. Not public API.
+ * Not public API: may change in any release. The group circuit breaker on Resilience4j: the only
+ * package that imports it.
  */
 @NullMarked
 package dev.portico.gateway.internal.upstream.resilience4j;
