@@ -1,5 +1,5 @@
 /**
- * Not public API: may change in any release. Request routing: the path normalizer that makes a
+ * Not public API. It may change in any release. Request routing: the path normalizer that makes a
  * request path safe to match, and the compiled route table that matches it.
  */
 @NullMarked

@@ -1,5 +1,5 @@
 /**
- * Not public API: may change in any release. WebSocket proxying on Jetty's websocket-core: the
+ * Not public API. It may change in any release. WebSocket proxying on Jetty's websocket-core: the
  * relay that passes frames between the client's and the upstream's sessions with demand-driven
  * back-pressure, and the seam a host adapter uses to switch the client's connection. The only
  * engine package that imports websocket-core, an optional dependency: nothing here loads unless a

@@ -1,5 +1,5 @@
 /**
- * Not public API: may change in any release. The group circuit breaker on Resilience4j: the only
+ * Not public API. It may change in any release. The group circuit breaker on Resilience4j: the only
  * package that imports it.
  */
 @NullMarked
