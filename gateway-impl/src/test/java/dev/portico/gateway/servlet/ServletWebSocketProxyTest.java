@@ -259,7 +259,7 @@ class ServletWebSocketProxyTest {
     RawHttp.RawResponse response = rawUpgrade("");
 
     assertThat(response.status()).isEqualTo(502);
-    assertThat(response.text()).contains("upstream-unavailable").doesNotContain("101");
+    assertThat(response.text()).contains("upstream-unavailable").doesNotContain("HTTP/1.1 101");
   }
 
   @ParameterizedTest

@@ -1,6 +1,6 @@
 /**
- * Request routing: the path normalizer that makes a request path safe to match, and the compiled
- * route table that matches it. Not public API: anything here may change in any release.
+ * Not public API. It may change in any release. Request routing: the path normalizer that makes a
+ * request path safe to match, and the compiled route table that matches it.
  */
 @NullMarked
 package dev.portico.gateway.internal.routing;

@@ -1,4 +1,4 @@
-package dev.portico.gateway;
+package dev.portico.apicheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,24 +25,73 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every public type and every public or protected member of gateway-api, and of the test kit
- * (gateway-test) that host tests compile against, has a Javadoc comment: the API is what users read. (Doclint's "missing" group would check this too, but it also demands
- * {@code @param} and {@code @return} where the comment's prose already says it, so the build runs
- * doclint without that group and this test checks the comments are there.) Overrides inherit their
- * comment and need none.
+ * Every public type and every public or protected member of the published API has a Javadoc
+ * comment: gateway-api, the public packages of gateway-impl (not {@code internal*}) and the test
+ * kit, gateway-test. The API is what users read. (Doclint's "missing" group would check this too,
+ * but it also demands {@code @param} and {@code @return} where the comment's prose already says
+ * it, so the build runs doclint without that group and this test checks the comments are there.)
+ * Overrides inherit their comment and need none. And every internal package says it is not API.
  */
 class PublicApiJavadocTest {
-  @Test
-  void everyPublicTypeAndMemberHasAComment() throws IOException {
-    assertThat(undocumented(Path.of("src/main/java"))).as("public API without a Javadoc comment").isEmpty();
+  @ParameterizedTest
+  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test"})
+  void everyPublicTypeAndMemberHasAComment(String module) throws IOException {
+    Path sources = PublicApiTest.root().resolve(module).resolve("src/main/java");
+    assertThat(undocumented(sources)).as("public API of %s without a Javadoc comment", module).isEmpty();
   }
 
-  /** The kit's module is built after this one; its sources are read from the file system only. */
+  /** The javadoc jars leave internal packages out; their package-info says why to a reader of the source. */
+  @ParameterizedTest
+  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test"})
+  void everyInternalPackageSaysItIsNotPublicApi(String module) throws IOException {
+    Path sources = PublicApiTest.root().resolve(module).resolve("src/main/java");
+    List<String> packages;
+    try (Stream<Path> walk = Files.walk(sources)) {
+      packages = walk.filter(p -> p.toString().endsWith(".java"))
+          .map(p -> sources.relativize(p.getParent()).toString().replace('/', '.').replace('\\', '.'))
+          .filter(ApiSignatures::isInternal)
+          .distinct().sorted().toList();
+    }
+    List<String> unmarked = new ArrayList<>();
+    for (String packageName : packages) {
+      Path info = sources.resolve(packageName.replace('.', '/')).resolve("package-info.java");
+      String text = Files.exists(info) ? Files.readString(info) : "";
+      if (!text.matches("(?s)\\s*/\\*\\*[\\s*]*Not public API\\..*")) {
+        unmarked.add(packageName);
+      }
+    }
+    assertThat(unmarked).as("internal packages of %s whose package-info.java Javadoc does not start"
+        + " with \"Not public API.\"", module).isEmpty();
+  }
+
   @Test
-  void everyPublicTypeAndMemberOfTheTestKitHasAComment() throws IOException {
-    assertThat(undocumented(Path.of("../gateway-test/src/main/java"))).as("test kit API without a Javadoc comment").isEmpty();
+  void aMissingCommentIsReported(@TempDir Path sources) throws IOException {
+    Path file = sources.resolve("fixture/Widget.java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, """
+        package fixture;
+        /** A widget. */
+        public final class Widget {
+          /** Documented. */
+          public void documented() { }
+          public void bare() { }
+          @Override public String toString() { return ""; }
+          void packagePrivate() { }
+          /** Documented nested type. */
+          public interface Part { String name(); }
+        }
+        """);
+    Path internal = sources.resolve("fixture/internal/Engine.java");
+    Files.createDirectories(internal.getParent());
+    Files.writeString(internal, "package fixture.internal;\npublic final class Engine { public void run() { } }\n");
+
+    assertThat(undocumented(sources)).containsExactly(
+        "fixture/Widget.java:6 bare(..)", "fixture/Widget.java:10 name(..)");
   }
 
   private static List<String> undocumented(Path sources) throws IOException {
@@ -56,6 +105,9 @@ class PublicApiJavadocTest {
       JavacTask task = (JavacTask) javac.getTask(null, fileManager, null, List.of("-proc:none"), null, units);
       DocTrees docs = DocTrees.instance(task);
       for (CompilationUnitTree unit : task.parse()) {
+        if (unit.getPackageName() != null && ApiSignatures.isInternal(unit.getPackageName().toString())) {
+          continue;                               // engine internals: not API, not in the javadoc jar
+        }
         new Scanner(docs, unit, sources, undocumented).scan(unit, null);
       }
     }
@@ -123,7 +175,7 @@ class PublicApiJavadocTest {
         long line = unit.getLineMap().getLineNumber(
             docs.getSourcePositions().getStartPosition(unit, path.getLeaf()));
         Path file = Path.of(unit.getSourceFile().toUri());
-        undocumented.add(sources.toAbsolutePath().relativize(file) + ":" + line + " " + what);
+        undocumented.add(sources.toAbsolutePath().relativize(file).toString().replace('\\', '/') + ":" + line + " " + what);
       }
     }
   }
