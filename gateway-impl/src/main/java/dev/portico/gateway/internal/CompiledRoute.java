@@ -2,6 +2,7 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.internal.chain.RoutePolicies;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * the live upstream group (shared with the other routes that send to it) and the route's retry
  * budget. Not public API.
  */
-final class CompiledRoute {
+public final class CompiledRoute {
   private final Route route;
   private final Filter[] filters;
   private final HttpClient client;
@@ -50,24 +51,24 @@ final class CompiledRoute {
     this.policies = policies;
   }
 
-  Route route() {
+  public Route route() {
     return route;
   }
 
-  String id() {
+  public String id() {
     return route.id();
   }
 
-  Filter[] filters() {
+  public Filter[] filters() {
     return filters;
   }
 
-  HttpClient client() {
+  public HttpClient client() {
     return client;
   }
 
   /** Returns the largest request body the route accepts, -1 for no limit. */
-  long maxRequestBodySize() {
+  public long maxRequestBodySize() {
     return maxRequestBodySize;
   }
 
@@ -76,7 +77,7 @@ final class CompiledRoute {
     return policies;
   }
 
-  LiveGroup group() {
+  public LiveGroup group() {
     return group;
   }
 
@@ -86,7 +87,7 @@ final class CompiledRoute {
   }
 
   /** Returns the route's retry budget, or null when it never retries. */
-  @Nullable RetryBudget retryBudget() {
+  public @Nullable RetryBudget retryBudget() {
     return retryBudget;
   }
 }

@@ -11,6 +11,17 @@ import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
 import dev.portico.gateway.auth.Identity;
+import dev.portico.gateway.internal.body.BodyBuffer;
+import dev.portico.gateway.internal.body.BodyDeadline;
+import dev.portico.gateway.internal.body.UpstreamBody;
+import dev.portico.gateway.internal.chain.CompiledCors;
+import dev.portico.gateway.internal.chain.FilterChainLink;
+import dev.portico.gateway.internal.chain.ProblemRenderer;
+import dev.portico.gateway.internal.http.FieldsHttpHeaders;
+import dev.portico.gateway.internal.http.HopByHop;
+import dev.portico.gateway.internal.proxy.ProxyCall;
+import dev.portico.gateway.internal.websocket.WebSocketCall;
+import dev.portico.gateway.internal.websocket.WebSocketHandshake;
 import dev.portico.gateway.observe.ExchangeObserver;
 import dev.portico.gateway.observe.ExchangeStart;
 import dev.portico.gateway.observe.TraceContext;
@@ -45,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>Legs are named as in Jetty's proxy: {@code clientRequest} (read through the adapter),
  * {@code upstreamRequest} and {@code upstreamResponse} (Jetty client), {@code clientResponse}.
  */
-final class ExchangeRun {
+public final class ExchangeRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeRun.class);
 
   private final GatewayEngine engine;
@@ -113,19 +124,19 @@ final class ExchangeRun {
     engine.runtime().exchangeStarted(this);
   }
 
-  GatewayEngine engine() {
+  public GatewayEngine engine() {
     return engine;
   }
 
-  ClientExchange client() {
+  public ClientExchange client() {
     return client;
   }
 
-  String requestId() {
+  public String requestId() {
     return requestId;
   }
 
-  CompiledRoute route() {
+  public CompiledRoute route() {
     CompiledRoute r = route;
     if (r == null) {
       throw new IllegalStateException("no route");
@@ -137,11 +148,11 @@ final class ExchangeRun {
     return pathVariables;
   }
 
-  boolean trusted() {
+  public boolean trusted() {
     return trusted;
   }
 
-  String peerIp() {
+  public String peerIp() {
     return peerIp;
   }
 
@@ -153,17 +164,17 @@ final class ExchangeRun {
     return identity;
   }
 
-  void authenticated(Identity identity) {
+  public void authenticated(Identity identity) {
     this.identity = identity;
   }
 
   /** Records what the rate limits decided, for the access log. */
-  void rateLimited(AccessLogEntry.RateLimitOutcome outcome) {
+  public void rateLimited(AccessLogEntry.RateLimitOutcome outcome) {
     this.rateLimit = outcome;
   }
 
   /** Returns the observer of this exchange (metrics, spans). */
-  ExchangeObserver observer() {
+  public ExchangeObserver observer() {
     return observer;
   }
 
@@ -176,14 +187,14 @@ final class ExchangeRun {
    * Tells the observer an upstream request starts, and returns its observer with the trace context
    * to send upstream: a new span of this exchange's trace, or the observer's own (a client span).
    */
-  UpstreamHop startUpstream(String method, String uri, String endpoint) {
+  public UpstreamHop startUpstream(String method, String uri, String endpoint) {
     TraceContext proposed = trace.newSpan();
     UpstreamObserver watch = observer.upstreamStarted(new UpstreamStart(method, uri, endpoint, proposed));
     return new UpstreamHop(watch, watch.traceContext().orElse(proposed));
   }
 
   /** An upstream request's observer and the trace context it carries upstream. */
-  record UpstreamHop(UpstreamObserver observer, TraceContext trace) {}
+  public record UpstreamHop(UpstreamObserver observer, TraceContext trace) {}
 
   /**
    * A graceful shutdown's grace period ran out: answers 503 {@code shutting-down} if no response
@@ -199,7 +210,7 @@ final class ExchangeRun {
     }
   }
 
-  void addBytesIn(int n) {
+  public void addBytesIn(int n) {
     bytesIn += n;
   }
 
@@ -209,7 +220,7 @@ final class ExchangeRun {
    * This is how a policy that holds something for the whole exchange (a concurrency permit) gives
    * it back. Listeners must be quick and must not throw.
    */
-  void whenFinished(Runnable listener) {
+  public void whenFinished(Runnable listener) {
     synchronized (this) {
       if (!finished.get()) {
         if (finishListeners == null) {
@@ -223,7 +234,7 @@ final class ExchangeRun {
   }
 
   /** Returns whether the client's request has a body, or a policy gave it one. */
-  boolean hasRequestBody() {
+  public boolean hasRequestBody() {
     byte[] body = requestBody;
     return body != null ? body.length > 0 : client.hasBody();
   }
@@ -234,7 +245,7 @@ final class ExchangeRun {
    * the cap is not read at all. From then on the upstream gets the bytes in memory, with their
    * length. Fails when the client's body fails (the client went away).
    */
-  synchronized CompletionStage<BodyBuffer.Result> bufferRequestBody(long policyCap) {
+  public synchronized CompletionStage<BodyBuffer.Result> bufferRequestBody(long policyCap) {
     // The route's own request size limit also bounds what a body policy may hold.
     CompiledRoute sizeLimited = route;
     long cap = sizeLimited != null && sizeLimited.maxRequestBodySize() >= 0
@@ -270,7 +281,7 @@ final class ExchangeRun {
    * Returns the client's request body under the route's request body deadline
    * ({@link BodyDeadline}): the same source at every call, the one every reader of the body uses.
    */
-  synchronized Content.Source clientBody() {
+  public synchronized Content.Source clientBody() {
     BodyDeadline deadline = bodyDeadline;
     if (deadline == null) {
       deadline = new BodyDeadline(client.body(), route().route().timeouts().requestBody().toNanos(),
@@ -281,12 +292,12 @@ final class ExchangeRun {
   }
 
   /** Sends {@code body} upstream instead of the client's (already buffered) body. */
-  void replaceRequestBody(byte[] body) {
+  public void replaceRequestBody(byte[] body) {
     this.requestBody = body;
   }
 
   /** Returns the body to send upstream from memory, or null to stream the client's. */
-  byte @Nullable [] requestBody() {
+  public byte @Nullable [] requestBody() {
     return requestBody;
   }
 
@@ -315,7 +326,7 @@ final class ExchangeRun {
   }
 
   /** The proxy step, called by the last chain link. */
-  CompletionStage<GatewayResponse> proxy(Exchange exchange) {
+  public CompletionStage<GatewayResponse> proxy(Exchange exchange) {
     if (clientFailure != null || abortedByShutdown) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
@@ -339,7 +350,7 @@ final class ExchangeRun {
     return ProxyCall.send(this, exchange);
   }
 
-  void upstreamStarted(@Nullable Request request, String uri) {
+  public void upstreamStarted(@Nullable Request request, String uri) {
     this.upstreamRequest = request;
     this.upstreamUri = uri;
     Throwable failed = clientFailure;
@@ -351,11 +362,11 @@ final class ExchangeRun {
   }
 
   /** Returns whether the client connection failed: nothing more is worth trying upstream. */
-  boolean clientGone() {
+  public boolean clientGone() {
     return clientFailure != null;
   }
 
-  void upstreamResponded(UpstreamBody body) {
+  public void upstreamResponded(UpstreamBody body) {
     this.upstreamBody = body;
   }
 
@@ -382,7 +393,7 @@ final class ExchangeRun {
    * The client's body failed: the client went away or sent a broken body, unless the body's
    * deadline ran out ({@link BodyDeadline.Expired}), which the reader answers with 408 itself.
    */
-  void clientBodyFailed(Throwable failure) {
+  public void clientBodyFailed(Throwable failure) {
     if (BodyDeadline.find(failure) == null) {
       clientFailed(failure);
     }
@@ -586,7 +597,7 @@ final class ExchangeRun {
   }
 
   /** The WebSocket relay ended: both sessions closed. The adapter's upgrade already completed its exchange. */
-  void webSocketEnded() {
+  public void webSocketEnded() {
     if (status == 101) {
       finish(true, "websocket", null, false);
     }

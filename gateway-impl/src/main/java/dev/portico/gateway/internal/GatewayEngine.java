@@ -3,31 +3,43 @@ package dev.portico.gateway.internal;
 import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.ErrorMapper;
 import dev.portico.gateway.Explanation;
+import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.auth.Authenticator;
-import dev.portico.gateway.internal.upstream.CircuitGuard;
-import dev.portico.gateway.internal.upstream.LiveGroup;
-import dev.portico.gateway.internal.upstream.RetryBudget;
-import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
-import dev.portico.gateway.internal.websocket.WebSocketConnector;
-import dev.portico.gateway.upstream.Endpoint;
-import dev.portico.gateway.upstream.OutlierDetection;
-import dev.portico.gateway.upstream.RetryPolicy;
-import dev.portico.gateway.upstream.UpstreamGroup;
-import dev.portico.gateway.upstream.UpstreamProtocol;
-import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.internal.chain.AuthenticationStep;
+import dev.portico.gateway.internal.chain.CompiledCors;
+import dev.portico.gateway.internal.chain.ConcurrencyLimitStep;
+import dev.portico.gateway.internal.chain.ProblemRenderer;
+import dev.portico.gateway.internal.chain.RateLimitStep;
+import dev.portico.gateway.internal.chain.RequestSizeStep;
+import dev.portico.gateway.internal.chain.RoutePolicies;
+import dev.portico.gateway.internal.http.FieldsHttpHeaders;
+import dev.portico.gateway.internal.http.IncomingHeaders;
+import dev.portico.gateway.internal.http.UnforwardableRequest;
+import dev.portico.gateway.internal.proxy.Forwarding;
+import dev.portico.gateway.internal.proxy.UpstreamClients;
 import dev.portico.gateway.internal.routing.PathInContext;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.routing.RawQuery;
 import dev.portico.gateway.internal.routing.RouteLookup;
 import dev.portico.gateway.internal.routing.RouteTable;
+import dev.portico.gateway.internal.upstream.CircuitGuard;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.upstream.resilience4j.Resilience4jCircuit;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
+import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.upstream.Endpoint;
+import dev.portico.gateway.upstream.OutlierDetection;
+import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -168,7 +180,7 @@ public final class GatewayEngine {
     return gateway;
   }
 
-  GatewayRuntime runtime() {
+  public GatewayRuntime runtime() {
     return runtime;
   }
 
@@ -299,16 +311,16 @@ public final class GatewayEngine {
     }
   }
 
-  String requestIdHeader() {
+  public String requestIdHeader() {
     return requestIdHeader;
   }
 
   /** The request id header for {@code requestId}, its name already matched to Jetty's known headers. */
-  HttpField requestIdField(String requestId) {
+  public HttpField requestIdField(String requestId) {
     return new HttpField(requestIdHeaderKnown, requestIdHeader, requestId);
   }
 
-  Forwarding forwarding() {
+  public Forwarding forwarding() {
     return forwarding;
   }
 

@@ -6,6 +6,10 @@ import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.internal.body.BodyDeadline;
+import dev.portico.gateway.internal.body.Deadlines;
+import dev.portico.gateway.internal.proxy.UpstreamCall;
+import dev.portico.gateway.internal.proxy.UpstreamClients;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -19,8 +23,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +100,7 @@ public final class GatewayRuntime implements RunningGateway {
     return observer;
   }
 
-  Deadlines<UpstreamCall> upstreamTimeouts() {
+  public Deadlines<UpstreamCall> upstreamTimeouts() {
     return upstreamTimeouts;
   }
 
