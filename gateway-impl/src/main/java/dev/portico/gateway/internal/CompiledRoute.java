@@ -2,6 +2,7 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.internal.chain.ChainStep;
 import dev.portico.gateway.internal.chain.RoutePolicies;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompiledRoute {
   private final Route route;
-  private final Filter[] filters;
+  private final ChainStep[] steps;
   private final HttpClient client;
   private final LiveGroup group;
   private final @Nullable RetryBudget retryBudget;
@@ -33,16 +34,17 @@ public final class CompiledRoute {
    * validation; the route's filters; the policies' request and response transforms; then the
    * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client,
+  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, HttpClient client,
       RoutePolicies policies, LiveGroup group, @Nullable RetryBudget retryBudget,
       @Nullable WebSocketConnector webSocketConnector) {
     this.route = route;
-    List<Filter> all = new ArrayList<>(globalFilters);
+    List<ChainStep> all = new ArrayList<>();
+    globalFilters.forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(engineSteps);
     all.addAll(policies.beforeRouteFilters());
-    all.addAll(route.filters());
+    route.filters().forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(policies.afterRouteFilters());
-    this.filters = all.toArray(Filter[]::new);
+    this.steps = all.toArray(ChainStep[]::new);
     this.client = client;
     this.group = group;
     this.retryBudget = retryBudget;
@@ -59,8 +61,9 @@ public final class CompiledRoute {
     return route.id();
   }
 
-  public Filter[] filters() {
-    return filters;
+  /** Returns the route's whole chain, in order. */
+  ChainStep[] steps() {
+    return steps;
   }
 
   public HttpClient client() {

@@ -17,6 +17,7 @@ import dev.portico.gateway.internal.body.UpstreamBody;
 import dev.portico.gateway.internal.chain.CompiledCors;
 import dev.portico.gateway.internal.chain.FilterChainLink;
 import dev.portico.gateway.internal.chain.ProblemRenderer;
+import dev.portico.gateway.internal.chain.StepContext;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
 import dev.portico.gateway.internal.http.HopByHop;
 import dev.portico.gateway.internal.proxy.ProxyCall;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>Legs are named as in Jetty's proxy: {@code clientRequest} (read through the adapter),
  * {@code upstreamRequest} and {@code upstreamResponse} (Jetty client), {@code clientResponse}.
  */
-public final class ExchangeRun {
+public final class ExchangeRun implements StepContext {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeRun.class);
 
   private final GatewayEngine engine;
@@ -233,7 +234,12 @@ public final class ExchangeRun {
     runFinishListener(listener);
   }
 
-  /** Returns whether the client's request has a body, or a policy gave it one. */
+  @Override
+  public long contentLength() {
+    return client.contentLength();
+  }
+
+  @Override
   public boolean hasRequestBody() {
     byte[] body = requestBody;
     return body != null ? body.length > 0 : client.hasBody();
@@ -312,7 +318,7 @@ public final class ExchangeRun {
     client.onClientFailure(this::clientFailed);
     CompletionStage<GatewayResponse> stage;
     try {
-      stage = new FilterChainLink(this, 0).proceed(exchange);
+      stage = FilterChainLink.first(route().steps(), route().id(), this, this::proxy).proceed(exchange);
     } catch (RuntimeException | Error e) {
       stage = CompletableFuture.failedFuture(e);
     }

@@ -13,6 +13,7 @@ import dev.portico.gateway.Route;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.internal.chain.AuthenticationStep;
+import dev.portico.gateway.internal.chain.ChainStep;
 import dev.portico.gateway.internal.chain.CompiledCors;
 import dev.portico.gateway.internal.chain.ConcurrencyLimitStep;
 import dev.portico.gateway.internal.chain.ProblemRenderer;
@@ -126,12 +127,12 @@ public final class GatewayEngine {
     }
     for (Route route : gateway.routes()) {
       // The engine's policy steps, between the global filters and the route's own, in this order.
-      List<Filter> steps = new ArrayList<>(4);
-      route.maxRequestBodySize().ifPresent(max -> steps.add(new RequestSizeStep(GatewayEngine::runOf, max)));
+      List<ChainStep> steps = new ArrayList<>(4);
+      route.maxRequestBodySize().ifPresent(max -> steps.add(new RequestSizeStep(max)));
       Authenticator authenticator = gateway.authenticatorFor(route).orElse(null);
       boolean needsStep = authenticator != null || !route.identityForwarding().identityHeaders().isEmpty()
           || route.identityForwarding().stripCredentials() || !route.identityForwarding().stripHeaders().isEmpty();
-      AuthenticationStep step = needsStep ? new AuthenticationStep(GatewayEngine::runOf, authenticator,
+      AuthenticationStep step = needsStep ? new AuthenticationStep(authenticator,
           route.accessRules(), route.identityForwarding()) : null;
       if (step != null) {
         steps.add(step);
@@ -139,13 +140,13 @@ public final class GatewayEngine {
       List<RateLimiter> limiters = new ArrayList<>(gateway.rateLimiters());
       limiters.addAll(route.rateLimiters());
       if (!limiters.isEmpty()) {
-        steps.add(new RateLimitStep(GatewayEngine::runOf, limiters, gateway.rateLimitHeaders()));
+        steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
       }
       route.concurrencyLimit().ifPresent(limit -> {
         // Carry-over: the same ConcurrencyLimit instance on the same route id keeps its bulkhead.
         ConcurrencyLimitStep kept = previous == null ? null : previous.bulkheads.get(route.id());
         ConcurrencyLimitStep bulkhead = kept != null && kept.limit() == limit
-            ? kept : new ConcurrencyLimitStep(GatewayEngine::runOf, limit, timers);
+            ? kept : new ConcurrencyLimitStep(limit, timers);
         bulkheads.put(route.id(), bulkhead);
         steps.add(bulkhead);
       });
@@ -164,7 +165,7 @@ public final class GatewayEngine {
       });
       compiled.put(route, new CompiledRoute(route, gateway.filters(), steps,
           clients.client(group.settings(), route.timeouts().connect().toMillis()),
-          RoutePolicies.compile(gateway, route, GatewayEngine::runOf), group, budget, ws));
+          RoutePolicies.compile(gateway, route), group, budget, ws));
     }
     this.forwarding = new Forwarding(gateway.trustedProxies());
     this.incomingHeaders = IncomingHeaders.of(gateway);
@@ -545,8 +546,8 @@ public final class GatewayEngine {
     for (CompiledRoute route : compiled.values()) {
       if (route.id().equals(routeId)) {
         List<String> names = new ArrayList<>();
-        for (Filter filter : route.filters()) {
-          names.add(filter.name());
+        for (ChainStep step : route.steps()) {
+          names.add(step.name());
         }
         names.add("proxy");
         return List.copyOf(names);
@@ -564,13 +565,6 @@ public final class GatewayEngine {
     ExchangeRun run = new ExchangeRun(this, client, start, requestId, method, path, null, Map.of(), trusted,
         peerIp, forwarding.clientIp(peerIp, trusted, client.headers()));
     run.writeProblem(new Problem(type, detail, headers), headers);
-  }
-
-  private static ExchangeRun runOf(dev.portico.gateway.Exchange exchange) {
-    if (exchange instanceof DefaultExchange engineExchange) {
-      return engineExchange.run();
-    }
-    throw new IllegalStateException("a filter passed on an exchange the engine did not create: " + exchange.getClass().getName());
   }
 
   private static boolean isToken(String s) {

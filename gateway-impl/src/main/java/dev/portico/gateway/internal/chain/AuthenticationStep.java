@@ -1,7 +1,6 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
@@ -14,7 +13,6 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.auth.IdentityForwarding;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.http.IdentityValueEncoding;
 import java.util.List;
 import java.util.TreeSet;
@@ -28,22 +26,14 @@ import org.jspecify.annotations.Nullable;
  * Refusals are problems: 401 with {@code WWW-Authenticate}, 403, or 503 when credentials cannot be
  * checked now. Not public API.
  */
-public final class AuthenticationStep implements Filter {
-  private final ExchangeRunAccess runs;
+public final class AuthenticationStep implements ChainStep {
   private final @Nullable Authenticator authenticator;
   private final List<AccessRule> rules;
   private final IdentityForwarding forwarding;
   private final List<String> credentialHeaders;
 
-  /** Reaches the engine's per-exchange state from an exchange. */
-  @FunctionalInterface
-  public interface ExchangeRunAccess {
-    ExchangeRun of(Exchange exchange);
-  }
-
-  public AuthenticationStep(ExchangeRunAccess runs, @Nullable Authenticator authenticator, List<AccessRule> rules,
+  public AuthenticationStep(@Nullable Authenticator authenticator, List<AccessRule> rules,
       IdentityForwarding forwarding) {
-    this.runs = runs;
     this.authenticator = authenticator;
     this.rules = List.copyOf(rules);
     this.forwarding = forwarding;
@@ -61,7 +51,7 @@ public final class AuthenticationStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
+  public CompletionStage<GatewayResponse> run(StepContext context, Exchange exchange, FilterChain chain) {
     if (authenticator == null) {
       return chain.proceed(forward(exchange, null));
     }
@@ -74,19 +64,20 @@ public final class AuthenticationStep implements Filter {
         throw new IllegalStateException("authenticator completed with a null result");
       }
       return switch (result.kind()) {
-        case AUTHENTICATED -> authorized(exchange, result.identity().orElseThrow(), chain);
-        case NO_CREDENTIALS -> failed(exchange, "no-credentials", unauthorized("Credentials are required.", result.challenges()));
-        case REJECTED -> failed(exchange, "rejected", unauthorized(result.challenges().stream().findFirst()
+        case AUTHENTICATED -> authorized(context, exchange, result.identity().orElseThrow(), chain);
+        case NO_CREDENTIALS -> failed(context, "no-credentials", unauthorized("Credentials are required.", result.challenges()));
+        case REJECTED -> failed(context, "rejected", unauthorized(result.challenges().stream().findFirst()
             .flatMap(Challenge::description).orElse("The credentials were refused."), result.challenges()));
-        case UNAVAILABLE -> failed(exchange, "unavailable", new Problem(ProblemType.AUTHENTICATION_UNAVAILABLE,
+        case UNAVAILABLE -> failed(context, "unavailable", new Problem(ProblemType.AUTHENTICATION_UNAVAILABLE,
             result.detail().orElse("Credentials cannot be checked right now."),
             dev.portico.gateway.HttpHeaders.builder().add("Retry-After", "5").build()));
       };
     });
   }
 
-  private CompletionStage<GatewayResponse> authorized(Exchange exchange, Identity identity, FilterChain chain) {
-    runs.of(exchange).authenticated(identity);
+  private CompletionStage<GatewayResponse> authorized(StepContext context, Exchange exchange, Identity identity,
+      FilterChain chain) {
+    context.authenticated(identity);
     for (AccessRule rule : rules) {
       AccessDecision decision = rule.check(identity, exchange);
       if (!decision.allowed()) {
@@ -95,7 +86,7 @@ public final class AuthenticationStep implements Filter {
           problem = problem.withHeader("WWW-Authenticate", new Challenge("Bearer", null, "insufficient_scope",
               problem.detail()).headerValue() + ", scope=\"" + String.join(" ", new TreeSet<>(decision.missingScopes())) + "\"");
         }
-        return failed(exchange, "forbidden", problem);
+        return failed(context, "forbidden", problem);
       }
     }
     return chain.proceed(forward(exchange, identity));
@@ -138,8 +129,8 @@ public final class AuthenticationStep implements Filter {
   }
 
   /** Tells the exchange's observer why authentication or authorization refused it, then refuses. */
-  private CompletionStage<GatewayResponse> failed(Exchange exchange, String reason, Problem problem) {
-    runs.of(exchange).observer().authenticationFailed(reason);
+  private static CompletionStage<GatewayResponse> failed(StepContext context, String reason, Problem problem) {
+    context.observer().authenticationFailed(reason);
     return answer(problem);
   }
 

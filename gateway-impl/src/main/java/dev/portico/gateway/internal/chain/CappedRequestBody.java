@@ -3,7 +3,6 @@ package dev.portico.gateway.internal.chain;
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.body.BodyBuffer;
 import dev.portico.gateway.internal.body.BodyDeadline;
 import dev.portico.gateway.internal.body.ContentCodings;
@@ -32,7 +31,7 @@ public final class CappedRequestBody {
 
   private CappedRequestBody() {}
 
-  static CompletionStage<Outcome> read(ExchangeRun run, Exchange exchange, long cap) {
+  static CompletionStage<Outcome> read(StepContext run, Exchange exchange, long cap) {
     String encoding = exchange.request().headers().first("Content-Encoding").orElse(null);
     ContentCodings.Coding coding = ContentCodings.of(encoding);
     if (coding == ContentCodings.Coding.UNSUPPORTED) {

@@ -1,7 +1,6 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
@@ -16,22 +15,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * The engine's concurrency-limit (bulkhead) step, after the rate limits: takes a permit of the
  * route's (or the key's) {@link Bulkhead}, waiting in its queue if it has one, and gives it back
- * when the exchange ends, through {@link ExchangeRun#whenFinished(Runnable)}. A request that gets
+ * when the exchange ends, through {@link StepContext#whenFinished(Runnable)}. A request that gets
  * no permit is answered 503. Per-key bulkheads live in a map only while they have holders or
  * waiters, so a flood of keys leaves nothing behind. Not public API.
  */
-public final class ConcurrencyLimitStep implements Filter {
+public final class ConcurrencyLimitStep implements ChainStep {
   private static final String NO_KEY = "";
 
-  private final AuthenticationStep.ExchangeRunAccess runs;
   private final ConcurrencyLimit limit;
   private final Scheduler scheduler;
   private final @Nullable KeyResolver keyResolver;
   private final @Nullable Bulkhead shared;
   private final ConcurrentHashMap<String, Bulkhead> byKey = new ConcurrentHashMap<>();
 
-  public ConcurrencyLimitStep(AuthenticationStep.ExchangeRunAccess runs, ConcurrencyLimit limit, Scheduler scheduler) {
-    this.runs = runs;
+  public ConcurrencyLimitStep(ConcurrencyLimit limit, Scheduler scheduler) {
     this.limit = limit;
     this.scheduler = scheduler;
     this.keyResolver = limit.key().orElse(null);
@@ -49,7 +46,7 @@ public final class ConcurrencyLimitStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
+  public CompletionStage<GatewayResponse> run(StepContext context, Exchange exchange, FilterChain chain) {
     Bulkhead.Waiter[] waiter = new Bulkhead.Waiter[1];
     Bulkhead bulkhead;
     Bulkhead.Outcome outcome;
@@ -65,14 +62,15 @@ public final class ConcurrencyLimitStep implements Filter {
     }
     Bulkhead held = bulkhead;
     return switch (outcome) {
-      case ACQUIRED -> proceed(exchange, chain, held);
-      case QUEUED -> waiter[0].granted().thenCompose(granted -> granted ? proceed(exchange, chain, held) : overloaded(true));
+      case ACQUIRED -> proceed(context, exchange, chain, held);
+      case QUEUED -> waiter[0].granted().thenCompose(granted -> granted ? proceed(context, exchange, chain, held) : overloaded(true));
       case REFUSED, RETIRED -> overloaded(false);
     };
   }
 
-  private CompletionStage<GatewayResponse> proceed(Exchange exchange, FilterChain chain, Bulkhead held) {
-    runs.of(exchange).whenFinished(held::release);
+  private CompletionStage<GatewayResponse> proceed(StepContext context, Exchange exchange, FilterChain chain,
+      Bulkhead held) {
+    context.whenFinished(held::release);
     return chain.proceed(exchange);
   }
 

@@ -1,13 +1,11 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.body.BodyBuffer;
 import dev.portico.gateway.internal.body.ContentCodings;
 import dev.portico.gateway.internal.body.PrefixedSource;
@@ -28,29 +26,27 @@ import org.slf4j.LoggerFactory;
  * response goes by the transform's {@link JsonTransform.ResponseFallback}. gzip is decoded and the
  * result sent uncompressed; the length is recomputed. Not public API.
  */
-public final class JsonBodyStep implements Filter {
+public final class JsonBodyStep implements ChainStep {
   private static final Logger LOG = LoggerFactory.getLogger(JsonBodyStep.class);
 
-  private final AuthenticationStep.ExchangeRunAccess runs;
   private final JsonBodyTransformer transformer;
   private final long cap;
   private final JsonTransform.ResponseFallback fallback;
   private final boolean response;
 
-  private JsonBodyStep(AuthenticationStep.ExchangeRunAccess runs, JsonTransform transform, boolean response) {
-    this.runs = runs;
+  private JsonBodyStep(JsonTransform transform, boolean response) {
     this.transformer = JsonBodyTransformer.compile(transform);
     this.cap = transform.maxBodySize();
     this.fallback = transform.responseFallback();
     this.response = response;
   }
 
-  static JsonBodyStep request(AuthenticationStep.ExchangeRunAccess runs, JsonTransform transform) {
-    return new JsonBodyStep(runs, transform, false);
+  static JsonBodyStep request(JsonTransform transform) {
+    return new JsonBodyStep(transform, false);
   }
 
-  static JsonBodyStep response(AuthenticationStep.ExchangeRunAccess runs, JsonTransform transform) {
-    return new JsonBodyStep(runs, transform, true);
+  static JsonBodyStep response(JsonTransform transform) {
+    return new JsonBodyStep(transform, true);
   }
 
   @Override
@@ -59,12 +55,11 @@ public final class JsonBodyStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
-    return response ? filterResponse(exchange, chain) : filterRequest(exchange, chain);
+  public CompletionStage<GatewayResponse> run(StepContext run, Exchange exchange, FilterChain chain) {
+    return response ? filterResponse(run, exchange, chain) : filterRequest(run, exchange, chain);
   }
 
-  private CompletionStage<GatewayResponse> filterRequest(Exchange exchange, FilterChain chain) {
-    ExchangeRun run = runs.of(exchange);
+  private CompletionStage<GatewayResponse> filterRequest(StepContext run, Exchange exchange, FilterChain chain) {
     if (!run.hasRequestBody() || !ContentCodings.isJson(exchange.request().headers().first("Content-Type").orElse(null))) {
       return chain.proceed(exchange);
     }
@@ -83,7 +78,7 @@ public final class JsonBodyStep implements Filter {
     });
   }
 
-  private CompletionStage<GatewayResponse> filterResponse(Exchange exchange, FilterChain chain) {
+  private CompletionStage<GatewayResponse> filterResponse(StepContext run, Exchange exchange, FilterChain chain) {
     // Ask the upstream only for codings the gateway can decode, so a JSON answer can be transformed.
     HttpHeaders headers = exchange.request().headers();
     Exchange forward = exchange;
@@ -95,10 +90,11 @@ public final class JsonBodyStep implements Filter {
     }
     boolean head = "HEAD".equals(exchange.request().method());
     return chain.proceed(forward).thenCompose(upstream -> head ? CompletableFuture.completedFuture(upstream)
-        : transformResponse(exchange, upstream));
+        : transformResponse(run, exchange, upstream));
   }
 
-  private CompletionStage<GatewayResponse> transformResponse(Exchange exchange, GatewayResponse upstream) {
+  private CompletionStage<GatewayResponse> transformResponse(StepContext run, Exchange exchange,
+      GatewayResponse upstream) {
     int status = upstream.status();
     if (upstream.problem().isPresent() || !(upstream.body() instanceof UpstreamBody body)
         || status < 200 || status == 204 || status == 206 || status == 304
@@ -112,7 +108,6 @@ public final class JsonBodyStep implements Filter {
     if (body.length().isPresent() && body.length().getAsLong() > cap) {
       return CompletableFuture.completedFuture(untransformable(exchange, upstream, "larger than " + cap + " bytes"));
     }
-    ExchangeRun run = runs.of(exchange);
     return BodyBuffer.read(body.source(), cap, body.length().orElse(-1), n -> { }).thenApply(result -> {
       if (result instanceof BodyBuffer.Overflow overflow) {
         if (fallback == JsonTransform.ResponseFallback.PASS_THROUGH) {

@@ -2,13 +2,11 @@ package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.RateLimitHeaders;
@@ -29,11 +27,10 @@ import org.jspecify.annotations.Nullable;
  * key, 503 when a limiter fails closed); allowed responses get the quota headers on their way
  * back. Not public API.
  */
-public final class RateLimitStep implements Filter {
+public final class RateLimitStep implements ChainStep {
   private static final String POLICY = "RateLimit-Policy";
   private static final String RATE_LIMIT = "RateLimit";
 
-  private final AuthenticationStep.ExchangeRunAccess runs;
   private final RateLimiter[] limiters;
   private final RateLimitHeaders headers;
   /**
@@ -45,8 +42,7 @@ public final class RateLimitStep implements Filter {
 
   private record PolicyItems(List<RateLimitPolicy> policies, String text) {}
 
-  public RateLimitStep(AuthenticationStep.ExchangeRunAccess runs, List<RateLimiter> limiters, RateLimitHeaders headers) {
-    this.runs = runs;
+  public RateLimitStep(List<RateLimiter> limiters, RateLimitHeaders headers) {
     this.limiters = limiters.toArray(RateLimiter[]::new);
     this.headers = headers;
     this.policyItems = new PolicyItems[this.limiters.length];
@@ -58,15 +54,16 @@ public final class RateLimitStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
-    return ask(exchange, chain, 0, new RateLimitDecision[limiters.length]);
+  public CompletionStage<GatewayResponse> run(StepContext context, Exchange exchange, FilterChain chain) {
+    return ask(context, exchange, chain, 0, new RateLimitDecision[limiters.length]);
   }
 
   /** Asks limiter {@code i}, having collected the allowed decisions of those before it. */
-  private CompletionStage<GatewayResponse> ask(Exchange exchange, FilterChain chain, int i, RateLimitDecision[] allowed) {
+  private CompletionStage<GatewayResponse> ask(StepContext context, Exchange exchange, FilterChain chain, int i,
+      RateLimitDecision[] allowed) {
     if (i == limiters.length) {
       if (i > 0) {
-        runs.of(exchange).rateLimited(tightest(allowed));
+        context.rateLimited(tightest(allowed));
       }
       return chain.proceed(exchange).thenApply(response -> withQuotaHeaders(response, allowed));
     }
@@ -80,15 +77,14 @@ public final class RateLimitStep implements Filter {
       if (decision == null) {
         throw new IllegalStateException("rate limiter '" + limiter.name() + "' completed with a null decision");
       }
-      ExchangeRun run = runs.of(exchange);
-      run.observer().rateLimitDecided(limiter.name(), decision.kind());   // metrics
+      context.observer().rateLimitDecided(limiter.name(), decision.kind());   // metrics
       if (decision.kind() != RateLimitDecision.Kind.ALLOWED) {
-        run.rateLimited(AccessLogEntry.RateLimitOutcome.of(limiter.name(), decision));   // access log
+        context.rateLimited(AccessLogEntry.RateLimitOutcome.of(limiter.name(), decision));   // access log
       }
       return switch (decision.kind()) {
         case ALLOWED -> {
           allowed[i] = decision;
-          yield ask(exchange, chain, i + 1, allowed);
+          yield ask(context, exchange, chain, i + 1, allowed);
         }
         case REJECTED -> answer(rejected(decision, i));
         case REFUSED -> answer(ProblemType.FORBIDDEN.withDetail(decision.detail().orElse("This request cannot be rate-limited.")));

@@ -1,7 +1,6 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
@@ -14,12 +13,10 @@ import java.util.concurrent.CompletionStage;
  * on the request, and before any upstream call. Chunked bodies are cut off while they stream, by
  * {@link ClientBodyContent}. Not public API.
  */
-public final class RequestSizeStep implements Filter {
-  private final AuthenticationStep.ExchangeRunAccess runs;
+public final class RequestSizeStep implements ChainStep {
   private final long maxBytes;
 
-  public RequestSizeStep(AuthenticationStep.ExchangeRunAccess runs, long maxBytes) {
-    this.runs = runs;
+  public RequestSizeStep(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
@@ -29,8 +26,8 @@ public final class RequestSizeStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
-    long declared = runs.of(exchange).client().contentLength();
+  public CompletionStage<GatewayResponse> run(StepContext context, Exchange exchange, FilterChain chain) {
+    long declared = context.contentLength();
     if (declared > maxBytes) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.PAYLOAD_TOO_LARGE.withDetail(
           "The request body is larger than this route accepts (" + maxBytes + " bytes).")));

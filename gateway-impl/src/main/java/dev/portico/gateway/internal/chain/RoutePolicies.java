@@ -1,7 +1,6 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.ErrorMapper;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.UpstreamErrors;
@@ -31,12 +30,12 @@ import org.jspecify.annotations.Nullable;
 public final class RoutePolicies {
   static final RoutePolicies NONE = new RoutePolicies(List.of(), List.of(), null, ProblemRenderer.DEFAULT);
 
-  private final List<Filter> beforeRouteFilters;
-  private final List<Filter> afterRouteFilters;
+  private final List<ChainStep> beforeRouteFilters;
+  private final List<ChainStep> afterRouteFilters;
   private final @Nullable CompiledCors cors;
   private final ErrorMapper errorMapper;
 
-  private RoutePolicies(List<Filter> beforeRouteFilters, List<Filter> afterRouteFilters, @Nullable CompiledCors cors,
+  private RoutePolicies(List<ChainStep> beforeRouteFilters, List<ChainStep> afterRouteFilters, @Nullable CompiledCors cors,
       ErrorMapper errorMapper) {
     this.beforeRouteFilters = List.copyOf(beforeRouteFilters);
     this.afterRouteFilters = List.copyOf(afterRouteFilters);
@@ -50,33 +49,33 @@ public final class RoutePolicies {
    * @throws IllegalStateException naming the route and field, when a JSON Schema or a JSON value
    *     cannot be read or compiled
    */
-  public static RoutePolicies compile(Gateway gateway, Route route, AuthenticationStep.ExchangeRunAccess runs) {
-    List<Filter> before = new ArrayList<>(1);
-    route.validation().ifPresent(v -> before.add(new ValidationStep(runs, v, schema(route, v))));
+  public static RoutePolicies compile(Gateway gateway, Route route) {
+    List<ChainStep> before = new ArrayList<>(1);
+    route.validation().ifPresent(v -> before.add(new ValidationStep(v, schema(route, v))));
 
-    List<Filter> after = new ArrayList<>(6);
+    List<ChainStep> after = new ArrayList<>(6);
     if (!route.requestHeaders().isEmpty()) {
-      after.add(HeaderRulesStep.request(route.requestHeaders()));
+      after.add(ChainStep.of(HeaderRulesStep.request(route.requestHeaders())));
     }
     if (!route.requestQuery().isEmpty()) {
-      after.add(new QueryRulesStep(route.requestQuery()));
+      after.add(ChainStep.of(new QueryRulesStep(route.requestQuery())));
     }
-    route.methodOverride().ifPresent(m -> after.add(new MethodOverrideStep(m)));
+    route.methodOverride().ifPresent(m -> after.add(ChainStep.of(new MethodOverrideStep(m))));
     try {
-      route.requestJson().ifPresent(t -> after.add(JsonBodyStep.request(runs, t)));
+      route.requestJson().ifPresent(t -> after.add(JsonBodyStep.request(t)));
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("route '" + route.id() + "': requestJson: " + e.getMessage(), e);
     }
     if (!route.responseHeaders().isEmpty()) {
-      after.add(HeaderRulesStep.response(route.responseHeaders()));
+      after.add(ChainStep.of(HeaderRulesStep.response(route.responseHeaders())));
     }
     try {
-      route.responseJson().ifPresent(t -> after.add(JsonBodyStep.response(runs, t)));
+      route.responseJson().ifPresent(t -> after.add(JsonBodyStep.response(t)));
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("route '" + route.id() + "': responseJson: " + e.getMessage(), e);
     }
     if (gateway.upstreamErrorsFor(route) == UpstreamErrors.REPLACE) {
-      after.add(new UpstreamErrorsStep());
+      after.add(ChainStep.of(new UpstreamErrorsStep()));
     }
 
     CompiledCors cors = gateway.corsFor(route).map(c -> new CompiledCors(c, gateway.requestIdHeader())).orElse(null);
@@ -96,12 +95,12 @@ public final class RoutePolicies {
   }
 
   /** The filters that run after authentication and before the route's own. */
-  public List<Filter> beforeRouteFilters() {
+  public List<ChainStep> beforeRouteFilters() {
     return beforeRouteFilters;
   }
 
   /** The filters that run after the route's own, just before the proxy step. */
-  public List<Filter> afterRouteFilters() {
+  public List<ChainStep> afterRouteFilters() {
     return afterRouteFilters;
   }
 

@@ -1,13 +1,11 @@
 package dev.portico.gateway.internal.chain;
 
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.routing.QueryParameters;
 import dev.portico.gateway.validation.RequestValidation;
 import dev.portico.gateway.validation.jsonschema.JsonSchemaValidator;
@@ -25,15 +23,12 @@ import org.jspecify.annotations.Nullable;
  * (400). Only a schema, or a size limit on a body without {@code Content-Length}, reads the body,
  * and then under the limit. Not public API.
  */
-public final class ValidationStep implements Filter {
-  private final AuthenticationStep.ExchangeRunAccess runs;
+public final class ValidationStep implements ChainStep {
   private final RequestValidation validation;
   private final @Nullable JsonSchemaValidator schema;
   private final long maxBodySize;
 
-  ValidationStep(AuthenticationStep.ExchangeRunAccess runs, RequestValidation validation,
-      @Nullable JsonSchemaValidator schema) {
-    this.runs = runs;
+  ValidationStep(RequestValidation validation, @Nullable JsonSchemaValidator schema) {
     this.validation = validation;
     this.schema = schema;
     this.maxBodySize = validation.maxBodySize().orElse(-1);
@@ -45,7 +40,7 @@ public final class ValidationStep implements Filter {
   }
 
   @Override
-  public CompletionStage<GatewayResponse> filter(Exchange exchange, FilterChain chain) {
+  public CompletionStage<GatewayResponse> run(StepContext run, Exchange exchange, FilterChain chain) {
     GatewayRequest request = exchange.request();
     List<Map<String, Object>> errors = new ArrayList<>();
     for (String header : validation.requiredHeaders()) {
@@ -61,7 +56,6 @@ public final class ValidationStep implements Filter {
         }
       }
     }
-    ExchangeRun run = runs.of(exchange);
     boolean hasBody = run.hasRequestBody();
     if (!hasBody && validation.bodyRequired()) {
       errors.add(error("pointer", "", "a request body is required"));
@@ -81,10 +75,10 @@ public final class ValidationStep implements Filter {
             + String.join(", ", validation.contentTypes()) + "."));
       }
     }
-    if (maxBodySize >= 0 && run.client().contentLength() > maxBodySize && run.requestBody() == null) {
+    if (maxBodySize >= 0 && run.contentLength() > maxBodySize && run.requestBody() == null) {
       return CompletableFuture.completedFuture(CappedRequestBody.tooLarge(maxBodySize).response());
     }
-    boolean chunked = run.requestBody() == null && run.client().contentLength() < 0;
+    boolean chunked = run.requestBody() == null && run.contentLength() < 0;
     if (schema == null && !(maxBodySize >= 0 && chunked)) {
       return chain.proceed(exchange);
     }
