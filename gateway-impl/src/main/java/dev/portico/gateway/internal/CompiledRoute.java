@@ -4,26 +4,22 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.chain.ChainStep;
 import dev.portico.gateway.internal.chain.RoutePolicies;
-import dev.portico.gateway.internal.upstream.LiveGroup;
-import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.proxy.ProxyRoute;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jetty.client.HttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain (global filters, the engine's policy steps, the route's filters), the upstream client,
- * the live upstream group (shared with the other routes that send to it) and the route's retry
- * budget. Not public API.
+ * What a request needs of its route, prepared once when the engine is built: the whole chain
+ * (global filters, the engine's policy steps, the route's filters, the policies' transforms), the
+ * route's policies, what the proxy leg needs of it ({@link ProxyRoute}: client, live group, retry
+ * budget) and its WebSocket connector. Not public API.
  */
-public final class CompiledRoute {
+final class CompiledRoute {
   private final Route route;
   private final ChainStep[] steps;
-  private final HttpClient client;
-  private final LiveGroup group;
-  private final @Nullable RetryBudget retryBudget;
+  private final ProxyRoute upstream;
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
@@ -34,9 +30,8 @@ public final class CompiledRoute {
    * validation; the route's filters; the policies' request and response transforms; then the
    * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, HttpClient client,
-      RoutePolicies policies, LiveGroup group, @Nullable RetryBudget retryBudget,
-      @Nullable WebSocketConnector webSocketConnector) {
+  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
+      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
     globalFilters.forEach(f -> all.add(ChainStep.of(f)));
@@ -45,19 +40,17 @@ public final class CompiledRoute {
     route.filters().forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(policies.afterRouteFilters());
     this.steps = all.toArray(ChainStep[]::new);
-    this.client = client;
-    this.group = group;
-    this.retryBudget = retryBudget;
+    this.upstream = upstream;
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
   }
 
-  public Route route() {
+  Route route() {
     return route;
   }
 
-  public String id() {
+  String id() {
     return route.id();
   }
 
@@ -66,12 +59,13 @@ public final class CompiledRoute {
     return steps;
   }
 
-  public HttpClient client() {
-    return client;
+  /** Returns what the proxy leg needs of the route. */
+  ProxyRoute upstream() {
+    return upstream;
   }
 
   /** Returns the largest request body the route accepts, -1 for no limit. */
-  public long maxRequestBodySize() {
+  long maxRequestBodySize() {
     return maxRequestBodySize;
   }
 
@@ -80,17 +74,8 @@ public final class CompiledRoute {
     return policies;
   }
 
-  public LiveGroup group() {
-    return group;
-  }
-
   /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */
   @Nullable WebSocketConnector webSocketConnector() {
     return webSocketConnector;
-  }
-
-  /** Returns the route's retry budget, or null when it never retries. */
-  public @Nullable RetryBudget retryBudget() {
-    return retryBudget;
   }
 }

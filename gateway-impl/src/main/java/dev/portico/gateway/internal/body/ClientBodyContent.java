@@ -1,6 +1,7 @@
 package dev.portico.gateway.internal.body;
 
-import dev.portico.gateway.internal.ExchangeRun;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.io.Content;
 import org.jspecify.annotations.Nullable;
@@ -10,22 +11,30 @@ import org.jspecify.annotations.Nullable;
  * server's source to the client's sender, with demand flowing back, so nothing is buffered. Counts
  * the bytes and reports a broken client body to the exchange. A body that grows past the route's
  * maximum ends in a {@link TooLargeException} failure chunk instead: the Jetty client aborts the
- * upstream request with it, and {@link UpstreamCall} answers 413. Not public API.
+ * upstream request with it, and the try answers 413. Not public API.
  */
 public final class ClientBodyContent implements Request.Content {
   private final Content.Source source;
   private final long length;
-  private final ExchangeRun run;
+  private final IntConsumer bytesRead;
+  private final Consumer<Throwable> failed;
   /** The most bytes passed on, or -1 for no limit. */
   private final long maxBytes;
   /** Bytes passed on so far; read() is never called concurrently. */
   private long received;
 
-  public ClientBodyContent(Content.Source source, long length, ExchangeRun run) {
+  /**
+   * The client's body {@code source} of {@code length} bytes (-1 when not declared), cut off past
+   * {@code maxBytes} (-1 for no limit); {@code bytesRead} counts what passes, {@code failed} learns
+   * that the client's body broke.
+   */
+  public ClientBodyContent(Content.Source source, long length, long maxBytes, IntConsumer bytesRead,
+      Consumer<Throwable> failed) {
     this.source = source;
     this.length = length;
-    this.run = run;
-    this.maxBytes = run.route().maxRequestBodySize();
+    this.maxBytes = maxBytes;
+    this.bytesRead = bytesRead;
+    this.failed = failed;
   }
 
   @Override
@@ -47,7 +56,7 @@ public final class ClientBodyContent implements Request.Content {
     Content.Chunk chunk = source.read();
     if (chunk != null) {
       if (Content.Chunk.isFailure(chunk, true)) {
-        run.clientBodyFailed(chunk.getFailure());
+        failed.accept(chunk.getFailure());
       } else {
         int n = chunk.remaining();
         if (maxBytes >= 0 && received + n > maxBytes) {
@@ -55,7 +64,7 @@ public final class ClientBodyContent implements Request.Content {
           return Content.Chunk.from(new TooLargeException(maxBytes), true);
         }
         received += n;
-        run.addBytesIn(n);
+        bytesRead.accept(n);
       }
     }
     return chunk;

@@ -5,10 +5,6 @@ import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.internal.ClientExchange;
-import dev.portico.gateway.internal.CompiledRoute;
-import dev.portico.gateway.internal.ExchangeRun;
-import dev.portico.gateway.internal.body.ClientBodyContent;
 import dev.portico.gateway.internal.body.ReplayableBody;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
 import dev.portico.gateway.internal.routing.PathNormalizer;
@@ -48,9 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyCall {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyCall.class);
 
-  private final ExchangeRun run;
+  private final ProxyContext run;
   private final Exchange exchange;
-  private final CompiledRoute compiled;
+  private final ProxyRoute compiled;
   private final LiveGroup group;
   private final RetryPolicy policy;
   private final String method;
@@ -68,10 +64,10 @@ public final class ProxyCall {
   private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
   private int tries;
 
-  private ProxyCall(ExchangeRun run, Exchange exchange, String path, HttpFields headers) {
+  private ProxyCall(ProxyContext run, Exchange exchange, String path, HttpFields headers) {
     this.run = run;
     this.exchange = exchange;
-    this.compiled = run.route();
+    this.compiled = run.upstream();
     this.group = compiled.group();
     this.policy = compiled.route().retryPolicy();
     GatewayRequest request = exchange.request();
@@ -79,15 +75,14 @@ public final class ProxyCall {
     this.path = path;
     this.query = request.rawQuery().orElse(null);
     this.headers = headers;
-    ClientExchange cx = run.client();
-    this.hasBody = cx.hasBody();
+    this.hasBody = run.clientHasBody();
     // A body policy (validation, JSON transform) may already hold the body whole: every try sends
     // those bytes, with their length, and there is nothing to keep for replay.
     this.buffered = run.requestBody();
     // With retries possible, keep a copy of the body for replay: up to the policy's cap for requests
     // that may be retried once sent, nothing for the others (they are retried only if no byte was read).
     this.replayable = buffered == null && hasBody && policy.enabled()
-        ? new ReplayableBody(newClientBody(), policy.mayRetrySent(method) ? policy.maxReplayBytes() : 0)
+        ? new ReplayableBody(run.newClientBody(), policy.mayRetrySent(method) ? policy.maxReplayBytes() : 0)
         : null;
     this.deadlineNanos = policy.deadline().isPresent()
         ? startNanos + policy.deadline().get().toNanos() : Long.MAX_VALUE;
@@ -95,17 +90,18 @@ public final class ProxyCall {
   }
 
   /** Proxies {@code exchange} to the route's upstream group. */
-  public static CompletionStage<GatewayResponse> send(ExchangeRun run, Exchange exchange) {
-    Route route = run.route().route();
+  public static CompletionStage<GatewayResponse> send(ProxyContext run, Exchange exchange) {
+    ProxyRoute upstream = run.upstream();
+    Route route = upstream.route();
     // The base path of each endpoint is added at each try; the inline upstream of a route is a group of one.
-    PathNormalizer.Result rewritten = UpstreamCall.upstreamPath("", route, exchange);
+    PathNormalizer.Result rewritten = UpstreamRequests.path("", route, exchange);
     if (!rewritten.isOk()) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.BAD_PATH.withDetail("The path to send upstream is not valid: " + rewritten.reason())));
     }
-    HttpFields headers = UpstreamCall.upstreamHeaders(run, route, exchange.request());
+    HttpFields headers = upstream.requests().headers(run, route, exchange.request());
     ProxyCall call = new ProxyCall(run, exchange, rewritten.path(), headers);
-    RetryBudget budget = run.route().retryBudget();
+    RetryBudget budget = upstream.retryBudget();
     if (budget != null) {
       budget.request();
     }
@@ -126,12 +122,7 @@ public final class ProxyCall {
     if (replayable != null) {
       return replayable.newAttempt();
     }
-    return hasBody ? newClientBody() : null;
-  }
-
-  private ClientBodyContent newClientBody() {
-    ClientExchange cx = run.client();
-    return new ClientBodyContent(run.clientBody(), cx.contentLength(), run);
+    return hasBody ? run.newClientBody() : null;
   }
 
   private void attempt() {

@@ -1,20 +1,13 @@
 package dev.portico.gateway.internal.proxy;
 
-import dev.portico.gateway.Exchange;
-import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.Route;
 import dev.portico.gateway.Timeouts;
-import dev.portico.gateway.internal.ExchangeRun;
 import dev.portico.gateway.internal.body.BodyDeadline;
 import dev.portico.gateway.internal.body.ClientBodyContent;
 import dev.portico.gateway.internal.body.Deadlines;
 import dev.portico.gateway.internal.body.UpstreamBody;
-import dev.portico.gateway.internal.http.FieldsHttpHeaders;
 import dev.portico.gateway.internal.http.HopByHop;
-import dev.portico.gateway.internal.routing.PathNormalizer;
-import dev.portico.gateway.observe.TraceContext;
 import dev.portico.gateway.observe.UpstreamObserver;
 import dev.portico.gateway.upstream.Endpoint;
 import java.net.SocketTimeoutException;
@@ -66,7 +59,7 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
   private static final int WAITING = 2;
   private static final int DONE = 3;
 
-  private final ExchangeRun run;
+  private final ProxyContext run;
   private final Request upstreamRequest;
   private final CompletableFuture<Outcome> result = new CompletableFuture<>();
   private final long connectTimeoutMillis;
@@ -81,7 +74,7 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
   /** This try's observer (metrics, a client span): connected, responded, finished. */
   private final UpstreamObserver observer;
 
-  private UpstreamCall(ExchangeRun run, Request upstreamRequest, long connectTimeoutMillis,
+  private UpstreamCall(ProxyContext run, Request upstreamRequest, long connectTimeoutMillis,
       long responseTimeoutMillis, long deadlineNanos, UpstreamObserver observer) {
     this.run = run;
     this.observer = observer;
@@ -89,49 +82,7 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.responseTimeoutMillis = responseTimeoutMillis;
     this.deadlineNanos = deadlineNanos;
-    this.timeouts = run.engine().runtime().upstreamTimeouts();
-  }
-
-  /**
-   * Returns the path to send upstream for {@code exchange}, normalized, or a rejection when it is
-   * not valid. {@code basePath} is empty for groups, whose endpoints add their own at each try.
-   */
-  public static PathNormalizer.Result upstreamPath(String basePath, Route route, Exchange exchange) {
-    // A rewrite template filled from captures, or a filter, may have produced dot-segments or
-    // ambiguous encodings: the path sent upstream is held to the same rules as the client's, and a
-    // dot-segment (which could climb out of the template's prefix) is refused outright.
-    String rawUpstreamPath = basePath + route.rewrite().apply(exchange.request().path(), exchange.pathVariables());
-    return hasDotSegment(rawUpstreamPath)
-        ? PathNormalizer.Result.rejected("it contains a dot-segment")
-        : PathNormalizer.normalize(rawUpstreamPath);
-  }
-
-  /** Returns the headers sent upstream for {@code request}: computed once, used by every try. */
-  public static HttpFields upstreamHeaders(ExchangeRun run, Route route, GatewayRequest request) {
-    HttpFields in = FieldsHttpHeaders.fields(request.headers());
-    HttpFields.Mutable out = HttpFields.build(in.size() + 8);
-    // The fields the client's Connection named were dropped when the exchange started (IncomingHeaders),
-    // with that Connection header: tokens left here are a filter's own, and apply to the request as it is.
-    Set<String> tokens = HopByHop.connectionTokens(in);
-    for (HttpField field : in) {
-      if (HopByHop.isHopByHop(field, tokens)) {
-        continue;
-      }
-      HttpHeader header = field.getHeader();
-      if (header == HttpHeader.HOST || header == HttpHeader.CONTENT_LENGTH || header == HttpHeader.EXPECT
-          || Forwarding.isReplacedForwardingHeader(field, run.trusted()) || field.is(run.engine().requestIdHeader())) {
-        continue;
-      }
-      out.add(field);
-    }
-    // The client's Host, forwarding headers and request id were left out above: appended, not put.
-    if (route.preserveHost()) {
-      out.add(HttpHeader.HOST, request.authority());
-    }
-    run.engine().forwarding().apply(out, run.client().headers(), run.trusted(), run.peerIp(),
-        request.scheme(), request.authority(), run.client().localAddress().getPort());
-    out.add(run.engine().requestIdField(run.requestId()));
-    return out.asImmutable();
+    this.timeouts = run.upstreamTimeouts();
   }
 
   /**
@@ -140,51 +91,17 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
    * is aborted when {@code deadlineNanos} ({@link System#nanoTime} based; {@link Long#MAX_VALUE} for
    * none) passes, whatever it is doing.
    */
-  static CompletableFuture<Outcome> send(ExchangeRun run, HttpClient client, Endpoint endpoint, String method,
+  static CompletableFuture<Outcome> send(ProxyContext run, HttpClient client, Endpoint endpoint, String method,
       String path, @Nullable String query, HttpFields headers, Request.@Nullable Content body, HttpVersion version,
       Timeouts timeouts, long responseTimeoutMillis, long deadlineNanos) {
     String fullPath = endpoint.basePath() + path;
-    String target = query == null ? fullPath : fullPath + "?" + query;
-    // From the endpoint's parsed URI (scheme, host, port), not from strings parsed again per request.
-    Request upstreamRequest = client.newRequest(endpoint.uri())
-        .path(target)
-        .version(version)
-        .idleTimeout(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS);
-    if (!"GET".equals(method)) {   // GET is a new request's method: setting it again only copies it
-      upstreamRequest.method(method);
-    }
     String upstreamUri = endpoint.scheme() + "://" + endpoint.authority() + fullPath;
     // Observability: each try is its own hop, with its observer (metrics, a client span) and the
     // trace context it carries.
-    ExchangeRun.UpstreamHop hop = run.startUpstream(method, upstreamUri, endpoint.host() + ":" + endpoint.port());
+    UpstreamHop hop = run.startUpstream(method, upstreamUri, endpoint.host() + ":" + endpoint.port());
+    Request upstreamRequest = UpstreamRequests.newRequest(client, endpoint, method, fullPath, query, headers, body,
+        version, timeouts.idle().toMillis(), hop.trace());
     run.upstreamStarted(upstreamRequest, upstreamUri);
-    upstreamRequest.headers(out -> {
-      for (HttpField field : headers) {
-        // The client's trace headers give way to this hop's, appended below.
-        String name = field.getName();
-        if (!name.equalsIgnoreCase(TraceContext.TRACEPARENT) && !name.equalsIgnoreCase(TraceContext.TRACESTATE)) {
-          out.add(field);
-        }
-      }
-      if (body != null && body.getLength() < 0 && version == HttpVersion.HTTP_1_1) {
-        // A body of unknown length goes chunked. Jetty's generator only chunks a request it expects a
-        // body for (POST, PUT, a Content-Type, this hint); without one it would send a GET's or a
-        // DELETE's body after a head with no framing at all, a request the upstream would misread.
-        out.add(HttpHeader.TRANSFER_ENCODING, "chunked");
-      }
-      if (!headers.contains(HttpHeader.HOST)) {
-        // This endpoint's authority; without it Jetty would build and parse the request's URI to find one.
-        out.put(HttpHeader.HOST, endpoint.authority());
-      }
-      // W3C Trace Context: the client's trace continues (or a new one starts) with this hop's span id.
-      out.add(TraceContext.TRACEPARENT, hop.trace().traceparent());
-      if (!hop.trace().traceState().isEmpty()) {
-        out.add(TraceContext.TRACESTATE, hop.trace().traceState());
-      }
-    });
-    if (body != null) {
-      upstreamRequest.body(body);
-    }
 
     UpstreamCall call = new UpstreamCall(run, upstreamRequest, timeouts.connect().toMillis(),
         responseTimeoutMillis, deadlineNanos, hop.observer());
@@ -203,22 +120,6 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
     call.startTimeouts();
     upstreamRequest.send(call);
     return call.result;
-  }
-
-  private static boolean hasDotSegment(String path) {
-    int start = 0;
-    while (start <= path.length()) {
-      int end = path.indexOf('/', start);
-      if (end < 0) {
-        end = path.length();
-      }
-      int len = end - start;
-      if (len == 1 && path.charAt(start) == '.' || len == 2 && path.startsWith("..", start)) {
-        return true;
-      }
-      start = end + 1;
-    }
-    return false;
   }
 
   private void startTimeouts() {

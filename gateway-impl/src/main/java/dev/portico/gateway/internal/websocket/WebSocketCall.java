@@ -7,8 +7,9 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.ResponseBody;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.WebSocketSettings;
-import dev.portico.gateway.internal.ExchangeRun;
-import dev.portico.gateway.internal.proxy.UpstreamCall;
+import dev.portico.gateway.internal.proxy.ProxyContext;
+import dev.portico.gateway.internal.proxy.ProxyRoute;
+import dev.portico.gateway.internal.proxy.UpstreamRequests;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.upstream.EndpointState;
 import dev.portico.gateway.internal.upstream.LiveGroup;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * The proxy step for a WebSocket upgrade on a route that allows it, once {@link WebSocketHandshake}
  * found the client's handshake valid: picks an endpoint of the group, opens the upstream WebSocket
  * first, and only then answers the chain with a 101 whose body is the {@link Tunnel};
- * {@link ExchangeRun} asks the host adapter to switch the client's connection with it. No retries:
+ * the exchange asks the host adapter to switch the client's connection with it. No retries:
  * the client may simply reconnect. Not public API.
  */
 public final class WebSocketCall {
@@ -45,15 +46,16 @@ public final class WebSocketCall {
 
   private WebSocketCall() {}
 
-  public static CompletionStage<GatewayResponse> send(ExchangeRun run, Exchange exchange, WebSocketSettings settings,
+  public static CompletionStage<GatewayResponse> send(ProxyContext run, Exchange exchange, WebSocketSettings settings,
       WebSocketConnector connector) {
-    Route route = run.route().route();
-    PathNormalizer.Result rewritten = UpstreamCall.upstreamPath("", route, exchange);
+    ProxyRoute upstream = run.upstream();
+    Route route = upstream.route();
+    PathNormalizer.Result rewritten = UpstreamRequests.path("", route, exchange);
     if (!rewritten.isOk()) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.BAD_PATH.withDetail("The path to send upstream is not valid: " + rewritten.reason())));
     }
-    LiveGroup group = run.route().group();
+    LiveGroup group = upstream.group();
     EndpointState endpoint = group.select(exchange, List.of());
     if (endpoint == null) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.NO_HEALTHY_UPSTREAM.withDetail(
@@ -71,9 +73,9 @@ public final class WebSocketCall {
       return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.BAD_PATH.withDetail(
           "The query holds characters a WebSocket handshake cannot carry unencoded; percent-encode them.")));
     }
-    HttpFields headers = UpstreamCall.upstreamHeaders(run, route, exchange.request());
+    HttpFields headers = upstream.requests().headers(run, route, exchange.request());
     List<String> subProtocols = new ArrayList<>();
-    for (String value : run.client().headers().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true)) {
+    for (String value : run.clientHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true)) {
       subProtocols.add(value);
     }
     endpoint.acquired();

@@ -2,7 +2,6 @@ package dev.portico.gateway.internal.websocket;
 
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.internal.ClientExchange;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
@@ -55,15 +54,15 @@ public final class WebSocketHandshake {
   }
 
   /**
-   * Returns why the WebSocket upgrade {@code client} asks for is not a valid opening handshake, or
-   * null when it is one. Call only when {@link #isRequested} is true.
+   * Returns why the WebSocket upgrade a client asks for ({@code method}, {@code version},
+   * {@code headers}, whether it {@code hasBody}) is not a valid opening handshake, or null when it
+   * is one. Call only when {@link #isRequested} is true.
    */
-  public static @Nullable Problem check(ClientExchange client) {
-    HttpFields headers = client.headers();
-    if (client.httpVersion() != HttpVersion.HTTP_1_1) {
-      return bad("A WebSocket upgrade needs HTTP/1.1; this request is " + client.httpVersion() + ".");
+  public static @Nullable Problem check(String method, HttpVersion version, HttpFields headers, boolean hasBody) {
+    if (version != HttpVersion.HTTP_1_1) {
+      return bad("A WebSocket upgrade needs HTTP/1.1; this request is " + version + ".");
     }
-    if (!"GET".equals(client.method())) {
+    if (!"GET".equals(method)) {
       return bad("A WebSocket upgrade must be a GET.");
     }
     List<String> upgrade = headers.getValuesList(HttpHeader.UPGRADE);
@@ -90,7 +89,7 @@ public final class WebSocketHandshake {
     if (!isKey(keys.get(0).trim())) {
       return bad("The Sec-WebSocket-Key is not 16 bytes in base64.");
     }
-    if (client.hasBody()) {
+    if (hasBody) {
       return bad("A WebSocket upgrade has no body.");
     }
     return null;
@@ -101,8 +100,8 @@ public final class WebSocketHandshake {
    * request. A {@code CONNECT} only reaches a route with a path as an extended one; its
    * {@code :protocol} is not visible on every adapter, and no tunnel is proxied anyway.
    */
-  public static @Nullable Problem tunnel(ClientExchange client) {
-    if (!"CONNECT".equalsIgnoreCase(client.method())) {
+  public static @Nullable Problem tunnel(String method) {
+    if (!"CONNECT".equalsIgnoreCase(method)) {
       return null;
     }
     return ProblemType.WEBSOCKET_UNSUPPORTED.withDetail(

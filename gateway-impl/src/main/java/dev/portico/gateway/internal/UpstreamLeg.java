@@ -1,0 +1,133 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.internal.body.ClientBodyContent;
+import dev.portico.gateway.internal.body.Deadlines;
+import dev.portico.gateway.internal.body.UpstreamBody;
+import dev.portico.gateway.internal.proxy.ProxyContext;
+import dev.portico.gateway.internal.proxy.ProxyRoute;
+import dev.portico.gateway.internal.proxy.UpstreamCall;
+import dev.portico.gateway.internal.proxy.UpstreamHop;
+import java.util.concurrent.CancellationException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpFields;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange as the proxy leg sees it ({@link ProxyContext}): the route's upstream side, the
+ * client's addresses, headers and body, and the upstream request in flight, which a client failure
+ * or a shutdown aborts, whichever comes first, before or after it started. Not public API.
+ */
+final class UpstreamLeg implements ProxyContext {
+  private final ExchangeRun run;
+  private final ClientExchange client;
+  private final ExchangeLog log;
+  private volatile @Nullable Request upstreamRequest;
+  private volatile @Nullable UpstreamBody upstreamBody;
+
+  UpstreamLeg(ExchangeRun run, ClientExchange client, ExchangeLog log) {
+    this.run = run;
+    this.client = client;
+    this.log = log;
+  }
+
+  /** Aborts the upstream request in flight, if any, with {@code why}; one that starts later aborts itself. */
+  void abort(Throwable why) {
+    Request request = upstreamRequest;
+    if (request != null) {
+      request.abort(why);
+    }
+  }
+
+  /** Returns the upstream's body the response carries, if the upstream answered. */
+  @Nullable UpstreamBody upstreamBody() {
+    return upstreamBody;
+  }
+
+  @Override
+  public String requestId() {
+    return run.requestId();
+  }
+
+  @Override
+  public ProxyRoute upstream() {
+    return run.route().upstream();
+  }
+
+  @Override
+  public HttpFields clientHeaders() {
+    return client.headers();
+  }
+
+  @Override
+  public boolean trusted() {
+    return run.trusted();
+  }
+
+  @Override
+  public String peerIp() {
+    return run.peerIp();
+  }
+
+  @Override
+  public int localPort() {
+    return client.localAddress().getPort();
+  }
+
+  @Override
+  public boolean clientHasBody() {
+    return client.hasBody();
+  }
+
+  @Override
+  public byte @Nullable [] requestBody() {
+    return run.requestBody();
+  }
+
+  @Override
+  public ClientBodyContent newClientBody() {
+    return new ClientBodyContent(run.body().source(), client.contentLength(), run.route().maxRequestBodySize(),
+        log::addBytesIn, run::clientBodyFailed);
+  }
+
+  @Override
+  public boolean clientGone() {
+    return run.clientFailure() != null;
+  }
+
+  @Override
+  public void whenFinished(Runnable listener) {
+    run.whenFinished(listener);
+  }
+
+  @Override
+  public Deadlines<UpstreamCall> upstreamTimeouts() {
+    return run.engine().runtime().upstreamTimeouts();
+  }
+
+  @Override
+  public UpstreamHop startUpstream(String method, String uri, String endpoint) {
+    return log.startUpstream(method, uri, endpoint);
+  }
+
+  @Override
+  public void upstreamStarted(@Nullable Request request, String uri) {
+    this.upstreamRequest = request;
+    log.upstreamUri(uri);
+    Throwable failed = run.clientFailure();
+    if (failed != null && request != null) {
+      request.abort(failed);
+    } else if (run.abortedByShutdown() && request != null) {
+      request.abort(new CancellationException("the gateway is shutting down"));
+    }
+  }
+
+  @Override
+  public void upstreamResponded(UpstreamBody body) {
+    this.upstreamBody = body;
+  }
+
+  @Override
+  public void webSocketEnded() {
+    run.webSocketEnded();
+  }
+}

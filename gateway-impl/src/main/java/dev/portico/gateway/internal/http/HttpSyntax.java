@@ -1,0 +1,98 @@
+package dev.portico.gateway.internal.http;
+
+/**
+ * The HTTP syntax every check of the engine uses, in one place: tokens (RFC 9110 section 5.6.2),
+ * hex digits and percent-encoded octets (RFC 3986 section 2.1), and what a field value must not
+ * carry (RFC 9110 section 5.5). ASCII only: {@link Character#digit(char, int)} and
+ * {@link Character#isLetterOrDigit(char)} would also take non-ASCII letters and digits. Not
+ * public API.
+ */
+public final class HttpSyntax {
+  /** The delimiters and specials a token may hold besides letters and digits. */
+  private static final String TOKEN_SPECIALS = "!#$%&'*+-.^_`|~";
+  private static final boolean[] TCHAR = new boolean[128];
+  private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      TCHAR[c] = true;
+    }
+    for (char c = 'A'; c <= 'Z'; c++) {
+      TCHAR[c] = true;
+      TCHAR[c + ('a' - 'A')] = true;
+    }
+    for (char c : TOKEN_SPECIALS.toCharArray()) {
+      TCHAR[c] = true;
+    }
+  }
+
+  private HttpSyntax() {}
+
+  /**
+   * Returns whether {@code c} is a {@code tchar}: {@code ALPHA / DIGIT} or one of
+   * {@code ! # $ % & ' * + - . ^ _ ` | ~}.
+   */
+  public static boolean isTchar(int c) {
+    return c >= 0 && c < 128 && TCHAR[c];
+  }
+
+  /** Returns whether {@code s} is a {@code token}: one or more {@code tchar}s. */
+  public static boolean isToken(CharSequence s) {
+    int n = s.length();
+    if (n == 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!isTchar(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Returns the value of the ASCII hex digit {@code c} (either case), or -1 if it is none. */
+  public static int hexDigit(int c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
+  }
+
+  /**
+   * Returns the octet that the {@code %XX} at {@code i} of {@code s} encodes, or -1 if there is no
+   * {@code %} followed by two hex digits there before {@code end}.
+   */
+  public static int percentDecoded(CharSequence s, int i, int end) {
+    if (i + 2 >= end || s.charAt(i) != '%') {
+      return -1;
+    }
+    int hi = hexDigit(s.charAt(i + 1));
+    int lo = hexDigit(s.charAt(i + 2));
+    return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+  }
+
+  /** Appends {@code octet} percent-encoded, with upper-case hex digits, as RFC 3986 recommends. */
+  public static StringBuilder appendPercentEncoded(StringBuilder out, int octet) {
+    return out.append('%').append(UPPER_HEX[octet >> 4 & 0xF]).append(UPPER_HEX[octet & 0xF]);
+  }
+
+  /**
+   * Returns whether {@code value} can be sent as a field value as it is: it holds no CR, LF or NUL,
+   * which would end the field (or the head) early, or which a recipient must refuse.
+   */
+  public static boolean isFieldValue(CharSequence value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
