@@ -5,6 +5,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.internal.http.HttpSyntax;
 import dev.portico.gateway.internal.http.IdentityValueEncoding;
 import dev.portico.gateway.transform.HeaderRules;
 import dev.portico.gateway.transform.ValueTemplate;
@@ -93,7 +94,7 @@ public final class HeaderRulesStep implements Filter {
       // Filled from the caller's identity: never altered nor dropped, encoded when not plain ASCII.
       return Optional.of(IdentityValueEncoding.encode(value.get()));
     }
-    if (value.isPresent() && !isFieldValue(value.get())) {
+    if (value.isPresent() && !HttpSyntax.isFieldValue(value.get())) {
       LOG.warn("{} route '{}': {} rule for {} skipped: its value would carry CR, LF or NUL", exchange.requestId(),
           exchange.route().id(), step, name);
       return Optional.empty();
@@ -101,13 +102,4 @@ public final class HeaderRulesStep implements Filter {
     return value;
   }
 
-  private static boolean isFieldValue(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

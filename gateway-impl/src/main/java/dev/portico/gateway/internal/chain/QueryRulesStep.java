@@ -5,6 +5,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.FilterChain;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
+import dev.portico.gateway.internal.http.HttpSyntax;
 import dev.portico.gateway.internal.routing.QueryParameters;
 import dev.portico.gateway.transform.QueryRules;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,6 @@ import java.util.concurrent.CompletionStage;
  * names keep their bytes; written ones are percent-encoded UTF-8. Not public API.
  */
 public final class QueryRulesStep implements Filter {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
   private final QueryRules rules;
 
   QueryRulesStep(QueryRules rules) {
@@ -71,10 +70,10 @@ public final class QueryRulesStep implements Filter {
     StringBuilder out = new StringBuilder(bytes.length + 8);
     for (byte b : bytes) {
       int c = b & 0xff;
-      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+      if (HttpSyntax.isUnreserved(c)) {
         out.append((char) c);
       } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        HttpSyntax.appendPercentEncoded(out, c);
       }
     }
     return out.toString();

@@ -2,8 +2,8 @@ package dev.portico.gateway.internal.http;
 
 /**
  * The HTTP syntax every check of the engine uses, in one place: tokens (RFC 9110 section 5.6.2),
- * hex digits and percent-encoded octets (RFC 3986 section 2.1), and what a field value must not
- * carry (RFC 9110 section 5.5). ASCII only: {@link Character#digit(char, int)} and
+ * hex digits, percent-encoded octets and unreserved characters (RFC 3986 sections 2.1 and 2.3),
+ * and what a field value must not carry (RFC 9110 section 5.5). ASCII only: {@link Character#digit(char, int)} and
  * {@link Character#isLetterOrDigit(char)} would also take non-ASCII letters and digits. Not
  * public API.
  */
@@ -75,6 +75,15 @@ public final class HttpSyntax {
     int hi = hexDigit(s.charAt(i + 1));
     int lo = hexDigit(s.charAt(i + 2));
     return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+  }
+
+  /**
+   * Returns whether {@code c} is {@code unreserved} (RFC 3986 section 2.3): a character whose
+   * percent-encoding means the same as the character itself.
+   */
+  public static boolean isUnreserved(int c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+        || c == '~';
   }
 
   /** Appends {@code octet} percent-encoded, with upper-case hex digits, as RFC 3986 recommends. */

@@ -8,7 +8,6 @@ package dev.portico.gateway.internal.http;
  */
 public final class IdentityValueEncoding {
   static final String MARKER = "UTF-8''";
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private IdentityValueEncoding() {}
 
@@ -65,10 +64,10 @@ public final class IdentityValueEncoding {
 
   /** RFC 8187 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~". */
   private static boolean isAttrChar(int c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$&+-.^_`|~".indexOf(c) >= 0;
+    return HttpSyntax.isTchar(c) && c != '%' && c != '\'' && c != '*';   // tchar but the three RFC 8187 reserves
   }
 
   private static void byteOut(StringBuilder out, int b) {
-    out.append('%').append(HEX[b >> 4 & 0xF]).append(HEX[b & 0xF]);
+    HttpSyntax.appendPercentEncoded(out, b);
   }
 }

@@ -1,6 +1,7 @@
 package dev.portico.gateway.internal.proxy;
 
 import dev.portico.gateway.IpRange;
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -161,9 +162,7 @@ public final class Forwarding {
   private static String quoteIfNeeded(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean token = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!token) {
+      if (!HttpSyntax.isTchar(c)) {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
       }
     }

@@ -2,6 +2,7 @@ package dev.portico.gateway.internal.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -58,7 +59,6 @@ import org.jspecify.annotations.Nullable;
  * the class has no state.
  */
 public final class PathNormalizer {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** A raw character refused wherever it appears: controls, space, DEL, backslash, ';', '?', '#'. */
   private static final byte REJECT = 0;
@@ -144,7 +144,7 @@ public final class PathNormalizer {
       }
       char c = p.charAt(i);
       if (c == '%') {
-        int b = percentByte(p, i);
+        int b = HttpSyntax.percentDecoded(p, i, p.length());
         if (b < 0) {
           return Result.rejected("invalid percent-encoding at index " + i);
         }
@@ -239,16 +239,16 @@ public final class PathNormalizer {
     while (i < end) {
       char c = p.charAt(i);
       if (c == '%') {
-        int b = percentByte(p, i);
-        if (isUnreserved(b)) {
+        int b = HttpSyntax.percentDecoded(p, i, p.length());
+        if (HttpSyntax.isUnreserved(b)) {
           out.append((char) b);
         } else {
-          appendEncoded(out, b);
+          HttpSyntax.appendPercentEncoded(out, b);
         }
         i += 3;
       } else {
         if (CLASS[c] == ENCODE) {
-          appendEncoded(out, c);
+          HttpSyntax.appendPercentEncoded(out, c);
         } else {
           out.append(c);
         }
@@ -283,12 +283,12 @@ public final class PathNormalizer {
     if (i >= p.length()) {
       return -1;
     }
-    if (hexDigit(p.charAt(i)) >= 0) {
+    if (HttpSyntax.hexDigit(p.charAt(i)) >= 0) {
       return i + 1;
     }
     if (p.charAt(i) == '%') {
-      int b = percentByte(p, i);
-      if (b >= 0 && b < 0x80 && hexDigit((char) b) >= 0) {
+      int b = HttpSyntax.percentDecoded(p, i, p.length());
+      if (b >= 0 && b < 0x80 && HttpSyntax.hexDigit(b) >= 0) {
         return i + 3;
       }
     }
@@ -308,10 +308,6 @@ public final class PathNormalizer {
     return p.charAt(next) == '.' && (next + 1 == n || p.charAt(next + 1) == '/');
   }
 
-  private static void appendEncoded(StringBuilder out, int b) {
-    out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xF]);
-  }
-
   private static String rawCharacterReason(char c, int index) {
     return switch (c) {
       case 0 -> "NUL character in path";
@@ -320,30 +316,6 @@ public final class PathNormalizer {
       case '?', '#' -> "unencoded '" + c + "' in path";
       default -> String.format("character U+%04X at index %d must be percent-encoded", (int) c, index);
     };
-  }
-
-  /** Returns the byte {@code %XX} at {@code i} encodes, or -1 if it is not two ASCII hex digits. */
-  private static int percentByte(String p, int i) {
-    if (i + 2 >= p.length()) {
-      return -1;
-    }
-    int hi = hexDigit(p.charAt(i + 1));
-    int lo = hexDigit(p.charAt(i + 2));
-    return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
-  }
-
-  /** ASCII hex only: {@link Character#digit(char, int)} would also take non-ASCII digits. */
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
   }
 
   /**
@@ -382,7 +354,7 @@ public final class PathNormalizer {
       if (j >= p.length() || p.charAt(j) != '%') {
         return -1;
       }
-      int b = percentByte(p, j);
+      int b = HttpSyntax.percentDecoded(p, j, p.length());
       int min = k == 0 ? secondMin : 0x80;
       int max = k == 0 ? secondMax : 0xBF;
       if (b < min || b > max) {
@@ -391,12 +363,6 @@ public final class PathNormalizer {
       j += 3;
     }
     return j;
-  }
-
-  /** RFC 3986 unreserved: the characters whose percent-encoding means the same as the character. */
-  private static boolean isUnreserved(int b) {
-    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
-        || b == '~';
   }
 
   /**
