@@ -13,10 +13,7 @@ import dev.portico.gateway.internal.body.ClientRequestBody;
 import dev.portico.gateway.internal.body.UpstreamBody;
 import dev.portico.gateway.internal.chain.FilterChainLink;
 import dev.portico.gateway.internal.chain.StepContext;
-import dev.portico.gateway.internal.proxy.ProxyCall;
 import dev.portico.gateway.internal.proxy.ProxyContext;
-import dev.portico.gateway.internal.websocket.WebSocketCall;
-import dev.portico.gateway.internal.websocket.WebSocketHandshake;
 import dev.portico.gateway.observe.ExchangeObserver;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -231,7 +228,7 @@ final class ExchangeRun implements StepContext {
     client.onClientFailure(this::clientFailed);
     CompletionStage<GatewayResponse> stage;
     try {
-      stage = FilterChainLink.first(route().steps(), route().id(), this, this::proxy).proceed(exchange);
+      stage = FilterChainLink.first(route().steps(), route().id(), this, leg::send).proceed(exchange);
     } catch (RuntimeException | Error e) {
       stage = CompletableFuture.failedFuture(e);
     }
@@ -242,32 +239,6 @@ final class ExchangeRun implements StepContext {
         response.respond(answer);
       }
     });
-  }
-
-  /** The proxy step, after the last step of the chain: WebSocket or HTTP. */
-  private CompletionStage<GatewayResponse> proxy(Exchange exchange) {
-    if (clientFailure != null || abortedByShutdown) {
-      return CompletableFuture.completedFuture(GatewayResponse.problem(
-          ProblemType.UPSTREAM_UNAVAILABLE.withDetail("The client went away.")));
-    }
-    CompiledRoute compiled = route();
-    if (compiled.webSocketConnector() != null && WebSocketHandshake.isRequested(client.headers())) {
-      // A WebSocket upgrade on a route that allows it: checked in full before the upstream is
-      // contacted, then relayed as WebSocket (WebSocketCall), if the adapter can.
-      Problem refused = WebSocketHandshake.check(client.method(), client.httpVersion(), client.headers(),
-          client.hasBody());
-      if (refused == null && !client.canUpgradeToWebSocket()) {
-        refused = ProblemType.WEBSOCKET_UNSUPPORTED.withDetail("This server cannot proxy WebSocket connections.");
-      }
-      return refused != null ? CompletableFuture.completedFuture(GatewayResponse.problem(refused))
-          : WebSocketCall.send(leg, exchange, compiled.route().webSocket().orElseThrow(), compiled.webSocketConnector());
-    }
-    Problem tunnel = WebSocketHandshake.tunnel(client.method());
-    if (tunnel != null) {
-      return CompletableFuture.completedFuture(GatewayResponse.problem(tunnel));
-    }
-    // Endpoint selection, circuit breaker and retries wrap the upstream call (ProxyCall -> UpstreamCall per try).
-    return ProxyCall.send(leg, exchange);
   }
 
   /** Answers a CORS preflight (the head carries its own CORS headers) without running the chain. */

@@ -3,7 +3,8 @@ package dev.portico.gateway.internal.http;
 /**
  * The HTTP syntax every check of the engine uses, in one place: tokens (RFC 9110 section 5.6.2),
  * hex digits, percent-encoded octets and unreserved characters (RFC 3986 sections 2.1 and 2.3),
- * and what a field value must not carry (RFC 9110 section 5.5). ASCII only: {@link Character#digit(char, int)} and
+ * well-formed percent-encoded UTF-8 (RFC 3629), and what a field value must not carry (RFC 9110
+ * section 5.5). ASCII only: {@link Character#digit(char, int)} and
  * {@link Character#isLetterOrDigit(char)} would also take non-ASCII letters and digits. Not
  * public API.
  */
@@ -84,6 +85,53 @@ public final class HttpSyntax {
   public static boolean isUnreserved(int c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
         || c == '~';
+  }
+
+  /**
+   * Checks the percent-encoded UTF-8 sequence whose lead byte {@code lead} is encoded at {@code i}
+   * of {@code p}, following RFC 3629's table of well-formed sequences (no overlong forms, no
+   * surrogates, nothing above U+10FFFF). Every continuation byte must be percent-encoded too: a
+   * raw character is ASCII and so never a continuation byte.
+   *
+   * @return the index after the sequence, or -1 if it is not well-formed
+   */
+  public static int percentEncodedUtf8End(CharSequence p, int i, int lead) {
+    int continuations;
+    int secondMin = 0x80;
+    int secondMax = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      continuations = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      continuations = 2;
+      if (lead == 0xE0) {
+        secondMin = 0xA0;
+      } else if (lead == 0xED) {
+        secondMax = 0x9F;
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      continuations = 3;
+      if (lead == 0xF0) {
+        secondMin = 0x90;
+      } else if (lead == 0xF4) {
+        secondMax = 0x8F;
+      }
+    } else {
+      return -1;
+    }
+    int j = i + 3;
+    for (int k = 0; k < continuations; k++) {
+      if (j >= p.length() || p.charAt(j) != '%') {
+        return -1;
+      }
+      int b = percentDecoded(p, j, p.length());
+      int min = k == 0 ? secondMin : 0x80;
+      int max = k == 0 ? secondMax : 0xBF;
+      if (b < min || b > max) {
+        return -1;
+      }
+      j += 3;
+    }
+    return j;
   }
 
   /** Appends {@code octet} percent-encoded, with upper-case hex digits, as RFC 3986 recommends. */

@@ -168,7 +168,7 @@ public final class PathNormalizer {
           encodedDot = true;
           i += 3;
         } else if (b >= 0x80) {
-          int end = utf8SequenceEnd(p, i, b);
+          int end = HttpSyntax.percentEncodedUtf8End(p, i, b);
           if (end < 0) {
             return Result.rejected("percent-encoded bytes at index " + i + " are not valid UTF-8");
           }
@@ -188,73 +188,12 @@ public final class PathNormalizer {
         return Result.rejected(rawCharacterReason(c, i));
       }
     }
-    return rebuild(p);
+    return CanonicalPath.rebuild(p);
   }
 
-  /**
-   * Rebuilds a path that passed every check: folds empty segments, removes raw dot-segments and
-   * canonicalizes percent-encodings. Segments never contain '/', so popping one is cutting the
-   * output at its last '/'.
-   */
-  private static Result rebuild(String p) {
-    int n = p.length();
-    StringBuilder out = new StringBuilder(n);
-    int depth = 0;
-    boolean trailingSlash = false;
-    int i = 1;
-    while (i <= n) {
-      int end = p.indexOf('/', i);
-      if (end < 0) {
-        end = n;
-      }
-      boolean last = end == n;
-      int length = end - i;
-      if (length == 0 || length == 1 && p.charAt(i) == '.') {
-        trailingSlash = last;
-      } else if (length == 2 && p.charAt(i) == '.' && p.charAt(i + 1) == '.') {
-        if (depth == 0) {
-          return Result.rejected("'..' in path climbs above the root");
-        }
-        out.setLength(out.lastIndexOf("/"));
-        depth--;
-        trailingSlash = last;
-      } else {
-        out.append('/');
-        appendCanonicalSegment(out, p, i, end);
-        depth++;
-      }
-      i = end + 1;
-    }
-    if (depth == 0) {
-      return Result.ok("/");
-    }
-    if (trailingSlash) {
-      out.append('/');
-    }
-    return Result.ok(out.length() == n && p.contentEquals(out) ? p : out.toString());
-  }
-
-  private static void appendCanonicalSegment(StringBuilder out, String p, int start, int end) {
-    int i = start;
-    while (i < end) {
-      char c = p.charAt(i);
-      if (c == '%') {
-        int b = HttpSyntax.percentDecoded(p, i, p.length());
-        if (HttpSyntax.isUnreserved(b)) {
-          out.append((char) b);
-        } else {
-          HttpSyntax.appendPercentEncoded(out, b);
-        }
-        i += 3;
-      } else {
-        if (CLASS[c] == ENCODE) {
-          HttpSyntax.appendPercentEncoded(out, c);
-        } else {
-          out.append(c);
-        }
-        i++;
-      }
-    }
+  /** Whether {@code c}, a visible ASCII character a path may hold, must be percent-encoded in it. */
+  static boolean mustEncode(char c) {
+    return CLASS[c] == ENCODE;
   }
 
   /**
@@ -316,53 +255,6 @@ public final class PathNormalizer {
       case '?', '#' -> "unencoded '" + c + "' in path";
       default -> String.format("character U+%04X at index %d must be percent-encoded", (int) c, index);
     };
-  }
-
-  /**
-   * Checks the UTF-8 sequence whose lead byte {@code lead} is encoded at {@code i}, following
-   * RFC 3629's table of well-formed sequences (no overlong forms, no surrogates, nothing above
-   * U+10FFFF). Every continuation byte must be percent-encoded too: a raw character is ASCII and
-   * so never a continuation byte.
-   *
-   * @return the index after the sequence, or -1 if it is not well-formed
-   */
-  private static int utf8SequenceEnd(String p, int i, int lead) {
-    int continuations;
-    int secondMin = 0x80;
-    int secondMax = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      continuations = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      continuations = 2;
-      if (lead == 0xE0) {
-        secondMin = 0xA0;
-      } else if (lead == 0xED) {
-        secondMax = 0x9F;
-      }
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      continuations = 3;
-      if (lead == 0xF0) {
-        secondMin = 0x90;
-      } else if (lead == 0xF4) {
-        secondMax = 0x8F;
-      }
-    } else {
-      return -1;
-    }
-    int j = i + 3;
-    for (int k = 0; k < continuations; k++) {
-      if (j >= p.length() || p.charAt(j) != '%') {
-        return -1;
-      }
-      int b = HttpSyntax.percentDecoded(p, j, p.length());
-      int min = k == 0 ? secondMin : 0x80;
-      int max = k == 0 ? secondMax : 0xBF;
-      if (b < min || b > max) {
-        return -1;
-      }
-      j += 3;
-    }
-    return j;
   }
 
   /**

@@ -89,4 +89,22 @@ class HttpSyntaxTest {
     }
     assertThat(HttpSyntax.isFieldValue("")).isTrue();
   }
+
+  @Test
+  void percentEncodedUtf8EndTakesOnlyWellFormedSequences() {
+    assertThat(end("%C3%A9")).as("e acute").isEqualTo(6);
+    assertThat(end("%E2%82%AC/")).as("euro sign").isEqualTo(9);
+    assertThat(end("%F0%9F%98%80")).as("an emoji").isEqualTo(12);
+    assertThat(end("%C0%AE")).as("overlong '.'").isEqualTo(-1);
+    assertThat(end("%E0%80%AE")).as("overlong, three bytes").isEqualTo(-1);
+    assertThat(end("%ED%A0%80")).as("a surrogate").isEqualTo(-1);
+    assertThat(end("%F4%90%80%80")).as("above U+10FFFF").isEqualTo(-1);
+    assertThat(end("%80")).as("a lone continuation byte").isEqualTo(-1);
+    assertThat(end("%C3")).as("cut short").isEqualTo(-1);
+    assertThat(end("%C3A")).as("a raw continuation").isEqualTo(-1);
+  }
+
+  private static int end(String s) {
+    return HttpSyntax.percentEncodedUtf8End(s, 0, HttpSyntax.percentDecoded(s, 0, s.length()));
+  }
 }
