@@ -13,7 +13,6 @@ import dev.portico.gateway.internal.body.ClientRequestBody;
 import dev.portico.gateway.internal.body.UpstreamBody;
 import dev.portico.gateway.internal.chain.FilterChainLink;
 import dev.portico.gateway.internal.chain.StepContext;
-import dev.portico.gateway.internal.proxy.ProxyContext;
 import dev.portico.gateway.observe.ExchangeObserver;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -25,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of one exchange from arrival to the last byte: runs the chain and then the proxy leg,
- * reacts to either side failing, and ends the exchange exactly once. The policy steps see it as
- * their {@link StepContext}, the proxy leg as its {@link ProxyContext}; the client's body is a
+ * The state of one exchange from arrival to the last byte: runs the chain, whose last link is the
+ * proxy step of its {@link UpstreamLeg}, reacts to either side failing, and ends the exchange
+ * exactly once ({@link ExchangeEnd}). The policy steps see it as their {@link StepContext}, the
+ * proxy leg sees its {@link UpstreamLeg} as a {@code ProxyContext}; the client's body is a
  * {@link ClientRequestBody}, the response a {@link ResponseWriter}, and what operators learn an
  * {@link ExchangeLog}. Not public API.
  *
