@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The client leg of one exchange, as a host adapter (Jetty core handler, servlet) presents it to
- * the {@link GatewayEngine}. Not public API.
+ * the engine ({@link GatewayRuntime#handle}). Not public API.
  *
  * <p>Threading: the engine calls the response methods from any thread, but never concurrently and
  * never a {@link #write} before the previous write's callback completed. Every method must return

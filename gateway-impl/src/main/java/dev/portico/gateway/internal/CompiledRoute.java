@@ -2,26 +2,24 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.internal.upstream.LiveGroup;
-import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.chain.ChainStep;
+import dev.portico.gateway.internal.chain.RoutePolicies;
+import dev.portico.gateway.internal.proxy.ProxyRoute;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jetty.client.HttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a request needs of its route, prepared once when the engine is built: the whole filter
- * chain (global filters, the engine's policy steps, the route's filters), the upstream client,
- * the live upstream group (shared with the other routes that send to it) and the route's retry
- * budget. Not public API.
+ * What a request needs of its route, prepared once when the engine is built: the whole chain
+ * (global filters, the engine's policy steps, the route's filters, the policies' transforms), the
+ * route's policies, what the proxy leg needs of it ({@link ProxyRoute}: client, live group, retry
+ * budget) and its WebSocket connector. Not public API.
  */
 final class CompiledRoute {
   private final Route route;
-  private final Filter[] filters;
-  private final HttpClient client;
-  private final LiveGroup group;
-  private final @Nullable RetryBudget retryBudget;
+  private final ChainStep[] steps;
+  private final ProxyRoute upstream;
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
@@ -32,19 +30,17 @@ final class CompiledRoute {
    * validation; the route's filters; the policies' request and response transforms; then the
    * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<Filter> engineSteps, HttpClient client,
-      RoutePolicies policies, LiveGroup group, @Nullable RetryBudget retryBudget,
-      @Nullable WebSocketConnector webSocketConnector) {
+  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
+      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector) {
     this.route = route;
-    List<Filter> all = new ArrayList<>(globalFilters);
+    List<ChainStep> all = new ArrayList<>();
+    globalFilters.forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(engineSteps);
     all.addAll(policies.beforeRouteFilters());
-    all.addAll(route.filters());
+    route.filters().forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(policies.afterRouteFilters());
-    this.filters = all.toArray(Filter[]::new);
-    this.client = client;
-    this.group = group;
-    this.retryBudget = retryBudget;
+    this.steps = all.toArray(ChainStep[]::new);
+    this.upstream = upstream;
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
@@ -58,12 +54,14 @@ final class CompiledRoute {
     return route.id();
   }
 
-  Filter[] filters() {
-    return filters;
+  /** Returns the route's whole chain, in order. */
+  ChainStep[] steps() {
+    return steps;
   }
 
-  HttpClient client() {
-    return client;
+  /** Returns what the proxy leg needs of the route. */
+  ProxyRoute upstream() {
+    return upstream;
   }
 
   /** Returns the largest request body the route accepts, -1 for no limit. */
@@ -76,17 +74,8 @@ final class CompiledRoute {
     return policies;
   }
 
-  LiveGroup group() {
-    return group;
-  }
-
   /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */
   @Nullable WebSocketConnector webSocketConnector() {
     return webSocketConnector;
-  }
-
-  /** Returns the route's retry budget, or null when it never retries. */
-  @Nullable RetryBudget retryBudget() {
-    return retryBudget;
   }
 }

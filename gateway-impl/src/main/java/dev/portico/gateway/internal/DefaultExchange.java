@@ -20,10 +20,6 @@ final class DefaultExchange implements Exchange {
     this.request = request;
   }
 
-  ExchangeRun run() {
-    return run;
-  }
-
   @Override
   public String requestId() {
     return run.requestId();

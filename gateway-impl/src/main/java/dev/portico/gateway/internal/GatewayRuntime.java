@@ -6,26 +6,21 @@ import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.internal.body.BodyDeadline;
+import dev.portico.gateway.internal.body.Deadlines;
+import dev.portico.gateway.internal.proxy.UpstreamCall;
+import dev.portico.gateway.internal.proxy.UpstreamClients;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.observe.GatewayObserver;
-import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.upstream.EndpointStatus;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
@@ -48,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayRuntime implements RunningGateway {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
-  /** How long {@link #shutdown} waits, after aborting, for the aborted exchanges to end. */
-  private static final long ABORT_WAIT_MILLIS = 2_000;
 
   private enum State { NEW, STARTED, DRAINING, STOPPED }
 
@@ -61,14 +54,13 @@ public final class GatewayRuntime implements RunningGateway {
   /** The request body deadlines of exchanges reading their bodies, on {@link #timers}; made anew at each start. */
   private volatile Deadlines<BodyDeadline> bodyDeadlines = new Deadlines<>(timers);
   private final GatewayObserver observer;
-  private final Set<ExchangeRun> exchanges = ConcurrentHashMap.newKeySet();
+  private final ExchangesInFlight exchanges = new ExchangesInFlight();
   /** Guards reconfiguration and life-cycle changes (never taken per request). */
   private final Object lock = new Object();
-  /** Replaced engines with exchanges still in flight; guarded by lock. */
-  private final List<GatewayEngine> draining = new ArrayList<>();
   private volatile GatewayEngine current;
+  /** Replaced engines with exchanges still in flight; guarded by lock. */
+  private final EngineRetirement retirement = new EngineRetirement(clients, () -> current);
   private volatile State state = State.NEW;
-  private volatile @Nullable CompletableFuture<Void> drained;
 
   private GatewayRuntime(Gateway gateway, GatewayObserver observer) {
     this.observer = GuardedObserver.wrap(observer);
@@ -96,7 +88,7 @@ public final class GatewayRuntime implements RunningGateway {
     return observer;
   }
 
-  Deadlines<UpstreamCall> upstreamTimeouts() {
+  public Deadlines<UpstreamCall> upstreamTimeouts() {
     return upstreamTimeouts;
   }
 
@@ -145,7 +137,7 @@ public final class GatewayRuntime implements RunningGateway {
       bodyDeadlines = new Deadlines<>(timers);
       clients.start();
       current.startUpstreams();
-      drained = null;
+      exchanges.reset();
       state = State.STARTED;
     }
   }
@@ -174,17 +166,12 @@ public final class GatewayRuntime implements RunningGateway {
 
   /** An exchange began on {@code run.engine()}: tracked until it ends, so shutdown can wait for it. */
   void exchangeStarted(ExchangeRun run) {
-    exchanges.add(run);
+    exchanges.started(run);
   }
 
   /** An exchange ended; it leaves its engine's count, and a drain completes with the last one. */
   void exchangeEnded(ExchangeRun run) {
-    exchanges.remove(run);
-    run.engine().exit();
-    CompletableFuture<Void> waiting = drained;
-    if (waiting != null && exchanges.isEmpty()) {
-      waiting.complete(null);
-    }
+    exchanges.ended(run);
   }
 
   @Override
@@ -204,7 +191,7 @@ public final class GatewayRuntime implements RunningGateway {
       try {
         fresh = new GatewayEngine(next, this, old);
       } catch (RuntimeException e) {
-        releaseUnused(); // clients the failed configuration started
+        retirement.releaseUnusedClients(); // clients the failed configuration started
         throw e;
       }
       if (state == State.STARTED) {
@@ -212,12 +199,12 @@ public final class GatewayRuntime implements RunningGateway {
           fresh.startUpstreams(); // health checks and endpoint sources of the new configuration's groups
         } catch (Exception e) {
           fresh.stopUpstreams();
-          releaseUnused();
+          retirement.releaseUnusedClients();
           throw new IllegalStateException("cannot start the new configuration's upstream groups: " + e, e);
         }
       }
       current = fresh;
-      draining.add(old);
+      retirement.replaced(old);
       // Retirement stops clients: never on the thread of the exchange that drained it (it may be one of
       // theirs), so on a timer; before start (or after stop) no exchange runs and the timers do not either.
       old.retire(() -> {
@@ -233,50 +220,7 @@ public final class GatewayRuntime implements RunningGateway {
 
   private void retired(GatewayEngine old) {
     synchronized (lock) {
-      if (draining.remove(old)) {
-        old.stopUpstreams();
-        releaseUnused();
-        closeLimiters(old, liveLimiters());
-      }
-    }
-  }
-
-  /** Stops the upstream clients that neither the current nor a draining configuration uses. Under lock. */
-  private void releaseUnused() {
-    Set<HttpClient> used = Collections.newSetFromMap(new IdentityHashMap<>());
-    used.addAll(current.clientsInUse());
-    for (GatewayEngine engine : draining) {
-      used.addAll(engine.clientsInUse());
-    }
-    clients.retain(used);
-  }
-
-  private Set<RateLimiter> liveLimiters() {
-    Set<RateLimiter> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    live.addAll(limitersOf(current.gateway()));
-    for (GatewayEngine engine : draining) {
-      live.addAll(limitersOf(engine.gateway()));
-    }
-    return live;
-  }
-
-  private static Set<RateLimiter> limitersOf(Gateway gateway) {
-    Set<RateLimiter> all = Collections.newSetFromMap(new IdentityHashMap<>());
-    all.addAll(gateway.rateLimiters());
-    gateway.routes().forEach(r -> all.addAll(r.rateLimiters()));
-    return all;
-  }
-
-  /** Closes the {@link AutoCloseable} rate limiters of {@code engine} that are not in {@code keep}. */
-  private static void closeLimiters(GatewayEngine engine, Set<RateLimiter> keep) {
-    for (RateLimiter limiter : limitersOf(engine.gateway())) {
-      if (limiter instanceof AutoCloseable closeable && !keep.contains(limiter)) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          LOG.warn("cannot close rate limiter '{}': {}", limiter.name(), e.toString());
-        }
-      }
+      retirement.drained(old);
     }
   }
 
@@ -285,18 +229,7 @@ public final class GatewayRuntime implements RunningGateway {
     requireNonNull(method, "method");
     requireNonNull(uri, "uri");
     requireNonNull(headers, "headers");
-    String authority = headers.first("Host").orElse("");
-    String target = uri;
-    if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      URI parsed = URI.create(uri);
-      authority = parsed.getRawAuthority() == null ? authority : parsed.getRawAuthority();
-      target = (parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath())
-          + (parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery());
-    }
-    int q = target.indexOf('?');
-    String rawPath = q < 0 ? target : target.substring(0, q);
-    String rawQuery = q < 0 ? null : target.substring(q + 1);
-    return current.explain(method, rawPath, rawQuery, authority, headers);
+    return current.explain(method, uri, headers);
   }
 
   @Override
@@ -304,12 +237,8 @@ public final class GatewayRuntime implements RunningGateway {
     return current.policies(requireNonNull(routeId, "routeId"));
   }
 
-  /**
-   * Ready when started and not shutting down. Extension point: once upstream groups have health
-   * checks, also require each group's first round of checks to have run.
-   */
-  @Override
   /** Returns the live state of the current configuration's upstream endpoints. */
+  @Override
   public List<EndpointStatus> upstreamStatus() {
     List<EndpointStatus> out = new ArrayList<>();
     for (LiveGroup group : current.groups()) {
@@ -318,8 +247,9 @@ public final class GatewayRuntime implements RunningGateway {
     return List.copyOf(out);
   }
 
+  /** Ready when started, not shutting down, and every group with a health check has probed each endpoint once. */
+  @Override
   public boolean isReady() {
-    // Started, not draining, and every upstream group with a health check has probed each endpoint once.
     return state == State.STARTED && current.groups().stream().allMatch(LiveGroup::healthCheckedOnce);
   }
 
@@ -329,48 +259,17 @@ public final class GatewayRuntime implements RunningGateway {
    */
   public CompletableFuture<Void> drain() {
     synchronized (lock) {
-      CompletableFuture<Void> waiting = drained;
-      if (waiting == null) {
-        waiting = new CompletableFuture<>();
-        drained = waiting;
+      if (!exchanges.draining()) {
         state = State.DRAINING;
-        LOG.info("shutting down: waiting for {} exchanges in flight", exchanges.size());
-        if (exchanges.isEmpty()) {
-          waiting.complete(null);
-        }
       }
-      return waiting;
+      return exchanges.drain();
     }
   }
 
   @Override
   public void shutdown(Duration grace) throws InterruptedException {
     requireNonNull(grace, "grace");
-    CompletableFuture<Void> waiting = drain();
-    try {
-      waiting.get(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
-      return;
-    } catch (TimeoutException e) {
-      abortInFlight();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
-    }
-    try {
-      waiting.get(ABORT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("shutdown: {} exchanges did not end after being aborted", exchanges.size());
-    }
-  }
-
-  /** Ends every exchange in flight: 503 {@code shutting-down} if its response has not started, else cut off. */
-  private void abortInFlight() {
-    List<ExchangeRun> left = new ArrayList<>(exchanges);
-    if (!left.isEmpty()) {
-      LOG.warn("shutdown: grace period over, aborting {} exchanges", left.size());
-    }
-    for (ExchangeRun run : left) {
-      run.abortForShutdown();
-    }
+    exchanges.await(drain(), grace.toMillis());
   }
 
   /**
@@ -380,17 +279,8 @@ public final class GatewayRuntime implements RunningGateway {
   public void stop() throws Exception {
     synchronized (lock) {
       state = State.STOPPED;
-      abortInFlight();
-      Set<RateLimiter> none = Set.of();
-      closeLimiters(current, none);
-      for (GatewayEngine engine : draining) {
-        closeLimiters(engine, none);
-      }
-      current.stopUpstreams();
-      for (GatewayEngine engine : draining) {
-        engine.stopUpstreams();
-      }
-      draining.clear();
+      exchanges.abortAll();
+      retirement.stopAll();
       if (upstreamScheduler != null) {
         upstreamScheduler.shutdownNow();
         upstreamScheduler = null;

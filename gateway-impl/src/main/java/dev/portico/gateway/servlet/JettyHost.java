@@ -1,6 +1,6 @@
 package dev.portico.gateway.servlet;
 
-import dev.portico.gateway.internal.ExactHeaderValues;
+import dev.portico.gateway.internal.http.ExactHeaderValues;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
 

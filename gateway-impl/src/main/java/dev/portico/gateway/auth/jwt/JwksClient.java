@@ -1,6 +1,6 @@
 package dev.portico.gateway.auth.jwt;
 
-import dev.portico.gateway.internal.UndecodedContent;
+import dev.portico.gateway.internal.proxy.UndecodedContent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -7,12 +7,12 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portico.gateway.Exchange;
-import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.internal.spi.OptionalLibrary;
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -580,12 +580,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
 
     /** Returns whether {@code name} is an HTTP token, as header and cookie names must be. */
     private static boolean isToken(String name) {
-      try {
-        HttpHeaders.builder().add(name, "");
-        return true;
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
+      return HttpSyntax.isToken(name);
     }
 
     private static IllegalStateException invalid(String message) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
@@ -143,10 +144,9 @@ public final class PathInContext {
     int n = s.length();
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      int hi = c == '%' && i + 2 < n ? Character.digit(s.charAt(i + 1), 16) : -1;
-      int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
-      if (lo >= 0 && s.charAt(i + 1) < 0x80 && s.charAt(i + 2) < 0x80) {
-        bytes.write(hi << 4 | lo);
+      int octet = c == '%' ? HttpSyntax.percentDecoded(s, i, n) : -1;
+      if (octet >= 0) {
+        bytes.write(octet);
         i += 2;
       } else {
         byte[] encoded = String.valueOf(c).getBytes(UTF_8);

@@ -2,6 +2,7 @@ package dev.portico.gateway.internal.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -58,7 +59,6 @@ import org.jspecify.annotations.Nullable;
  * the class has no state.
  */
 public final class PathNormalizer {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** A raw character refused wherever it appears: controls, space, DEL, backslash, ';', '?', '#'. */
   private static final byte REJECT = 0;
@@ -144,7 +144,7 @@ public final class PathNormalizer {
       }
       char c = p.charAt(i);
       if (c == '%') {
-        int b = percentByte(p, i);
+        int b = HttpSyntax.percentDecoded(p, i, p.length());
         if (b < 0) {
           return Result.rejected("invalid percent-encoding at index " + i);
         }
@@ -168,7 +168,7 @@ public final class PathNormalizer {
           encodedDot = true;
           i += 3;
         } else if (b >= 0x80) {
-          int end = utf8SequenceEnd(p, i, b);
+          int end = HttpSyntax.percentEncodedUtf8End(p, i, b);
           if (end < 0) {
             return Result.rejected("percent-encoded bytes at index " + i + " are not valid UTF-8");
           }
@@ -188,73 +188,12 @@ public final class PathNormalizer {
         return Result.rejected(rawCharacterReason(c, i));
       }
     }
-    return rebuild(p);
+    return CanonicalPath.rebuild(p);
   }
 
-  /**
-   * Rebuilds a path that passed every check: folds empty segments, removes raw dot-segments and
-   * canonicalizes percent-encodings. Segments never contain '/', so popping one is cutting the
-   * output at its last '/'.
-   */
-  private static Result rebuild(String p) {
-    int n = p.length();
-    StringBuilder out = new StringBuilder(n);
-    int depth = 0;
-    boolean trailingSlash = false;
-    int i = 1;
-    while (i <= n) {
-      int end = p.indexOf('/', i);
-      if (end < 0) {
-        end = n;
-      }
-      boolean last = end == n;
-      int length = end - i;
-      if (length == 0 || length == 1 && p.charAt(i) == '.') {
-        trailingSlash = last;
-      } else if (length == 2 && p.charAt(i) == '.' && p.charAt(i + 1) == '.') {
-        if (depth == 0) {
-          return Result.rejected("'..' in path climbs above the root");
-        }
-        out.setLength(out.lastIndexOf("/"));
-        depth--;
-        trailingSlash = last;
-      } else {
-        out.append('/');
-        appendCanonicalSegment(out, p, i, end);
-        depth++;
-      }
-      i = end + 1;
-    }
-    if (depth == 0) {
-      return Result.ok("/");
-    }
-    if (trailingSlash) {
-      out.append('/');
-    }
-    return Result.ok(out.length() == n && p.contentEquals(out) ? p : out.toString());
-  }
-
-  private static void appendCanonicalSegment(StringBuilder out, String p, int start, int end) {
-    int i = start;
-    while (i < end) {
-      char c = p.charAt(i);
-      if (c == '%') {
-        int b = percentByte(p, i);
-        if (isUnreserved(b)) {
-          out.append((char) b);
-        } else {
-          appendEncoded(out, b);
-        }
-        i += 3;
-      } else {
-        if (CLASS[c] == ENCODE) {
-          appendEncoded(out, c);
-        } else {
-          out.append(c);
-        }
-        i++;
-      }
-    }
+  /** Whether {@code c}, a visible ASCII character a path may hold, must be percent-encoded in it. */
+  static boolean mustEncode(char c) {
+    return CLASS[c] == ENCODE;
   }
 
   /**
@@ -283,12 +222,12 @@ public final class PathNormalizer {
     if (i >= p.length()) {
       return -1;
     }
-    if (hexDigit(p.charAt(i)) >= 0) {
+    if (HttpSyntax.hexDigit(p.charAt(i)) >= 0) {
       return i + 1;
     }
     if (p.charAt(i) == '%') {
-      int b = percentByte(p, i);
-      if (b >= 0 && b < 0x80 && hexDigit((char) b) >= 0) {
+      int b = HttpSyntax.percentDecoded(p, i, p.length());
+      if (b >= 0 && b < 0x80 && HttpSyntax.hexDigit(b) >= 0) {
         return i + 3;
       }
     }
@@ -308,10 +247,6 @@ public final class PathNormalizer {
     return p.charAt(next) == '.' && (next + 1 == n || p.charAt(next + 1) == '/');
   }
 
-  private static void appendEncoded(StringBuilder out, int b) {
-    out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xF]);
-  }
-
   private static String rawCharacterReason(char c, int index) {
     return switch (c) {
       case 0 -> "NUL character in path";
@@ -320,83 +255,6 @@ public final class PathNormalizer {
       case '?', '#' -> "unencoded '" + c + "' in path";
       default -> String.format("character U+%04X at index %d must be percent-encoded", (int) c, index);
     };
-  }
-
-  /** Returns the byte {@code %XX} at {@code i} encodes, or -1 if it is not two ASCII hex digits. */
-  private static int percentByte(String p, int i) {
-    if (i + 2 >= p.length()) {
-      return -1;
-    }
-    int hi = hexDigit(p.charAt(i + 1));
-    int lo = hexDigit(p.charAt(i + 2));
-    return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
-  }
-
-  /** ASCII hex only: {@link Character#digit(char, int)} would also take non-ASCII digits. */
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
-  }
-
-  /**
-   * Checks the UTF-8 sequence whose lead byte {@code lead} is encoded at {@code i}, following
-   * RFC 3629's table of well-formed sequences (no overlong forms, no surrogates, nothing above
-   * U+10FFFF). Every continuation byte must be percent-encoded too: a raw character is ASCII and
-   * so never a continuation byte.
-   *
-   * @return the index after the sequence, or -1 if it is not well-formed
-   */
-  private static int utf8SequenceEnd(String p, int i, int lead) {
-    int continuations;
-    int secondMin = 0x80;
-    int secondMax = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      continuations = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      continuations = 2;
-      if (lead == 0xE0) {
-        secondMin = 0xA0;
-      } else if (lead == 0xED) {
-        secondMax = 0x9F;
-      }
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      continuations = 3;
-      if (lead == 0xF0) {
-        secondMin = 0x90;
-      } else if (lead == 0xF4) {
-        secondMax = 0x8F;
-      }
-    } else {
-      return -1;
-    }
-    int j = i + 3;
-    for (int k = 0; k < continuations; k++) {
-      if (j >= p.length() || p.charAt(j) != '%') {
-        return -1;
-      }
-      int b = percentByte(p, j);
-      int min = k == 0 ? secondMin : 0x80;
-      int max = k == 0 ? secondMax : 0xBF;
-      if (b < min || b > max) {
-        return -1;
-      }
-      j += 3;
-    }
-    return j;
-  }
-
-  /** RFC 3986 unreserved: the characters whose percent-encoding means the same as the character. */
-  private static boolean isUnreserved(int b) {
-    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
-        || b == '~';
   }
 
   /**

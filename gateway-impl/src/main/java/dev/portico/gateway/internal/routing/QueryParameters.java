@@ -1,5 +1,6 @@
 package dev.portico.gateway.internal.routing;
 
+import dev.portico.gateway.internal.http.HttpSyntax;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,10 +68,9 @@ public final class QueryParameters {
     StringBuilder out = new StringBuilder(end - start);
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
-      int hi;
-      int lo;
-      if (c == '%' && i + 2 < end && (hi = hexDigit(s.charAt(i + 1))) >= 0 && (lo = hexDigit(s.charAt(i + 2))) >= 0) {
-        bytes.write(hi << 4 | lo);
+      int octet = c == '%' ? HttpSyntax.percentDecoded(s, i, end) : -1;
+      if (octet >= 0) {
+        bytes.write(octet);
         i += 2;
         continue;
       }
@@ -88,16 +88,4 @@ public final class QueryParameters {
     }
   }
 
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
-  }
 }

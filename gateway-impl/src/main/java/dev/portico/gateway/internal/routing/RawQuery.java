@@ -1,5 +1,6 @@
 package dev.portico.gateway.internal.routing;
 
+import dev.portico.gateway.internal.http.HttpSyntax;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,14 +45,11 @@ public final class RawQuery {
       if (c == '#') {
         return "unencoded '#' in the query";
       }
-      if (c == '%' && (i + 2 >= n || !isHex(rawQuery.charAt(i + 1)) || !isHex(rawQuery.charAt(i + 2)))) {
+      if (c == '%' && HttpSyntax.percentDecoded(rawQuery, i, n) < 0) {
         return "invalid percent-encoding at index " + i + " of the query";
       }
     }
     return null;
   }
 
-  private static boolean isHex(char c) {
-    return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f';
-  }
 }

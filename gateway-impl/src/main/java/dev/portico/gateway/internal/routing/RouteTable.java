@@ -1,15 +1,11 @@
 package dev.portico.gateway.internal.routing;
 
-import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Route;
-import dev.portico.gateway.routing.FieldCondition;
-import dev.portico.gateway.routing.HostPattern;
-import dev.portico.gateway.routing.PathPattern;
 import dev.portico.gateway.routing.PathPattern.SegmentKind;
+import dev.portico.gateway.routing.PathPattern;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,17 +54,14 @@ import org.jspecify.annotations.Nullable;
  * route that is tried has query conditions. Thread-safe: immutable once built.
  */
 public final class RouteTable {
-  private static final Candidate[] NONE = new Candidate[0];
-  private static final Comparator<Candidate> PRIORITY = (a, b) -> {
-    int bySpecificity = b.pattern.compareSpecificity(a.pattern);
-    return bySpecificity != 0 ? bySpecificity : Integer.compare(a.order, b.order);
-  };
+  private static final RouteCandidate[] NONE = new RouteCandidate[0];
+
 
   private final List<Route> routes;
-  private final Map<String, Candidate[]> literals;
+  private final Map<String, RouteCandidate[]> literals;
   private final Node root;
 
-  private RouteTable(List<Route> routes, Map<String, Candidate[]> literals, Node root) {
+  private RouteTable(List<Route> routes, Map<String, RouteCandidate[]> literals, Node root) {
     this.routes = routes;
     this.literals = literals;
     this.root = root;
@@ -80,10 +73,10 @@ public final class RouteTable {
    */
   public static RouteTable of(List<Route> routes) {
     List<Route> copy = List.copyOf(routes);
-    Map<String, List<Candidate>> literals = new LinkedHashMap<>();
+    Map<String, List<RouteCandidate>> literals = new LinkedHashMap<>();
     TrieBuilder root = new TrieBuilder();
     for (int order = 0; order < copy.size(); order++) {
-      Candidate candidate = new Candidate(copy.get(order), order);
+      RouteCandidate candidate = new RouteCandidate(copy.get(order), order);
       PathPattern pattern = candidate.pattern;
       if (pattern.isLiteral()) {
         literals.computeIfAbsent(literalPath(pattern), k -> new ArrayList<>()).add(candidate);
@@ -98,8 +91,8 @@ public final class RouteTable {
       }
       node.candidates.add(candidate);
     }
-    Map<String, Candidate[]> literalTable = new HashMap<>();
-    literals.forEach((path, candidates) -> literalTable.put(path, sorted(candidates)));
+    Map<String, RouteCandidate[]> literalTable = new HashMap<>();
+    literals.forEach((path, candidates) -> literalTable.put(path, RouteCandidate.sorted(candidates)));
     return new RouteTable(copy, literalTable, root.build(null));
   }
 
@@ -119,12 +112,12 @@ public final class RouteTable {
    */
   public RouteLookup lookup(String method, String path, String host, HttpHeaders headers, @Nullable String rawQuery) {
     Node deepest = deepestNode(path);
-    Candidate[] candidates = literals.getOrDefault(path, NONE);
+    RouteCandidate[] candidates = literals.getOrDefault(path, NONE);
     Node next = deepest;
     @Nullable Map<String, List<String>> query = null;
     boolean methodNotAllowed = false;
     while (true) {
-      for (Candidate c : candidates) {
+      for (RouteCandidate c : candidates) {
         if (!c.literal && !c.pattern.matches(path)) {
           continue;
         }
@@ -166,10 +159,10 @@ public final class RouteTable {
   private Set<String> allowedMethods(Node deepest, String path, String host, HttpHeaders headers,
       Map<String, List<String>> query) {
     Set<String> allowed = new TreeSet<>();
-    Candidate[] candidates = literals.getOrDefault(path, NONE);
+    RouteCandidate[] candidates = literals.getOrDefault(path, NONE);
     Node next = deepest;
     while (true) {
-      for (Candidate c : candidates) {
+      for (RouteCandidate c : candidates) {
         if ((c.literal || c.pattern.matches(path)) && c.acceptsHost(host) && c.acceptsHeaders(headers)
             && (c.query.length == 0 || c.acceptsQuery(query))) {
           allowed.addAll(c.methods);
@@ -216,87 +209,13 @@ public final class RouteTable {
     return sb.toString();
   }
 
-  /** Orders candidates most specific first, then in declaration order. */
-  private static Candidate[] sorted(List<Candidate> candidates) {
-    return candidates.stream().sorted(PRIORITY).toArray(Candidate[]::new);
-  }
-
-  /** A route with its conditions unpacked for the hot path. */
-  private static final class Candidate {
-    final Route route;
-    final int order;
-    final PathPattern pattern;
-    /** Whether the pattern is a literal: found through the literal map, it matched already. */
-    final boolean literal;
-    final Set<String> methods;
-    final HostPattern[] hosts;
-    final FieldCondition[] headers;
-    final FieldCondition[] query;
-    /** The outcome, when the pattern captures no variables and it can be built once. */
-    final RouteLookup.@Nullable Found found;
-
-    Candidate(Route route, int order) {
-      this.route = requireNonNull(route, "route");
-      this.order = order;
-      this.pattern = route.path();
-      this.literal = pattern.isLiteral();
-      this.methods = route.methods();
-      this.hosts = route.hosts().toArray(HostPattern[]::new);
-      this.headers = route.headers().toArray(FieldCondition[]::new);
-      this.query = route.queryParams().toArray(FieldCondition[]::new);
-      this.found = pattern.variableNames().isEmpty() ? new RouteLookup.Found(route, Map.of()) : null;
-    }
-
-    boolean acceptsMethod(String method) {
-      return methods.isEmpty() || methods.contains(method);
-    }
-
-    boolean acceptsHost(String host) {
-      if (hosts.length == 0) {
-        return true;
-      }
-      for (HostPattern h : hosts) {
-        if (h.matches(host)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    boolean acceptsHeaders(HttpHeaders requestHeaders) {
-      for (FieldCondition c : headers) {
-        if (!c.test(requestHeaders.all(c.name()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    boolean acceptsQuery(Map<String, List<String>> parameters) {
-      for (FieldCondition c : query) {
-        if (!c.test(parameters.getOrDefault(c.name(), List.of()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    RouteLookup.Found found(String path) {
-      if (found != null) {
-        return found;
-      }
-      return new RouteLookup.Found(route, pattern.match(path).orElseThrow(
-          () -> new IllegalStateException("route '" + route.id() + "' matched '" + path + "' but captured nothing")));
-    }
-  }
-
   /** A trie node under construction. */
   private static final class TrieBuilder {
     final Map<String, TrieBuilder> children = new LinkedHashMap<>();
-    final List<Candidate> candidates = new ArrayList<>();
+    final List<RouteCandidate> candidates = new ArrayList<>();
 
     Node build(@Nullable Node parent) {
-      Node node = new Node(parent, sorted(candidates), children.size());
+      Node node = new Node(parent, RouteCandidate.sorted(candidates), children.size());
       children.forEach((segment, child) -> node.put(segment, child.build(node)));
       return node;
     }
@@ -309,11 +228,11 @@ public final class RouteTable {
    */
   private static final class Node {
     final @Nullable Node parent;
-    final Candidate[] candidates;
+    final RouteCandidate[] candidates;
     final String[] keys;
     final Node[] children;
 
-    Node(@Nullable Node parent, Candidate[] candidates, int size) {
+    Node(@Nullable Node parent, RouteCandidate[] candidates, int size) {
       this.parent = parent;
       this.candidates = candidates;
       int capacity = size == 0 ? 0 : Integer.highestOneBit(size * 2 + 1) << 1;

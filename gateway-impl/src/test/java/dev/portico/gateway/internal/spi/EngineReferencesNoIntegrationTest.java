@@ -2,7 +2,7 @@ package dev.portico.gateway.internal.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portico.gateway.internal.GatewayEngine;
+import dev.portico.gateway.internal.GatewayRuntime;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ class EngineReferencesNoIntegrationTest {
 
   @Test
   void noEngineClassRefersToAnIntegrationLibraryOrPackage() throws IOException, URISyntaxException {
-    Path classes = Path.of(GatewayEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes = Path.of(GatewayRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path engine = classes.resolve("dev/portico/gateway/internal");
     List<String> found = new ArrayList<>();
     int scanned = 0;
@@ -53,7 +53,7 @@ class EngineReferencesNoIntegrationTest {
   @Test
   void theScanSeesTheReferencesOfAnIntegrationClass() throws IOException, URISyntaxException {
     // The check above would pass on an empty reading: the integration itself must be caught by it.
-    Path classes = Path.of(GatewayEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes = Path.of(GatewayRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names = utf8Constants(classes.resolve(
         "dev/portico/gateway/upstream/resilience4j/Resilience4jCircuit.class"));
     assertThat(names).anyMatch(n -> n.contains("io/github/resilience4j/circuitbreaker/CircuitBreaker"));

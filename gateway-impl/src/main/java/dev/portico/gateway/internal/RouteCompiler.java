@@ -1,0 +1,103 @@
+package dev.portico.gateway.internal;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.Route;
+import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.internal.chain.AuthenticationStep;
+import dev.portico.gateway.internal.chain.ChainStep;
+import dev.portico.gateway.internal.chain.ConcurrencyLimitStep;
+import dev.portico.gateway.internal.chain.RateLimitStep;
+import dev.portico.gateway.internal.chain.RequestSizeStep;
+import dev.portico.gateway.internal.chain.RoutePolicies;
+import dev.portico.gateway.internal.proxy.ProxyRoute;
+import dev.portico.gateway.internal.proxy.UpstreamRequests;
+import dev.portico.gateway.internal.upstream.LiveGroup;
+import dev.portico.gateway.internal.upstream.RetryBudget;
+import dev.portico.gateway.internal.websocket.WebSocketConnector;
+import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.upstream.RetryPolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles each route of a {@link Gateway} into a {@link CompiledRoute}: the engine's policy steps
+ * it needs, in their fixed order, its policies, and its upstream side. Bulkheads carry over from
+ * the previous configuration by route id and {@code ConcurrencyLimit} instance, so a
+ * reconfiguration that keeps a route's limit keeps its permits. Not public API.
+ */
+final class RouteCompiler {
+  private final Gateway gateway;
+  private final GatewayRuntime runtime;
+  private final EngineUpstreams upstreams;
+  private final UpstreamRequests requests;
+  private final Map<String, ConcurrencyLimitStep> previousBulkheads;
+  /** Bulkheads by route id, for the next configuration to carry over. */
+  private final Map<String, ConcurrencyLimitStep> bulkheads = new HashMap<>();
+
+  RouteCompiler(Gateway gateway, GatewayRuntime runtime, EngineUpstreams upstreams, UpstreamRequests requests,
+      Map<String, ConcurrencyLimitStep> previousBulkheads) {
+    this.gateway = gateway;
+    this.runtime = runtime;
+    this.upstreams = upstreams;
+    this.requests = requests;
+    this.previousBulkheads = previousBulkheads;
+  }
+
+  /** Returns the bulkheads of the routes compiled so far, by route id. */
+  Map<String, ConcurrencyLimitStep> bulkheads() {
+    return bulkheads;
+  }
+
+  /**
+   * Compiles {@code route}.
+   *
+   * @throws IllegalStateException naming the route, when a policy cannot be compiled
+   */
+  CompiledRoute compile(Route route) {
+    // The route's upstream: a shared group, or its inline upstream as a group of one.
+    LiveGroup group = upstreams.groupOf(route);
+    RetryPolicy retry = route.retryPolicy();
+    RetryBudget budget = retry.enabled()
+        ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
+    WebSocketConnector ws = route.webSocket().isEmpty() ? null : upstreams.webSocketConnector(group, route);
+    ProxyRoute upstream = new ProxyRoute(route,
+        runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
+    return new CompiledRoute(route, gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
+        upstream, ws);
+  }
+
+  /** The engine's policy steps, between the global filters and the route's own, in this order. */
+  private List<ChainStep> engineSteps(Route route) {
+    List<ChainStep> steps = new ArrayList<>(4);
+    route.maxRequestBodySize().ifPresent(max -> steps.add(new RequestSizeStep(max)));
+    AuthenticationStep authentication = authentication(route);
+    if (authentication != null) {
+      steps.add(authentication);
+    }
+    List<RateLimiter> limiters = new ArrayList<>(gateway.rateLimiters());
+    limiters.addAll(route.rateLimiters());
+    if (!limiters.isEmpty()) {
+      steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
+    }
+    route.concurrencyLimit().ifPresent(limit -> {
+      // Carry-over: the same ConcurrencyLimit instance on the same route id keeps its bulkhead.
+      ConcurrencyLimitStep kept = previousBulkheads.get(route.id());
+      ConcurrencyLimitStep bulkhead = kept != null && kept.limit() == limit
+          ? kept : new ConcurrencyLimitStep(limit, runtime.timers());
+      bulkheads.put(route.id(), bulkhead);
+      steps.add(bulkhead);
+    });
+    return steps;
+  }
+
+  /** The authentication step, where the route has an authenticator or forwards (or strips) identity headers. */
+  private @Nullable AuthenticationStep authentication(Route route) {
+    Authenticator authenticator = gateway.authenticatorFor(route).orElse(null);
+    boolean needsStep = authenticator != null || !route.identityForwarding().identityHeaders().isEmpty()
+        || route.identityForwarding().stripCredentials() || !route.identityForwarding().stripHeaders().isEmpty();
+    return needsStep ? new AuthenticationStep(authenticator, route.accessRules(), route.identityForwarding()) : null;
+  }
+}
