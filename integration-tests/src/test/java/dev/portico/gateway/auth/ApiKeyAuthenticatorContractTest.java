@@ -1,10 +1,11 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import java.util.Set;
 
-class ApiKeyAuthenticatorContractTest extends AuthenticatorContractTest {
+class ApiKeyAuthenticatorContractTest extends AuthenticatorContract {
   @Override
   protected Authenticator authenticator() {
     return ApiKeyAuthenticator.builder(InMemoryApiKeyStore.builder()

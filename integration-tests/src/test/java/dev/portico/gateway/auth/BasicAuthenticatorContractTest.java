@@ -1,10 +1,11 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import dev.portico.gateway.auth.basic.BasicAuthenticator;
 import dev.portico.gateway.auth.basic.Pbkdf2CredentialStore;
 import java.util.Set;
 
-class BasicAuthenticatorContractTest extends AuthenticatorContractTest {
+class BasicAuthenticatorContractTest extends AuthenticatorContract {
   @Override
   protected Authenticator authenticator() {
     return BasicAuthenticator.of("admin", Pbkdf2CredentialStore.builder()

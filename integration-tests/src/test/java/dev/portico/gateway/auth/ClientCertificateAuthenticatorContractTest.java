@@ -1,9 +1,10 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import dev.portico.gateway.auth.mtls.ClientCertificateAuthenticator;
 import java.util.Set;
 
-class ClientCertificateAuthenticatorContractTest extends AuthenticatorContractTest {
+class ClientCertificateAuthenticatorContractTest extends AuthenticatorContract {
   @Override
   protected Authenticator authenticator() {
     return ClientCertificateAuthenticator.commonName();

@@ -1,11 +1,12 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import dev.portico.gateway.auth.introspection.IntrospectionAuthenticator;
 import java.time.Duration;
 import java.util.Set;
 
 /** Against an endpoint that is down: every well-formed token is unavailable, the rest rejected. */
-class IntrospectionAuthenticatorContractTest extends AuthenticatorContractTest {
+class IntrospectionAuthenticatorContractTest extends AuthenticatorContract {
   private IntrospectionAuthenticator authenticator;
 
   @Override

@@ -1,11 +1,12 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /** With a shared secret: no key set to fetch, so every hostile token is judged locally. */
-class JwtAuthenticatorContractTest extends AuthenticatorContractTest {
+class JwtAuthenticatorContractTest extends AuthenticatorContract {
   @Override
   protected Authenticator authenticator() {
     return JwtAuthenticator.builder()

@@ -1,9 +1,10 @@
 package dev.portico.gateway.auth;
 
+import dev.portico.gateway.test.AuthenticatorContract;
 import java.util.Set;
 
 /** The combinator keeps the contract of the authenticators it combines. */
-class OrElseAuthenticatorContractTest extends AuthenticatorContractTest {
+class OrElseAuthenticatorContractTest extends AuthenticatorContract {
   @Override
   protected Authenticator authenticator() {
     return new ApiKeyAuthenticatorContractTest().authenticator()

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.LimitBuilder;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;

@@ -7,7 +7,7 @@ import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.ratelimit.bucket4j.LimitBuilder;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.testing.RedisServer;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -2,20 +2,62 @@ package dev.portico.gateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.LoadBalancerContract;
+import dev.portico.gateway.test.TestExchange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What every built-in {@link LoadBalancer} promises, checked on fake candidates. */
+/**
+ * What every built-in {@link LoadBalancer} promises, checked on fake candidates: the published
+ * {@link LoadBalancerContract} for each, then how each spreads load.
+ */
 class LoadBalancerContractTest {
+
+  @Nested
+  class RoundRobin extends LoadBalancerContract {
+    @Override
+    protected LoadBalancer loadBalancer() {
+      return LoadBalancing.roundRobin();
+    }
+  }
+
+  @Nested
+  class Random extends LoadBalancerContract {
+    @Override
+    protected LoadBalancer loadBalancer() {
+      return LoadBalancing.random();
+    }
+  }
+
+  @Nested
+  class LeastRequests extends LoadBalancerContract {
+    @Override
+    protected LoadBalancer loadBalancer() {
+      return LoadBalancing.leastRequests();
+    }
+  }
+
+  @Nested
+  class PowerOfTwoChoices extends LoadBalancerContract {
+    @Override
+    protected LoadBalancer loadBalancer() {
+      return LoadBalancing.powerOfTwoChoices();
+    }
+  }
+
+  @Nested
+  class ConsistentHash extends LoadBalancerContract {
+    @Override
+    protected LoadBalancer loadBalancer() {
+      return LoadBalancing.consistentHash(HashKey.header("X-Key"));
+    }
+  }
 
   record Fake(Endpoint endpoint, int inFlight) implements LoadBalancer.Candidate {}
 
@@ -34,52 +76,6 @@ class LoadBalancerContractTest {
       list.add(new Fake(Endpoint.of("http://e" + i + ":80", weights[i]), 0));
     }
     return List.copyOf(list);
-  }
-
-  @ParameterizedTest
-  @MethodSource("balancers")
-  void alwaysReturnsOneOfTheCandidates(LoadBalancer balancer) {
-    LoadBalancer.Selector selector = balancer.newSelector();
-    List<LoadBalancer.Candidate> three = candidates(1, 2, 3);
-    for (int i = 0; i < 500; i++) {
-      List<LoadBalancer.Candidate> some = i % 3 == 0 ? three.subList(1, 3) : three;
-      assertThat(some).contains(selector.select(some, TestExchange.get("/", "X-Key", "k" + i)));
-    }
-  }
-
-  @ParameterizedTest
-  @MethodSource("balancers")
-  void aSingleCandidateIsPicked(LoadBalancer balancer) {
-    List<LoadBalancer.Candidate> one = candidates(7);
-    assertThat(balancer.newSelector().select(one, TestExchange.get("/"))).isSameAs(one.get(0));
-  }
-
-  @ParameterizedTest
-  @MethodSource("balancers")
-  void isSafeUnderConcurrentCalls(LoadBalancer balancer) throws Exception {
-    LoadBalancer.Selector selector = balancer.newSelector();
-    List<LoadBalancer.Candidate> four = candidates(1, 1, 2, 4);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int thread = t;
-        results.add(pool.submit(() -> {
-          int ok = 0;
-          for (int i = 0; i < 2_000; i++) {
-            if (four.contains(selector.select(four, TestExchange.get("/", "X-Key", thread + ":" + i)))) {
-              ok++;
-            }
-          }
-          return ok;
-        }));
-      }
-      for (Future<Integer> f : results) {
-        assertThat(f.get()).isEqualTo(2_000);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @ParameterizedTest

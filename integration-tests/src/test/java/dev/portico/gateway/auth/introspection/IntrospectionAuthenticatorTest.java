@@ -9,7 +9,7 @@ import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.MutableClock;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -15,7 +15,7 @@ import dev.portico.gateway.auth.ApiKeyRecord;
 import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.TestPki;
 import dev.portico.gateway.testing.TestUpstream;
 import java.security.KeyStore;
@@ -242,7 +242,7 @@ class ClientCertificateAuthenticatorTest {
   // Directly, with certificates no TLS stack would pass on.
 
   private static AuthResult authenticate(Authenticator authenticator, TestPki.Issued issued) throws Exception {
-    TestExchange exchange = new TestExchange(GatewayRequest.builder("GET", "/").build(), issued.chain());
+    TestExchange exchange = TestExchange.of(GatewayRequest.builder("GET", "/").build()).clientCertificates(issued.chain());
     return authenticator.authenticate(exchange).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
