@@ -8,7 +8,7 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -291,7 +291,7 @@ class CorsTest {
 
   @Test
   void preflightAnswerIsWellFramedOnTheWire() throws Exception {
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "OPTIONS /api/orders/7 HTTP/1.1\r\nHost: x\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "OPTIONS /api/orders/7 HTTP/1.1\r\nHost: x\r\n"
         + "Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(204);

@@ -438,7 +438,7 @@ class JettyProxyTest {
         .route("public", r -> r.path("/public/**").upstream(upstream.uri()))
         .route("admin", r -> r.path("/admin/**").upstream(upstream.uri())));
 
-    var response = dev.portico.gateway.testing.RawHttp.send(host.port(), "/public/..%2Fadmin/users");
+    var response = dev.portico.gateway.test.RawClient.send(host.port(), "/public/..%2Fadmin/users");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.text()).contains("application/problem+json").contains("https://portico.dev/problems/bad-path");
@@ -452,7 +452,7 @@ class JettyProxyTest {
     host = GatewayHost.start(Gateway.builder()
         .route("public", r -> r.path("/public/**").upstream(upstream.uri())).build(), false);
 
-    var response = dev.portico.gateway.testing.RawHttp.send(host.port(), "/public/..%2Fadmin/users");
+    var response = dev.portico.gateway.test.RawClient.send(host.port(), "/public/..%2Fadmin/users");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(upstream.receivedCount()).isZero();
@@ -462,7 +462,7 @@ class JettyProxyTest {
   void forwardsChunkedUploadsAndExpectContinue() throws Exception {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
 
-    var raw = dev.portico.gateway.testing.RawHttp.exchange(host.port(),
+    var raw = dev.portico.gateway.test.RawClient.exchange(host.port(),
         "POST /api/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n"
             + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
             + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
@@ -634,7 +634,7 @@ class JettyProxyTest {
     });
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
 
-    var raw = dev.portico.gateway.testing.RawHttp.send(host.port(), "/api/x");
+    var raw = dev.portico.gateway.test.RawClient.send(host.port(), "/api/x");
 
     String head = raw.text().substring(0, raw.text().indexOf("\r\n\r\n"));
     assertThat(head.split("\r\n")).filteredOn(l -> l.regionMatches(true, 0, "Server:", 0, 7))

@@ -6,7 +6,7 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -71,7 +71,7 @@ class StreamingFailuresTest {
     });
     startGateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
 
-    RawHttp.RawResponse raw = RawHttp.send(host.port(), "/api/stream");
+    RawClient.Response raw = RawClient.send(host.port(), "/api/stream");
 
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.text()).contains("Transfer-Encoding: chunked").contains("first part;");

@@ -19,7 +19,7 @@ import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -160,7 +160,7 @@ class AccessLogCallerTest {
   @Test
   void aHostileUserAgentIsCutAndMadePrintable() throws Exception {
     String hostile = "evil\u00e9\"} {\"status\":200 " + "A".repeat(5_000);
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /open/x HTTP/1.1\r\nHost: x\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /open/x HTTP/1.1\r\nHost: x\r\n"
         + "User-Agent: " + hostile + "\r\nConnection: close\r\n\r\n");
     assertThat(response.status()).isEqualTo(200);
 
@@ -175,7 +175,7 @@ class AccessLogCallerTest {
 
   @Test
   void noUserAgentIsNull() throws Exception {
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /open/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /open/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(response.status()).isEqualTo(200);
 
     assertThat(lastLine(1).get("userAgent").isNull()).isTrue();

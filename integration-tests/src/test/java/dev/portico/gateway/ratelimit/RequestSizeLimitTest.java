@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +77,7 @@ class RequestSizeLimitTest {
   @Test
   void aDeclaredLengthOverTheLimitIs413BeforeAnyUpstreamCall() throws Exception {
     // Headers only: the gateway answers without waiting for a single byte of the body.
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST /upload/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "POST /upload/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Content-Type: text/plain\r\nContent-Length: 5000000\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(413);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.ByteRecordingUpstream;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestAuthenticator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +75,7 @@ class ContextPathSpellingTest {
     Map<String, Integer> statuses = new LinkedHashMap<>();
 
     for (String target : ADMIN) {
-      RawHttp.RawResponse response = RawHttp.send(host.port(), target);
+      RawClient.Response response = RawClient.send(host.port(), target);
       statuses.put(target, response.status());
       assertThat(upstream.nextRequestLine(0)).as("upstream received %s", target).isNull();
       if (response.text().contains("application/problem+json")) {
@@ -118,7 +118,7 @@ class ContextPathSpellingTest {
 
     for (String target : List.of("/c3/public/x", "/%63%33/public/x", "/c3;x=y/public/x", "/./c3/public/x",
         "/x/../c3/public/x")) {
-      RawHttp.RawResponse response = RawHttp.send(host.port(), target + "?q=1");
+      RawClient.Response response = RawClient.send(host.port(), target + "?q=1");
 
       assertThat(response.status()).as("status for %s", target).isEqualTo(200);
       byte[] line = upstream.nextRequestLine(5_000);
@@ -132,7 +132,7 @@ class ContextPathSpellingTest {
   void leadingSlashesOnTheContextPathReachTheProtectedRouteWithCredentials(Mounting mounting) throws Exception {
     mount(mounting, false);
 
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET //c3/admin/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "GET //c3/admin/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Test reader\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(200);

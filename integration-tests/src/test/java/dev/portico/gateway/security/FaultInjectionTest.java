@@ -6,7 +6,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.IOException;
@@ -75,8 +75,8 @@ class FaultInjectionTest {
         .build());
   }
 
-  private RawHttp.RawResponse get(String path) throws IOException {
-    return RawHttp.exchange(host.port(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  private RawClient.Response get(String path) throws IOException {
+    return RawClient.exchange(host.port(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   }
 
   private void assertServesNormally() throws Exception {
@@ -92,7 +92,7 @@ class FaultInjectionTest {
   void refusedConnectionIs502() throws Exception {
     startGateway("http://127.0.0.1:" + RefusingPort.reserve());
 
-    RawHttp.RawResponse response = get("/bad/x");
+    RawClient.Response response = get("/bad/x");
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(response.body()).contains("upstream").doesNotContain("127.0.0.1:");
@@ -105,7 +105,7 @@ class FaultInjectionTest {
     startGateway(faulty.uri());
 
     long start = System.nanoTime();
-    RawHttp.RawResponse response = get("/bad/x");
+    RawClient.Response response = get("/bad/x");
 
     assertThat(response.status()).isEqualTo(504);
     assertThat(millisSince(start)).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + 5_000);
@@ -123,7 +123,7 @@ class FaultInjectionTest {
     });
     startGateway(faulty.uri());
 
-    RawHttp.RawResponse response = get("/bad/x");
+    RawClient.Response response = get("/bad/x");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).as("fewer bytes than Content-Length: the client sees a broken response").isEqualTo("first");
@@ -141,7 +141,7 @@ class FaultInjectionTest {
     });
     startGateway(faulty.uri());
 
-    RawHttp.RawResponse response = get("/bad/x");
+    RawClient.Response response = get("/bad/x");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body().length()).isLessThan(100);
@@ -207,7 +207,7 @@ class FaultInjectionTest {
     // A structurally valid RS256 token: the key set must be fetched to judge it.
     String token = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhIn0." + "A".repeat(342);
 
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /api/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /api/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
         + token + "\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(503);

@@ -7,7 +7,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.testing.WebSocketPeers;
@@ -153,7 +153,7 @@ class SpoofedIdentityHeadersTest {
   void connectionNamingIdentityHeadersDoesNotRemoveWhatTheGatewaySet(Mounting mounting) throws Exception {
     host = mounting.start(gateway().build());
 
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Test writer\r\nX-Note: from the client\r\n"
         + "Connection: close, X-User, X-Tenant, X-Auth-Subject, X-Request-Id, X-Forwarded-For\r\n"
         + "Connection: X-Note\r\n\r\n");
@@ -176,9 +176,9 @@ class SpoofedIdentityHeadersTest {
     host = mounting.start(gateway().route("forwarded", r -> r.path("/forwarded/**").permitAll().upstream(upstream.uri()))
         .build());
 
-    RawHttp.RawResponse named = RawHttp.exchange(host.port(), "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response named = RawClient.exchange(host.port(), "GET /orders/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Test writer\r\nConnection: close, Authorization\r\n\r\n");
-    RawHttp.RawResponse forwarded = RawHttp.exchange(host.port(), "GET /forwarded/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response forwarded = RawClient.exchange(host.port(), "GET /forwarded/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Authorization: Test writer\r\nConnection: Authorization, close\r\n\r\n");
 
     assertThat(named.status()).as("a credential meant for this hop only is no credential").isEqualTo(401);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -103,7 +103,7 @@ class GatewayServletTest {
         .route("ws", r -> r.path("/ws/**").upstream(upstream.uri()).websocket())
         .build()));
 
-    dev.portico.gateway.testing.RawHttp.RawResponse response = dev.portico.gateway.testing.RawHttp.exchange(
+    dev.portico.gateway.test.RawClient.Response response = dev.portico.gateway.test.RawClient.exchange(
         server.port(), "GET " + CONTEXT + "/ws/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n");
@@ -198,9 +198,9 @@ class GatewayServletTest {
     mount(container);
 
     // Tomcat hands all three to the servlet as sent; Jetty refuses the encoded and ';' forms itself.
-    RawHttp.RawResponse resolved = RawHttp.send(server.port(), CONTEXT + "/api/../admin");
-    RawHttp.RawResponse encoded = RawHttp.send(server.port(), CONTEXT + "/api/%2e%2e/admin");
-    RawHttp.RawResponse parameter = RawHttp.send(server.port(), CONTEXT + "/api/..;/admin");
+    RawClient.Response resolved = RawClient.send(server.port(), CONTEXT + "/api/../admin");
+    RawClient.Response encoded = RawClient.send(server.port(), CONTEXT + "/api/%2e%2e/admin");
+    RawClient.Response parameter = RawClient.send(server.port(), CONTEXT + "/api/..;/admin");
 
     assertThat(resolved.status()).as("resolved to /admin, which no route takes").isEqualTo(404);
     assertThat(resolved.text()).contains(ProblemType.NO_ROUTE.type().toString());
@@ -221,7 +221,7 @@ class GatewayServletTest {
     mount(container);
 
     // Connection: close, so the container may not delimit the body by closing the connection.
-    RawHttp.RawResponse raw = RawHttp.send(server.port(), CONTEXT + "/api/stream");
+    RawClient.Response raw = RawClient.send(server.port(), CONTEXT + "/api/stream");
 
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.text()).containsIgnoringCase("Transfer-Encoding: chunked").contains("first part;");

@@ -6,7 +6,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Timeouts;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
 import java.io.IOException;
@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * connection) beyond the route's request body timeout: the upstream request is aborted and the
  * client gets 408, on every mounting, whether the body streams upstream or a body policy buffers it.
  * Raw sockets send a head and part of the body, then nothing: the short configured deadline is what
- * ends the wait (RawHttp reads until the server closes, failing after 10 s).
+ * ends the wait (RawClient reads until the server closes, failing after 10 s).
  */
 class RequestBodyDeadlineTest {
   private static final Duration DEADLINE = Duration.ofMillis(600);
@@ -71,8 +71,8 @@ class RequestBodyDeadlineTest {
         .build(), NO_WEBSOCKET);
   }
 
-  private RawHttp.RawResponse send(String path, String framing, String partialBody) throws Exception {
-    return RawHttp.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+  private RawClient.Response send(String path, String framing, String partialBody) throws Exception {
+    return RawClient.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + framing + "\r\n" + partialBody);
   }
 
@@ -82,7 +82,7 @@ class RequestBodyDeadlineTest {
     mount(mounting);
     long start = System.nanoTime();
 
-    RawHttp.RawResponse response = send("/s/x", "Content-Length: 100\r\n", "{");
+    RawClient.Response response = send("/s/x", "Content-Length: 100\r\n", "{");
 
     assertThat(response.status()).isEqualTo(408);
     assertThat(response.body()).contains("request-timeout");
@@ -178,7 +178,7 @@ class RequestBodyDeadlineTest {
   void chunkedBodyThatStallsIsAnswered408(Mounting mounting) throws Exception {
     mount(mounting);
 
-    RawHttp.RawResponse response = send("/s/x", "Transfer-Encoding: chunked\r\n", "1\r\n{\r\n");
+    RawClient.Response response = send("/s/x", "Transfer-Encoding: chunked\r\n", "1\r\n{\r\n");
 
     assertThat(response.status()).isEqualTo(408);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
@@ -210,7 +210,7 @@ class RequestBodyDeadlineTest {
         .route("streamed", r -> r.path("/s/**").requestBodyTimeout(DEADLINE).upstream(upstream.uri()))
         .build(), NO_WEBSOCKET);
 
-    RawHttp.RawResponse response = send("/s/x", "Content-Length: 100\r\n", "{");
+    RawClient.Response response = send("/s/x", "Content-Length: 100\r\n", "{");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).contains("early ").doesNotEndWith("0\r\n\r\n");
@@ -222,7 +222,7 @@ class RequestBodyDeadlineTest {
   void bodyThatABodyPolicyWaitsForIsAnswered408BeforeTheUpstream(Mounting mounting) throws Exception {
     mount(mounting);
 
-    RawHttp.RawResponse response = send("/v", "Content-Length: 100\r\n", "{");
+    RawClient.Response response = send("/v", "Content-Length: 100\r\n", "{");
 
     assertThat(response.status()).isEqualTo(408);
     assertThat(response.body()).contains("request-timeout");
@@ -235,8 +235,8 @@ class RequestBodyDeadlineTest {
   void bodiesThatArriveInTimeAreForwarded(Mounting mounting) throws Exception {
     mount(mounting);
 
-    RawHttp.RawResponse streamed = send("/s/x", "Content-Length: 2\r\nConnection: close\r\n", "{}");
-    RawHttp.RawResponse validated = send("/v", "Content-Length: 2\r\nConnection: close\r\n", "{}");
+    RawClient.Response streamed = send("/s/x", "Content-Length: 2\r\nConnection: close\r\n", "{}");
+    RawClient.Response validated = send("/v", "Content-Length: 2\r\nConnection: close\r\n", "{}");
 
     assertThat(streamed.status()).isEqualTo(200);
     assertThat(validated.status()).isEqualTo(200);

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -334,7 +334,7 @@ class ServletClientExchangeTest {
 
     // With Connection: close a server may delimit the body by closing the connection, and then an
     // abort reads as a complete body; the body must stay chunked.
-    RawHttp.RawResponse raw = RawHttp.send(server.port(), CONTEXT + "/broken");
+    RawClient.Response raw = RawClient.send(server.port(), CONTEXT + "/broken");
 
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.text()).containsIgnoringCase("Transfer-Encoding: chunked");
@@ -398,7 +398,7 @@ class ServletClientExchangeTest {
 
     for (String connection : List.of("keep-alive", "close")) {
       // A second request on the same connection: a kept-alive response must end where it says.
-      RawHttp.RawResponse raw = RawHttp.exchange(server.port(),
+      RawClient.Response raw = RawClient.exchange(server.port(),
           "GET " + CONTEXT + "/whole HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: " + connection
               + "\r\n\r\nGET " + CONTEXT + "/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
       String head = raw.text().substring(0, raw.text().indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
@@ -501,7 +501,7 @@ class ServletClientExchangeTest {
       throws Exception {
     start(container, ServletClientExchangeTest::echoTarget);
 
-    RawHttp.RawResponse response = RawHttp.send(server.port(), CONTEXT + "/a%20b/c?x=%2F&y");
+    RawClient.Response response = RawClient.send(server.port(), CONTEXT + "/a%20b/c?x=%2F&y");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("/a%20b/c\nx=%2F&y");
@@ -544,7 +544,7 @@ class ServletClientExchangeTest {
         new String[] {CONTEXT + "/a?", "/a"});
     StringBuilder observed = new StringBuilder();
     for (String[] c : cases) {
-      RawHttp.RawResponse response = RawHttp.send(server.port(), c[0]);
+      RawClient.Response response = RawClient.send(server.port(), c[0]);
       String path = response.body().lines().findFirst().orElse("");
       observed.append(String.format("%s %-22s -> %d %s%n", container, c[0], response.status(),
           response.status() == 200 ? response.body().replace("\n", " ? ") : ""));

@@ -7,7 +7,7 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
@@ -84,8 +84,8 @@ class ServletWebSocketProxyTest {
     return client.connect(wsUri("/ws/echo?room=1"), HttpFields.EMPTY, subProtocols).get(10, TimeUnit.SECONDS);
   }
 
-  private RawHttp.RawResponse rawUpgrade(String extraHeaders) throws Exception {
-    return RawHttp.exchange(server.port(), "GET " + CONTEXT + "/ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  private RawClient.Response rawUpgrade(String extraHeaders) throws Exception {
+    return RawClient.exchange(server.port(), "GET " + CONTEXT + "/ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + extraHeaders + HANDSHAKE);
   }
 
@@ -218,7 +218,7 @@ class ServletWebSocketProxyTest {
   void authenticationAppliesToTheUpgradeRequest(ServletContainer container) throws Exception {
     gateway(container, upstream.uri(), r -> r.websocket().authenticator(new TestAuthenticator()));
 
-    RawHttp.RawResponse refused = rawUpgrade("");
+    RawClient.Response refused = rawUpgrade("");
 
     assertThat(refused.status()).isEqualTo(401);
     assertThat(refused.text()).containsIgnoringCase("WWW-Authenticate: Test")
@@ -243,7 +243,7 @@ class ServletWebSocketProxyTest {
     })) {
       gateway(container, forbidding.uri(), r -> r.websocket());
 
-      RawHttp.RawResponse response = rawUpgrade("");
+      RawClient.Response response = rawUpgrade("");
 
       assertThat(response.status()).isEqualTo(502);
       assertThat(response.text()).contains("application/problem+json").contains("upstream-unavailable")
@@ -256,7 +256,7 @@ class ServletWebSocketProxyTest {
   void anUpstreamThatIsDownGets502AndTheClientStaysOnHttp(ServletContainer container) throws Exception {
     gateway(container, "http://127.0.0.1:" + RefusingPort.reserve(), r -> r.websocket());
 
-    RawHttp.RawResponse response = rawUpgrade("");
+    RawClient.Response response = rawUpgrade("");
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(response.text()).contains("upstream-unavailable").doesNotContain("101");
@@ -267,7 +267,7 @@ class ServletWebSocketProxyTest {
   void anInvalidHandshakeIsRefusedWith400BeforeTheUpstreamIsContacted(ServletContainer container) throws Exception {
     gateway(container, WebSocketSettings.defaults());
 
-    RawHttp.RawResponse response = RawHttp.exchange(server.port(), "GET " + CONTEXT + "/ws/echo HTTP/1.1\r\n"
+    RawClient.Response response = RawClient.exchange(server.port(), "GET " + CONTEXT + "/ws/echo HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Version: 13\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(400);

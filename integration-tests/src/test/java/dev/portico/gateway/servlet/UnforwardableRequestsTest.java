@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
@@ -63,8 +63,8 @@ class UnforwardableRequestsTest {
     host = mounting.start(gateway, Mounting.Options.DEFAULTS.withWebSocket(false));
   }
 
-  private RawHttp.RawResponse send(String head, String body) throws Exception {
-    return RawHttp.exchange(host.port(), head + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n" + body);
+  private RawClient.Response send(String head, String body) throws Exception {
+    return RawClient.exchange(host.port(), head + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n" + body);
   }
 
   @ParameterizedTest
@@ -73,7 +73,7 @@ class UnforwardableRequestsTest {
     mount(mounting);
 
     for (String method : new String[] {"delete", "Delete", "dELETE", "get", "post", "patch"}) {
-      RawHttp.RawResponse response = send(method + " /m/x HTTP/1.1\r\n", "");
+      RawClient.Response response = send(method + " /m/x HTTP/1.1\r\n", "");
 
       assertThat(response.status()).as("status of %s", method).isEqualTo(501);
       assertThat(response.body()).as("problem for %s", method).contains("method-not-implemented");
@@ -86,8 +86,8 @@ class UnforwardableRequestsTest {
   void upperCaseMethodsStillRouteAsBefore(Mounting mounting) throws Exception {
     mount(mounting);
 
-    RawHttp.RawResponse delete = send("DELETE /m/x HTTP/1.1\r\n", "");
-    RawHttp.RawResponse get = send("GET /m/x HTTP/1.1\r\n", "");
+    RawClient.Response delete = send("DELETE /m/x HTTP/1.1\r\n", "");
+    RawClient.Response get = send("GET /m/x HTTP/1.1\r\n", "");
 
     assertThat(delete.status()).as("DELETE without credentials").isEqualTo(401);
     assertThat(get.status()).isEqualTo(200);
@@ -105,8 +105,8 @@ class UnforwardableRequestsTest {
     mount(mounting);
     String preflight = "OPTIONS /c HTTP/1.1\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: ";
 
-    RawHttp.RawResponse upper = send(preflight + "DELETE\r\n", "");
-    RawHttp.RawResponse lower = send(preflight + "delete\r\n", "");
+    RawClient.Response upper = send(preflight + "DELETE\r\n", "");
+    RawClient.Response lower = send(preflight + "delete\r\n", "");
 
     assertThat(upper.status()).as("control: the route's method").isEqualTo(204);
     assertThat(upper.text()).contains("Access-Control-Allow-Methods: DELETE");
@@ -168,12 +168,12 @@ class UnforwardableRequestsTest {
     mount(mounting);
 
     for (String coding : new String[] {"gzip, chunked", "identity, chunked", "deflate,chunked"}) {
-      RawHttp.RawResponse response = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: " + coding + "\r\n",
+      RawClient.Response response = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: " + coding + "\r\n",
           "5\r\nhello\r\n0\r\n\r\n");
 
       assertThat(response.status()).as("status for %s", coding).isEqualTo(501);
     }
-    RawHttp.RawResponse chunked = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n");
+    RawClient.Response chunked = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n");
     assertThat(chunked.status()).as("control: chunked alone").isEqualTo(200);
     assertThat(upstream.take().body()).isEqualTo("hello");
     assertThat(upstream.receivedCount()).as("requests forwarded").isZero();
@@ -184,7 +184,7 @@ class UnforwardableRequestsTest {
   void transferCodingBeforeChunkedGetsTheGatewaysProblemWhereTheServerPassesItOn(Mounting mounting) throws Exception {
     mount(mounting);
 
-    RawHttp.RawResponse response = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n",
+    RawClient.Response response = send("POST /p/x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n",
         "5\r\nhello\r\n0\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(501);
@@ -200,10 +200,10 @@ class UnforwardableRequestsTest {
     String body = "{\"qty\": \"not a number\"}";
     String length = "Content-Length: " + body.length() + "\r\n";
 
-    RawHttp.RawResponse twoFields = send("POST /v HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n"
+    RawClient.Response twoFields = send("POST /v HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n"
         + length, body);
-    RawHttp.RawResponse oneList = send("POST /v HTTP/1.1\r\nContent-Type: text/plain, application/json\r\n" + length, body);
-    RawHttp.RawResponse noPolicy = send("POST /p/x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\n"
+    RawClient.Response oneList = send("POST /v HTTP/1.1\r\nContent-Type: text/plain, application/json\r\n" + length, body);
+    RawClient.Response noPolicy = send("POST /p/x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\n"
         + length, body);
 
     assertThat(twoFields.status()).isEqualTo(400);
@@ -219,7 +219,7 @@ class UnforwardableRequestsTest {
     mount(mounting);
     upstream.responder((r, req, resp, cb) -> Content.Sink.write(resp, true, "ok", cb));
 
-    RawHttp.RawResponse response = send("POST /p/x HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=\"a,b\"\r\n"
+    RawClient.Response response = send("POST /p/x HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=\"a,b\"\r\n"
         + "Content-Length: 5\r\n", "hello");
 
     assertThat(response.status()).isEqualTo(200);

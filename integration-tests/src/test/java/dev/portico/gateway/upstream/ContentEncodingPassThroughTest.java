@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
-import dev.portico.gateway.testing.RawHttp.RawResponse;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +39,7 @@ class ContentEncodingPassThroughTest {
 
   @Test
   void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne() throws Exception {
-    RawResponse response = RawHttp.send(host.port(), "/plain");
+    RawClient.Response response = RawClient.send(host.port(), "/plain");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(upstream.take().headers().get(HttpHeader.ACCEPT_ENCODING)).isNull();
@@ -48,7 +47,7 @@ class ContentEncodingPassThroughTest {
 
   @Test
   void theClientsAcceptEncodingIsForwardedAsSent() throws Exception {
-    RawResponse response = RawHttp.exchange(host.port(), "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Accept-Encoding: br, gzip;q=0.5\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(200);
@@ -65,7 +64,7 @@ class ContentEncodingPassThroughTest {
       response.write(true, ByteBuffer.wrap(compressed), callback);
     });
 
-    RawResponse response = RawHttp.exchange(host.port(), "GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Accept-Encoding: gzip\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(200);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ class RequestContentTypeTest {
           .timeout(10, TimeUnit.SECONDS).send().getStatus();
       assertThat(status).isEqualTo(200);
     } else {
-      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      RawClient.Response response = RawClient.exchange(host.port(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
           + "Content-Length: 12\r\nConnection: close\r\n\r\ntwelve bytes");
       assertThat(response.status()).isEqualTo(200);
@@ -113,7 +113,7 @@ class RequestContentTypeTest {
             })
             .timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
       } else {
-        RawHttp.RawResponse response = RawHttp.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        RawClient.Response response = RawClient.exchange(host.port(), method + " /streamed/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n" + sent + "\r\n0\r\n\r\n");
         assertThat(response.status()).isEqualTo(200);
       }

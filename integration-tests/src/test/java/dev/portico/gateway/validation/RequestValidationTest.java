@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +144,7 @@ class RequestValidationTest {
     }
     chunks.append("0\r\n\r\n");
 
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST /orders HTTP/1.1\r\nHost: x\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "POST /orders HTTP/1.1\r\nHost: x\r\n"
         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks);
 
     assertThat(response.status()).isEqualTo(413);
@@ -372,7 +372,7 @@ class RequestValidationTest {
   @Test
   void rawMalformedRequestStillGetsAProblem() throws Exception {
     start(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA)));
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST /orders HTTP/1.1\r\nHost: x\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "POST /orders HTTP/1.1\r\nHost: x\r\n"
         + "Content-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{\"a\":");
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.body()).contains("malformed-json");
@@ -394,7 +394,7 @@ class RequestValidationTest {
         .build());
     String big = "{\"note\":\"" + "x".repeat(500) + "\"}";
 
-    RawHttp.RawResponse response = RawHttp.exchange(host.port(), "POST /orders/1 HTTP/1.1\r\nHost: x\r\n"
+    RawClient.Response response = RawClient.exchange(host.port(), "POST /orders/1 HTTP/1.1\r\nHost: x\r\n"
         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
 

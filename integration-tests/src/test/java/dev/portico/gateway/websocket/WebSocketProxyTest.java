@@ -8,7 +8,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.testing.WebSocketPeers;
@@ -175,7 +175,7 @@ class WebSocketProxyTest {
           .route("ws", r -> r.path("/ws/**").upstream(plainHttp.uri()).websocket())
           .build());
 
-      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      RawClient.Response response = RawClient.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\n\r\n");
 
@@ -208,7 +208,7 @@ class WebSocketProxyTest {
           .route("ws", r -> r.path("/ws/**").upstream("http://127.0.0.1:" + liar.getLocalPort()).websocket())
           .build());
 
-      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      RawClient.Response response = RawClient.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\n\r\n");
 
@@ -224,7 +224,7 @@ class WebSocketProxyTest {
           .route("http", r -> r.path("/http/**").upstream(plainHttp.uri()))
           .build());
 
-      RawHttp.RawResponse response = RawHttp.exchange(host.port(), "GET /http/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      RawClient.Response response = RawClient.exchange(host.port(), "GET /http/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\n\r\n");
 

@@ -10,7 +10,7 @@ import dev.portico.gateway.auth.ApiKeyStore;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -167,7 +167,7 @@ class ApiKeyAuthenticatorTest {
   void refusesAQueryWithInvalidPercentEncodingBeforeAuthentication() throws Exception {
     start(ApiKeyAuthenticator.builder(STORE).queryParameter("api_key").build());
 
-    RawHttp.RawResponse response = RawHttp.send(host.port(), "/api/x?api_key=%zz");
+    RawClient.Response response = RawClient.send(host.port(), "/api/x?api_key=%zz");
 
     // The engine refuses a query it could not forward byte for byte before any route or authenticator runs.
     assertThat(response.status()).isEqualTo(400);

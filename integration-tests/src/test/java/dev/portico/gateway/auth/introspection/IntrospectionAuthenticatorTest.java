@@ -8,7 +8,7 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.MutableClock;
+import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.TestUpstream;
 import java.net.URLDecoder;
@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IntrospectionAuthenticatorTest {
   private static final long NOW = 1_900_000_000L;
 
-  private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(NOW));
+  private final TestClock clock = TestClock.at(Instant.ofEpochSecond(NOW));
   private final AtomicInteger hits = new AtomicInteger();
   /** What the authorization server answers, by token; unknown tokens are inactive. */
   private final Map<String, String> answers = new ConcurrentHashMap<>();

@@ -20,9 +20,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.auth.IdentityForwarding;
-import dev.portico.gateway.testing.RawHttp;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestUpstream;
-import dev.portico.gateway.testing.MutableClock;
+import dev.portico.gateway.test.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +53,7 @@ class JwtAuthenticatorTest {
   private static OctetKeyPair ed25519;
   private static RSAKey stranger;
 
-  private final MutableClock clock = MutableClock.atNow();
+  private final TestClock clock = TestClock.atNow();
   private KeyServer keyServer;
   private JwtAuthenticator jwt;
   private JwtGateway gateway;
@@ -325,7 +325,7 @@ class JwtAuthenticatorTest {
     start(authenticator());
     String token = sign(rsa, claims(now()).build());
 
-    RawHttp.RawResponse response = RawHttp.exchange(gateway.host.port(), "GET /api/orders HTTP/1.1\r\n"
+    RawClient.Response response = RawClient.exchange(gateway.host.port(), "GET /api/orders HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nAuthorization: Bearer " + token
         + "\r\nConnection: close\r\n\r\n");
 

@@ -11,7 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.MutableClock;
+import dev.portico.gateway.test.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ class JwtKeySetTest {
   private static RSAKey rotated;
   private static ECKey ec;
 
-  private final MutableClock clock = MutableClock.atNow();
+  private final TestClock clock = TestClock.atNow();
   private KeyServer keyServer;
   private JwtAuthenticator jwt;
   private JwtGateway gateway;

@@ -10,7 +10,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.auth.IdentityForwarding;
-import dev.portico.gateway.testing.MutableClock;
+import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.testing.TestUpstream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class JwtSubjectTest {
   private static RSAKey rsa;
 
-  private final MutableClock clock = MutableClock.atNow();
+  private final TestClock clock = TestClock.atNow();
   private final AtomicReference<Identity> seen = new AtomicReference<>();
   private KeyServer keyServer;
   private JwtAuthenticator jwt;

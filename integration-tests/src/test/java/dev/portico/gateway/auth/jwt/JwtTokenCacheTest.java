@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
 import dev.portico.gateway.auth.Identity;
-import dev.portico.gateway.testing.MutableClock;
+import dev.portico.gateway.test.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class JwtTokenCacheTest {
   private static ECKey ec;
 
-  private final MutableClock clock = MutableClock.atNow();
+  private final TestClock clock = TestClock.atNow();
   private JwtAuthenticator jwt;
   private JwtGateway gateway;
 
