@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The JUnit 5 extension behind {@link PorticoTest}: per test class, starts the fakes the
  * {@link GatewayUnderTest} method asks for, then the gateway it returns on a
  * {@link GatewayServer}; resolves {@link GatewayServer}, {@link FakeUpstream} and
- * {@link FakeIdentityProvider} parameters; resets the upstreams before each test; stops everything
+ * {@link FakeIdentityProvider} parameters; makes the upstreams new again before each test; stops everything
  * after the class, the gateway first. Use it through {@code @PorticoTest}.
  */
 public final class PorticoExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
@@ -138,7 +138,7 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
   public void beforeEach(ExtensionContext context) {
     Fixture fixture = fixture(context);
     if (fixture != null) {
-      fixture.upstreams().forEach(FakeUpstream::reset);
+      fixture.upstreams().forEach(FakeUpstream::restore);
     }
   }
 
