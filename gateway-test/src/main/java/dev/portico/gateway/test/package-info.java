@@ -1,6 +1,7 @@
 /**
  * Portico's test kit, for a host application's own tests: start a gateway on an ephemeral loopback
- * port ({@link dev.portico.gateway.test.GatewayServer}), put recording fakes behind it
+ * port ({@link dev.portico.gateway.test.GatewayServer}, or in a servlet container with
+ * {@link dev.portico.gateway.test.ServletServer}), put recording fakes behind it
  * ({@link dev.portico.gateway.test.FakeUpstream}, {@link dev.portico.gateway.test.RawUpstream}), let
  * it trust a fake identity provider ({@link dev.portico.gateway.test.FakeIdentityProvider}), move
  * time by hand ({@link dev.portico.gateway.test.TestClock}), and run the security conformance suite

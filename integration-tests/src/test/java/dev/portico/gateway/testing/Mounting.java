@@ -1,34 +1,16 @@
 package dev.portico.gateway.testing;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.servlet.GatewayServlet;
+import dev.portico.gateway.test.GatewayServer;
+import dev.portico.gateway.test.ServletServer;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
-import org.apache.catalina.Context;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.coyote.http2.Http2Protocol;
-import org.apache.tomcat.websocket.server.WsSci;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
 
 /**
  * The ways a host mounts a gateway, for tests of one behaviour on every adapter: the Jetty 12
@@ -122,60 +104,28 @@ public enum Mounting {
     return start(gateway, Options.DEFAULTS);
   }
 
-  /** Starts {@code gateway} mounted this way in a host set up as {@code options} say. */
+  /**
+   * Starts {@code gateway} mounted this way in a host set up as {@code options} say: the kit's
+   * {@link GatewayServer} or {@link ServletServer}, speaking HTTP/1.1 and h2c on one port.
+   */
   public Running start(Gateway gateway, Options options) throws Exception {
     String contextPath = options.contextPath();
     int port;
     AutoCloseable stop;
     switch (this) {
       case JETTY_HANDLER, JETTY_HANDLER_H2 -> {
-        Server server = jetty(options);
-        Handler handler = JettyGatewayHandler.create(gateway);
-        server.setHandler(contextPath.isEmpty() ? handler : new ContextHandler(handler, contextPath));
-        server.start();
-        port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        stop = server::stop;
-      }
-      case JETTY_SERVLET, JETTY_SERVLET_H2 -> {
-        Server server = jetty(options);
-        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
-        ServletHolder holder = new ServletHolder(new GatewayServlet(gateway));
-        holder.setAsyncSupported(true);
-        holder.setInitOrder(0);
-        context.addServlet(holder, "/*");
-        if (options.webSocket()) {
-          JakartaWebSocketServletContainerInitializer.configure(context, null);
-        }
-        server.setHandler(context);
-        server.start();
-        port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        stop = server::stop;
+        GatewayServer server = GatewayServer.builder().gateway(gateway).contextPath(contextPath)
+            .permissiveUris(options.permissiveUris()).h2c(true).start();
+        port = server.port();
+        stop = server;
       }
       default -> {
-        Path baseDir = Files.createTempDirectory("tomcat");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = tomcat.getConnector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        connector.addUpgradeProtocol(new Http2Protocol());
-        Context context = tomcat.addContext(contextPath, null);
-        Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
-        wrapper.setAsyncSupported(true);
-        wrapper.setLoadOnStartup(0);
-        context.addServletMapping("/*", "gateway");
-        if (options.webSocket()) {
-          context.addServletContainerInitializer(new WsSci(), null);
-        }
-        tomcat.start();
-        port = connector.getLocalPort();
-        stop = () -> {
-          tomcat.stop();
-          tomcat.destroy();
-          try (Stream<Path> files = Files.walk(baseDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          }
-        };
+        ServletServer server = ServletServer.builder(
+                this == TOMCAT_SERVLET || this == TOMCAT_SERVLET_H2 ? ServletServer.Container.TOMCAT : ServletServer.Container.JETTY_EE10)
+            .gateway(gateway).contextPath(contextPath).permissiveUris(options.permissiveUris()).h2c(true)
+            .webSocket(options.webSocket()).start();
+        port = server.port();
+        stop = server;
       }
     }
     HttpClient client;
@@ -190,19 +140,5 @@ public enum Mounting {
     client.setFollowRedirects(false);
     client.start();
     return new Running(port, contextPath, client, stop);
-  }
-
-  private static Server jetty(Options options) {
-    Server server = new Server();
-    HttpConfiguration config = new HttpConfiguration();
-    if (options.permissiveUris()) {
-      config.setUriCompliance(UriCompliance.UNSAFE);
-    }
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
-        new HTTP2CServerConnectionFactory(config));
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    return server;
   }
 }
