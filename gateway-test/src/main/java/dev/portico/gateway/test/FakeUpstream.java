@@ -159,6 +159,15 @@ public final class FakeUpstream implements AutoCloseable {
     }
   }
 
+  /** Forgets everything a test set or saw: requests, scripted answers, and the default answer. */
+  void restore() {
+    synchronized (lock) {
+      requests.clear();
+      scripted.clear();
+      fallback = UpstreamAnswer.text(200, "ok");
+    }
+  }
+
   /** Stops the server. */
   @Override
   public void close() throws Exception {

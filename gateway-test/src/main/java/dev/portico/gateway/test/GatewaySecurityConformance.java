@@ -598,7 +598,7 @@ public abstract class GatewaySecurityConformance {
     int before = upstream().connections().size();
 
     String request = "GET " + protectedPath() + " HTTP/1.1\r\nHost: " + authority() + "\r\nAuthorization: Bearer ";
-    String answers = RawClient.exchange(base(), request + token + "\r\n\r\n" + request + other + "\r\nConnection: close\r\n\r\n");
+    String answers = RawClient.readAll(base(), request + token + "\r\n\r\n" + request + other + "\r\nConnection: close\r\n\r\n");
 
     List<Integer> statuses = new ArrayList<>();
     // Status lines wherever they start: a body need not end with a line break.

@@ -5,12 +5,20 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import java.net.URI;
+import java.security.KeyStore;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,11 +34,15 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Jetty's defaults apply (URI compliance, 8 KiB request heads) unless the builder changes them.
+ * The connection is HTTP/1.1 by default; the builder adds cleartext HTTP/2 ({@link Builder#h2c})
+ * or serves HTTPS with h2 and http/1.1 offered by ALPN ({@link Builder#tls}).
  */
 public final class GatewayServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final JettyGatewayHandler handler;
+  private final String origin;
+  private final String contextPath;
 
   private GatewayServer(Builder b, JettyGatewayHandler handler) throws Exception {
     this.handler = handler;
@@ -42,12 +54,33 @@ public final class GatewayServer implements AutoCloseable {
     if (b.permissiveUris) {
       config.setUriCompliance(UriCompliance.UNSAFE);
     }
-    connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    KeyStore tls = b.tlsIdentity;
+    if (tls != null) {
+      // As Jetty's documentation sets up an HTTPS connector: TLS, then ALPN choosing h2 or http/1.1.
+      config.addCustomizer(new SecureRequestCustomizer());
+      HttpConnectionFactory http11 = new HttpConnectionFactory(config);
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+      alpn.setDefaultProtocol(http11.getProtocol());
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(tls);
+      ssl.setKeyStorePassword(b.tlsPassword);
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+          new HTTP2ServerConnectionFactory(config), http11);
+      origin = "https://localhost:";
+    } else if (b.h2c) {
+      connector = new ServerConnector(server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
+      origin = "http://127.0.0.1:";
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(config));
+      origin = "http://127.0.0.1:";
+    }
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
     Handler hostHandler = b.hostHandler;
-    server.setHandler(hostHandler == null ? handler : new Handler.Sequence(handler, hostHandler));
+    Handler mounted = hostHandler == null ? handler : new Handler.Sequence(handler, hostHandler);
+    contextPath = b.contextPath;
+    server.setHandler(contextPath.isEmpty() ? mounted : new ContextHandler(mounted, contextPath));
     try {
       server.start();
     } catch (Exception e) {
@@ -66,9 +99,13 @@ public final class GatewayServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Returns the base URI, {@code http://127.0.0.1:port}, without a trailing slash. */
+  /**
+   * Returns the base URI without a trailing slash: {@code http://127.0.0.1:port}, or
+   * {@code https://localhost:port} over TLS (the name a test certificate is issued for), followed
+   * by the {@linkplain Builder#contextPath context path}.
+   */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port());
+    return URI.create(origin + port() + contextPath);
   }
 
   /** Returns the URI of {@code pathAndQuery} (which starts with {@code /}) on this server. */
@@ -90,6 +127,11 @@ public final class GatewayServer implements AutoCloseable {
     return handler;
   }
 
+  /** Returns the Jetty server, for what the builder does not set (its stop timeout, its connectors). */
+  public Server jettyServer() {
+    return server;
+  }
+
   /** Stops the server; requests in flight are cut off. */
   @Override
   public void close() throws Exception {
@@ -108,6 +150,10 @@ public final class GatewayServer implements AutoCloseable {
     private @Nullable Handler hostHandler;
     private boolean permissiveUris;
     private int requestHeaderSize;
+    private boolean h2c;
+    private @Nullable KeyStore tlsIdentity;
+    private String tlsPassword = "";
+    private String contextPath = "";
 
     private Builder() {}
 
@@ -148,14 +194,51 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Mounts the gateway in a Jetty {@code ContextHandler} at {@code contextPath} ({@code "/ctx"}),
+     * or at the root ({@code ""}, the default), as a host that serves several applications does.
+     */
+    public Builder contextPath(String contextPath) {
+      requireNonNull(contextPath, "contextPath");
+      if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
+        throw new IllegalArgumentException("contextPath: " + contextPath + " (expected: \"\" or /name, no trailing /)");
+      }
+      this.contextPath = contextPath;
+      return this;
+    }
+
+    /**
+     * Speaks cleartext HTTP/2 with prior knowledge (h2c) next to HTTP/1.1 on the same port, or not
+     * (the default).
+     */
+    public Builder h2c(boolean h2c) {
+      this.h2c = h2c;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with the key and certificate chain in {@code identity} (its key protected by
+     * {@code password}), offering h2 and http/1.1 by ALPN. Clients must trust the certificate and
+     * reach the server as {@code localhost} ({@link GatewayServer#baseUri()} says so).
+     */
+    public Builder tls(KeyStore identity, String password) {
+      this.tlsIdentity = requireNonNull(identity, "identity");
+      this.tlsPassword = requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
      * Starts the server.
      *
-     * @throws IllegalStateException if neither or both of a gateway and a handler were given
+     * @throws IllegalStateException if neither or both of a gateway and a handler were given, or
+     *     both {@link #tls} and {@link #h2c} (over TLS, h2 is offered by ALPN)
      * @throws Exception if Jetty cannot start
      */
     public GatewayServer start() throws Exception {
       if ((gateway == null) == (handler == null)) {
         throw new IllegalStateException("GatewayServer: set exactly one of gateway(..) and handler(..)");
+      }
+      if (h2c && tlsIdentity != null) {
+        throw new IllegalStateException("GatewayServer: h2c(true) is cleartext HTTP/2; with tls(..), h2 is offered by ALPN");
       }
       JettyGatewayHandler mounted = handler != null ? handler : JettyGatewayHandler.create(requireNonNull(gateway));
       return new GatewayServer(this, mounted);

@@ -10,29 +10,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A FakeUpstream behind a real gateway records what the gateway sends and answers what the test scripts. */
+@PorticoTest
 class FakeUpstreamTest {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private FakeUpstream upstream;
-  private GatewayServer server;
+  private final FakeUpstream upstream;
+  private final GatewayServer server;
 
-  @BeforeEach
-  void start() throws Exception {
-    upstream = FakeUpstream.start();
-    server = GatewayServer.start(Gateway.builder()
-        .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream(upstream.uri()))
-        .build());
+  FakeUpstreamTest(FakeUpstream upstream, GatewayServer server) {
+    this.upstream = upstream;
+    this.server = server;
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-    upstream.close();
+  @GatewayUnderTest
+  static Gateway gateway(FakeUpstream upstream) {
+    return Gateway.builder()
+        .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream(upstream.uri()))
+        .build();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

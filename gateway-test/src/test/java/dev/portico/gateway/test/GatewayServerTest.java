@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.time.Duration;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -23,6 +27,12 @@ class GatewayServerTest {
   private static HttpResponse<String> get(GatewayServer server, String path) throws Exception {
     return CLIENT.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static KeyStore emptyKeyStore() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    return store;
   }
 
   @Test
@@ -56,6 +66,47 @@ class GatewayServerTest {
   }
 
   @Test
+  void h2cSpeaksHttp2WithPriorKnowledgeNextToHttp11() throws Exception {
+    Gateway gateway = Gateway.builder().route("api", r -> r.path("/api/**").upstream("http://127.0.0.1:9")).build();
+    try (GatewayServer server = GatewayServer.builder().gateway(gateway).h2c(true).start();
+         Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      // an empty SETTINGS frame of our own: length 0, type 4, no flags, stream 0
+      socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      byte[] head = socket.getInputStream().readNBytes(9);
+
+      assertThat(head).hasSize(9);
+      assertThat(head[3]).as("the server's first frame is SETTINGS").isEqualTo((byte) 4);
+      assertThat(get(server, "/about").statusCode()).as("HTTP/1.1 on the same port").isEqualTo(404);
+      assertThat(server.baseUri().toString()).isEqualTo("http://127.0.0.1:" + server.port());
+    }
+  }
+
+  @Test
+  void aContextPathMountsTheGatewayBelowIt() throws Exception {
+    try (FakeUpstream upstream = FakeUpstream.start();
+         GatewayServer server = GatewayServer.builder().contextPath("/ctx")
+             .gateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
+             .start()) {
+      assertThat(server.baseUri().toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/ctx");
+      assertThat(get(server, "/api/x").body()).isEqualTo("ok");
+      assertThat(upstream.awaitRequests(1, Duration.ofSeconds(10)).get(0).target()).isEqualTo("/api/x");
+      assertThat(CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/x"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void servletServersCheckTheirSettings() {
+    assertThatThrownBy(() -> ServletServer.builder(ServletServer.Container.TOMCAT).contextPath("ctx"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ctx");
+    assertThatThrownBy(() -> ServletServer.builder(ServletServer.Container.JETTY_EE10).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("gateway");
+    assertThatThrownBy(() -> GatewayServer.builder().contextPath("/ctx/")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void needsExactlyOneOfAGatewayAndAHandler() {
     Gateway gateway = Gateway.builder().route("api", r -> r.path("/api/**").upstream("http://127.0.0.1:9")).build();
 
@@ -64,5 +115,7 @@ class GatewayServerTest {
     assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).handler(JettyGatewayHandler.create(gateway)).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one");
     assertThatThrownBy(() -> GatewayServer.builder().requestHeaderSize(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).h2c(true).tls(emptyKeyStore(), "x").start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ALPN");
   }
 }

@@ -46,7 +46,7 @@ class HeaderSafetyTest {
     for (String line : headerLines) {
       raw.append(line).append("\r\n");
     }
-    return RawClient.exchange(server.baseUri(), raw.append("\r\n").toString());
+    return RawClient.readAll(server.baseUri(), raw.append("\r\n").toString());
   }
 
   private static String body(String response) {

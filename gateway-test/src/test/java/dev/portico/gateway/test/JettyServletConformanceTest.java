@@ -28,7 +28,7 @@ class JettyServletConformanceTest extends GatewaySecurityConformance {
   @Override
   protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
     JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
-    ServletHosts.Running host = ServletHosts.jettyEe10(JettyHandlerConformanceTest.gateway(jwt, fixtures));
+    ServletServer host = ServletServer.start(ServletServer.Container.JETTY_EE10, JettyHandlerConformanceTest.gateway(jwt, fixtures));
     return JettyHandlerConformanceTest.target().baseUri(host.baseUri()).closeAfter(jwt, host).build();
   }
 }

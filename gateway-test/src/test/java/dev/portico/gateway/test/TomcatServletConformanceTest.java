@@ -51,7 +51,7 @@ class TomcatServletConformanceTest extends GatewaySecurityConformance {
   @Override
   protected ConformanceTarget start(ConformanceFixtures fixtures) throws Exception {
     JwtAuthenticator jwt = JettyHandlerConformanceTest.authenticator(fixtures);
-    ServletHosts.Running host = ServletHosts.tomcat(JettyHandlerConformanceTest.gateway(jwt, fixtures));
+    ServletServer host = ServletServer.start(ServletServer.Container.TOMCAT, JettyHandlerConformanceTest.gateway(jwt, fixtures));
     return JettyHandlerConformanceTest.target().baseUri(host.baseUri()).closeAfter(jwt, host).build();
   }
 }

@@ -1,0 +1,83 @@
+package dev.portico.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portico.gateway.Gateway;
+import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.RawClient;
+import dev.portico.gateway.testing.TestUpstream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Content codings are the client's and the upstream's business: the gateway asks for none on the
+ * client's behalf, and passes an encoded response on as it came. (Jetty 12.1's HTTP client, left
+ * to itself, adds {@code Accept-Encoding: gzip} to every request and inflates gzip responses.)
+ */
+class ContentEncodingPassThroughTest {
+  private TestUpstream upstream;
+  private GatewayHost host;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = TestUpstream.start();
+    host = GatewayHost.start(Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    host.close();
+    upstream.close();
+  }
+
+  @Test
+  void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne() throws Exception {
+    RawClient.Response response = RawClient.send(host.port(), "/plain");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(upstream.take().headers().get(HttpHeader.ACCEPT_ENCODING)).isNull();
+  }
+
+  @Test
+  void theClientsAcceptEncodingIsForwardedAsSent() throws Exception {
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Accept-Encoding: br, gzip;q=0.5\r\nConnection: close\r\n\r\n");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(upstream.take().headers().getValuesList(HttpHeader.ACCEPT_ENCODING)).containsExactly("br, gzip;q=0.5");
+  }
+
+  @Test
+  void aGzipResponseReachesTheClientCompressedAndByteForByte() throws Exception {
+    byte[] compressed = gzip("{\"orders\": [1, 2, 3]}".repeat(50));
+    upstream.responder((received, request, response, callback) -> {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, compressed.length);
+      response.write(true, ByteBuffer.wrap(compressed), callback);
+    });
+
+    RawClient.Response response = RawClient.exchange(host.port(), "GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Accept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.text()).containsIgnoringCase("\r\nContent-Encoding: gzip\r\n")
+        .containsIgnoringCase("\r\nContent-Length: " + compressed.length + "\r\n");
+    assertThat(response.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(compressed);
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+}
