@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.IdentityValues;
 import dev.portico.gateway.test.RecordedRequest;
-import dev.portico.gateway.testing.IdentityValues;
 import dev.portico.gateway.testing.Mounting;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -72,10 +72,10 @@ class IdentityHeaderEncodingTest {
     RecordedRequest received = send(mounting, "admin日");
 
     assertThat(received.header("X-Auth-Subject")).contains("UTF-8''admin%E6%97%A5");
-    assertThat(IdentityValues.decode(received.header("X-Auth-Subject").orElse(null))).isEqualTo("admin日");
-    assertThat(IdentityValues.decode(received.header("X-Name").orElse(null))).isEqualTo("admin日");
-    assertThat(IdentityValues.decode(received.header("X-Greeting").orElse(null))).isEqualTo("hello admin日");
-    assertThat(IdentityValues.decode(received.header("X-Auth-Scopes").orElse(null))).isEqualTo("admin日 read");
+    assertThat(IdentityValues.decode(received.header("X-Auth-Subject").orElseThrow())).isEqualTo("admin日");
+    assertThat(IdentityValues.decode(received.header("X-Name").orElseThrow())).isEqualTo("admin日");
+    assertThat(IdentityValues.decode(received.header("X-Greeting").orElseThrow())).isEqualTo("hello admin日");
+    assertThat(IdentityValues.decode(received.header("X-Auth-Scopes").orElseThrow())).isEqualTo("admin日 read");
     assertThat(received.header("X-Auth-Method")).contains("subject");
   }
 
@@ -95,7 +95,7 @@ class IdentityHeaderEncodingTest {
 
     assertThat(received.header("X-Injected")).isEmpty();
     assertThat(received.header("X-Auth-Subject")).contains("UTF-8''admin%0D%0AX-Injected%3A%20yes%00");
-    assertThat(IdentityValues.decode(received.header("X-Name").orElse(null))).isEqualTo("admin\r\nX-Injected: yes\u0000");
+    assertThat(IdentityValues.decode(received.header("X-Name").orElseThrow())).isEqualTo("admin\r\nX-Injected: yes\u0000");
   }
 
   @ParameterizedTest
@@ -110,8 +110,8 @@ class IdentityHeaderEncodingTest {
     RecordedRequest spaced = send(mounting, " admin ");
 
     assertThat(literal.header("X-Auth-Subject")).contains("UTF-8''admin%25E6%2597%25A5");
-    assertThat(IdentityValues.decode(literal.header("X-Auth-Subject").orElse(null))).isEqualTo("admin%E6%97%A5");
-    assertThat(IdentityValues.decode(marked.header("X-Auth-Subject").orElse(null))).isEqualTo("UTF-8''admin");
+    assertThat(IdentityValues.decode(literal.header("X-Auth-Subject").orElseThrow())).isEqualTo("admin%E6%97%A5");
+    assertThat(IdentityValues.decode(marked.header("X-Auth-Subject").orElseThrow())).isEqualTo("UTF-8''admin");
     assertThat(spaced.header("X-Auth-Subject")).contains("UTF-8''%20admin%20");
   }
 
