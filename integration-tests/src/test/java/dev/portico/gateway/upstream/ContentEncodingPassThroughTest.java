@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
+import dev.portico.gateway.test.GatewayUnderTest;
+import dev.portico.gateway.test.PorticoTest;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.GatewayHost;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.HttpHeader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,32 +21,23 @@ import org.junit.jupiter.api.Test;
  * client's behalf, and passes an encoded response on as it came. (Jetty 12.1's HTTP client, left
  * to itself, adds {@code Accept-Encoding: gzip} to every request and inflates gzip responses.)
  */
+@PorticoTest
 class ContentEncodingPassThroughTest {
-  private FakeUpstream upstream;
-  private GatewayHost host;
-
-  @BeforeEach
-  void start() throws Exception {
-    upstream = FakeUpstream.start();
-    host = GatewayHost.start(Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    host.close();
-    upstream.close();
+  @GatewayUnderTest
+  static Gateway gateway(FakeUpstream upstream) {
+    return Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build();
   }
 
   @Test
-  void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne() throws Exception {
+  void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne(GatewayServer host, FakeUpstream upstream) throws Exception {
     RawClient.Response response = RawClient.send(host.port(), "/plain");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(upstream.takeRequest().header(HttpHeader.ACCEPT_ENCODING.asString()).orElse(null)).isNull();
+    assertThat(upstream.takeRequest().header(HttpHeader.ACCEPT_ENCODING.asString())).isEmpty();
   }
 
   @Test
-  void theClientsAcceptEncodingIsForwardedAsSent() throws Exception {
+  void theClientsAcceptEncodingIsForwardedAsSent(GatewayServer host, FakeUpstream upstream) throws Exception {
     RawClient.Response response = RawClient.exchange(host.port(), "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Accept-Encoding: br, gzip;q=0.5\r\nConnection: close\r\n\r\n");
 
@@ -55,7 +46,7 @@ class ContentEncodingPassThroughTest {
   }
 
   @Test
-  void aGzipResponseReachesTheClientCompressedAndByteForByte() throws Exception {
+  void aGzipResponseReachesTheClientCompressedAndByteForByte(GatewayServer host, FakeUpstream upstream) throws Exception {
     byte[] compressed = gzip("{\"orders\": [1, 2, 3]}".repeat(50));
     upstream.respondWith((received, request, response, callback) -> {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
