@@ -41,8 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Before each test the upstreams are as new: they forget the requests they received, the
- * answers queued with {@link FakeUpstream#enqueue} and the default set with
- * {@link FakeUpstream#answer} (back to {@code 200 ok}); set answers in the test or in a
+ * answers queued with {@link FakeUpstream#enqueue}, the default set with
+ * {@link FakeUpstream#answer} (back to {@code 200 ok}) and a {@link FakeUpstream#respondWith
+ * responder}; set answers in the test or in a
  * {@code @BeforeEach} method.
  * {@code @Nested} classes share their enclosing class's gateway unless they declare their own.
  */

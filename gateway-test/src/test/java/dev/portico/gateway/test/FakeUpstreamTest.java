@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 
 /** A FakeUpstream behind a real gateway records what the gateway sends and answers what the test scripts. */
@@ -114,5 +118,79 @@ class FakeUpstreamTest {
     assertThatThrownBy(() -> UpstreamAnswer.status(200).header("X A", "a")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> UpstreamAnswer.status(99)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
     assertThatThrownBy(() -> UpstreamAnswer.status(200).delay(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void takeRequestHandsOutEachRequestOnceInOrderAndPollDoesNotWait() throws Exception {
+    send(HttpRequest.newBuilder(server.uri("/api/orders/1")));
+    send(HttpRequest.newBuilder(server.uri("/api/orders/2")));
+
+    assertThat(upstream.takeRequest().target()).isEqualTo("/orders/1");
+    assertThat(upstream.pollRequest()).map(RecordedRequest::target).hasValue("/orders/2");
+    assertThat(upstream.pollRequest()).isEmpty();
+    assertThat(upstream.requestCount()).as("taking forgets nothing").isEqualTo(2);
+    assertThatThrownBy(() -> upstream.takeRequest(Duration.ofMillis(100)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("received no request within").hasMessageContaining("2 taken");
+  }
+
+  @Test
+  void resetStartsTakingAfresh() throws Exception {
+    send(HttpRequest.newBuilder(server.uri("/api/orders/1")));
+    upstream.takeRequest();
+
+    upstream.reset();
+    send(HttpRequest.newBuilder(server.uri("/api/orders/2")));
+
+    assertThat(upstream.takeRequest().target()).isEqualTo("/orders/2");
+  }
+
+  @Test
+  void aResponderAnswersInsteadOfTheScriptedAnswersAndSeesTheRecordedRequest() throws Exception {
+    upstream.enqueue(UpstreamAnswer.status(503));
+    upstream.respondWith((recorded, request, response, callback) -> {
+      response.setStatus(207);
+      response.getHeaders().put("X-Seen", recorded.method() + " " + recorded.target() + " " + recorded.bodyAsString());
+      callback.succeeded();
+    });
+
+    HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri("/api/orders/3"))
+        .POST(HttpRequest.BodyPublishers.ofString("qty=2")));
+
+    assertThat(response.statusCode()).isEqualTo(207);
+    assertThat(response.headers().firstValue("X-Seen")).hasValue("POST /orders/3 qty=2");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("qty=2");
+  }
+
+  @Test
+  void recordsHeaderNamesAndValuesInTheCaseTheyCameIn() throws Exception {
+    send(HttpRequest.newBuilder(server.uri("/api/orders")).header("x-MiXeD", "VaLuE"));
+
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.headers()).anySatisfy(field -> {
+      assertThat(field.getKey()).isEqualTo("x-MiXeD");
+      assertThat(field.getValue()).isEqualTo("VaLuE");
+    });
+  }
+
+  @Test
+  void anUpstreamWithAHandlerOfItsOwnRecordsNothingAndCountsConnections() throws Exception {
+    try (FakeUpstream raw = FakeUpstream.start(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        response.setStatus(204);
+        callback.succeeded();
+        return true;
+      }
+    })) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<Void> response = client.send(HttpRequest.newBuilder(raw.baseUri().resolve("/x"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+
+      assertThat(response.statusCode()).isEqualTo(204);
+      assertThat(raw.uri()).startsWith("http://127.0.0.1:");
+      assertThat(raw.openConnections()).as("the client keeps its connection alive").isEqualTo(1);
+      assertThat(raw.requests()).isEmpty();
+      assertThat(raw.pollRequest()).isEmpty();
+    }
   }
 }

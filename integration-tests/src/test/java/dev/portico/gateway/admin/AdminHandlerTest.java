@@ -9,10 +9,10 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.ProblemJson;
-import dev.portico.gateway.testing.TestUpstream;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -31,14 +31,14 @@ class AdminHandlerTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private Server admin;
   private int adminPort;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     Gateway gateway = Gateway.builder()
         .filter(Filter.named("tag", (exchange, chain) -> chain.proceed(exchange)))
         .rateLimiter(Bucket4jRateLimiter.builder().name("per-ip").bandwidth(100, Duration.ofMinutes(1))
@@ -222,8 +222,8 @@ class AdminHandlerTest {
 
   @Test
   void showsTheLiveHealthAndCircuitOfUpstreamGroupEndpoints() throws Exception {
-    TestUpstream sick = TestUpstream.start().responder((r, req, resp, cb) -> {
-      resp.setStatus(r.pathQuery().startsWith("/health") ? 503 : 200);
+    FakeUpstream sick = FakeUpstream.start().respondWith((r, req, resp, cb) -> {
+      resp.setStatus(r.target().startsWith("/health") ? 503 : 200);
       org.eclipse.jetty.io.Content.Sink.write(resp, true, "x", cb);
     });
     try {

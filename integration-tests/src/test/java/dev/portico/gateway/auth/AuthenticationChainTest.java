@@ -10,9 +10,9 @@ import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import dev.portico.gateway.auth.basic.BasicAuthenticator;
 import dev.portico.gateway.auth.basic.Pbkdf2CredentialStore;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -36,12 +36,12 @@ class AuthenticationChainTest {
   private static final BasicAuthenticator BASIC = BasicAuthenticator.of("admin", Pbkdf2CredentialStore.builder()
       .user("alice", Pbkdf2CredentialStore.hash("secret".toCharArray(), 1_000)).build());
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -75,7 +75,7 @@ class AuthenticationChainTest {
     assertProblem(anonymous, ProblemType.UNAUTHORIZED);
     assertThat(anonymous.getHeaders().getValuesList("WWW-Authenticate")).containsExactly("Test realm=\"tests\"");
     assertThat(reader.getStatus()).isEqualTo(200);
-    assertThat(upstream.receivedCount()).isEqualTo(1);
+    assertThat(upstream.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -158,7 +158,7 @@ class AuthenticationChainTest {
     assertThat(problem.get("detail").asString()).isEqualTo("The user directory is down.");
     assertThat(response.getHeaders().get("Retry-After")).isEqualTo("5");
     assertThat(response.getHeaders().get("WWW-Authenticate")).isNull();
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   private void assertInternalWithoutDetails(Authenticator broken) throws Exception {
@@ -169,7 +169,7 @@ class AuthenticationChainTest {
     JsonNode problem = assertProblem(response, ProblemType.INTERNAL);
     assertThat(problem.get("detail").asString()).isEqualTo("The gateway failed to process the request.");
     assertThat(response.getContentAsString()).doesNotContain("secret-internal").doesNotContain("Exception");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -245,6 +245,6 @@ class AuthenticationChainTest {
 
     assertProblem(response, ProblemType.UNAUTHORIZED);
     assertThat(response.getHeaders().getValuesList("WWW-Authenticate")).containsExactly("Bearer");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -17,12 +17,12 @@ import tools.jackson.databind.JsonNode;
 
 /** Access rules as the engine applies them after authentication: 403 problems, through a real gateway. */
 class AuthorizationTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -52,12 +52,12 @@ class AuthorizationTest {
 
   private void assertAllowed(ContentResponse response) throws InterruptedException {
     assertThat(response.getStatus()).isEqualTo(200);
-    upstream.take();
+    upstream.takeRequest();
   }
 
   private JsonNode assertForbidden(ContentResponse response) {
     JsonNode problem = assertProblem(response, ProblemType.FORBIDDEN);
-    assertThat(upstream.poll()).as("upstream must not be called").isNull();
+    assertThat(upstream.pollRequest()).as("upstream must not be called").isEmpty();
     return problem;
   }
 

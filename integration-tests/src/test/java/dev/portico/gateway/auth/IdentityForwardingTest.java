@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpFields;
@@ -17,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /** What the upstream learns about the caller, per route. */
 class IdentityForwardingTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -33,62 +34,62 @@ class IdentityForwardingTest {
     upstream.close();
   }
 
-  private TestUpstream.Received send(IdentityForwarding forwarding, Consumer<HttpFields.Mutable> headers) throws Exception {
+  private RecordedRequest send(IdentityForwarding forwarding, Consumer<HttpFields.Mutable> headers) throws Exception {
     host = GatewayHost.start(Gateway.builder().authenticator(new TestAuthenticator())
         .route("orders", r -> r.path("/orders/**").upstream(upstream.uri()).identityForwarding(forwarding))
         .build());
     assertThat(host.client().newRequest(host.uri("/orders/1")).headers(headers).timeout(10, TimeUnit.SECONDS).send()
         .getStatus()).isEqualTo(200);
-    return upstream.take();
+    return upstream.takeRequest();
   }
 
   @Test
   void forwardsTheCredentialsByDefault() throws Exception {
-    TestUpstream.Received received = send(IdentityForwarding.defaults(), h -> h.add("Authorization", "Test writer"));
+    RecordedRequest received = send(IdentityForwarding.defaults(), h -> h.add("Authorization", "Test writer"));
 
-    assertThat(received.header("Authorization")).isEqualTo("Test writer");
-    assertThat(received.header("X-Auth-Subject")).isNull();
+    assertThat(received.header("Authorization")).contains("Test writer");
+    assertThat(received.header("X-Auth-Subject")).isEmpty();
   }
 
   @Test
   void stripCredentialsRemovesAuthorization() throws Exception {
-    TestUpstream.Received received = send(IdentityForwarding.builder().stripCredentials().build(),
+    RecordedRequest received = send(IdentityForwarding.builder().stripCredentials().build(),
         h -> h.add("Authorization", "Test writer"));
 
-    assertThat(received.header("Authorization")).isNull();
+    assertThat(received.header("Authorization")).isEmpty();
   }
 
   @Test
   void headersOnlySendsIdentityHeadersInsteadOfCredentials() throws Exception {
-    TestUpstream.Received received = send(IdentityForwarding.headersOnly(), h -> h.add("Authorization", "Test writer"));
+    RecordedRequest received = send(IdentityForwarding.headersOnly(), h -> h.add("Authorization", "Test writer"));
 
-    assertThat(received.header("Authorization")).isNull();
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("writer");
-    assertThat(received.header("X-Auth-Scopes")).isEqualTo("orders:read orders:write");
-    assertThat(received.header("X-Auth-Issuer")).isEqualTo("https://idp.test");
-    assertThat(received.header("X-Auth-Method")).isEqualTo("test");
+    assertThat(received.header("Authorization")).isEmpty();
+    assertThat(received.header("X-Auth-Subject")).contains("writer");
+    assertThat(received.header("X-Auth-Scopes")).contains("orders:read orders:write");
+    assertThat(received.header("X-Auth-Issuer")).contains("https://idp.test");
+    assertThat(received.header("X-Auth-Method")).contains("test");
   }
 
   @Test
   void headersOnlyRemovesForgedIdentityHeadersWhateverTheirCase() throws Exception {
-    TestUpstream.Received received = send(IdentityForwarding.headersOnly(), h -> h.add("Authorization", "Test reader")
+    RecordedRequest received = send(IdentityForwarding.headersOnly(), h -> h.add("Authorization", "Test reader")
         .add("X-Auth-Subject", "admin").add("x-auth-scopes", "everything").add("X-AUTH-ISSUER", "https://evil.example")
         .add("X-Auth-Method", "mtls"));
 
-    assertThat(received.headers().getValuesList("X-Auth-Subject")).containsExactly("reader");
-    assertThat(received.headers().getValuesList("X-Auth-Scopes")).containsExactly("orders:read");
+    assertThat(received.headerValues("X-Auth-Subject")).containsExactly("reader");
+    assertThat(received.headerValues("X-Auth-Scopes")).containsExactly("orders:read");
     // reader has no issuer: the forged one is removed and nothing replaces it.
-    assertThat(received.headers().getValuesList("X-Auth-Issuer")).isEmpty();
-    assertThat(received.headers().getValuesList("X-Auth-Method")).containsExactly("test");
+    assertThat(received.headerValues("X-Auth-Issuer")).isEmpty();
+    assertThat(received.headerValues("X-Auth-Method")).containsExactly("test");
   }
 
   @Test
   void customIdentityHeadersAreAlsoProtectedFromForgery() throws Exception {
-    TestUpstream.Received received = send(IdentityForwarding.builder().subjectHeader("X-User").build(),
+    RecordedRequest received = send(IdentityForwarding.builder().subjectHeader("X-User").build(),
         h -> h.add("Authorization", "Test reader").add("X-User", "admin"));
 
-    assertThat(received.headers().getValuesList("X-User")).containsExactly("reader");
-    assertThat(received.header("Authorization")).isEqualTo("Test reader");
+    assertThat(received.headerValues("X-User")).containsExactly("reader");
+    assertThat(received.header("Authorization")).contains("Test reader");
   }
 
   @Test
@@ -102,9 +103,9 @@ class IdentityForwardingTest {
 
     host.client().newRequest(host.uri("/orders/1")).headers(h -> h.add("X-Api-Key", key)).timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Api-Key")).isNull();
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("batch");
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Api-Key")).isEmpty();
+    assertThat(received.header("X-Auth-Subject")).contains("batch");
   }
 
   @Test
@@ -117,9 +118,9 @@ class IdentityForwardingTest {
     host.client().newRequest(host.uri("/public/x")).headers(h -> h.add("X-Auth-Subject", "admin")
         .add("Authorization", "Test writer")).timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Auth-Subject")).isNull();
-    assertThat(received.header("Authorization")).isNull();
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Auth-Subject")).isEmpty();
+    assertThat(received.header("Authorization")).isEmpty();
   }
 
   @Test
@@ -134,10 +135,10 @@ class IdentityForwardingTest {
     host.client().newRequest(host.uri("/orders/1")).headers(h -> h.add("X-Api-Key", key).add("Authorization", "Bearer other"))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("batch");
-    assertThat(received.header("X-Api-Key")).isNull();
-    assertThat(received.header("Authorization")).isNull();
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Auth-Subject")).contains("batch");
+    assertThat(received.header("X-Api-Key")).isEmpty();
+    assertThat(received.header("Authorization")).isEmpty();
     assertThat(either.credentialHeaders()).containsExactlyInAnyOrder("Authorization", "X-Api-Key");
   }
 }

@@ -3,9 +3,10 @@ package dev.portico.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.IdentityValues;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.IdentityValues;
+import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.testing.TestUpstream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * value. The test decodes what the upstream got with its own decoder.
  */
 class IdentityHeaderEncodingTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private Mounting.Running host;
 
   /** {@code Authorization: Subject <form-encoded UTF-8>}: that subject, with a claim and a scope of the same text. */
@@ -41,7 +42,7 @@ class IdentityHeaderEncodingTest {
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -52,7 +53,7 @@ class IdentityHeaderEncodingTest {
     upstream.close();
   }
 
-  private TestUpstream.Received send(Mounting mounting, String subject) throws Exception {
+  private RecordedRequest send(Mounting mounting, String subject) throws Exception {
     host = mounting.start(Gateway.builder()
         .route("api", r -> r.path("/api/**").authenticator(ANY_SUBJECT).upstream(upstream.uri())
             .identityForwarding(IdentityForwarding.headersOnly())
@@ -62,65 +63,65 @@ class IdentityHeaderEncodingTest {
         .headers(h -> h.add("Authorization", "Subject " + URLEncoder.encode(subject, StandardCharsets.UTF_8)))
         .timeout(10, TimeUnit.SECONDS).send().getStatus();
     assertThat(status).isEqualTo(200);
-    return upstream.take();
+    return upstream.takeRequest();
   }
 
   @ParameterizedTest
   @EnumSource(Mounting.class)
   void aSubjectBeyondLatin1IsSentEncodedAndNeverCollapsed(Mounting mounting) throws Exception {
-    TestUpstream.Received received = send(mounting, "admin日");
+    RecordedRequest received = send(mounting, "admin日");
 
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("UTF-8''admin%E6%97%A5");
-    assertThat(IdentityValues.decode(received.header("X-Auth-Subject"))).isEqualTo("admin日");
-    assertThat(IdentityValues.decode(received.header("X-Name"))).isEqualTo("admin日");
-    assertThat(IdentityValues.decode(received.header("X-Greeting"))).isEqualTo("hello admin日");
-    assertThat(IdentityValues.decode(received.header("X-Auth-Scopes"))).isEqualTo("admin日 read");
-    assertThat(received.header("X-Auth-Method")).isEqualTo("subject");
+    assertThat(received.header("X-Auth-Subject")).contains("UTF-8''admin%E6%97%A5");
+    assertThat(IdentityValues.decode(received.header("X-Auth-Subject").orElseThrow())).isEqualTo("admin日");
+    assertThat(IdentityValues.decode(received.header("X-Name").orElseThrow())).isEqualTo("admin日");
+    assertThat(IdentityValues.decode(received.header("X-Greeting").orElseThrow())).isEqualTo("hello admin日");
+    assertThat(IdentityValues.decode(received.header("X-Auth-Scopes").orElseThrow())).isEqualTo("admin日 read");
+    assertThat(received.header("X-Auth-Method")).contains("subject");
   }
 
   @ParameterizedTest
   @EnumSource(Mounting.class)
   void aLatin1SubjectIsSentAsUtf8NotAsOneByte(Mounting mounting) throws Exception {
-    TestUpstream.Received received = send(mounting, "josé");
+    RecordedRequest received = send(mounting, "josé");
 
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("UTF-8''jos%C3%A9");
-    assertThat(received.header("X-Name")).isEqualTo("UTF-8''jos%C3%A9");
+    assertThat(received.header("X-Auth-Subject")).contains("UTF-8''jos%C3%A9");
+    assertThat(received.header("X-Name")).contains("UTF-8''jos%C3%A9");
   }
 
   @ParameterizedTest
   @EnumSource(Mounting.class)
   void crLfAndNulInTheSubjectAreEncodedNeverA500NorASplitHeader(Mounting mounting) throws Exception {
-    TestUpstream.Received received = send(mounting, "admin\r\nX-Injected: yes\u0000");
+    RecordedRequest received = send(mounting, "admin\r\nX-Injected: yes\u0000");
 
-    assertThat(received.header("X-Injected")).isNull();
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("UTF-8''admin%0D%0AX-Injected%3A%20yes%00");
-    assertThat(IdentityValues.decode(received.header("X-Name"))).isEqualTo("admin\r\nX-Injected: yes\u0000");
+    assertThat(received.header("X-Injected")).isEmpty();
+    assertThat(received.header("X-Auth-Subject")).contains("UTF-8''admin%0D%0AX-Injected%3A%20yes%00");
+    assertThat(IdentityValues.decode(received.header("X-Name").orElseThrow())).isEqualTo("admin\r\nX-Injected: yes\u0000");
   }
 
   @ParameterizedTest
   @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET_H2", "TOMCAT_SERVLET"})
   void aSubjectThatLooksEncodedIsEncodedItselfSoItCannotPassForAnother(Mounting mounting) throws Exception {
-    TestUpstream.Received literal = send(mounting, "admin%E6%97%A5");
+    RecordedRequest literal = send(mounting, "admin%E6%97%A5");
     host.close();
     host = null;
-    TestUpstream.Received marked = send(mounting, "UTF-8''admin");
+    RecordedRequest marked = send(mounting, "UTF-8''admin");
     host.close();
     host = null;
-    TestUpstream.Received spaced = send(mounting, " admin ");
+    RecordedRequest spaced = send(mounting, " admin ");
 
-    assertThat(literal.header("X-Auth-Subject")).isEqualTo("UTF-8''admin%25E6%2597%25A5");
-    assertThat(IdentityValues.decode(literal.header("X-Auth-Subject"))).isEqualTo("admin%E6%97%A5");
-    assertThat(IdentityValues.decode(marked.header("X-Auth-Subject"))).isEqualTo("UTF-8''admin");
-    assertThat(spaced.header("X-Auth-Subject")).isEqualTo("UTF-8''%20admin%20");
+    assertThat(literal.header("X-Auth-Subject")).contains("UTF-8''admin%25E6%2597%25A5");
+    assertThat(IdentityValues.decode(literal.header("X-Auth-Subject").orElseThrow())).isEqualTo("admin%E6%97%A5");
+    assertThat(IdentityValues.decode(marked.header("X-Auth-Subject").orElseThrow())).isEqualTo("UTF-8''admin");
+    assertThat(spaced.header("X-Auth-Subject")).contains("UTF-8''%20admin%20");
   }
 
   @ParameterizedTest
   @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "TOMCAT_SERVLET_H2"})
   void aPlainAsciiSubjectIsSentAsItIs(Mounting mounting) throws Exception {
-    TestUpstream.Received received = send(mounting, "alice@example.com");
+    RecordedRequest received = send(mounting, "alice@example.com");
 
-    assertThat(received.header("X-Auth-Subject")).isEqualTo("alice@example.com");
-    assertThat(received.header("X-Auth-Scopes")).isEqualTo("alice@example.com read");
-    assertThat(received.header("X-Greeting")).isEqualTo("hello alice@example.com");
+    assertThat(received.header("X-Auth-Subject")).contains("alice@example.com");
+    assertThat(received.header("X-Auth-Scopes")).contains("alice@example.com read");
+    assertThat(received.header("X-Greeting")).contains("hello alice@example.com");
   }
 }

@@ -9,10 +9,10 @@ import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.Chromium;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installs Debian's {@code chromium}); without one the test is skipped, except in CI, where it fails.
  */
 class CorsBrowserTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost gateway;
   private Server pageServer;
   private ServerConnector pageConnector;
@@ -56,8 +56,8 @@ class CorsBrowserTest {
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start();
-    upstream.responder((r, req, resp, cb) -> {
+    upstream = FakeUpstream.start();
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       Content.Sink.write(resp, true, "{\"method\":\"" + r.method() + "\"}", cb);
     });

@@ -7,9 +7,9 @@ import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.testing.GatewayHost;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +17,13 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.jspecify.annotations.Nullable;
 
 /** CORS: preflights answered by the gateway, headers on every response, against a recording upstream. */
 class CorsTest {
@@ -41,13 +41,13 @@ class CorsTest {
       .maxAge(Duration.ofMinutes(10))
       .build();
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start();
-    upstream.responder((r, req, resp, cb) -> {
+    upstream = FakeUpstream.start();
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put("Access-Control-Allow-Origin", "*");      // the upstream's own idea of CORS
       resp.getHeaders().put("X-Total", "3");
       resp.getHeaders().put("Content-Type", "text/plain");
@@ -119,7 +119,7 @@ class CorsTest {
       assertThat(response.getContentAsString()).contains("https://portico.dev/problems/cors-rejected");
       assertThat(h.getFieldNamesCollection()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
     }
-    assertThat(upstream.receivedCount()).as("preflights never reach the upstream").isZero();
+    assertThat(upstream.pollRequest()).as("preflights never reach the upstream").isEmpty();
   }
 
   @Test
@@ -130,7 +130,7 @@ class CorsTest {
 
     assertThat(preflight.getStatus()).isEqualTo(204);
     assertThat(withoutToken.getStatus()).as("plain OPTIONS is routed by its method").isEqualTo(405);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -143,7 +143,7 @@ class CorsTest {
         .contains("Method 'PATCH' is not allowed for cross-origin requests here; allowed: DELETE, GET, POST, PUT.")
         .doesNotContain("OPTIONS");
     assertThat(response.getHeaders().getFieldNamesCollection()).noneMatch(n -> n.toLowerCase().startsWith("access-control-"));
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -174,7 +174,7 @@ class CorsTest {
     ContentResponse response = preflight("/plain/x", "https://app.example.com", "DELETE", null);
 
     assertThat(response.getStatus()).as("no CORS policy here: OPTIONS is proxied like any request").isEqualTo(200);
-    assertThat(upstream.take().method()).isEqualTo("OPTIONS");
+    assertThat(upstream.takeRequest().method()).isEqualTo("OPTIONS");
   }
 
   @Test
@@ -190,7 +190,7 @@ class CorsTest {
     ContentResponse response = preflight("/plain/x", "https://app.example.com", "GET", null);
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(upstream.take().method()).isEqualTo("OPTIONS");
+    assertThat(upstream.takeRequest().method()).isEqualTo("OPTIONS");
   }
 
   @Test

@@ -8,8 +8,8 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.UpstreamErrors;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,12 +40,12 @@ class ErrorMappingTest {
     return ErrorResponse.of(problem.status(), "application/json", JSON.writeValueAsBytes(Map.of("error", error)));
   };
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -118,7 +118,7 @@ class ErrorMappingTest {
 
   @Test
   void upstream5xxPassesThroughByDefault() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.setStatus(503);
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html");
       Content.Sink.write(resp, true, "<h1>java.lang.NullPointerException at Orders.java:42</h1>", cb);
@@ -134,7 +134,7 @@ class ErrorMappingTest {
   @Test
   void upstream5xxIsReplacedWithAProblemWithoutReadingItsBody() throws Exception {
     CompletableFuture<Throwable> upstreamWrite = new CompletableFuture<>();
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.setStatus(503);
       resp.getHeaders().put("Retry-After", "120");
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html");
@@ -178,7 +178,7 @@ class ErrorMappingTest {
 
   @Test
   void upstream4xxIsNeverReplaced() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.setStatus(404);
       Content.Sink.write(resp, true, "no such order", cb);
     });

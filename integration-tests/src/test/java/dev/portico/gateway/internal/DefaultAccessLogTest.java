@@ -3,8 +3,8 @@ package dev.portico.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ class DefaultAccessLogTest {
   void logsOneLinePerExchangeUnderTheAccessLoggerWithoutSecrets() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
-    try (TestUpstream upstream = TestUpstream.start();
+    try (FakeUpstream upstream = FakeUpstream.start();
         GatewayHost host = GatewayHost.start(Gateway.builder()
             .route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())) {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

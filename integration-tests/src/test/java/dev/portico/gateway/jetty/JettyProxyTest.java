@@ -6,9 +6,11 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
+import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
-import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -36,13 +38,14 @@ import tools.jackson.databind.json.JsonMapper;
 class JettyProxyTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start()
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
   }
 
   @AfterEach
@@ -75,7 +78,7 @@ class JettyProxyTest {
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
-    assertThat(upstream.take().pathQuery()).isEqualTo("/api/items?b=%2F&a=1&a=2&c=%7e&empty=&flag");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/api/items?b=%2F&a=1&a=2&c=%7e&empty=&flag");
   }
 
   @Test
@@ -84,7 +87,7 @@ class JettyProxyTest {
 
     get("/api/v1/orders/7?expand=lines");
 
-    assertThat(upstream.take().pathQuery()).isEqualTo("/orders/7?expand=lines");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/orders/7?expand=lines");
   }
 
   @Test
@@ -96,7 +99,7 @@ class JettyProxyTest {
 
     get("/users/42/orders/7/lines?x=1");
 
-    assertThat(upstream.take().pathQuery()).isEqualTo("/base/v2/customers/42/7/lines?x=1");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/base/v2/customers/42/7/lines?x=1");
   }
 
   @Test
@@ -108,17 +111,17 @@ class JettyProxyTest {
         .body(new StringRequestContent("text/plain", body)).timeout(10, TimeUnit.SECONDS).send();
 
     assertThat(response.getStatus()).isEqualTo(200);
-    TestUpstream.Received received = upstream.take();
+    RecordedRequest received = upstream.takeRequest();
     assertThat(received.method()).isEqualTo("POST");
-    assertThat(received.body()).isEqualTo(body);
-    assertThat(received.header("Content-Type")).startsWith("text/plain");
+    assertThat(received.bodyAsString()).isEqualTo(body);
+    assertThat(received.header("Content-Type").orElse(null)).startsWith("text/plain");
     Await.until("access log entry", () -> !accessLog.isEmpty());
     assertThat(accessLog).singleElement().satisfies(e -> assertThat(e.bytesIn()).isEqualTo(300_000));
   }
 
   @Test
   void removesHopByHopHeadersInBothDirections() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().add("Connection", "X-Upstream-Hop");
       resp.getHeaders().add("X-Upstream-Hop", "secret");
       resp.getHeaders().add("Keep-Alive", "timeout=5");
@@ -141,11 +144,11 @@ class JettyProxyTest {
             .add("X-End-To-End", "kept"))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.headers().getFieldNamesCollection()).map(String::toLowerCase)
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.headers()).map(field -> field.getKey().toLowerCase())
         .doesNotContain("x-client-hop", "keep-alive", "proxy-authorization", "te", "trailer",
             "proxy-connection");
-    assertThat(received.header("X-End-To-End")).isEqualTo("kept");
+    assertThat(received.header("X-End-To-End")).contains("kept");
     assertThat(response.getHeaders().getFieldNamesCollection()).map(String::toLowerCase)
         .doesNotContain("x-upstream-hop", "keep-alive", "proxy-authenticate", "trailer", "upgrade");
     assertThat(response.getHeaders().get("X-End-To-End")).isEqualTo("kept");
@@ -168,17 +171,17 @@ class JettyProxyTest {
             .add("X-Real-IP", "6.6.6.6").add("True-Client-IP", "6.6.6.6").add("CF-Connecting-IP", "6.6.6.6"))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Real-IP")).isNull();
-    assertThat(received.header("True-Client-IP")).isNull();
-    assertThat(received.header("CF-Connecting-IP")).isNull();
-    assertThat(received.headers().getValuesList("X-Forwarded-For")).containsExactly("127.0.0.1");
-    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
-    assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + host.port());
-    assertThat(received.header("X-Forwarded-Port")).isEqualTo(Integer.toString(host.port()));
-    assertThat(received.headers().getValuesList("Forwarded"))
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Real-IP")).isEmpty();
+    assertThat(received.header("True-Client-IP")).isEmpty();
+    assertThat(received.header("CF-Connecting-IP")).isEmpty();
+    assertThat(received.headerValues("X-Forwarded-For")).containsExactly("127.0.0.1");
+    assertThat(received.header("X-Forwarded-Proto")).contains("http");
+    assertThat(received.header("X-Forwarded-Host")).contains("127.0.0.1:" + host.port());
+    assertThat(received.header("X-Forwarded-Port")).contains(Integer.toString(host.port()));
+    assertThat(received.headerValues("Forwarded"))
         .containsExactly("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
-    assertThat(received.header("X-Forwarded-Prefix")).isNull();
+    assertThat(received.header("X-Forwarded-Prefix")).isEmpty();
     assertThat(clientIp.get()).isEqualTo("127.0.0.1");
   }
 
@@ -200,15 +203,15 @@ class JettyProxyTest {
             .add("X-Real-IP", "203.0.113.7"))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Real-IP")).isEqualTo("203.0.113.7");
-    assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
-    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
-    assertThat(received.header("X-Forwarded-Host")).isEqualTo("api.example.com");
-    assertThat(received.header("X-Forwarded-Port")).isEqualTo("443");
-    assertThat(received.header("Forwarded"))
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Real-IP")).contains("203.0.113.7");
+    assertThat(received.header("X-Forwarded-For")).contains("203.0.113.7, 10.1.2.3, 127.0.0.1");
+    assertThat(received.header("X-Forwarded-Proto")).contains("https");
+    assertThat(received.header("X-Forwarded-Host")).contains("api.example.com");
+    assertThat(received.header("X-Forwarded-Port")).contains("443");
+    assertThat(received.header("Forwarded").orElse(null))
         .isEqualTo("for=203.0.113.7;proto=https, for=127.0.0.1;proto=http;host=\"127.0.0.1:" + host.port() + "\"");
-    assertThat(received.header("X-Forwarded-Prefix")).isEqualTo("/shop");
+    assertThat(received.header("X-Forwarded-Prefix")).contains("/shop");
     assertThat(clientIp.get()).isEqualTo("203.0.113.7");
   }
 
@@ -223,8 +226,8 @@ class JettyProxyTest {
     host.client().newRequest(host.uri("/kept/x")).headers(h -> h.put("Host", "shop.example.com"))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    assertThat(upstream.take().header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
-    assertThat(upstream.take().header("Host")).isEqualTo("shop.example.com");
+    assertThat(upstream.takeRequest().header("Host")).contains("127.0.0.1:" + upstream.port());
+    assertThat(upstream.takeRequest().header("Host")).contains("shop.example.com");
   }
 
   @Test
@@ -238,12 +241,12 @@ class JettyProxyTest {
     ContentResponse generated = get("/api/3");
 
     assertThat(kept.getHeaders().get("X-Request-Id")).isEqualTo("abc-123.DEF:9_z");
-    assertThat(upstream.take().header("X-Request-Id")).isEqualTo("abc-123.DEF:9_z");
+    assertThat(upstream.takeRequest().header("X-Request-Id")).contains("abc-123.DEF:9_z");
     assertThat(replaced.getHeaders().get("X-Request-Id")).matches("[0-9a-f]{32}");
-    assertThat(upstream.take().header("X-Request-Id")).isEqualTo(replaced.getHeaders().get("X-Request-Id"));
+    assertThat(upstream.takeRequest().header("X-Request-Id")).contains(replaced.getHeaders().get("X-Request-Id"));
     assertThat(generated.getHeaders().get("X-Request-Id")).matches("[0-9a-f]{32}")
         .isNotEqualTo(replaced.getHeaders().get("X-Request-Id"));
-    assertThat(upstream.take().header("X-Request-Id")).isEqualTo(generated.getHeaders().get("X-Request-Id"));
+    assertThat(upstream.takeRequest().header("X-Request-Id")).contains(generated.getHeaders().get("X-Request-Id"));
   }
 
   @Test
@@ -254,7 +257,7 @@ class JettyProxyTest {
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo(GatewayHost.HOST_BODY);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
     assertThat(accessLog).isEmpty();
   }
 
@@ -273,7 +276,7 @@ class JettyProxyTest {
     assertThat(problem.get("type").asString()).isEqualTo(ProblemType.METHOD_NOT_ALLOWED.type().toString());
     assertThat(problem.get("status").asInt()).isEqualTo(405);
     assertThat(problem.get("requestId").asString()).isEqualTo(response.getHeaders().get("X-Request-Id"));
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -299,7 +302,7 @@ class JettyProxyTest {
   @Test
   void answers504ProblemWhenTheUpstreamDoesNotRespondInTime() throws Exception {
     CompletableFuture<Void> released = new CompletableFuture<>();
-    upstream.responder((r, req, resp, cb) -> released.whenComplete((v, x) -> cb.succeeded()));
+    upstream.respondWith((r, req, resp, cb) -> released.whenComplete((v, x) -> cb.succeeded()));
     start(Gateway.builder().route("slow", r -> r.path("/slow/**").responseTimeout(Duration.ofMillis(300))
         .upstream(upstream.uri())));
 
@@ -342,7 +345,7 @@ class JettyProxyTest {
     assertThat(problem(refused).get("detail").asString()).isEqualTo("X-Key is required");
     assertThat(passed.getStatus()).isEqualTo(200);
     assertThat(passed.getHeaders().get("X-Seen")).isEqualTo("yes");
-    assertThat(upstream.take().header("X-Added")).isEqualTo("by-filter");
+    assertThat(upstream.takeRequest().header("X-Added")).contains("by-filter");
   }
 
   @Test
@@ -390,7 +393,7 @@ class JettyProxyTest {
 
   @Test
   void passesUpstreamErrorStatusesThrough() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.setStatus(503);
       resp.getHeaders().put("Retry-After", "7");
       Content.Sink.write(resp, true, "upstream says no", cb);
@@ -409,8 +412,8 @@ class JettyProxyTest {
     // The upstream's own 401 and 407 belong to the client: the gateway's HTTP client must not try to
     // answer the challenge, nor hold the body (Jetty's client buffers a 401 body up to 16 KiB).
     String body = "c".repeat(100_000);
-    upstream.responder((r, req, resp, cb) -> {
-      resp.setStatus(r.pathQuery().endsWith("proxy") ? 407 : 401);
+    upstream.respondWith((r, req, resp, cb) -> {
+      resp.setStatus(r.target().endsWith("proxy") ? 407 : 401);
       resp.getHeaders().put("WWW-Authenticate", "Basic realm=\"upstream\"");
       resp.getHeaders().put("Proxy-Authenticate", "Basic realm=\"upstream-proxy\"");
       Content.Sink.write(resp, true, body, cb);
@@ -428,8 +431,8 @@ class JettyProxyTest {
     assertThat(unauthorized.getContentAsString()).hasSize(body.length()).isEqualTo(body);
     assertThat(proxyUnauthorized.getStatus()).isEqualTo(407);
     assertThat(proxyUnauthorized.getContentAsString()).isEqualTo(body);
-    assertThat(upstream.take().pathQuery()).isEqualTo("/api/x");
-    assertThat(upstream.take().pathQuery()).isEqualTo("/api/proxy");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/api/x");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/api/proxy");
   }
 
   @Test
@@ -442,7 +445,7 @@ class JettyProxyTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.text()).contains("application/problem+json").contains("https://portico.dev/problems/bad-path");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
     assertThat(new String(response.body().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8))
         .contains("\"status\":400");
   }
@@ -455,7 +458,7 @@ class JettyProxyTest {
     var response = dev.portico.gateway.test.RawClient.send(host.port(), "/public/..%2Fadmin/users");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -468,14 +471,14 @@ class JettyProxyTest {
             + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
 
     assertThat(raw.text()).contains("200 OK").contains("hello from upstream");
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.body()).isEqualTo("hello world");
-    assertThat(received.header("Expect")).isNull();
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.bodyAsString()).isEqualTo("hello world");
+    assertThat(received.header("Expect")).isEmpty();
   }
 
   @Test
   void headAndNoContentResponsesHaveNoBody() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       if (r.method().equals("HEAD")) {
         resp.getHeaders().put("Content-Length", 1234);
         cb.succeeded();
@@ -494,8 +497,8 @@ class JettyProxyTest {
     assertThat(head.getContent()).isEmpty();
     assertThat(noContent.getStatus()).isEqualTo(204);
     assertThat(noContent.getContent()).isEmpty();
-    assertThat(upstream.take().method()).isEqualTo("HEAD");
-    assertThat(upstream.take().method()).isEqualTo("DELETE");
+    assertThat(upstream.takeRequest().method()).isEqualTo("HEAD");
+    assertThat(upstream.takeRequest().method()).isEqualTo("DELETE");
   }
 
   @Test
@@ -509,7 +512,7 @@ class JettyProxyTest {
 
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/bad-path");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -530,7 +533,7 @@ class JettyProxyTest {
           .timeout(10, TimeUnit.SECONDS).send();
 
       assertThat(response.getStatus()).isEqualTo(200);
-      assertThat(upstream.take().pathQuery()).isEqualTo("/api/items?x=1");
+      assertThat(upstream.takeRequest().target()).isEqualTo("/api/items?x=1");
     } finally {
       client.stop();
       server.stop();
@@ -540,7 +543,7 @@ class JettyProxyTest {
   @Test
   void headerValuesPassExactlyAsSentWhenAnEarlierRequestOnTheConnectionSpeltThemInAnotherCase()
       throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().add("Cache-Control", req.getHeaders().get("X-Want-Cache-Control"));
       Content.Sink.write(resp, true, "ok", cb);
     });
@@ -553,7 +556,7 @@ class JettyProxyTest {
           .headers(h -> h.put(HttpHeader.USER_AGENT, "agent/" + spelling)
               .put("X-Want-Cache-Control", spelling))
           .timeout(10, TimeUnit.SECONDS).send();
-      upstreamSaw.add(upstream.take().header("User-Agent"));
+      upstreamSaw.add(upstream.takeRequest().header("User-Agent").orElse(null));
       clientSaw.add(response.getHeaders().get(HttpHeader.CACHE_CONTROL));
     }
 
@@ -574,7 +577,7 @@ class JettyProxyTest {
     for (String value : List.of(sent, flipped, sent)) {
       host.client().newRequest(host.uri("/api/x")).headers(h -> h.put(HttpHeader.COOKIE, value))
           .timeout(10, TimeUnit.SECONDS).send();
-      upstreamSaw.add(upstream.take().header("Cookie"));
+      upstreamSaw.add(upstream.takeRequest().header("Cookie").orElse(null));
     }
 
     assertThat(upstreamSaw).containsExactly(sent, flipped, sent);
@@ -611,7 +614,7 @@ class JettyProxyTest {
 
   @Test
   void theClientSeesTheGatewaysRequestIdNotTheUpstreams() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().add("X-Request-Id", "upstream-own-id");
       resp.getHeaders().add("x-request-id", "another-of-its-own");
       Content.Sink.write(resp, true, "ok", cb);
@@ -622,12 +625,12 @@ class JettyProxyTest {
         .headers(h -> h.put("X-Request-Id", "client-id-1")).timeout(10, TimeUnit.SECONDS).send();
 
     assertThat(response.getHeaders().getValuesList("X-Request-Id")).containsExactly("client-id-1");
-    assertThat(upstream.take().header("X-Request-Id")).isEqualTo("client-id-1");
+    assertThat(upstream.takeRequest().header("X-Request-Id")).contains("client-id-1");
   }
 
   @Test
   void theUpstreamsDateAndServerReplaceTheHostsOwn() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put("Server", "upstream/1.0");
       resp.getHeaders().put("Date", "Tue, 01 Jan 2030 00:00:00 GMT");
       Content.Sink.write(resp, true, "ok", cb);

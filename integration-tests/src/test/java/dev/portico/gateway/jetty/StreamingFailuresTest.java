@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,25 +21,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What each side sees when the other fails, and that streamed bodies are not held back. */
 class StreamingFailuresTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
 
@@ -59,7 +59,7 @@ class StreamingFailuresTest {
 
   @Test
   void upstreamDyingMidBodyBreaksTheClientResponseInsteadOfTruncatingIt() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put("Content-Type", "text/plain");
@@ -83,7 +83,7 @@ class StreamingFailuresTest {
 
   @Test
   void upstreamDyingMidBodyWithContentLengthLeavesTheClientShort() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put("Content-Length", 1000);
@@ -103,7 +103,7 @@ class StreamingFailuresTest {
   @Test
   void serverSentEventsReachTheClientBeforeTheUpstreamFinishes() throws Exception {
     CountDownLatch clientSawFirstEvent = new CountDownLatch(1);
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put("Content-Type", "text/event-stream");
@@ -206,7 +206,7 @@ class StreamingFailuresTest {
   void clientDisconnectMidUploadAbortsTheUpstreamRequest() throws Exception {
     CompletableFuture<Throwable> upstreamBodyFailed = new CompletableFuture<>();
     CountDownLatch upstreamGotBytes = new CountDownLatch(1);
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         readUntilFailure(request, upstreamGotBytes, upstreamBodyFailed, callback);
@@ -227,7 +227,7 @@ class StreamingFailuresTest {
 
   @Test
   void idleUpstreamDuringTheBodyAbortsTheClientResponse() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         // Headers and a first chunk, then silence.
@@ -248,7 +248,7 @@ class StreamingFailuresTest {
 
   @Test
   void aStreamingUploadAndDownloadKeepTheirBytes() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         // Echo the body back as it arrives.

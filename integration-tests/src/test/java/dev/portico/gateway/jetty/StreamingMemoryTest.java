@@ -2,8 +2,8 @@ package dev.portico.gateway.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.ForkedGateway;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,14 +46,14 @@ class StreamingMemoryTest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final List<String> GATEWAY_JVM = List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private ForkedGateway gateway;
   private HttpClient client;
   private final CompletableFuture<String> downloadSent = new CompletableFuture<>();
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start(new BulkUpstream());
+    upstream = FakeUpstream.start(new BulkUpstream());
     gateway = ForkedGateway.start(upstream.uri(), GATEWAY_JVM);
     client = new HttpClient();
     client.start();

@@ -6,9 +6,11 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.UpstreamTls;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
+import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestCertificates;
-import dev.portico.gateway.testing.TestUpstream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.security.cert.X509Certificate;
@@ -32,7 +34,7 @@ class UpstreamTlsTest {
 
   private static TestCertificates certificates;
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private final BlockingQueue<AccessLogEntry> accessLog = new LinkedBlockingQueue<>();
 
@@ -82,34 +84,35 @@ class UpstreamTlsTest {
 
   @Test
   void proxiesToHttpsUpstreamTrustedThroughTheRoutesTrustStore() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentity());
+    upstream = FakeUpstream.startHttps(certificates.serverIdentity(), TestCertificates.PASSWORD)
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
 
     ContentResponse response = proxyThrough(
         Upstream.builder("https://localhost:" + upstream.port()).tls(trustingTestCa()).build());
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.pathQuery()).isEqualTo("/secure/data");
-    assertThat(received.header("Host")).isEqualTo("localhost:" + upstream.port());
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.target()).isEqualTo("/secure/data");
+    assertThat(received.header("Host")).contains("localhost:" + upstream.port());
     // Forwarding headers describe the client's hop (plain HTTP), not the upstream's scheme.
-    assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+    assertThat(received.header("X-Forwarded-Proto")).contains("http");
   }
 
   @Test
   void answers502WhenTheUpstreamCertificateIsNotTrustedByTheJvmDefaults() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentity());
+    upstream = FakeUpstream.startHttps(certificates.serverIdentity(), TestCertificates.PASSWORD);
 
     ContentResponse response = proxyThrough(Upstream.of("https://localhost:" + upstream.port()));
 
     assertUpstreamUnavailable(response);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
   void presentsTheClientCertificateToAnUpstreamThatRequiresOne() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentity(), certificates.trustStore());
-    upstream.responder((r, request, response, callback) -> {
+    upstream = FakeUpstream.startHttps(certificates.serverIdentity(), TestCertificates.PASSWORD, certificates.trustStore());
+    upstream.respondWith((r, request, response, callback) -> {
       EndPoint.SslSessionData tls = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
       X509Certificate[] peer = tls == null ? null : tls.peerCertificates();
       Content.Sink.write(response, true, peer == null ? "no client certificate"
@@ -129,18 +132,19 @@ class UpstreamTlsTest {
 
   @Test
   void answers502WhenTheUpstreamRequiresAClientCertificateAndTheRouteHasNone() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentity(), certificates.trustStore());
+    upstream = FakeUpstream.startHttps(certificates.serverIdentity(), TestCertificates.PASSWORD, certificates.trustStore());
 
     ContentResponse response = proxyThrough(
         Upstream.builder("https://localhost:" + upstream.port()).tls(trustingTestCa()).build());
 
     assertUpstreamUnavailable(response);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
   void verifiesAnUpstreamAddressedByIpAgainstTheCertificatesIpSan() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentity());
+    upstream = FakeUpstream.startHttps(certificates.serverIdentity(), TestCertificates.PASSWORD)
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
 
     ContentResponse response = proxyThrough(
         Upstream.builder("https://127.0.0.1:" + upstream.port()).tls(trustingTestCa()).build());
@@ -151,18 +155,19 @@ class UpstreamTlsTest {
 
   @Test
   void answers502WhenTheUpstreamCertificateDoesNotNameTheUpstreamHost() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentityFor("orders.internal"));
+    upstream = FakeUpstream.startHttps(certificates.serverIdentityFor("orders.internal"), TestCertificates.PASSWORD);
 
     ContentResponse response = proxyThrough(
         Upstream.builder("https://localhost:" + upstream.port()).tls(trustingTestCa()).build());
 
     assertUpstreamUnavailable(response);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
   void acceptsAMismatchedHostNameOnlyWhenVerificationIsTurnedOff() throws Exception {
-    upstream = TestUpstream.startHttps(certificates.serverIdentityFor("orders.internal"));
+    upstream = FakeUpstream.startHttps(certificates.serverIdentityFor("orders.internal"), TestCertificates.PASSWORD)
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
 
     ContentResponse response = proxyThrough(Upstream.builder("https://localhost:" + upstream.port())
         .tls(UpstreamTls.builder().trustStore(certificates.trustStore()).verifyHostname(false).build())
@@ -175,7 +180,7 @@ class UpstreamTlsTest {
   @Test
   void stillRequiresATrustedCertificateWhenHostNameVerificationIsOff() throws Exception {
     TestCertificates otherCa = TestCertificates.create();
-    upstream = TestUpstream.startHttps(otherCa.serverIdentity());
+    upstream = FakeUpstream.startHttps(otherCa.serverIdentity(), TestCertificates.PASSWORD);
 
     ContentResponse response = proxyThrough(Upstream.builder("https://localhost:" + upstream.port())
         .tls(UpstreamTls.builder().trustStore(certificates.trustStore()).verifyHostname(false).build())

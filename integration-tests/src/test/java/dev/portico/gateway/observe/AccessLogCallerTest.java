@@ -9,18 +9,18 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.ApiKeyRecord;
+import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,12 +47,12 @@ class AccessLogCallerTest {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final List<AccessLogEntry> entries = new CopyOnWriteArrayList<>();
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     JsonAccessLog json = JsonAccessLog.builder().sink(lines::add).build();
     host = GatewayHost.start(Gateway.builder()
         .accessLog(entry -> {

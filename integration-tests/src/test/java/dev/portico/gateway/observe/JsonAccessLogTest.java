@@ -6,10 +6,10 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.test.TestClock;
-import dev.portico.gateway.testing.TestUpstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ class JsonAccessLogTest {
   @Test
   void writesOneJsonObjectPerExchangeWithTheTraceIdAndNoSecret() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
-    try (TestUpstream upstream = TestUpstream.start();
+    try (FakeUpstream upstream = FakeUpstream.start();
         GatewayHost host = GatewayHost.start(Gateway.builder()
             .accessLog(JsonAccessLog.builder().sink(lines::add).build())
             .route("api", r -> r.path("/api/**").upstream(upstream.uri()))

@@ -8,9 +8,9 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -216,7 +216,7 @@ class LogFileTest {
   void takesAGatewaysJsonAccessLog() throws Exception {
     Path path = dir.resolve("access.log");
     LogFile file = LogFile.open(path);
-    try (TestUpstream upstream = TestUpstream.start();
+    try (FakeUpstream upstream = FakeUpstream.start();
         GatewayHost host = GatewayHost.start(Gateway.builder()
             .accessLog(JsonAccessLog.builder().fields(Field.ROUTE, Field.PATH, Field.STATUS).sink(file).build())
             .route("api", r -> r.path("/api/**").upstream(upstream.uri()))

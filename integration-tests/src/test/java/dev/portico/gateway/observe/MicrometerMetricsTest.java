@@ -8,11 +8,11 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
 
 class MicrometerMetricsTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -90,7 +90,7 @@ class MicrometerMetricsTest {
   void countsExchangesInFlight() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    upstream.responder((received, request, response, callback) -> {
+    upstream.respondWith((received, request, response, callback) -> {
       arrived.countDown();
       release.await(10, TimeUnit.SECONDS);
       Content.Sink.write(response, true, "done", callback);
@@ -210,8 +210,8 @@ class MicrometerMetricsTest {
 
   @Test
   void endpointHealthFromLiveHealthChecksReachesItsGauge() throws Exception {
-    upstream.responder((received, request, response, callback) -> {
-      response.setStatus(received.pathQuery().startsWith("/health") ? 503 : 200);
+    upstream.respondWith((received, request, response, callback) -> {
+      response.setStatus(received.target().startsWith("/health") ? 503 : 200);
       Content.Sink.write(response, true, "x", callback);
     });
     start(Gateway.builder()

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +21,12 @@ class TracePropagationTest {
   private static final String CLIENT_SPAN = "00f067aa0ba902b7";
 
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     host = GatewayHost.start(Gateway.builder().accessLog(accessLog::add)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
         .build());
@@ -37,7 +38,7 @@ class TracePropagationTest {
     upstream.close();
   }
 
-  private TestUpstream.Received send(String traceparent, String tracestate) throws Exception {
+  private RecordedRequest send(String traceparent, String tracestate) throws Exception {
     host.client().newRequest(host.uri("/api/x")).headers(h -> {
       if (traceparent != null) {
         h.put("traceparent", traceparent);
@@ -46,7 +47,7 @@ class TracePropagationTest {
         h.put("tracestate", tracestate);
       }
     }).timeout(10, TimeUnit.SECONDS).send();
-    return upstream.take();
+    return upstream.takeRequest();
   }
 
   private AccessLogEntry entry() {
@@ -56,42 +57,42 @@ class TracePropagationTest {
 
   @Test
   void continuesTheClientsTraceWithANewSpanForTheUpstreamHop() throws Exception {
-    TestUpstream.Received received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
+    RecordedRequest received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
 
-    TraceContext sent = TraceContext.parse(received.header("traceparent"), received.header("tracestate")).orElseThrow();
+    TraceContext sent = TraceContext.parse(received.header("traceparent").orElse(null), received.header("tracestate").orElse(null)).orElseThrow();
     assertThat(sent.traceId()).isEqualTo(TRACE_ID);
     assertThat(sent.spanId()).isNotEqualTo(CLIENT_SPAN);
     assertThat(sent.sampled()).isTrue();
-    assertThat(received.header("tracestate")).isEqualTo("congo=t61rcWkgMzE");
+    assertThat(received.header("tracestate")).contains("congo=t61rcWkgMzE");
     assertThat(entry().traceId()).hasValue(TRACE_ID);
     assertThat(entry().toLine()).endsWith(" traceId=" + TRACE_ID);
   }
 
   @Test
   void keepsTheClientsSampledFlag() throws Exception {
-    TestUpstream.Received received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-00", null);
+    RecordedRequest received = send("00-" + TRACE_ID + "-" + CLIENT_SPAN + "-00", null);
 
-    assertThat(received.header("traceparent")).startsWith("00-" + TRACE_ID + "-").endsWith("-00");
+    assertThat(received.header("traceparent").orElse(null)).startsWith("00-" + TRACE_ID + "-").endsWith("-00");
   }
 
   @Test
   void startsANewTraceWhenTheClientSentNone() throws Exception {
-    TestUpstream.Received received = send(null, null);
+    RecordedRequest received = send(null, null);
 
-    TraceContext sent = TraceContext.parse(received.header("traceparent"), null).orElseThrow();
+    TraceContext sent = TraceContext.parse(received.header("traceparent").orElse(null), null).orElseThrow();
     assertThat(sent.sampled()).isTrue();
-    assertThat(received.header("tracestate")).isNull();
+    assertThat(received.header("tracestate")).isEmpty();
     assertThat(entry().traceId()).hasValue(sent.traceId());
   }
 
   @Test
   void startsANewTraceAndDropsTheStateWhenTheTraceparentIsMalformed() throws Exception {
-    TestUpstream.Received received = send("00-" + TRACE_ID.toUpperCase() + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
+    RecordedRequest received = send("00-" + TRACE_ID.toUpperCase() + "-" + CLIENT_SPAN + "-01", "congo=t61rcWkgMzE");
 
-    TraceContext sent = TraceContext.parse(received.header("traceparent"), null).orElseThrow();
+    TraceContext sent = TraceContext.parse(received.header("traceparent").orElse(null), null).orElseThrow();
     assertThat(sent.traceId()).isNotEqualToIgnoringCase(TRACE_ID);
-    assertThat(received.headers().getValuesList("traceparent")).hasSize(1);
-    assertThat(received.header("tracestate")).isNull();
+    assertThat(received.headerValues("traceparent")).hasSize(1);
+    assertThat(received.header("tracestate")).isEmpty();
   }
 
   @Test

@@ -9,10 +9,10 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.ProblemJson;
-import dev.portico.gateway.testing.TestUpstream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class GracefulShutdownTest {
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @AfterEach
@@ -56,7 +56,7 @@ class GracefulShutdownTest {
 
   /** An upstream that answers "done" once the test releases it. */
   private void startSlowUpstream() throws Exception {
-    upstream = TestUpstream.start().responder((received, request, response, callback) -> {
+    upstream = FakeUpstream.start().respondWith((received, request, response, callback) -> {
       arrived.countDown();
       release.await(20, TimeUnit.SECONDS);
       Content.Sink.write(response, true, "done", callback);
@@ -128,7 +128,7 @@ class GracefulShutdownTest {
 
   @Test
   void cutsAResponseStillStreamingWhenTheGracePeriodEnds() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         // Headers and a first chunk, then silence until the test ends.
@@ -174,7 +174,7 @@ class GracefulShutdownTest {
   @Test
   void stoppingLeavesNoGatewayThreadAndClosesCloseableRateLimiters() throws Exception {
     Set<Thread> before = porticoThreads();
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     ClosingLimiter limiter = new ClosingLimiter();
     host = GatewayHost.start(Gateway.builder()
         .route("api", r -> r.path("/api/**").rateLimiter(limiter).upstream(upstream.uri()))

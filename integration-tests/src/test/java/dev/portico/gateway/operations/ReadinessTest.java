@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.upstream.HealthCheck;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Readiness waits until every health-checked upstream endpoint has been probed once. */
 class ReadinessTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @AfterEach
@@ -32,8 +32,8 @@ class ReadinessTest {
   @Test
   void isNotReadyUntilTheFirstHealthCheckRoundHasAnswered() throws Exception {
     CompletableFuture<Void> healthMayAnswer = new CompletableFuture<>();
-    upstream = TestUpstream.start().responder((r, req, resp, cb) -> {
-      if (r.pathQuery().startsWith("/health")) {
+    upstream = FakeUpstream.start().respondWith((r, req, resp, cb) -> {
+      if (r.target().startsWith("/health")) {
         // Hold the first probe's answer until the test has seen the gateway not ready.
         healthMayAnswer.whenComplete((v, x) -> Content.Sink.write(resp, true, "ok", cb));
       } else {
@@ -50,7 +50,7 @@ class ReadinessTest {
     host = GatewayHost.start(gateway);
     JettyGatewayHandler handler = host.handler();
 
-    Await.until("the first probe arrives", () -> upstream.receivedCount() > 0);
+    Await.until("the first probe arrives", () -> upstream.requestCount() > 0);
     assertThat(handler.isReady()).isFalse();
 
     healthMayAnswer.complete(null);
@@ -64,8 +64,8 @@ class ReadinessTest {
   void aReconfigurationKeepsTheHealthOfGroupsItReusesAndChecksNewOnesFirst() throws Exception {
     java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> healthGate =
         new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(null));
-    upstream = TestUpstream.start().responder((r, req, resp, cb) -> {
-      if (r.pathQuery().startsWith("/health")) {
+    upstream = FakeUpstream.start().respondWith((r, req, resp, cb) -> {
+      if (r.target().startsWith("/health")) {
         healthGate.get().whenComplete((v, x) -> Content.Sink.write(resp, true, "ok", cb));
       } else {
         Content.Sink.write(resp, true, "hello", cb);

@@ -7,8 +7,8 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +36,8 @@ class ReconfigurationTest {
   private static final int SWAPS = 100;
   private static final int CLIENTS = 4;
 
-  private TestUpstream alpha;
-  private TestUpstream beta;
+  private FakeUpstream alpha;
+  private FakeUpstream beta;
   private GatewayHost host;
 
   @BeforeEach
@@ -56,9 +56,9 @@ class ReconfigurationTest {
   }
 
   /** An upstream that answers "<name> <path and query it received>". */
-  private static TestUpstream echo(String name) throws Exception {
-    return TestUpstream.start().responder((received, request, response, callback) ->
-        Content.Sink.write(response, true, name + " " + received.pathQuery(), callback));
+  private static FakeUpstream echo(String name) throws Exception {
+    return FakeUpstream.start().respondWith((received, request, response, callback) ->
+        Content.Sink.write(response, true, name + " " + received.target(), callback));
   }
 
   /**
@@ -195,10 +195,10 @@ class ReconfigurationTest {
   void anExchangeInFlightFinishesOnTheTableItStartedOn() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    alpha.responder((received, request, response, callback) -> {
+    alpha.respondWith((received, request, response, callback) -> {
       arrived.countDown();
       release.await(10, TimeUnit.SECONDS);
-      Content.Sink.write(response, true, "alpha " + received.pathQuery(), callback);
+      Content.Sink.write(response, true, "alpha " + received.target(), callback);
     });
     host = GatewayHost.start(configuration(0));
     CompletableFuture<ContentResponse> inFlight = new CompletableResponseListener(

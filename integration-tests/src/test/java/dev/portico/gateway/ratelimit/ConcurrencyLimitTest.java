@@ -3,8 +3,8 @@ package dev.portico.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -25,15 +25,15 @@ import tools.jackson.databind.json.JsonMapper;
 class ConcurrencyLimitTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   /** Responses the upstream holds until the test lets them go, oldest first. */
   private final BlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start().responder((received, request, response, callback) ->
-        held.add(() -> Content.Sink.write(response, true, "done " + received.pathQuery(), callback)));
+    upstream = FakeUpstream.start().respondWith((received, request, response, callback) ->
+        held.add(() -> Content.Sink.write(response, true, "done " + received.target(), callback)));
   }
 
   @AfterEach
@@ -81,8 +81,8 @@ class ConcurrencyLimitTest {
         .concurrencyLimit(ConcurrencyLimit.of(2))));
     CompletableFuture<ContentResponse> first = send("/api/1");
     CompletableFuture<ContentResponse> second = send("/api/2");
-    upstream.take();
-    upstream.take();
+    upstream.takeRequest();
+    upstream.takeRequest();
 
     ContentResponse third = send("/api/3").get(5, TimeUnit.SECONDS);
 
@@ -92,7 +92,7 @@ class ConcurrencyLimitTest {
     assertThat(first.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
     assertThat(second.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
     CompletableFuture<ContentResponse> fourth = send("/api/4");
-    assertThat(upstream.take().pathQuery()).as("permits came back when the exchanges ended").isEqualTo("/api/4");
+    assertThat(upstream.takeRequest().target()).as("permits came back when the exchanges ended").isEqualTo("/api/4");
     releaseOne();
     assertThat(fourth.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
   }
@@ -102,14 +102,14 @@ class ConcurrencyLimitTest {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
         .concurrencyLimit(ConcurrencyLimit.of(1).queue(1, Duration.ofSeconds(10)))));
     CompletableFuture<ContentResponse> first = send("/api/1");
-    upstream.take();
+    upstream.takeRequest();
     CompletableFuture<ContentResponse> queued = send("/api/2");
-    assertThat(upstream.poll()).as("nothing passed the bulkhead while the first was in flight").isNull();
+    assertThat(upstream.pollRequest()).as("nothing passed the bulkhead while the first was in flight").isEmpty();
 
     releaseOne();
 
     assertThat(first.get(5, TimeUnit.SECONDS).getContentAsString()).isEqualTo("done /api/1");
-    assertThat(upstream.take().pathQuery()).isEqualTo("/api/2");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/api/2");
     releaseOne();
     assertThat(queued.get(5, TimeUnit.SECONDS).getContentAsString()).isEqualTo("done /api/2");
   }
@@ -119,7 +119,7 @@ class ConcurrencyLimitTest {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
         .concurrencyLimit(ConcurrencyLimit.of(1).queue(1, Duration.ofMillis(200)))));
     send("/api/1");
-    upstream.take();
+    upstream.takeRequest();
 
     long start = System.nanoTime();
     ContentResponse queued = send("/api/2").get(5, TimeUnit.SECONDS);
@@ -127,7 +127,7 @@ class ConcurrencyLimitTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(180));
     assertOverloaded(queued);
     assertThat(queued.getContentAsString()).contains("within 200 ms");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -135,7 +135,7 @@ class ConcurrencyLimitTest {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
         .concurrencyLimit(ConcurrencyLimit.of(1).queue(1, Duration.ofSeconds(10)))));
     send("/api/1");
-    upstream.take();
+    upstream.takeRequest();
 
     // Of two more, whichever comes second finds the queue full and is refused at once.
     CompletableFuture<ContentResponse> second = send("/api/2");
@@ -146,7 +146,7 @@ class ConcurrencyLimitTest {
     CompletableFuture<ContentResponse> waiting = second.isDone() && second.get() == refused ? third : second;
     assertThat(waiting).isNotDone();
     releaseOne();
-    upstream.take();
+    upstream.takeRequest();
     releaseOne();
     assertThat(waiting.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
   }
@@ -156,13 +156,13 @@ class ConcurrencyLimitTest {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())
         .concurrencyLimit(ConcurrencyLimit.of(1).perKey(KeyResolver.header("X-Tenant")))));
     send("/api/a1", "X-Tenant", "acme");
-    upstream.take();
+    upstream.takeRequest();
 
     ContentResponse secondAcme = send("/api/a2", "X-Tenant", "acme").get(5, TimeUnit.SECONDS);
     CompletableFuture<ContentResponse> globex = send("/api/g1", "X-Tenant", "globex");
 
     assertOverloaded(secondAcme);
-    assertThat(upstream.take().pathQuery()).isEqualTo("/api/g1");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/api/g1");
     releaseOne();
     releaseOne();
     assertThat(globex.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);

@@ -11,8 +11,8 @@ import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.MissingKey;
 import dev.portico.gateway.ratelimit.bucket4j.Quota;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +39,12 @@ class RateLimitingTest {
         return AuthResult.authenticated(Identity.builder(parts[0]).plan(parts.length > 1 ? parts[1] : null).build());
       }).orElse(AuthResult.noCredentials(Challenge.bearer("test"))));
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -100,7 +100,7 @@ class RateLimitingTest {
     assertThat(retryAfter).isBetween(1L, 60L);
     assertThat(rejected.getHeaders().get("RateLimit-Policy")).isEqualTo("\"api\";q=2;w=60");
     assertThat(rejected.getHeaders().get("RateLimit")).startsWith("\"api\";r=0;t=");
-    assertThat(upstream.receivedCount()).as("the rejected request never reached the upstream").isEqualTo(2);
+    assertThat(upstream.requestCount()).as("the rejected request never reached the upstream").isEqualTo(2);
   }
 
   @Test
@@ -124,7 +124,7 @@ class RateLimitingTest {
     assertThat(firstMinute).containsExactly(200, 200, 200, 200, 200, 429, 200);
     assertThat(sixth.getHeaders().get(HttpHeader.RETRY_AFTER)).as("asked at 50 s").isEqualTo("10");
     assertThat(sixth.getHeaders().get("RateLimit")).isEqualTo("\"api\";r=0;t=10");
-    assertThat(upstream.receivedCount()).isEqualTo(6);
+    assertThat(upstream.requestCount()).isEqualTo(6);
   }
 
   @Test
@@ -180,7 +180,7 @@ class RateLimitingTest {
 
   @Test
   void theGatewaysQuotaFollowsTheUpstreamsListsAndReplacesItsLegacyHeaders() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().add("RateLimit-Policy", "\"backend\";q=50;w=1");
       resp.getHeaders().add("RateLimit", "\"backend\";r=49;t=1");
       resp.getHeaders().add("X-RateLimit-Limit", "50");
@@ -286,7 +286,7 @@ class RateLimitingTest {
     assertThat(refused.getStatus()).isEqualTo(403);
     assertThat(problem(refused).get("type").asString()).isEqualTo("https://portico.dev/problems/forbidden");
     assertThat(statuses(1, "/api/x", "X-Api-Key", "k1")).containsExactly(200);
-    assertThat(upstream.receivedCount()).isEqualTo(1);
+    assertThat(upstream.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -331,6 +331,6 @@ class RateLimitingTest {
 
     assertThat(response.getStatus()).isEqualTo(500);
     assertThat(problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/internal");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisCluster;
-import dev.portico.gateway.testing.TestUpstream;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 /** Two gateway instances sharing budgets in a three-node Redis Cluster started from the same redis-server binary. */
 class RedisClusterRateLimitTest {
   private RedisCluster cluster;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     cluster = RedisCluster.start();
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
-import dev.portico.gateway.test.TestExchange;
-import dev.portico.gateway.testing.TestUpstream;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -42,7 +42,7 @@ class RedisLazyConnectionTest {
 
   private ClientResources resources;
   private RedisClient client;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private RedisServer redis;
 
@@ -50,7 +50,7 @@ class RedisLazyConnectionTest {
   void start() throws Exception {
     resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
     client = RedisClient.create(resources);
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
-import dev.portico.gateway.testing.TestUpstream;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -38,13 +38,13 @@ class RedisSharedLimitTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private RedisServer redis;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     redis = RedisServer.start();
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach

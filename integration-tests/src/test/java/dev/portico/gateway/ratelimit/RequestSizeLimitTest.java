@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.testing.GatewayHost;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +34,7 @@ class RequestSizeLimitTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX = 1_000;
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   /** What the upstream saw of each request: "started", then "complete <bytes>" or "aborted". */
   private final BlockingQueue<String> upstreamSaw = new LinkedBlockingQueue<>();
@@ -42,7 +42,7 @@ class RequestSizeLimitTest {
 
   @BeforeEach
   void start() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         upstreamSaw.add("started");
@@ -84,7 +84,7 @@ class RequestSizeLimitTest {
     assertThat(response.text()).contains("application/problem+json");
     assertThat(JSON.readTree(response.body()).get("type").asString())
         .isEqualTo("https://portico.dev/problems/payload-too-large");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
     assertThat(upstreamSaw).isEmpty();
   }
 

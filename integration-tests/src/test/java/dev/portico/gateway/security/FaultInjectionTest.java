@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.RefusingPort;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,13 +37,13 @@ class FaultInjectionTest {
 
   private Set<Thread> threadsBefore;
   private FaultyUpstream faulty;
-  private TestUpstream good;
+  private FakeUpstream good;
   private GatewayHost host;
 
   @BeforeEach
   void snapshotThreads() throws Exception {
     threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
-    good = TestUpstream.start();
+    good = FakeUpstream.start();
   }
 
   @AfterEach
@@ -81,7 +81,7 @@ class FaultInjectionTest {
 
   private void assertServesNormally() throws Exception {
     assertThat(get("/good/after").status()).isEqualTo(200);
-    assertThat(good.take().pathQuery()).isEqualTo("/good/after");
+    assertThat(good.takeRequest().target()).isEqualTo("/good/after");
   }
 
   private static long millisSince(long start) {
@@ -212,7 +212,7 @@ class FaultInjectionTest {
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.text()).containsIgnoringCase("\r\nRetry-After:");
-    assertThat(good.poll()).isNull();
+    assertThat(good.pollRequest()).isEmpty();
     assertServesNormally();
   }
 

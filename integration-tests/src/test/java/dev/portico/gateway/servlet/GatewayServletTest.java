@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ class GatewayServletTest {
   private static final String CONTEXT = "/ctx";
 
   private static HttpClient client;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private ServletContainer.Running server;
 
   @BeforeAll
@@ -73,7 +73,7 @@ class GatewayServletTest {
 
   /** An upstream that echoes the request line and {@code X-Test} as headers, and streams the body back. */
   private void startEchoUpstream() throws Exception {
-    upstream = TestUpstream.start(new Handler.Abstract.NonBlocking() {
+    upstream = FakeUpstream.start(new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
         response.getHeaders()
@@ -111,7 +111,7 @@ class GatewayServletTest {
     // Started without the container's Jakarta WebSocket support: the servlet says so instead of faking it.
     assertThat(response.status()).isEqualTo(501);
     assertThat(response.body()).contains("https://portico.dev/problems/websocket-unsupported");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @ParameterizedTest
@@ -137,7 +137,7 @@ class GatewayServletTest {
   @EnumSource(ServletContainer.class)
   void headerValuesReachTheUpstreamExactlyAsSentOnAReusedConnection(ServletContainer container)
       throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     mount(container);
 
     List<String> received = new ArrayList<>();
@@ -145,7 +145,7 @@ class GatewayServletTest {
       ContentResponse response = client.newRequest(server.uri("/api/x"))
           .headers(h -> h.put(HttpHeader.USER_AGENT, spelling)).timeout(10, SECONDS).send();
       assertThat(response.getStatus()).isEqualTo(200);
-      received.add(upstream.take().header("User-Agent"));
+      received.add(upstream.takeRequest().header("User-Agent").orElse(null));
     }
 
     // Jetty's per-connection header cache ignores case unless told otherwise; the servlet tells it.
@@ -178,7 +178,7 @@ class GatewayServletTest {
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
   void answersNoRouteWith404Problem(ServletContainer container) throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     mount(container);
 
     ContentResponse response = client.newRequest(server.uri("/elsewhere")).timeout(10, SECONDS).send();
@@ -188,13 +188,13 @@ class GatewayServletTest {
     JsonNode problem = JSON.readTree(response.getContentAsString());
     assertThat(problem.get("type").asString()).isEqualTo(ProblemType.NO_ROUTE.type().toString());
     assertThat(problem.get("status").asInt()).isEqualTo(404);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
   void dotSegmentTricksNeverReachTheUpstream(ServletContainer container) throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     mount(container);
 
     // Tomcat hands all three to the servlet as sent; Jetty refuses the encoded and ';' forms itself.
@@ -210,14 +210,14 @@ class GatewayServletTest {
       assertThat(encoded.text()).contains(ProblemType.BAD_PATH.type().toString());
       assertThat(parameter.text()).contains(ProblemType.BAD_PATH.type().toString());
     }
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
   void upstreamDyingMidBodyBreaksTheChunkedClientResponse(ServletContainer container)
       throws Exception {
-    upstream = TestUpstream.start(dyingAfterFirstPart(null));
+    upstream = FakeUpstream.start(dyingAfterFirstPart(null));
     mount(container);
 
     // Connection: close, so the container may not delimit the body by closing the connection.
@@ -232,7 +232,7 @@ class GatewayServletTest {
   @EnumSource(ServletContainer.class)
   void upstreamDyingMidBodyLeavesTheContentLengthClientShort(ServletContainer container)
       throws Exception {
-    upstream = TestUpstream.start(dyingAfterFirstPart(1000L));
+    upstream = FakeUpstream.start(dyingAfterFirstPart(1000L));
     mount(container);
 
     CompletableFuture<Result> done = new CompletableFuture<>();
@@ -270,7 +270,7 @@ class GatewayServletTest {
       throws Exception {
     CountDownLatch upstreamGotBytes = new CountDownLatch(1);
     LinkedBlockingQueue<Throwable> upstreamBodyFailed = new LinkedBlockingQueue<>();
-    upstream = TestUpstream.start(new Handler.Abstract.NonBlocking() {
+    upstream = FakeUpstream.start(new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
         new Object() {
@@ -318,7 +318,7 @@ class GatewayServletTest {
   @EnumSource(ServletContainer.class)
   void serverSentEventsReachTheClientBeforeTheUpstreamFinishes(ServletContainer container) throws Exception {
     CountDownLatch clientSawFirstEvent = new CountDownLatch(1);
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");

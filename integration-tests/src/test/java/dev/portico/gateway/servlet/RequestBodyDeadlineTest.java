@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Timeouts;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.Mounting;
-import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.validation.JsonSchema;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +50,7 @@ class RequestBodyDeadlineTest {
   private static final Duration DEADLINE = Duration.ofMillis(600);
   private static final Mounting.Options NO_WEBSOCKET = Mounting.Options.DEFAULTS.withWebSocket(false);
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private Mounting.Running host;
 
   @AfterEach
@@ -62,7 +62,7 @@ class RequestBodyDeadlineTest {
   }
 
   private void mount(Mounting mounting) throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     Timeouts timeouts = Timeouts.DEFAULT.withRequestBody(DEADLINE);
     host = mounting.start(Gateway.builder()
         .route("streamed", r -> r.path("/s/**").timeouts(timeouts).upstream(upstream.uri()))
@@ -88,7 +88,7 @@ class RequestBodyDeadlineTest {
     assertThat(response.body()).contains("request-timeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(DEADLINE);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
-    assertThat(upstream.receivedCount()).as("complete requests the upstream received").isZero();
+    assertThat(upstream.pollRequest()).as("complete requests the upstream received").isEmpty();
   }
 
   /**
@@ -127,7 +127,7 @@ class RequestBodyDeadlineTest {
     assertThat(text).startsWith("HTTP/1.1 408").contains("request-timeout");
     assertThat(dribbled.get()).as("bytes dribbled before the answer").isGreaterThan(1);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   /** Over HTTP/2: a stream whose DATA stops after one byte is answered 408 on its own stream. */
@@ -167,7 +167,7 @@ class RequestBodyDeadlineTest {
 
       assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(408);
       Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
-      assertThat(upstream.receivedCount()).isZero();
+      assertThat(upstream.pollRequest()).isEmpty();
     } finally {
       frames.stop();
     }
@@ -182,7 +182,7 @@ class RequestBodyDeadlineTest {
 
     assertThat(response.status()).isEqualTo(408);
     Await.until("the upstream connection closed", () -> upstream.openConnections() == 0);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   /**
@@ -194,7 +194,7 @@ class RequestBodyDeadlineTest {
   @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER", "JETTY_SERVLET", "TOMCAT_SERVLET"})
   void deadlineAfterTheResponseStartedBreaksTheClientResponse(Mounting mounting) throws Exception {
     CountDownLatch upstreamFailed = new CountDownLatch(1);
-    upstream = TestUpstream.start(new Handler.Abstract() {
+    upstream = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.setStatus(200);
@@ -226,7 +226,7 @@ class RequestBodyDeadlineTest {
 
     assertThat(response.status()).isEqualTo(408);
     assertThat(response.body()).contains("request-timeout");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
     assertThat(upstream.openConnections()).as("connections the upstream saw open").isZero();
   }
 
@@ -240,7 +240,7 @@ class RequestBodyDeadlineTest {
 
     assertThat(streamed.status()).isEqualTo(200);
     assertThat(validated.status()).isEqualTo(200);
-    assertThat(upstream.take().body()).isEqualTo("{}");
-    assertThat(upstream.take().body()).isEqualTo("{}");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("{}");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("{}");
   }
 }

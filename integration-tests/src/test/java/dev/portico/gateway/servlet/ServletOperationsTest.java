@@ -11,9 +11,9 @@ import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.ProblemJson;
-import dev.portico.gateway.testing.TestUpstream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +33,7 @@ class ServletOperationsTest {
   private static HttpClient client;
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private ServletContainer.Running server;
 
   @BeforeAll
@@ -59,12 +59,12 @@ class ServletOperationsTest {
   }
 
   private void startUpstream() throws Exception {
-    upstream = TestUpstream.start().responder((received, request, response, callback) -> {
-      if (received.pathQuery().contains("slow")) {
+    upstream = FakeUpstream.start().respondWith((received, request, response, callback) -> {
+      if (received.target().contains("slow")) {
         arrived.countDown();
         release.await(20, TimeUnit.SECONDS);
       }
-      Content.Sink.write(response, true, "upstream " + received.pathQuery(), callback);
+      Content.Sink.write(response, true, "upstream " + received.target(), callback);
     });
   }
 

@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.validation.JsonSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class ServletPoliciesTest {
       + " \"properties\": {\"qty\": {\"type\": \"integer\", \"minimum\": 1}}}";
 
   private static HttpClient client;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private ServletContainer.Running server;
 
   @BeforeAll
@@ -55,10 +55,10 @@ class ServletPoliciesTest {
   }
 
   private void mount(ServletContainer container) throws Exception {
-    upstream = TestUpstream.start();
-    upstream.responder((r, req, resp, cb) -> {
+    upstream = FakeUpstream.start();
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      Content.Sink.write(resp, true, "{\"received\": " + r.body() + ", \"internal\": true}", cb);
+      Content.Sink.write(resp, true, "{\"received\": " + r.bodyAsString() + ", \"internal\": true}", cb);
     });
     Gateway gateway = Gateway.builder()
         .route("orders", r -> r.path("/orders").methods("POST")
@@ -81,7 +81,7 @@ class ServletPoliciesTest {
         .body(new StringRequestContent("application/json", "{\"qty\": 2}")).timeout(10, SECONDS).send();
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(upstream.take().body()).isEqualTo("{\"qty\":2,\"source\":\"orders\"}");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("{\"qty\":2,\"source\":\"orders\"}");
     assertThat(response.getContentAsString()).isEqualTo("{\"received\":{\"qty\":2,\"source\":\"orders\"}}");
     assertThat(response.getHeaders().get("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
   }
@@ -103,7 +103,7 @@ class ServletPoliciesTest {
     assertThat(invalid.getStatus()).isEqualTo(400);
     assertThat(invalid.getContentAsString()).contains("\"pointer\":\"/qty\"");
     assertThat(oversized.get(10, SECONDS).getStatus()).isEqualTo(413);
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @ParameterizedTest
@@ -118,7 +118,7 @@ class ServletPoliciesTest {
 
     assertThat(response.getStatus()).isEqualTo(204);
     assertThat(response.getHeaders().get("Access-Control-Allow-Headers")).isEqualTo("content-type");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @ParameterizedTest
@@ -140,6 +140,6 @@ class ServletPoliciesTest {
     assertThat(preflight.getStatus()).isEqualTo(403);
     assertThat(preflight.getContentAsString()).contains("cors-rejected")
         .contains("Method 'DELETE' is not allowed for cross-origin requests here; allowed: POST.");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 }

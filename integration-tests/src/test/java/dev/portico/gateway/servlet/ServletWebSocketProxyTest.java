@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
-import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
+import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.testing.WebSocketPeers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -234,7 +234,7 @@ class ServletWebSocketProxyTest {
   @ParameterizedTest
   @EnumSource(ServletContainer.class)
   void anUpstreamThatRefusesTheUpgradeGets502AndTheClientStaysOnHttp(ServletContainer container) throws Exception {
-    try (TestUpstream forbidding = TestUpstream.start(new Handler.Abstract.NonBlocking() {
+    try (FakeUpstream forbidding = FakeUpstream.start(new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         Response.writeError(request, response, callback, 403);

@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +88,14 @@ public final class Backend implements AutoCloseable {
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
     alpn.setDefaultProtocol("h2");
-    return new Backend(name, new SslConnectionFactory(TestUpstream.serverTls(identity, null), alpn.getProtocol()), alpn, h2);
+    return new Backend(name, new SslConnectionFactory(serverTls(identity), alpn.getProtocol()), alpn, h2);
+  }
+
+  private static SslContextFactory.Server serverTls(KeyStore identity) {
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(identity);
+    tls.setKeyStorePassword(new String(TestCertificates.PASSWORD));
+    return tls;
   }
 
   private boolean answer(Request request, Response response, Callback callback) throws Exception {

@@ -9,8 +9,10 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
+import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.transform.json.JacksonTreeFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,12 +47,13 @@ class TransformTest {
               .build()))
           .orElse(AuthResult.noCredentials(Challenge.bearer("test"))));
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start()
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
   }
 
   @AfterEach
@@ -104,22 +107,22 @@ class TransformTest {
         "Cookie", "session=secret", "X-Legacy-Tenant", "t1", "X-Legacy-Tenant", "t2", "X-Request-Id", "req-1");
 
     assertThat(response.getStatus()).isEqualTo(200);
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.header("X-Route")).isEqualTo("user");
-    assertThat(received.header("X-User-Id")).isEqualTo("42");
-    assertThat(received.header("X-Subject")).isEqualTo("alice via test");
-    assertThat(received.header("X-Scopes")).isEqualTo("orders:read orders:write");
-    assertThat(received.header("X-Tenant")).isEqualTo("acme");
-    assertThat(received.header("X-Nested")).as("a non-scalar claim leaves the rule out").isNull();
-    assertThat(received.header("X-Trace")).isEqualTo("gw-req-1");
-    assertThat(received.header("X-Client")).isEqualTo("127.0.0.1");
-    assertThat(received.headers().getValuesList("X-Multi")).containsExactly("one", "two");
-    assertThat(received.header("Via")).isEqualTo("1.0 edge, 1.1 portico");
-    assertThat(received.header("X-New-List")).isEqualTo("first");
-    assertThat(received.header("Cookie")).isNull();
-    assertThat(received.header("X-Legacy-Tenant")).isNull();
-    assertThat(received.headers().getValuesList("X-Tenant-Id")).containsExactly("t1", "t2");
-    assertThat(received.header("X-Braces")).isEqualTo("{literal}");
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.header("X-Route")).contains("user");
+    assertThat(received.header("X-User-Id")).contains("42");
+    assertThat(received.header("X-Subject")).contains("alice via test");
+    assertThat(received.header("X-Scopes")).contains("orders:read orders:write");
+    assertThat(received.header("X-Tenant")).contains("acme");
+    assertThat(received.header("X-Nested")).as("a non-scalar claim leaves the rule out").isEmpty();
+    assertThat(received.header("X-Trace")).contains("gw-req-1");
+    assertThat(received.header("X-Client")).contains("127.0.0.1");
+    assertThat(received.headerValues("X-Multi")).containsExactly("one", "two");
+    assertThat(received.header("Via")).contains("1.0 edge, 1.1 portico");
+    assertThat(received.header("X-New-List")).contains("first");
+    assertThat(received.header("Cookie")).isEmpty();
+    assertThat(received.header("X-Legacy-Tenant")).isEmpty();
+    assertThat(received.headerValues("X-Tenant-Id")).containsExactly("t1", "t2");
+    assertThat(received.header("X-Braces")).contains("{literal}");
   }
 
   @Test
@@ -130,15 +133,15 @@ class TransformTest {
 
     get("/open", "X-Subject", "forged");
 
-    TestUpstream.Received received = upstream.take();
+    RecordedRequest received = upstream.takeRequest();
     // X-Subject is filled from the identity: a client's copy never passes, even where the rule is skipped.
-    assertThat(received.header("X-Subject")).isNull();
-    assertThat(received.header("X-Issuer")).isNull();
+    assertThat(received.header("X-Subject")).isEmpty();
+    assertThat(received.header("X-Issuer")).isEmpty();
   }
 
   @Test
   void responseHeaderRulesAndTheInternalHeadersOneLiner() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put("Server", "Apache/2.4.1 (Unix)");
       resp.getHeaders().put("X-Powered-By", "PHP/5.6");
       resp.getHeaders().put("X-AspNet-Version", "4.0.30319");
@@ -172,7 +175,7 @@ class TransformTest {
 
     get("/search/books?q=a%20b&debug=1&index=evil&x=%7e&trace&debug=2");
 
-    assertThat(upstream.take().pathQuery()).isEqualTo("/search/books?q=a%20b&x=%7e&index=books&source=gate%20way%2F%C3%A4");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/search/books?q=a%20b&x=%7e&index=books&source=gate%20way%2F%C3%A4");
   }
 
   @Test
@@ -183,7 +186,7 @@ class TransformTest {
 
     get("/search");
 
-    assertThat(upstream.take().pathQuery()).isEqualTo("/search?v=2");
+    assertThat(upstream.takeRequest().target()).isEqualTo("/search?v=2");
   }
 
   @Test
@@ -195,9 +198,9 @@ class TransformTest {
     ContentResponse response = get("/legacy/search?q=1");
 
     assertThat(response.getStatus()).isEqualTo(200);
-    TestUpstream.Received received = upstream.take();
+    RecordedRequest received = upstream.takeRequest();
     assertThat(received.method()).isEqualTo("POST");
-    assertThat(received.pathQuery()).isEqualTo("/legacy/search?q=1");
+    assertThat(received.target()).isEqualTo("/legacy/search?q=1");
   }
 
   @Test
@@ -228,12 +231,12 @@ class TransformTest {
         .timeout(10, TimeUnit.SECONDS).send();
 
     assertThat(response.getStatus()).isEqualTo(200);
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.body()).isEqualTo("{\"lines\":[\"a\",\"c\",\"appended\"],\"existing\":1,\"price\":12.50,"
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.bodyAsString()).isEqualTo("{\"lines\":[\"a\",\"c\",\"appended\"],\"existing\":1,\"price\":12.50,"
         + "\"customerId\":5,\"meta\":{\"requestId\":\"req-9\",\"user\":\"alice\",\"order\":\"7\",\"version\":2,"
         + "\"beta\":true},\"priority\":\"normal\",\"tags\":[\"gateway\"],\"a/b\":\"slash\"}");
-    assertThat(received.header("Content-Length")).isEqualTo(Integer.toString(received.body().length()));
-    assertThat(received.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
+    assertThat(received.header("Content-Length")).contains(Integer.toString(received.bodyAsString().length()));
+    assertThat(received.header("Content-Type")).contains("application/json; charset=utf-8");
   }
 
   @Test
@@ -250,7 +253,7 @@ class TransformTest {
 
     postJson("/orders", "{\"net\": 100, \"tax\": 19}");
 
-    assertThat(upstream.take().body()).isEqualTo("{\"net\":100,\"tax\":19,\"total\":119,\"route\":\"orders\"}");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("{\"net\":100,\"tax\":19,\"total\":119,\"route\":\"orders\"}");
   }
 
   @Test
@@ -261,7 +264,7 @@ class TransformTest {
     host.client().newRequest(host.uri("/orders")).method("POST")
         .body(new StringRequestContent("text/plain", "{\"a\": 1}")).timeout(10, TimeUnit.SECONDS).send();
 
-    assertThat(upstream.take().body()).isEqualTo("{\"a\": 1}");
+    assertThat(upstream.takeRequest().bodyAsString()).isEqualTo("{\"a\": 1}");
   }
 
   @Test
@@ -278,7 +281,7 @@ class TransformTest {
     assertThat(malformed.getStatus()).isEqualTo(400);
     assertThat(JSON.readTree(malformed.getContentAsString()).path("type").asString())
         .isEqualTo("https://portico.dev/problems/malformed-json");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -290,15 +293,15 @@ class TransformTest {
         .body(new BytesRequestContent("application/json", gzip("{\"secret\": 1, \"ok\": true}")))
         .timeout(10, TimeUnit.SECONDS).send();
 
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.body()).isEqualTo("{\"ok\":true}");
-    assertThat(received.header("Content-Encoding")).isNull();
-    assertThat(received.header("Content-Length")).isEqualTo("11");
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.bodyAsString()).isEqualTo("{\"ok\":true}");
+    assertThat(received.header("Content-Encoding")).isEmpty();
+    assertThat(received.header("Content-Length")).contains("11");
   }
 
   @Test
   void responseJsonTransformWithRecomputedLengthAndWeakETag() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       resp.getHeaders().put(HttpHeader.ETAG, "\"v1\"");
       Content.Sink.write(resp, true, "{\"id\": 7, \"internalNotes\": \"do not show\", \"first_name\": \"Ada\"}", cb);
@@ -318,8 +321,8 @@ class TransformTest {
   @Test
   void gzipResponseJsonIsDecodedAndSentUncompressed() throws Exception {
     byte[] compressed = gzip("{\"secret\": \"s\", \"public\": 1}");
-    upstream.responder((r, req, resp, cb) -> {
-      assertThat(r.header("Accept-Encoding")).isEqualTo("gzip");
+    upstream.respondWith((r, req, resp, cb) -> {
+      assertThat(r.header("Accept-Encoding")).contains("gzip");
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       resp.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
       resp.write(true, java.nio.ByteBuffer.wrap(compressed), cb);
@@ -332,13 +335,13 @@ class TransformTest {
 
     assertThat(response.getHeaders().get(HttpHeader.CONTENT_ENCODING)).isNull();
     assertThat(response.getContentAsString()).isEqualTo("{\"public\":1}");
-    assertThat(upstream.take().header("Accept-Encoding")).isEqualTo("gzip");
+    assertThat(upstream.takeRequest().header("Accept-Encoding")).contains("gzip");
   }
 
   @Test
   void oversizedResponsePassesThroughWholeOrBecomes502() throws Exception {
     String big = "{\"data\": \"" + "x".repeat(200_000) + "\", \"secret\": 1}";
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       Content.Sink.write(resp, true, big, cb);   // chunked: the gateway finds out while reading
     });
@@ -360,7 +363,7 @@ class TransformTest {
 
   @Test
   void malformedUpstreamJsonIsRejectedByDefault() throws Exception {
-    upstream.responder((r, req, resp, cb) -> {
+    upstream.respondWith((r, req, resp, cb) -> {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       Content.Sink.write(resp, true, "{\"secret\": 1, oops", cb);
     });

@@ -3,17 +3,17 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
+import dev.portico.gateway.test.GatewayUnderTest;
+import dev.portico.gateway.test.PorticoTest;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.HttpHeader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,43 +21,34 @@ import org.junit.jupiter.api.Test;
  * client's behalf, and passes an encoded response on as it came. (Jetty 12.1's HTTP client, left
  * to itself, adds {@code Accept-Encoding: gzip} to every request and inflates gzip responses.)
  */
+@PorticoTest
 class ContentEncodingPassThroughTest {
-  private TestUpstream upstream;
-  private GatewayHost host;
-
-  @BeforeEach
-  void start() throws Exception {
-    upstream = TestUpstream.start();
-    host = GatewayHost.start(Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    host.close();
-    upstream.close();
+  @GatewayUnderTest
+  static Gateway gateway(FakeUpstream upstream) {
+    return Gateway.builder().route("all", r -> r.path("/**").upstream(upstream.uri())).build();
   }
 
   @Test
-  void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne() throws Exception {
+  void aRequestWithoutAcceptEncodingReachesTheUpstreamWithoutOne(GatewayServer host, FakeUpstream upstream) throws Exception {
     RawClient.Response response = RawClient.send(host.port(), "/plain");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(upstream.take().headers().get(HttpHeader.ACCEPT_ENCODING)).isNull();
+    assertThat(upstream.takeRequest().header(HttpHeader.ACCEPT_ENCODING.asString())).isEmpty();
   }
 
   @Test
-  void theClientsAcceptEncodingIsForwardedAsSent() throws Exception {
+  void theClientsAcceptEncodingIsForwardedAsSent(GatewayServer host, FakeUpstream upstream) throws Exception {
     RawClient.Response response = RawClient.exchange(host.port(), "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Accept-Encoding: br, gzip;q=0.5\r\nConnection: close\r\n\r\n");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(upstream.take().headers().getValuesList(HttpHeader.ACCEPT_ENCODING)).containsExactly("br, gzip;q=0.5");
+    assertThat(upstream.takeRequest().headerValues(HttpHeader.ACCEPT_ENCODING.asString())).containsExactly("br, gzip;q=0.5");
   }
 
   @Test
-  void aGzipResponseReachesTheClientCompressedAndByteForByte() throws Exception {
+  void aGzipResponseReachesTheClientCompressedAndByteForByte(GatewayServer host, FakeUpstream upstream) throws Exception {
     byte[] compressed = gzip("{\"orders\": [1, 2, 3]}".repeat(50));
-    upstream.responder((received, request, response, callback) -> {
+    upstream.respondWith((received, request, response, callback) -> {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, compressed.length);

@@ -3,19 +3,20 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.Mounting;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.test.RecordedRequest;
+import dev.portico.gateway.testing.Mounting;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.nio.ByteBuffer;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A request body the client sent without {@code Content-Type} reaches the upstream without one (the
@@ -23,12 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
  * body policy; and one sent with a type keeps exactly that type. On every adapter.
  */
 class RequestContentTypeTest {
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private Mounting.Running host;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -50,7 +51,7 @@ class RequestContentTypeTest {
     host.client().setDefaultRequestContentType(null);
   }
 
-  private TestUpstream.Received post(Mounting mounting, String path, String contentType) throws Exception {
+  private RecordedRequest post(Mounting mounting, String path, String contentType) throws Exception {
     byte[] body = "twelve bytes".getBytes(StandardCharsets.US_ASCII);
     if (mounting.h2()) {
       int status = host.client().newRequest(host.uri(path)).method("POST").body(new BytesRequestContent(contentType, body))
@@ -62,8 +63,8 @@ class RequestContentTypeTest {
           + "Content-Length: 12\r\nConnection: close\r\n\r\ntwelve bytes");
       assertThat(response.status()).isEqualTo(200);
     }
-    TestUpstream.Received received = upstream.take();
-    assertThat(received.body()).isEqualTo("twelve bytes");
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.bodyAsString()).isEqualTo("twelve bytes");
     return received;
   }
 
@@ -73,8 +74,8 @@ class RequestContentTypeTest {
     start(mounting);
 
     for (String path : new String[] {"/streamed/x", "/retried/x", "/held/x"}) {
-      TestUpstream.Received received = post(mounting, path, null);
-      assertThat(received.headers().getValuesList("Content-Type")).as(path).isEmpty();
+      RecordedRequest received = post(mounting, path, null);
+      assertThat(received.headerValues("Content-Type")).as(path).isEmpty();
     }
   }
 
@@ -84,8 +85,8 @@ class RequestContentTypeTest {
     start(mounting);
 
     for (String path : new String[] {"/streamed/x", "/retried/x", "/held/x"}) {
-      TestUpstream.Received received = post(mounting, path, "text/plain; charset=utf-8");
-      assertThat(received.headers().getValuesList("Content-Type")).as(path).containsExactly("text/plain; charset=utf-8");
+      RecordedRequest received = post(mounting, path, "text/plain; charset=utf-8");
+      assertThat(received.headerValues("Content-Type")).as(path).containsExactly("text/plain; charset=utf-8");
     }
   }
 
@@ -117,14 +118,14 @@ class RequestContentTypeTest {
             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n" + sent + "\r\n0\r\n\r\n");
         assertThat(response.status()).isEqualTo(200);
       }
-      TestUpstream.Received received = upstream.take();
+      RecordedRequest received = upstream.takeRequest();
       assertThat(received.method()).isEqualTo(method);
-      assertThat(received.body()).as(method).isEqualTo(sent);
-      assertThat(received.headers().getValuesList("Content-Type")).isEmpty();
+      assertThat(received.bodyAsString()).as(method).isEqualTo(sent);
+      assertThat(received.headerValues("Content-Type")).isEmpty();
       // Nobody knew the length before the end: chunked.
-      assertThat(received.headers().getValuesList("Transfer-Encoding")).as(method).containsExactly("chunked");
-      assertThat(received.headers().get("Content-Length")).as(method).isNull();
+      assertThat(received.headerValues("Transfer-Encoding")).as(method).containsExactly("chunked");
+      assertThat(received.header("Content-Length").orElse(null)).as(method).isNull();
     }
-    assertThat(upstream.receivedCount()).as("nothing read as a second request").isZero();
+    assertThat(upstream.pollRequest()).as("nothing read as a second request").isEmpty();
   }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.TestAuthenticator;
-import dev.portico.gateway.testing.TestUpstream;
 import dev.portico.gateway.testing.WebSocketPeers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -170,7 +170,7 @@ class WebSocketProxyTest {
 
   @Test
   void theClientIsSwitchedOnlyAfterTheUpstreamAccepted() throws Exception {
-    try (TestUpstream plainHttp = TestUpstream.start()) {
+    try (FakeUpstream plainHttp = FakeUpstream.start()) {
       host = GatewayHost.start(Gateway.builder()
           .route("ws", r -> r.path("/ws/**").upstream(plainHttp.uri()).websocket())
           .build());
@@ -219,7 +219,7 @@ class WebSocketProxyTest {
 
   @Test
   void aRouteWithoutWebsocketProxiesTheUpgradeAsPlainHttp() throws Exception {
-    try (TestUpstream plainHttp = TestUpstream.start()) {
+    try (FakeUpstream plainHttp = FakeUpstream.start()) {
       host = GatewayHost.start(Gateway.builder()
           .route("http", r -> r.path("/http/**").upstream(plainHttp.uri()))
           .build());
@@ -229,7 +229,7 @@ class WebSocketProxyTest {
           + "Sec-WebSocket-Version: 13\r\n\r\n");
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(plainHttp.take().header("Upgrade")).isNull();
+      assertThat(plainHttp.takeRequest().header("Upgrade")).isEmpty();
     }
   }
 

@@ -9,9 +9,9 @@ import dev.portico.gateway.auth.ApiKeyRecord;
 import dev.portico.gateway.auth.ApiKeyStore;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Identity;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.testing.GatewayHost;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +30,13 @@ class ApiKeyAuthenticatorTest {
       .key(KEY, ApiKeyRecord.of("billing", Set.of("invoices:read")).withPlan("gold"))
       .build();
 
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
   private GatewayHost host;
   private final AtomicReference<Identity> seen = new AtomicReference<>();
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
   }
 
   @AfterEach
@@ -68,7 +68,7 @@ class ApiKeyAuthenticatorTest {
     ContentResponse response = get("/api/invoices", h -> h.add("X-Api-Key", KEY));
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(upstream.take().header("X-Api-Key")).isEqualTo(KEY);
+    assertThat(upstream.takeRequest().header("X-Api-Key")).contains(KEY);
     Identity identity = seen.get();
     assertThat(identity.subject()).isEqualTo("billing");
     assertThat(identity.method()).isEqualTo("api-key");
@@ -84,7 +84,7 @@ class ApiKeyAuthenticatorTest {
 
     assertProblem(response, ProblemType.UNAUTHORIZED);
     assertThat(response.getHeaders().getValuesList("WWW-Authenticate")).containsExactly("ApiKey realm=\"api\"");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -97,7 +97,7 @@ class ApiKeyAuthenticatorTest {
     assertThat(problem.get("detail").asString()).isEqualTo("The API key is not valid.").doesNotContain(KEY);
     assertThat(response.getHeaders().get("WWW-Authenticate"))
         .isEqualTo("ApiKey realm=\"api\", error=\"invalid_token\", error_description=\"The API key is not valid.\"");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -108,7 +108,7 @@ class ApiKeyAuthenticatorTest {
 
     assertProblem(response, ProblemType.UNAUTHORIZED);
     assertThat(response.getHeaders().get("WWW-Authenticate")).contains("error=\"invalid_request\"");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -172,7 +172,7 @@ class ApiKeyAuthenticatorTest {
     // The engine refuses a query it could not forward byte for byte before any route or authenticator runs.
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.text()).contains("https://portico.dev/problems/bad-path").contains("application/problem+json");
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -185,6 +185,6 @@ class ApiKeyAuthenticatorTest {
     JsonNode problem = assertProblem(response, ProblemType.AUTHENTICATION_UNAVAILABLE);
     assertThat(problem.get("detail").asString()).doesNotContain("10.0.0.7");
     assertThat(response.getHeaders().get("Retry-After")).isNotBlank();
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 }

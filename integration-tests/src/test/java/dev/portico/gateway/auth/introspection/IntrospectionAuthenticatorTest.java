@@ -7,10 +7,11 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Identity;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.test.TestExchange;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.testing.GatewayHost;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,19 +43,19 @@ class IntrospectionAuthenticatorTest {
   private final Map<String, String> answers = new ConcurrentHashMap<>();
   private volatile int status = 200;
   private volatile CountDownLatch hold = new CountDownLatch(0);
-  private TestUpstream authorizationServer;
+  private FakeUpstream authorizationServer;
   private IntrospectionAuthenticator authenticator;
   private GatewayHost host;
-  private TestUpstream upstream;
+  private FakeUpstream upstream;
 
   @BeforeEach
   void startAuthorizationServer() throws Exception {
-    authorizationServer = TestUpstream.start().responder((received, request, response, callback) -> {
+    authorizationServer = FakeUpstream.start().respondWith((received, request, response, callback) -> {
       hits.incrementAndGet();
       if (!hold.await(10, TimeUnit.SECONDS)) {
         throw new AssertionError("held too long");
       }
-      String token = form(received.body()).get("token");
+      String token = form(received.bodyAsString()).get("token");
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       Content.Sink.write(response, true, answers.getOrDefault(token, "{\"active\":false}"), callback);
@@ -116,13 +117,13 @@ class IntrospectionAuthenticatorTest {
     assertThat(identity.scopes()).containsExactlyInAnyOrder("orders:read", "orders:write");
     assertThat(identity.claim("client_id")).contains("shop");
     assertThat(identity.claim("exp")).hasValueSatisfying(exp -> assertThat(((Number) exp).longValue()).isEqualTo(NOW + 600));
-    TestUpstream.Received call = authorizationServer.take();
+    RecordedRequest call = authorizationServer.takeRequest();
     assertThat(call.method()).isEqualTo("POST");
-    assertThat(call.pathQuery()).isEqualTo("/introspect");
-    assertThat(call.header("Content-Type")).startsWith("application/x-www-form-urlencoded");
-    assertThat(call.header("Authorization"))
+    assertThat(call.target()).isEqualTo("/introspect");
+    assertThat(call.header("Content-Type").orElse(null)).startsWith("application/x-www-form-urlencoded");
+    assertThat(call.header("Authorization").orElse(null))
         .isEqualTo("Basic " + Base64.getEncoder().encodeToString("gateway:s3cret".getBytes(StandardCharsets.UTF_8)));
-    assertThat(form(call.body())).containsExactly(Map.entry("token", "tok-1"), Map.entry("token_type_hint", "access_token"));
+    assertThat(form(call.bodyAsString())).containsExactly(Map.entry("token", "tok-1"), Map.entry("token_type_hint", "access_token"));
   }
 
   @Test
@@ -345,7 +346,7 @@ class IntrospectionAuthenticatorTest {
   // Through a real gateway: how the results reach the client.
 
   private void startGateway() throws Exception {
-    upstream = TestUpstream.start();
+    upstream = FakeUpstream.start();
     host = GatewayHost.start(Gateway.builder()
         .authenticator(authenticator)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
@@ -364,7 +365,7 @@ class IntrospectionAuthenticatorTest {
     startGateway();
 
     assertThat(get("Bearer tok-1").getStatus()).isEqualTo(200);
-    assertThat(upstream.take().header("Authorization")).isEqualTo("Bearer tok-1");
+    assertThat(upstream.takeRequest().header("Authorization")).contains("Bearer tok-1");
     ContentResponse refused = get("Bearer revoked");
     assertProblem(refused, ProblemType.UNAUTHORIZED);
     assertThat(refused.getHeaders().get("WWW-Authenticate"))
@@ -382,7 +383,7 @@ class IntrospectionAuthenticatorTest {
     assertProblem(response, ProblemType.AUTHENTICATION_UNAVAILABLE);
     assertThat(response.getContentAsString()).doesNotContain("127.0.0.1").doesNotContain("tok-1");
     assertThat(response.getHeaders().get("Retry-After")).isNotBlank();
-    assertThat(upstream.receivedCount()).isZero();
+    assertThat(upstream.pollRequest()).isEmpty();
   }
 
   @Test

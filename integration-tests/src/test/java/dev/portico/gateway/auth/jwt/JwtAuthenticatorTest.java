@@ -21,7 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.TestClock;
 import java.net.URI;
 import java.time.Duration;
@@ -107,10 +107,10 @@ class JwtAuthenticatorTest {
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("hello from upstream");
-    TestUpstream.Received received = gateway.upstream.take();
-    assertThat(received.pathQuery()).isEqualTo("/api/orders");
+    RecordedRequest received = gateway.upstream.takeRequest();
+    assertThat(received.target()).isEqualTo("/api/orders");
     // Default forwarding passes the credentials on.
-    assertThat(received.header("Authorization")).isEqualTo("Bearer " + token);
+    assertThat(received.header("Authorization")).contains("Bearer " + token);
   }
 
   @Test
@@ -124,12 +124,12 @@ class JwtAuthenticatorTest {
         .put("X-Auth-Scopes", "everything"));
 
     assertThat(response.getStatus()).isEqualTo(200);
-    TestUpstream.Received received = gateway.upstream.take();
-    assertThat(received.headers().getValuesList("X-Auth-Subject")).containsExactly("alice");
-    assertThat(received.headers().getValuesList("X-Auth-Scopes")).containsExactly("orders:read orders:write");
-    assertThat(received.header("X-Auth-Issuer")).isEqualTo(ISSUER);
-    assertThat(received.header("X-Auth-Method")).isEqualTo("jwt");
-    assertThat(received.header("Authorization")).isNull();
+    RecordedRequest received = gateway.upstream.takeRequest();
+    assertThat(received.headerValues("X-Auth-Subject")).containsExactly("alice");
+    assertThat(received.headerValues("X-Auth-Scopes")).containsExactly("orders:read orders:write");
+    assertThat(received.header("X-Auth-Issuer")).contains(ISSUER);
+    assertThat(received.header("X-Auth-Method")).contains("jwt");
+    assertThat(received.header("Authorization")).isEmpty();
   }
 
   @Test
@@ -269,7 +269,7 @@ class JwtAuthenticatorTest {
         assertThat(response.getContentAsString()).doesNotContain(part);
       }
     }
-    assertThat(gateway.upstream.receivedCount()).isZero();
+    assertThat(gateway.upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -333,7 +333,7 @@ class JwtAuthenticatorTest {
     assertThat(response.text()).contains("WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_request\", "
         + "error_description=\"The request carries more than one Authorization header.\"");
     assertThat(response.text()).contains("https://portico.dev/problems/unauthorized");
-    assertThat(gateway.upstream.receivedCount()).isZero();
+    assertThat(gateway.upstream.pollRequest()).isEmpty();
   }
 
   @Test
@@ -360,7 +360,7 @@ class JwtAuthenticatorTest {
     assertThat(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE))
         .startsWith("Bearer error=\"insufficient_scope\"").contains("scope=\"orders:read\"");
     assertThat(JwtGateway.problem(response).get("type").asString()).isEqualTo("https://portico.dev/problems/forbidden");
-    assertThat(gateway.upstream.receivedCount()).isZero();
+    assertThat(gateway.upstream.pollRequest()).isEmpty();
   }
 
   @Test

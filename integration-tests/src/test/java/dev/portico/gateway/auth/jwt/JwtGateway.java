@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.auth.AccessRule;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.GatewayHost;
-import dev.portico.gateway.testing.TestUpstream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,10 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class JwtGateway implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  final TestUpstream upstream;
+  final FakeUpstream upstream;
   final GatewayHost host;
 
-  private JwtGateway(TestUpstream upstream, GatewayHost host) {
+  private JwtGateway(FakeUpstream upstream, GatewayHost host) {
     this.upstream = upstream;
     this.host = host;
   }
@@ -37,7 +38,8 @@ final class JwtGateway implements AutoCloseable {
   }
 
   static JwtGateway start(JwtAuthenticator jwt, Consumer<Route.Builder> more) throws Exception {
-    TestUpstream upstream = TestUpstream.start();
+    FakeUpstream upstream = FakeUpstream.start()
+        .answer(UpstreamAnswer.text(200, "hello from upstream"));
     Gateway gateway = Gateway.builder().route("api", r -> {
       r.path("/api/**").authenticator(jwt).authorize(AccessRule.scopes("orders:read")).upstream(upstream.uri());
       more.accept(r);

@@ -10,8 +10,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.auth.AuthResult;
-import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.test.TestClock;
+import dev.portico.gateway.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,7 +292,7 @@ class JwtKeySetTest {
     assertThat(JwtGateway.problem(response).get("type").asString())
         .isEqualTo("https://portico.dev/problems/authentication-unavailable");
     assertThat(response.getContentAsString()).doesNotContain(Integer.toString(closedPort));
-    assertThat(gateway.upstream.receivedCount()).isZero();
+    assertThat(gateway.upstream.requestCount()).isZero();
   }
 
   @Test

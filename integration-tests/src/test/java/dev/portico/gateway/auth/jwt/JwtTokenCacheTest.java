@@ -55,7 +55,7 @@ class JwtTokenCacheTest {
     assertThat(gateway.get(token).getStatus()).isEqualTo(200);
 
     assertThat(jwt.signatureVerifications()).isEqualTo(1);
-    assertThat(gateway.upstream.receivedCount()).isEqualTo(3);
+    assertThat(gateway.upstream.requestCount()).isEqualTo(3);
   }
 
   @Test

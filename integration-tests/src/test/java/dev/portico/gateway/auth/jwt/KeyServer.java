@@ -1,6 +1,6 @@
 package dev.portico.gateway.auth.jwt;
 
-import dev.portico.gateway.testing.TestUpstream;
+import dev.portico.gateway.test.FakeUpstream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Callback;
  * (issuer: the server's own base URL), each counting its hits. Tests switch what they answer.
  */
 final class KeyServer implements AutoCloseable {
-  private final TestUpstream server;
+  private final FakeUpstream server;
   private final Object hits = new Object();
   private int jwksHits;
   private final AtomicInteger discoveryHits = new AtomicInteger();
@@ -27,7 +27,7 @@ final class KeyServer implements AutoCloseable {
   private volatile CountDownLatch release = new CountDownLatch(0);
 
   private KeyServer() throws Exception {
-    server = TestUpstream.start(new Handler.Abstract() {
+    server = FakeUpstream.start(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
