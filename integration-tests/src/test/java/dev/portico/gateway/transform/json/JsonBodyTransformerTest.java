@@ -2,7 +2,7 @@ package dev.portico.gateway.transform.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.transform.JsonTransform;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;

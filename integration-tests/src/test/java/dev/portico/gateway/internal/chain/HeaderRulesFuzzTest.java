@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.auth.Identity;
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.transform.HeaderRules;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +94,6 @@ class HeaderRulesFuzzTest {
         .scopes(List.of(data.consumeString(8)))
         .claims(Map.of("tenant", data.consumeBoolean() ? data.consumeString(24) : data.consumeLong()))
         .build();
-    return new TestExchange(request.build(), List.of()).as(identity);
+    return TestExchange.of(request.build()).as(identity);
   }
 }

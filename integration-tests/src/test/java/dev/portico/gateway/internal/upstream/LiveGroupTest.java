@@ -2,7 +2,7 @@ package dev.portico.gateway.internal.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portico.gateway.testing.TestExchange;
+import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.upstream.Endpoint;
 import dev.portico.gateway.upstream.OutlierDetection;
 import dev.portico.gateway.upstream.UpstreamGroup;
