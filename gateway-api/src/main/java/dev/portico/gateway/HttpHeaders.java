@@ -1,5 +1,6 @@
 package dev.portico.gateway;
 
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -70,22 +71,6 @@ public interface HttpHeaders {
    * LF or NUL: a header a filter sets can never split a message.
    */
   final class Builder {
-    /** The characters of an HTTP token (RFC 9110, section 5.6.2), by code. */
-    private static final boolean[] TOKEN_CHARS = new boolean[128];
-
-    static {
-      for (char c = '0'; c <= '9'; c++) {
-        TOKEN_CHARS[c] = true;
-      }
-      for (char c = 'a'; c <= 'z'; c++) {
-        TOKEN_CHARS[c] = true;
-        TOKEN_CHARS[c - 'a' + 'A'] = true;
-      }
-      for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-        TOKEN_CHARS[c] = true;
-      }
-    }
-
     private final List<String> fields;
 
     Builder() {
@@ -142,7 +127,7 @@ public interface HttpHeaders {
         throw new IllegalArgumentException("header name: empty");
       }
       for (int i = 0; i < name.length(); i++) {
-        if (!isTokenChar(name.charAt(i))) {
+        if (!HttpSyntax.isTchar(name.charAt(i))) {
           throw new IllegalArgumentException("header name: '" + name + "' (expected: an HTTP token)");
         }
       }
@@ -163,10 +148,6 @@ public interface HttpHeaders {
             "header " + name + ": value contains CR, LF or NUL (header injection)");
       }
       return value;
-    }
-
-    private static boolean isTokenChar(char c) {
-      return c < 128 && TOKEN_CHARS[c];
     }
   }
 }

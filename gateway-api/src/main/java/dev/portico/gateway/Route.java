@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.IdentityForwarding;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.cors.CorsPolicy;
@@ -366,19 +367,6 @@ public final class Route {
     return true;
   }
 
-  private static boolean isToken(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Override
   public String toString() {
     return "Route{" + id + " " + (methods.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(methods)))
@@ -466,7 +454,7 @@ public final class Route {
     public Builder methods(String... methods) {
       for (String m : methods) {
         requireNonNull(m, "method");
-        if (!isToken(m)) {
+        if (!HttpSyntax.isToken(m)) {
           errors.add("methods: '" + m + "' (expected: an HTTP method token such as GET)");
         } else {
           this.methods.add(m.toUpperCase(Locale.ROOT));
@@ -490,7 +478,7 @@ public final class Route {
     /** Requires header {@code name} to be present. */
     public Builder header(String name) {
       requireNonNull(name, "name");
-      if (isToken(name)) {
+      if (HttpSyntax.isToken(name)) {
         headers.add(FieldCondition.present(name));
       } else {
         errors.add("header: '" + name + "' (expected: a header name)");
@@ -502,7 +490,7 @@ public final class Route {
     public Builder header(String name, String value) {
       requireNonNull(name, "name");
       requireNonNull(value, "value");
-      if (isToken(name)) {
+      if (HttpSyntax.isToken(name)) {
         headers.add(FieldCondition.equalTo(name, value));
       } else {
         errors.add("header: '" + name + "' (expected: a header name)");
@@ -739,7 +727,7 @@ public final class Route {
     /** Sends {@code method} upstream instead of the client's (the route still matches on the client's). */
     public Builder methodOverride(String method) {
       requireNonNull(method, "method");
-      if (!isToken(method)) {
+      if (!HttpSyntax.isToken(method)) {
         errors.add("methodOverride: '" + method + "' (expected: an HTTP method token such as POST)");
       } else {
         this.methodOverride = method.toUpperCase(Locale.ROOT);

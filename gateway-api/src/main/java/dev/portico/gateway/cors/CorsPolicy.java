@@ -3,6 +3,7 @@ package dev.portico.gateway.cors;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -209,7 +210,7 @@ public final class CorsPolicy {
         requireNonNull(method, "method");
         if (method.equals("*")) {
           anyMethod = true;
-        } else if (!isToken(method)) {
+        } else if (!HttpSyntax.isToken(method)) {
           errors.add("allowMethods: '" + method + "' (expected: an HTTP method token)");
         } else {
           this.methods.add(method.toUpperCase(Locale.ROOT));
@@ -224,7 +225,7 @@ public final class CorsPolicy {
         requireNonNull(name, "name");
         if (name.equals("*")) {
           anyHeader = true;
-        } else if (!isToken(name)) {
+        } else if (!HttpSyntax.isToken(name)) {
           errors.add("allowHeaders: '" + name + "' (expected: a header name)");
         } else {
           headers.add(name);
@@ -237,7 +238,7 @@ public final class CorsPolicy {
     public Builder exposeHeaders(String... names) {
       for (String name : names) {
         requireNonNull(name, "name");
-        if (!name.equals("*") && !isToken(name)) {
+        if (!name.equals("*") && !HttpSyntax.isToken(name)) {
           errors.add("exposeHeaders: '" + name + "' (expected: a header name)");
         } else {
           exposedHeaders.add(name);
@@ -297,19 +298,6 @@ public final class CorsPolicy {
         patterns.add(p);
       }
       return new CorsPolicy(this, patterns);
-    }
-
-    private static boolean isToken(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.portico.gateway.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -374,8 +375,8 @@ public final class PathPattern {
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
       if (c == '%') {
-        int hi = i + 1 < part.length() ? hexDigit(part.charAt(i + 1)) : -1;
-        int lo = i + 2 < part.length() ? hexDigit(part.charAt(i + 2)) : -1;
+        int hi = i + 1 < part.length() ? HttpSyntax.hexDigit(part.charAt(i + 1)) : -1;
+        int lo = i + 2 < part.length() ? HttpSyntax.hexDigit(part.charAt(i + 2)) : -1;
         if (hi < 0 || lo < 0) {
           throw bad(pattern, "bad percent-encoding in '" + part + "'");
         }
@@ -384,10 +385,10 @@ public final class PathPattern {
           throw bad(pattern, "encoded '/', '\\' or NUL in '" + part + "' never match a normalized path");
         }
         encoded.write(v);
-        if (isUnreserved(v)) {
+        if (HttpSyntax.isUnreserved(v)) {
           sb.append((char) v);
         } else {
-          appendEncoded(sb, v);
+          HttpSyntax.appendPercentEncoded(sb, v);
         }
         i += 2;
       } else if (c <= ' ' || c >= 0x7f || c == '\\' || c == ';') {
@@ -395,7 +396,7 @@ public final class PathPattern {
             + " (percent-encode it; ';' is never accepted)");
       } else if ("\"<>[]^`|".indexOf(c) >= 0) {
         encoded.write(c);
-        appendEncoded(sb, c);
+        HttpSyntax.appendPercentEncoded(sb, c);
       } else {
         encoded.write(c);
         sb.append(c);
@@ -407,30 +408,6 @@ public final class PathPattern {
       throw bad(pattern, "segment '" + part + "' is not valid UTF-8 when decoded");
     }
     return sb.toString();
-  }
-
-  private static void appendEncoded(StringBuilder sb, int b) {
-    sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
-        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-  }
-
-  /** ASCII hex only: {@link Character#digit(char, int)} would also take non-ASCII digits. */
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
-  }
-
-  private static boolean isUnreserved(int c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
-        || c == '~';
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.portico.gateway.validation;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -247,22 +248,9 @@ public final class RequestValidation {
       String subtype = r.substring(slash + 1);
       if (subtype.startsWith("*")) {
         String suffix = subtype.substring(1);
-        return suffix.isEmpty() || suffix.startsWith("+") && suffix.length() > 1 && isToken(suffix.substring(1));
+        return suffix.isEmpty() || suffix.startsWith("+") && suffix.length() > 1 && HttpSyntax.isToken(suffix.substring(1));
       }
-      return isToken(r.substring(0, slash)) && isToken(subtype);
-    }
-
-    private static boolean isToken(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-          return false;
-        }
-      }
-      return true;
+      return HttpSyntax.isToken(r.substring(0, slash)) && HttpSyntax.isToken(subtype);
     }
   }
 }

@@ -12,7 +12,7 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.internal.spi.OptionalLibrary;
-import dev.portico.gateway.internal.http.HttpSyntax;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;

@@ -1,5 +1,7 @@
 package dev.portico.gateway.internal.http;
 
+import dev.portico.gateway.internal.syntax.HttpSyntax;
+
 /**
  * How identity values travel in header fields (the rule {@code IdentityForwarding} documents): a
  * value of visible ASCII and inner spaces, without {@code %} and not starting with {@code UTF-8''},

@@ -1,7 +1,7 @@
 package dev.portico.gateway.internal.proxy;
 
 import dev.portico.gateway.IpRange;
-import dev.portico.gateway.internal.http.HttpSyntax;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.portico.gateway.internal.routing;
 
-import dev.portico.gateway.internal.http.HttpSyntax;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 
 /**
  * The second half of {@link PathNormalizer}: the one spelling of a path that passed every check.

@@ -2,7 +2,7 @@ package dev.portico.gateway.internal.routing;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portico.gateway.internal.http.HttpSyntax;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

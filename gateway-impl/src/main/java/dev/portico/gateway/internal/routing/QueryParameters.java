@@ -1,6 +1,6 @@
 package dev.portico.gateway.internal.routing;
 
-import dev.portico.gateway.internal.http.HttpSyntax;
+import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
-package dev.portico.gateway.internal.http;
+package dev.portico.gateway.internal.syntax;
 
 /**
- * The HTTP syntax every check of the engine uses, in one place: tokens (RFC 9110 section 5.6.2),
- * hex digits, percent-encoded octets and unreserved characters (RFC 3986 sections 2.1 and 2.3),
- * well-formed percent-encoded UTF-8 (RFC 3629), and what a field value must not carry (RFC 9110
- * section 5.5). ASCII only: {@link Character#digit(char, int)} and
- * {@link Character#isLetterOrDigit(char)} would also take non-ASCII letters and digits. Not
- * public API.
+ * Not public API. The HTTP syntax every check of Portico uses, the API's builders and the engine
+ * alike, in one place: tokens (RFC 9110 section 5.6.2), hex digits, percent-encoded octets and
+ * unreserved characters (RFC 3986 sections 2.1 and 2.3), well-formed percent-encoded UTF-8 (RFC
+ * 3629), and what a field value must not carry (RFC 9110 section 5.5). ASCII only:
+ * {@link Character#digit(char, int)} and {@link Character#isLetterOrDigit(char)} would also take
+ * non-ASCII letters and digits.
  */
 public final class HttpSyntax {
   /** The delimiters and specials a token may hold besides letters and digits. */

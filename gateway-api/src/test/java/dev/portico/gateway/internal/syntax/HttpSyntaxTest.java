@@ -1,4 +1,4 @@
-package dev.portico.gateway.internal.http;
+package dev.portico.gateway.internal.syntax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
