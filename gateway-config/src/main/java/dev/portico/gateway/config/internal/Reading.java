@@ -16,14 +16,21 @@ import java.util.TreeSet;
 public final class Reading {
   private final Problems problems;
   private final Registry registry;
+  private final java.nio.file.Path baseDirectory;
   private final Map<String, Authenticator> authenticators = new LinkedHashMap<>();
   private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
   private final Map<String, Value> routes = new LinkedHashMap<>();
 
   /** A reading that records into {@code problems} and finds the host's objects in {@code registry}. */
-  public Reading(Problems problems, Registry registry) {
+  public Reading(Problems problems, Registry registry, java.nio.file.Path baseDirectory) {
     this.problems = problems;
     this.registry = registry;
+    this.baseDirectory = baseDirectory;
+  }
+
+  /** The directory relative file names in the file are resolved against. */
+  public java.nio.file.Path baseDirectory() {
+    return baseDirectory;
   }
 
   /** The problems found so far. */
