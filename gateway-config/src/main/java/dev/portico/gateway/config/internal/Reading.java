@@ -105,6 +105,11 @@ public final class Reading {
     throw value.fail("no " + what + " named '" + name + "' is " + where + Suggestions.hint(name, known));
   }
 
+  /** Like {@link Value#bind}, but returns false instead of throwing when something was reported. */
+  public <C> boolean bindQuietly(Value value, Spec<C> spec, C target) {
+    return bind(value, spec, target);
+  }
+
   /** Checks a file-defined name does not hide one the host registered. */
   void checkNotRegistered(Value at, String name, boolean limiter) {
     if ((limiter ? registry.limiters() : registry.authenticators()).containsKey(name)) {
@@ -189,34 +194,25 @@ public final class Reading {
       return false;
     }
     boolean fits = switch (type.kind()) {
-      case STRING, DURATION -> isString(node);
-      case ENUM -> isString(node) && type.values().contains(value.text());
-      case INTEGER -> node instanceof Node.Scalar s && (s.kind() == Node.Scalar.Kind.INTEGER
-          || s.resolved() && s.kind() == Node.Scalar.Kind.STRING && s.text().trim().matches("-?\\d+"));
-      case NUMBER -> node instanceof Node.Scalar s && (s.kind() == Node.Scalar.Kind.INTEGER
-          || s.kind() == Node.Scalar.Kind.DECIMAL
-          || s.resolved() && s.kind() == Node.Scalar.Kind.STRING && s.text().trim().matches("-?\\d+(\\.\\d+)?"));
-      case BOOLEAN -> node instanceof Node.Scalar s && (s.kind() == Node.Scalar.Kind.BOOLEAN
-          || s.resolved() && s.kind() == Node.Scalar.Kind.STRING && s.text().trim().matches("true|false"));
       case OBJECT, MAP -> node instanceof Node.Mapping;
       case LIST -> node instanceof Node.Sequence;
       case ONE_OF -> {
         for (Type alternative : type.alternatives()) {
-          boolean shape = alternative.scalar() ? node instanceof Node.Scalar
-              : alternative.kind() == Type.Kind.LIST ? node instanceof Node.Sequence : node instanceof Node.Mapping;
-          if (shape) {
-            yield check(value, alternative);
+          if (alternative.scalar() ? scalarFits(node, alternative) : alternative.kind() == Type.Kind.LIST
+              ? node instanceof Node.Sequence : node instanceof Node.Mapping) {
+            yield alternative.scalar() || check(value, alternative);
           }
         }
         yield false;
       }
+      default -> scalarFits(node, type);
     };
     if (!fits) {
       if (type.kind() == Type.Kind.ENUM && isString(node)) {
         problems.add(value.position(), value.path(), "'" + value.text() + "' is not one of "
             + String.join(", ", type.values()) + Suggestions.closest(value.text(), type.values())
                 .map(s -> " (did you mean '" + s + "'?)").orElse(""));
-      } else if (type.kind() != Type.Kind.ONE_OF || !matchesAnyShape(node, type)) {
+      } else if (type.kind() != Type.Kind.ONE_OF || !matchesAnyShape(node, type) || node instanceof Node.Scalar) {
         problems.add(value.position(), value.path(), "expected " + type.describe() + ", found " + node.kindName()
             + (node instanceof Node.Scalar s && s.kind() != Node.Scalar.Kind.NULL ? " '" + s.text() + "'" : ""));
       }
@@ -248,6 +244,22 @@ public final class Reading {
       }
     }
     return false;
+  }
+
+  private static boolean scalarFits(Node node, Type type) {
+    if (!(node instanceof Node.Scalar s)) {
+      return false;
+    }
+    boolean text = s.resolved() && s.kind() == Node.Scalar.Kind.STRING;
+    return switch (type.kind()) {
+      case STRING, DURATION -> s.kind() == Node.Scalar.Kind.STRING;
+      case ENUM -> s.kind() == Node.Scalar.Kind.STRING && type.values().contains(s.text());
+      case INTEGER -> s.kind() == Node.Scalar.Kind.INTEGER || text && s.text().trim().matches("-?\\d+");
+      case NUMBER -> s.kind() == Node.Scalar.Kind.INTEGER || s.kind() == Node.Scalar.Kind.DECIMAL
+          || text && s.text().trim().matches("-?\\d+(\\.\\d+)?");
+      case BOOLEAN -> s.kind() == Node.Scalar.Kind.BOOLEAN || text && s.text().trim().matches("true|false");
+      default -> false;
+    };
   }
 
   private static boolean isString(Node node) {
