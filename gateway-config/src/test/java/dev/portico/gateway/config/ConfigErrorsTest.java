@@ -1,39 +1,273 @@
 package dev.portico.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.portico.gateway.Gateway;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Each kind of bad input fails with every problem it has, each at its file, line, column and key path. */
 class ConfigErrorsTest {
-  private static final GatewayConfig CONFIG = GatewayConfig.builder().environment(Map.of("HOST", "localhost")::get).build();
+  private static final GatewayConfig CONFIG = GatewayConfig.builder()
+      .environment(Map.of("HOST", "orders.internal", "PORT", "8080")::get).build();
 
   private static String error(String yaml) {
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> CONFIG.read(new StringReader(yaml), "gateway.yaml"));
-    assertThat(thrown).isInstanceOf(ConfigException.class);
-    return thrown.getMessage();
+    return error(yaml, "gateway.yaml");
+  }
+
+  private static String error(String text, String source) {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> CONFIG.read(new StringReader(text), source));
+    assertThat(e).as("expected a ConfigException").isNotNull();
+    return e.getMessage();
   }
 
   @Test
-  void smoke() {
-    var g = CONFIG.read(new StringReader("""
+  void readsAValidFileWithEnvironmentReferences() {
+    Gateway gateway = CONFIG.read(new StringReader("""
         routes:
           - id: orders
             path: /orders/**
-            upstream: http://${env:HOST}:8080
+            upstream: http://${env:HOST}:${env:PORT}
+            stripPrefix: ${env:SEGMENTS:-1}
         """), "gateway.yaml");
-    assertThat(g.routes()).hasSize(1);
-    System.out.println(error("""
+    assertThat(gateway.routes()).hasSize(1);
+    assertThat(gateway.routes().get(0).upstream().orElseThrow().toString()).isEqualTo("http://orders.internal:8080");
+    assertThat(gateway.routes().get(0).rewrite().toString()).contains("1");
+  }
+
+  @Test
+  void malformedYamlNamesLineAndColumn() {
+    assertThat(error("""
         routes:
           - id: orders
-            path: /orders/**
+            path: [/orders
+        """)).isEqualTo("gateway.yaml:3:19 not well-formed YAML: while parsing a flow sequence;"
+            + " expected ',' or ']', but got <stream end>");
+  }
+
+  @Test
+  void malformedJsonNamesLineAndColumn() {
+    assertThat(error("""
+        {"routes": [
+          {"id": "orders",, "path": "/orders"}
+        ]}
+        """, "gateway.json")).startsWith("gateway.json:2:19 not well-formed JSON: Unexpected character (','");
+  }
+
+  @Test
+  void duplicateKeysAreErrorsNamingTheFirst() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            path: /other
+        """)).isEqualTo("gateway.yaml:5:5 routes[0].path: duplicate key (first given at line 3, column 5)");
+  }
+
+  @Test
+  void wrongTypesSayWhatWasExpected() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            methods: GET
+            stripPrefix: two
+            preserveHost: "yes"
+        """)).isEqualTo("""
+        3 configuration errors:
+          gateway.yaml:5:14 routes[0].methods: expected a list of strings, found a string 'GET'
+          gateway.yaml:6:18 routes[0].stripPrefix: expected an integer, found a string 'two'
+          gateway.yaml:7:19 routes[0].preserveHost: expected true or false, found a string 'yes'""");
+  }
+
+  @Test
+  void everyUnknownKeyIsReportedWithASuggestion() {
+    assertThat(error("""
+        rotes: []
+        routes:
+          - id: orders
+            pth: /orders
+            upstream: http://a.internal
+            retry: {maxRetires: 2}
+        """)).isEqualTo("""
+        3 configuration errors:
+          gateway.yaml:1:1 rotes: unknown key 'rotes' (did you mean 'routes'?)
+          gateway.yaml:4:5 routes[0].pth: unknown key 'pth' (did you mean 'path'?)
+          gateway.yaml:6:13 routes[0].retry.maxRetires: unknown key 'maxRetires' (did you mean 'maxRetries'?)""");
+  }
+
+  @Test
+  void aMisspelledWordSuggestsTheRightOne() {
+    assertThat(error("""
+        upstreamGroups:
+          users:
+            endpoints: [http://a.internal]
+            loadBalancer: leastRequest
+        routes:
+          - {id: users, path: /users, upstreamGroup: users}
+        """)).isEqualTo("gateway.yaml:4:19 upstreamGroups.users.loadBalancer: 'leastRequest' is not one of roundRobin,"
+            + " random, leastRequests, powerOfTwoChoices (did you mean 'leastRequests'?)");
+  }
+
+  @Test
+  void aMissingEnvironmentVariableIsNamed() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://${env:ORDERS_HOST}
+        """)).isEqualTo("gateway.yaml:4:15 routes[0].upstream: environment variable ORDERS_HOST is not set"
+            + " (write ${env:ORDERS_HOST:-default} for a default)");
+  }
+
+  @Test
+  void onlyEnvAndFileReferencesExist(@TempDir Path dir) throws Exception {
+    assertThat(error("""
+        routes:
+          - {id: orders, path: /orders, upstream: "http://${sys:user.home}"}
+        """)).isEqualTo("gateway.yaml:2:43 routes[0].upstream: ${sys:user.home} is not a reference this reader knows"
+            + " (expected: ${env:NAME}, ${env:NAME:-default} or ${file:/path}; write $${ for a literal ${)");
+  }
+
+  @Test
+  void fileReferencesReadTheFileWithoutItsTrailingNewlineAndEscapesStayLiteral(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("host.txt"), "files.internal\n");
+    Files.writeString(dir.resolve("gateway.yaml"), """
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://${file:host.txt}
+            validate:
+              jsonSchema: '{"description": "$${env:NOT_READ}"}'
+        """);
+    Gateway gateway = CONFIG.read(dir.resolve("gateway.yaml"));
+    assertThat(gateway.routes().get(0).upstream().orElseThrow().host()).isEqualTo("files.internal");
+    assertThat(gateway.routes().get(0).validation().orElseThrow().jsonSchema().orElseThrow().value())
+        .isEqualTo("{\"description\": \"${env:NOT_READ}\"}");
+  }
+
+  @Test
+  void anUnreadableFileSaysSo(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.yaml");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> CONFIG.read(missing));
+    assertThat(e.getMessage()).isEqualTo(missing + " cannot read the file (no such file)");
+    assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.line()).isZero());
+  }
+
+  @Test
+  void anUnreadableReferencedFileIsNamed(@TempDir Path dir) {
+    assertThat(error("""
+        routes:
+          - {id: orders, path: /orders, upstream: "http://${file:/no/such/file}"}
+        """)).isEqualTo("gateway.yaml:2:43 routes[0].upstream: cannot read file /no/such/file (no such file)");
+  }
+
+  @Test
+  void aBuilderValidationMessagePointsAtTheKey() {
+    assertThat(error("""
+        routes:
+          - id: ok
+            path: /ok
+            upstream: http://ok.internal
+          - id: orders
+            path: /orders
             upstream: htp://x
+        """)).isEqualTo("gateway.yaml:7:15 routes[1].upstream: 'htp://x' (expected: an http or https URI)");
+  }
+
+  @Test
+  void aRouteBuildMessagePointsAtTheKeyItNames() {
+    assertThat(error("""
+        routes:
+          - id: items
+            path: /items/{id}
+            upstream: http://a.internal
+            rewritePath: /items/{item}
+        """)).isEqualTo("gateway.yaml:5:18 routes[0].rewritePath: rewritePath uses {item}, which path '/items/{id}'"
+            + " does not capture (it captures [id])");
+  }
+
+  @Test
+  void aRouteWithoutUpstreamPointsAtTheRoute() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+        """)).isEqualTo("gateway.yaml:2:5 routes[0]: route 'orders': no upstream");
+  }
+
+  @Test
+  void gatewayLevelMessagesPointAtTheRouteTheyName() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstreamGroup: nowhere
           - id: users
-            pth: /users
-            upstream: http://x
-            methds: [GET]
-        """));
+            path: /users
+            upstream: http://a.internal
+          - id: users
+            path: /other
+            upstream: http://a.internal
+        """)).isEqualTo("""
+        2 configuration errors:
+          gateway.yaml:8:5 routes[2]: route 'users' is declared twice (route ids must be unique)
+          gateway.yaml:2:5 routes[0]: route 'orders': upstream group 'nowhere' is not defined (define it with upstreamGroup(...) on the gateway)""");
+  }
+
+  @Test
+  void anUnknownNamedReferenceSuggestsTheDefinedOne() {
+    assertThat(error("""
+        limiters:
+          perClient: {limit: 10, period: 1s, key: clientIp}
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            rateLimiters: [perClinet]
+            filters: [audit]
+        """)).isEqualTo("""
+        2 configuration errors:
+          gateway.yaml:8:15 routes[0].filters[0]: no filter named 'audit' is registered by the host application
+          gateway.yaml:7:20 routes[0].rateLimiters[0]: no limiter named 'perClinet' is defined under limiters: or registered by the host application (did you mean 'perClient'?)""");
+  }
+
+  @Test
+  void aNestedBuilderMessagePointsAtItsObject() {
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            retry:
+              maxRetries: -1
+        """)).startsWith("gateway.yaml:6:19 routes[0].retry.maxRetries: ");
+  }
+
+  @Test
+  void anEmptyFileAndANonObjectAreRefused() {
+    assertThat(error("")).isEqualTo("gateway.yaml the file is empty (expected: an object with routes)");
+    assertThat(error("- a\n- b\n")).isEqualTo("gateway.yaml:1:1 expected an object with routes, found a list");
+    assertThat(error("requestIdHeader: X-Id\n")).isEqualTo("gateway.yaml:1:1 missing key 'routes'");
+  }
+
+  @Test
+  void anAuthenticatorHasExactlyOneKind() {
+    assertThat(error("""
+        authenticators:
+          both:
+            jwt: {jwksUri: "https://idp.example.com/jwks"}
+            basic: {users: []}
+        routes:
+          - {id: a, path: /a, upstream: "http://a.internal"}
+        """)).isEqualTo("gateway.yaml:3:5 authenticators.both: has 2 of the keys (expected: exactly one of jwt, apiKey,"
+            + " basic, introspection, clientCertificate)");
   }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * does not matter. Not public API.
  */
 public final class GatewayModel {
-  private static final Pattern ROUTE_MESSAGE = Pattern.compile("^routes? '([^']+)'(?:: ([A-Za-z]+)\\b)?");
+  private static final Pattern ROUTE_MESSAGE = Pattern.compile("^routes? '([^']+)'(?:: ([A-Za-z]+)(?=:| uses))?");
 
   private GatewayModel() {}
 

@@ -42,7 +42,7 @@ final class LimitModel {
               d.shared.add(l -> l.bandwidth((Long) b[0], (Duration) b[1]));
             }
           })
-      .key("key", Keys.KEY_TYPE, "clientIp", "What is limited: " + Keys.KEY_DOC + ".",
+      .required("key", Keys.KEY_TYPE, "What is limited, one bucket per value: " + Keys.KEY_DOC + ".",
           (d, v) -> {
             var key = Keys.resolver(v);
             d.shared.add(l -> l.keyResolver(key));

@@ -54,7 +54,7 @@ public final class NodeParser {
       TokenStreamLocation at = e.getLocation();
       Position position = at == null ? new Position(source, 0, 0)
           : new Position(source, Math.max(at.getLineNr(), 0), Math.max(at.getColumnNr(), 0));
-      problems.add(position, "", "not well-formed " + (factory == JSON ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+      problems.add(position, "", "not well-formed " + (factory == JSON ? "JSON" : "YAML") + ": " + oneLine(e.getOriginalMessage()));
       return null;
     } catch (JacksonException e) {
       problems.add(new Position(source, 0, 0), "", "cannot read: " + e.getOriginalMessage());
@@ -120,6 +120,21 @@ public final class NodeParser {
       }
       default -> throw new StreamReadException(parser, "unexpected " + token);
     }
+  }
+
+  /** SnakeYAML's messages quote the input over several lines; keep what they say, not the excerpt. */
+  private static String oneLine(@Nullable String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      String trimmed = line.strip();
+      if (!trimmed.isEmpty() && !trimmed.startsWith("in reader") && !trimmed.startsWith("^") && !line.startsWith(" ")) {
+        kept.add(trimmed);
+      }
+    }
+    return kept.isEmpty() ? message.strip() : String.join("; ", kept);
   }
 
   private Position position(TokenStreamLocation location) {

@@ -150,9 +150,8 @@ public final class Reading {
           + " (expected: exactly one of " + String.join(", ", spec.names()) + ")");
       return false;
     }
-    if (!ok) {
-      // Apply nothing more: later messages about a half-read object would only add noise... but
-      // still check the known keys' types, so that one run reports them too.
+    if (!missing.isEmpty()) {
+      // Appliers may rely on required keys: only check the others' types, so one run reports them too.
       for (Spec.Key<C> key : spec.keys()) {
         Node.Entry entry = mapping.entries().get(key.name());
         if (entry != null) {
@@ -161,6 +160,7 @@ public final class Reading {
       }
       return false;
     }
+    // Unknown keys do not stop the known ones from being read: their own unknown keys are reported too.
     for (Spec.Key<C> key : spec.keys()) {
       Node.Entry entry = mapping.entries().get(key.name());
       if (entry == null) {
