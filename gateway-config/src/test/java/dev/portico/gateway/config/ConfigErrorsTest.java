@@ -128,6 +128,17 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void aWrongTypeFromAReferenceDoesNotEchoTheValue() {
+    GatewayConfig config = GatewayConfig.builder().environment(Map.of("SECRET", "hunter2")::get).build();
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> config.read(new StringReader("""
+        routes:
+          - {id: a, path: /a, upstream: "http://a.internal", stripPrefix: "${env:SECRET}"}
+        """), "gateway.yaml"));
+    assertThat(e.getMessage()).isEqualTo("gateway.yaml:2:67 routes[0].stripPrefix: expected an integer, found a string"
+        + " (from a ${...} reference)").doesNotContain("hunter2");
+  }
+
+  @Test
   void onlyEnvAndFileReferencesExist(@TempDir Path dir) throws Exception {
     assertThat(error("""
         routes:
@@ -218,8 +229,8 @@ class ConfigErrorsTest {
             upstream: http://a.internal
         """)).isEqualTo("""
         2 configuration errors:
-          gateway.yaml:8:5 routes[2]: route 'users' is declared twice (route ids must be unique)
-          gateway.yaml:2:5 routes[0]: route 'orders': upstream group 'nowhere' is not defined (define it with upstreamGroup(...) on the gateway)""");
+          gateway.yaml:2:5 routes[0]: route 'orders': upstream group 'nowhere' is not defined (define it with upstreamGroup(...) on the gateway)
+          gateway.yaml:8:5 routes[2]: route 'users' is declared twice (route ids must be unique)""");
   }
 
   @Test
@@ -235,8 +246,8 @@ class ConfigErrorsTest {
             filters: [audit]
         """)).isEqualTo("""
         2 configuration errors:
-          gateway.yaml:8:15 routes[0].filters[0]: no filter named 'audit' is registered by the host application
-          gateway.yaml:7:20 routes[0].rateLimiters[0]: no limiter named 'perClinet' is defined under limiters: or registered by the host application (did you mean 'perClient'?)""");
+          gateway.yaml:7:20 routes[0].rateLimiters[0]: no limiter named 'perClinet' is defined under limiters: or registered by the host application (did you mean 'perClient'?)
+          gateway.yaml:8:15 routes[0].filters[0]: no filter named 'audit' is registered by the host application""");
   }
 
   @Test

@@ -18,10 +18,16 @@ public final class Problems {
     return !found.isEmpty();
   }
 
-  /** Throws a {@link ConfigException} listing every problem, if there is one. */
+  /**
+   * Throws a {@link ConfigException} listing every problem, if there is one, in file order (the
+   * order found for problems at the same place, and for those of the whole file, which come first).
+   */
   public void throwIfAny() {
     if (!found.isEmpty()) {
-      throw new ConfigException(found);
+      List<ConfigException.Problem> sorted = new ArrayList<>(found);
+      sorted.sort(java.util.Comparator.comparingInt(ConfigException.Problem::line)
+          .thenComparingInt(ConfigException.Problem::column));
+      throw new ConfigException(sorted);
     }
   }
 }

@@ -213,8 +213,10 @@ public final class Reading {
             + String.join(", ", type.values()) + Suggestions.closest(value.text(), type.values())
                 .map(s -> " (did you mean '" + s + "'?)").orElse(""));
       } else if (type.kind() != Type.Kind.ONE_OF || !matchesAnyShape(node, type) || node instanceof Node.Scalar) {
+        // A value from a reference may be a secret: say where it came from, not what it is.
         problems.add(value.position(), value.path(), "expected " + type.describe() + ", found " + node.kindName()
-            + (node instanceof Node.Scalar s && s.kind() != Node.Scalar.Kind.NULL ? " '" + s.text() + "'" : ""));
+            + (node instanceof Node.Scalar s && s.kind() != Node.Scalar.Kind.NULL
+                ? s.resolved() ? " (from a ${...} reference)" : " '" + s.text() + "'" : ""));
       }
       return false;
     }
