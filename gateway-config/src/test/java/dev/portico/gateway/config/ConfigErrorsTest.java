@@ -281,4 +281,15 @@ class ConfigErrorsTest {
         """)).isEqualTo("gateway.yaml:3:5 authenticators.both: has 2 of the keys (expected: exactly one of jwt, apiKey,"
             + " basic, introspection, clientCertificate)");
   }
+
+  @Test
+  void theErrorsTheConfigurationPageShowsAreWhatTheReaderSays() throws Exception {
+    String page = Files.readString(Path.of("../src/site/markdown/configuration-files.md"));
+    java.util.regex.Matcher shown = java.util.regex.Pattern.compile("```text\\n(\\d+ configuration errors:\\n.*?)\\n```",
+        java.util.regex.Pattern.DOTALL).matcher(page);
+    assertThat(shown.find()).as("an error listing in configuration-files.md").isTrue();
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> CONFIG.read(new StringReader(Files.readString(Path.of("src/test/resources/docs-errors.yaml"))), "gateway.yaml"));
+    assertThat(e.getMessage()).isEqualTo(shown.group(1));
+  }
 }
