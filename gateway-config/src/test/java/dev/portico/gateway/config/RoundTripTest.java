@@ -34,7 +34,18 @@ import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import dev.portico.gateway.upstream.UpstreamProtocol;
 import dev.portico.gateway.validation.JsonSchema;
+import dev.portico.gateway.Upstream;
+import dev.portico.gateway.UpstreamTls;
+import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -202,6 +213,80 @@ class RoundTripTest {
             .concurrencyLimit(ConcurrencyLimit.of(2)).rateLimiter(perPlan).permitAll())
         .build();
     assertThat(GatewayView.of(file("limits.yaml"))).isEqualTo(GatewayView.of(java));
+  }
+
+  @Test
+  void upstreamTlsFromKeyStoreFilesMatchesTheBuilder(@TempDir Path dir) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (OutputStream out = Files.newOutputStream(dir.resolve("trust.p12"))) {
+      trust.store(out, "changeit".toCharArray());
+    }
+    Files.writeString(dir.resolve("gateway.yaml"), """
+        upstreamGroups:
+          secure:
+            endpoints: [https://secure-1.internal]
+            tls:
+              trustStore: {path: trust.p12, password: "${env:TRUST_PASSWORD}"}
+              verifyHostname: false
+        routes:
+          - id: direct
+            path: /direct/**
+            upstream:
+              uri: https://direct.internal
+              tls:
+                trustStore: {path: trust.p12, password: "${env:TRUST_PASSWORD}", type: PKCS12}
+          - id: grouped
+            path: /grouped/**
+            upstreamGroup: secure
+        """);
+    Gateway file = GatewayConfig.builder().environment(Map.of("TRUST_PASSWORD", "changeit")::get).build()
+        .read(dir.resolve("gateway.yaml"));
+
+    KeyStore loaded = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve("trust.p12"))) {
+      loaded.load(in, "changeit".toCharArray());
+    }
+    Gateway java = Gateway.builder()
+        .upstreamGroup(UpstreamGroup.builder("secure").endpoint("https://secure-1.internal")
+            .tls(UpstreamTls.builder().trustStore(loaded).verifyHostname(false).build()).build())
+        .route("direct", r -> r.path("/direct/**")
+            .upstream(Upstream.builder("https://direct.internal").tls(UpstreamTls.builder().trustStore(loaded).build()).build()))
+        .route("grouped", r -> r.path("/grouped/**").upstreamGroup("secure"))
+        .build();
+    assertThat(GatewayView.of(file)).isEqualTo(GatewayView.of(java)).contains("trustStore: KeyStore PKCS12");
+  }
+
+  @Test
+  void aRedisLimiterMatchesTheBuilder() throws Exception {
+    // Nothing connects before the first decision, so no Redis server is needed to compare.
+    Gateway file = CONFIG.read(new StringReader("""
+        limiters:
+          shared:
+            store: redis
+            limit: 100
+            period: 1m
+            key: principal
+            redis:
+              uri: redis://127.0.0.1:6399
+              timeout: 50ms
+              failureMode: CLOSED
+              keyPrefix: "test:"
+        rateLimiters: [shared]
+        routes:
+          - {id: a, path: /a, upstream: "http://a.internal", permitAll: true}
+        """), "redis.yaml");
+    RedisClient client = RedisClient.create();
+    try (RedisRateLimiter limiter = RedisRateLimiter.builder(client, RedisURI.create("redis://127.0.0.1:6399"))
+        .name("shared").bandwidth(100, Duration.ofMinutes(1)).keyResolver(KeyResolver.principal())
+        .timeout(Duration.ofMillis(50)).failureMode(RedisRateLimiter.FailureMode.CLOSED).keyPrefix("test:").build()) {
+      Gateway java = Gateway.builder().rateLimiter(limiter)
+          .route("a", r -> r.path("/a").upstream("http://a.internal").permitAll()).build();
+      assertThat(GatewayView.of(file)).isEqualTo(GatewayView.of(java)).contains("RedisRateLimiter shared");
+    } finally {
+      ((RedisRateLimiter) file.rateLimiters().get(0)).close();
+      client.shutdown();
+    }
   }
 
   @Test
