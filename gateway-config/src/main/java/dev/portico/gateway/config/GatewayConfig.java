@@ -6,6 +6,7 @@ import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.ErrorMapper;
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.config.internal.GatewayModel;
 import dev.portico.gateway.config.internal.Node;
@@ -65,6 +66,36 @@ public final class GatewayConfig {
   /** Reads the gateway in {@code file}, with no registered objects and the process environment. */
   public static Gateway load(Path file) {
     return DEFAULT.read(file);
+  }
+
+  /**
+   * Applies {@code file} to {@code running} now and again whenever it changes, with no registered
+   * objects and the process environment; see {@link ConfigWatch}.
+   *
+   * @throws ConfigException when the file cannot become a gateway now
+   * @throws IllegalStateException when the running gateway refuses it
+   * @throws java.io.UncheckedIOException when the file or its directory cannot be watched
+   */
+  public static ConfigWatch watch(Path file, RunningGateway running) {
+    return DEFAULT.follow(file, running);
+  }
+
+  /**
+   * Applies {@code file} to {@code running} now, and again whenever it changes; see
+   * {@link ConfigWatch}. Close the watch to stop.
+   *
+   * @throws ConfigException when the file cannot become a gateway now
+   * @throws IllegalStateException when the running gateway refuses it
+   * @throws java.io.UncheckedIOException when the file or its directory cannot be watched
+   */
+  public ConfigWatch follow(Path file, RunningGateway running) {
+    requireNonNull(file, "file");
+    requireNonNull(running, "running");
+    try {
+      return new ConfigWatch(this, file, running, java.time.Clock.systemUTC());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot watch " + file, e);
+    }
   }
 
   /** Returns a builder for a reader with the host's registered objects or another environment. */

@@ -3,6 +3,7 @@ package dev.portico.gateway.examples.snippets;
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.config.ConfigException;
+import dev.portico.gateway.config.ConfigWatch;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import java.nio.file.Path;
@@ -39,5 +40,15 @@ final class ConfigSnippets {
       }
     }
     // end::errors[]
+  }
+
+  static ConfigWatch watch(Path file) {
+    // tag::watch[]
+    Gateway first = GatewayConfig.load(file);
+    JettyGatewayHandler handler = JettyGatewayHandler.create(first);
+    // ... mount and start the handler, then:
+    ConfigWatch watch = GatewayConfig.watch(file, handler);   // close() to stop watching
+    // end::watch[]
+    return watch;
   }
 }
