@@ -56,7 +56,8 @@ class ConfigErrorsTest {
         {"routes": [
           {"id": "orders",, "path": "/orders"}
         ]}
-        """, "gateway.json")).startsWith("gateway.json:2:19 not well-formed JSON: Unexpected character (','");
+        """, "gateway.json")).isEqualTo("gateway.json:2:19 not well-formed JSON: Unexpected character (',' (code 44)):"
+            + " was expecting double-quote to start property name");
   }
 
   @Test

@@ -290,6 +290,17 @@ class RoundTripTest {
   }
 
   @Test
+  void aJsonFileMakesTheGatewayItsYamlTwinMakes(@TempDir Path dir) throws Exception {
+    for (String name : List.of("routing", "upstreams", "security", "transforms", "limits")) {
+      Path yaml = Path.of("src/test/resources/examples", name + ".yaml");
+      Path json = dir.resolve(name + ".json");
+      Files.writeString(json, new tools.jackson.databind.json.JsonMapper()
+          .writeValueAsString(new tools.jackson.dataformat.yaml.YAMLMapper().readTree(yaml.toFile())));
+      assertThat(GatewayView.of(CONFIG.read(json))).as(name).isEqualTo(GatewayView.of(CONFIG.read(yaml)));
+    }
+  }
+
+  @Test
   void theViewSeesADifferenceInANestedOption() {
     Gateway one = Gateway.builder().route("a", r -> r.path("/a").upstream("http://a.internal")
         .retry(RetryPolicy.builder().maxRetries(2).build())).build();

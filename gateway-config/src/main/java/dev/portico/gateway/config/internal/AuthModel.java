@@ -155,7 +155,7 @@ final class AuthModel {
           .key("realm", Type.STRING, "The realm in the challenge.", (b, v) -> b.realm(v.text()));
 
   static final Spec<Authenticator[]> AUTHENTICATOR = Spec.<Authenticator[]>of("authenticator",
-          "A named authenticator: exactly one of its kinds.")
+          "A named authenticator, of one of these kinds.")
       .key("jwt", Type.object(JWT), "JSON Web Tokens.",
           (a, v) -> a[0] = v.build(JWT, JwtAuthenticator.builder(), JwtAuthenticator.Builder::build))
       .key("apiKey", Type.object(API_KEY), "API keys.", (a, v) -> {
