@@ -293,4 +293,43 @@ class ConfigErrorsTest {
         () -> CONFIG.read(new StringReader(Files.readString(Path.of("src/test/resources/docs-errors.yaml"))), "gateway.yaml"));
     assertThat(e.getMessage()).isEqualTo(shown.group(1));
   }
+
+  @Test
+  void yamlAnchorsLetObjectsBeReused() {
+    Gateway gateway = CONFIG.read(new StringReader("""
+        routes:
+          - id: a
+            path: /a
+            upstream: http://a.internal
+            timeouts: &fast {connect: 1s, response: 2s}
+          - id: b
+            path: /b
+            upstream: http://b.internal
+            timeouts: *fast
+        """), "gateway.yaml");
+    assertThat(gateway.route("b").orElseThrow().timeouts().response()).isEqualTo(java.time.Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anAliasOfAScalarOrOfNothingIsRefused() {
+    assertThat(error("""
+        routes:
+          - {id: a, path: &p /a, upstream: "http://a.internal"}
+          - {id: b, path: *p, upstream: "http://b.internal"}
+        """)).isEqualTo("gateway.yaml:3:19 routes[1].path: alias *p names no object or list anchored (&p) before it;"
+            + " only objects and lists can be reused");
+  }
+
+  @Test
+  void aliasesThatExpandWithoutBoundAreRefused() {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 8; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 10; j++) {
+        yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    assertThat(error(yaml + "routes: []\n")).endsWith(": aliases expand to more than 100000 values");
+  }
 }

@@ -26,9 +26,15 @@ public final class NodeParser {
   private static final JsonFactory JSON = new JsonFactory();
   private static final int MAX_DEPTH = 64;
 
+  /** The most values a file may have once its YAML aliases are expanded (a guard against "billion laughs"). */
+  private static final long MAX_EXPANDED = 100_000;
+
   private final String source;
   private final References references;
   private final Problems problems;
+  private final Map<String, Node> anchors = new java.util.HashMap<>();
+  private final Map<Node, Long> sizes = new java.util.IdentityHashMap<>();
+  private long expanded;
 
   /** Reads a source named {@code source}, resolving references with {@code references}, into {@code problems}. */
   public NodeParser(String source, References references, Problems problems) {
@@ -50,6 +56,8 @@ public final class NodeParser {
         return null;
       }
       return read(parser, first, "", 0);
+    } catch (TooLarge e) {
+      return null;
     } catch (StreamReadException e) {
       TokenStreamLocation at = e.getLocation();
       Position position = at == null ? new Position(source, 0, 0)
@@ -67,6 +75,31 @@ public final class NodeParser {
     if (depth > MAX_DEPTH) {
       throw new StreamReadException(parser, "nested deeper than " + MAX_DEPTH + " levels");
     }
+    if (parser instanceof tools.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+      // *name: the value anchored as &name, shared (positions point at the anchor).
+      String name = parser.getString();
+      Node anchored = anchors.get(name);
+      if (anchored == null) {
+        problems.add(position, path, "alias *" + name + " names no object or list anchored (&" + name
+            + ") before it; only objects and lists can be reused");
+        return new Node.Scalar("", Node.Scalar.Kind.BROKEN, true, position);
+      }
+      expanded += sizes.getOrDefault(anchored, 1L);
+      if (expanded > MAX_EXPANDED) {
+        problems.add(position, path, "aliases expand to more than " + MAX_EXPANDED + " values");
+        throw new TooLarge();
+      }
+      return anchored;
+    }
+    Object anchor = parser.getObjectId();
+    Node node = readValue(parser, token, path, depth, position);
+    if (anchor != null) {
+      anchors.put(anchor.toString(), node);
+    }
+    return node;
+  }
+
+  private Node readValue(JsonParser parser, JsonToken token, String path, int depth, Position position) {
     switch (token) {
       case START_OBJECT -> {
         Map<String, Node.Entry> entries = new LinkedHashMap<>();
@@ -84,7 +117,9 @@ public final class NodeParser {
             entries.put(key, new Node.Entry(key, keyPosition, value));
           }
         }
-        return new Node.Mapping(entries, position);
+        Node.Mapping mapping = new Node.Mapping(entries, position);
+        sizes.put(mapping, 1 + entries.values().stream().mapToLong(e -> sizes.getOrDefault(e.value(), 1L)).sum());
+        return mapping;
       }
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();
@@ -92,7 +127,9 @@ public final class NodeParser {
         while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
           items.add(read(parser, next, path + "[" + items.size() + "]", depth + 1));
         }
-        return new Node.Sequence(items, position);
+        Node.Sequence sequence = new Node.Sequence(items, position);
+        sizes.put(sequence, 1 + items.stream().mapToLong(i -> sizes.getOrDefault(i, 1L)).sum());
+        return sequence;
       }
       case VALUE_STRING -> {
         String text = parser.getString();
@@ -119,6 +156,15 @@ public final class NodeParser {
         return new Node.Scalar("", Node.Scalar.Kind.NULL, false, position);
       }
       default -> throw new StreamReadException(parser, "unexpected " + token);
+    }
+  }
+
+  /** Stops reading a file whose aliases expand without bound; already reported. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super(null, null, false, false);
     }
   }
 
