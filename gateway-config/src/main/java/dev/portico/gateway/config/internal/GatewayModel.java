@@ -155,23 +155,22 @@ public final class GatewayModel {
     }
   }
 
-  /** Reports a builder's message about the route at {@code route}: at the key it starts with, when there is one. */
+  /**
+   * Reports a builder's message about the route at {@code route}: at the key the message starts
+   * with ({@code route 'orders': upstream: uri: 'htp://x' ...} at {@code upstream}) when the route
+   * has it, else at the route.
+   */
   private static void report(Reading reading, Value route, String message) {
     Matcher m = ROUTE_MESSAGE.matcher(message);
-    if (m.find() && route.isObject()) {
-      String rest = message.substring(m.end(0) - (m.group(2) == null ? 0 : m.group(2).length()));
-      rest = rest.startsWith(": ") ? rest.substring(2) : rest;
-      if (m.group(2) != null) {
-        var key = route.get(m.group(2));
-        if (key.isPresent()) {
-          String detail = rest.startsWith(m.group(2) + ": ") ? rest.substring(m.group(2).length() + 2) : rest;
-          detail = detail.startsWith("uri: ") ? detail.substring(5) : detail;
-          reading.problems().add(key.get().position(), key.get().path(), detail);
-          return;
-        }
+    if (m.find() && m.group(2) != null && route.isObject()) {
+      var key = route.get(m.group(2));
+      if (key.isPresent()) {
+        String detail = message.substring(m.start(2));
+        detail = detail.startsWith(m.group(2) + ": ") ? detail.substring(m.group(2).length() + 2) : detail;
+        detail = detail.startsWith("uri: ") ? detail.substring(5) : detail;
+        reading.problems().add(key.get().position(), key.get().path(), detail);
+        return;
       }
-      reading.problems().add(route.position(), route.path(), message);
-      return;
     }
     reading.problems().add(route.position(), route.path(), message);
   }
