@@ -28,7 +28,8 @@ class PublicApiTest {
   enum Module {
     GATEWAY_API("gateway-api", "dev.portico.gateway.Gateway"),
     GATEWAY_IMPL("gateway-impl", "dev.portico.gateway.jetty.JettyGatewayHandler"),
-    GATEWAY_TEST("gateway-test", "dev.portico.gateway.test.GatewayServer");
+    GATEWAY_TEST("gateway-test", "dev.portico.gateway.test.GatewayServer"),
+    GATEWAY_CONFIG("gateway-config", "dev.portico.gateway.config.GatewayConfig");
 
     final String artifactId;
     final String anchor;
