@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *
  * // With the host's own filters, authenticators or limiters, which the file names:
  * Gateway gateway = GatewayConfig.builder()
- *     .register("audit", auditFilter)
+ *     .filter("audit", auditFilter)
  *     .build()
  *     .read(Path.of("gateway.yaml"));
  * }</pre>
@@ -198,27 +198,27 @@ public final class GatewayConfig {
     private Builder() {}
 
     /** Registers a filter that {@code filters:} lists may name. */
-    public Builder register(String name, Filter filter) {
+    public Builder filter(String name, Filter filter) {
       return put(filters, name, requireNonNull(filter, "filter"), "filter");
     }
 
     /** Registers an authenticator that {@code authenticator:} keys may name. */
-    public Builder register(String name, Authenticator authenticator) {
+    public Builder authenticator(String name, Authenticator authenticator) {
       return put(authenticators, name, requireNonNull(authenticator, "authenticator"), "authenticator");
     }
 
     /** Registers a rate limiter that {@code rateLimiters:} lists may name. */
-    public Builder register(String name, RateLimiter limiter) {
+    public Builder rateLimiter(String name, RateLimiter limiter) {
       return put(limiters, name, requireNonNull(limiter, "limiter"), "limiter");
     }
 
     /** Registers an error mapper that {@code errorMapper:} keys may name. */
-    public Builder register(String name, ErrorMapper mapper) {
+    public Builder errorMapper(String name, ErrorMapper mapper) {
       return put(errorMappers, name, requireNonNull(mapper, "mapper"), "error mapper");
     }
 
     /** Registers an access log that {@code accessLog: {registered: name}} may name. */
-    public Builder register(String name, AccessLog accessLog) {
+    public Builder accessLog(String name, AccessLog accessLog) {
       return put(accessLogs, name, requireNonNull(accessLog, "accessLog"), "access log");
     }
 

@@ -23,7 +23,7 @@ final class ConfigSnippets {
   static Gateway registry(Filter auditFilter) {
     // tag::registry[]
     GatewayConfig config = GatewayConfig.builder()
-        .register("audit", auditFilter)          // the file says: filters: [audit]
+        .filter("audit", auditFilter)            // the file says: filters: [audit]
         .build();                                // immutable; read as many files as you like
     Gateway gateway = config.read(Path.of("gateway.yaml"));
     // end::registry[]
