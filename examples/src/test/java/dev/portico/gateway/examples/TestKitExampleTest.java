@@ -52,4 +52,29 @@ class TestKitExampleTest {
     }
     // end::fakes[]
   }
+
+  private HttpResponse<String> get(GatewayServer server, String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aFailingThenStoppedUpstreamRecoversOnTheSamePort() throws Exception {
+    // tag::failover[]
+    try (FakeUpstream orders = FakeUpstream.start();
+         GatewayServer server = GatewayServer.start(Gateway.builder()
+             .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream(orders.uri()))
+             .build())) {
+      orders.failWith(503);                            // every answer fails, until recover()
+      assertThat(get(server, "/api/orders/7").statusCode()).isEqualTo(503);
+      orders.recover();
+
+      orders.stop();                                   // connections are refused ...
+      assertThat(get(server, "/api/orders/7").statusCode()).isEqualTo(502);
+      orders.restart();                                // ... until it listens again, on the same port
+      assertThat(get(server, "/api/orders/7").statusCode()).isEqualTo(200);
+      assertThat(orders.requests()).extracting(RecordedRequest::protocol).containsExactly("HTTP/1.1", "HTTP/1.1");
+    }
+    // end::failover[]
+  }
 }

@@ -4,12 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import java.io.IOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.Certificate;
+import java.util.Collections;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -36,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Jetty's defaults apply (URI compliance, 8 KiB request heads) unless the builder changes them.
  * The connection is HTTP/1.1 by default; the builder adds cleartext HTTP/2 ({@link Builder#h2c})
  * or serves HTTPS with h2 and http/1.1 offered by ALPN ({@link Builder#tls}).
+ *
+ * <p>{@link #client()} and {@link #http2Client()} are Jetty clients set up to call this server,
+ * started when first asked for and stopped with it.
  */
 public final class GatewayServer implements AutoCloseable {
   private final Server server;
@@ -43,9 +54,18 @@ public final class GatewayServer implements AutoCloseable {
   private final JettyGatewayHandler handler;
   private final String origin;
   private final String contextPath;
+  private final int requestHeaderSize;
+  private final boolean h2c;
+  private final @Nullable KeyStore tlsIdentity;
+  private final Object clients = new Object();
+  private @Nullable HttpClient client;
+  private @Nullable HttpClient http2Client;
 
   private GatewayServer(Builder b, JettyGatewayHandler handler) throws Exception {
     this.handler = handler;
+    requestHeaderSize = b.requestHeaderSize;
+    h2c = b.h2c;
+    tlsIdentity = b.tlsIdentity;
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     if (b.requestHeaderSize > 0) {
@@ -132,10 +152,105 @@ public final class GatewayServer implements AutoCloseable {
     return server;
   }
 
-  /** Stops the server; requests in flight are cut off. */
+  /**
+   * Returns a Jetty client that calls this server over HTTP/1.1 (over TLS, trusting the
+   * certificates of the server's identity), started on the first call and stopped by
+   * {@link #close()}. It keeps header names in the case they came in, follows no redirect, and
+   * sends request heads as large as the server's {@link Builder#requestHeaderSize}.
+   *
+   * @throws Exception if the client cannot start
+   */
+  public HttpClient client() throws Exception {
+    synchronized (clients) {
+      if (client == null) {
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(clientConnector());
+        // Jetty's header cache ignores case by default.
+        transport.setHeaderCacheCaseSensitive(true);
+        client = started(new HttpClient(transport));
+      }
+      return client;
+    }
+  }
+
+  /**
+   * Returns a Jetty client that calls this server over HTTP/2 only: with prior knowledge on an
+   * {@link Builder#h2c} server, by ALPN over {@link Builder#tls}. Started on the first call and
+   * stopped by {@link #close()}; it follows no redirect. Needs
+   * {@code org.eclipse.jetty.http2:jetty-http2-client-transport} on the test class path.
+   *
+   * @throws IllegalStateException if the server speaks only HTTP/1.1, or the HTTP/2 client
+   *     transport is missing (the message names the dependency)
+   * @throws Exception if the client cannot start
+   */
+  public HttpClient http2Client() throws Exception {
+    if (!h2c && tlsIdentity == null) {
+      throw new IllegalStateException("GatewayServer: speaks only HTTP/1.1; set h2c(true) or tls(..) to call it over HTTP/2");
+    }
+    synchronized (clients) {
+      if (http2Client == null) {
+        http2Client = started(Http2Clients.create(clientConnector()));
+      }
+      return http2Client;
+    }
+  }
+
+  private ClientConnector clientConnector() throws KeyStoreException {
+    ClientConnector connector = new ClientConnector();
+    KeyStore identity = tlsIdentity;
+    if (identity != null) {
+      SslContextFactory.Client tls = new SslContextFactory.Client();
+      tls.setTrustStore(trusting(identity));
+      connector.setSslContextFactory(tls);
+    }
+    return connector;
+  }
+
+  /** Returns a trust store of every certificate in the chains of {@code identity}. */
+  private static KeyStore trusting(KeyStore identity) throws KeyStoreException {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    try {
+      trust.load(null, null);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new KeyStoreException("cannot create an empty trust store", e);
+    }
+    int n = 0;
+    for (String alias : Collections.list(identity.aliases())) {
+      Certificate[] chain = identity.getCertificateChain(alias);
+      for (Certificate certificate : chain == null ? new Certificate[0] : chain) {
+        trust.setCertificateEntry("trusted-" + n++, certificate);
+      }
+    }
+    return trust;
+  }
+
+  private HttpClient started(HttpClient jetty) throws Exception {
+    jetty.setFollowRedirects(false);
+    if (requestHeaderSize > 0) {
+      jetty.setRequestBufferSize(requestHeaderSize);
+    }
+    jetty.start();
+    return jetty;
+  }
+
+  /** Stops the clients handed out and the server; requests in flight are cut off. */
   @Override
   public void close() throws Exception {
-    server.stop();
+    HttpClient one;
+    HttpClient two;
+    synchronized (clients) {
+      one = client;
+      two = http2Client;
+    }
+    try {
+      if (one != null) {
+        one.stop();
+      }
+      if (two != null) {
+        two.stop();
+      }
+    } finally {
+      server.stop();
+    }
   }
 
   @Override

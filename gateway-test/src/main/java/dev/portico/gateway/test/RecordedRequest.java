@@ -11,19 +11,25 @@ import java.util.Optional;
 
 /**
  * A request as a {@link FakeUpstream} received it: method, request target as sent (still
- * percent-encoded), header fields in the order they came, and the body. Immutable.
+ * percent-encoded), header fields in the order they came, the body, the protocol version and the
+ * client port of the connection it came on. Immutable.
  */
 public final class RecordedRequest {
   private final String method;
   private final String target;
   private final List<Map.Entry<String, String>> headers;
   private final byte[] body;
+  private final String protocol;
+  private final int clientPort;
 
-  RecordedRequest(String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
+  RecordedRequest(String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
+      String protocol, int clientPort) {
     this.method = requireNonNull(method, "method");
     this.target = requireNonNull(target, "target");
     this.headers = List.copyOf(headers);
     this.body = body.clone();
+    this.protocol = requireNonNull(protocol, "protocol");
+    this.clientPort = clientPort;
   }
 
   /** Returns the method, such as {@code GET}. */
@@ -75,8 +81,21 @@ public final class RecordedRequest {
     return new String(body, StandardCharsets.UTF_8);
   }
 
+  /** Returns the protocol version it came with: {@code HTTP/1.1}, or {@code HTTP/2.0} over HTTP/2. */
+  public String protocol() {
+    return protocol;
+  }
+
+  /**
+   * Returns the port of the client end of the connection it came on: requests with the same client
+   * port came on the same connection.
+   */
+  public int clientPort() {
+    return clientPort;
+  }
+
   @Override
   public String toString() {
-    return method + " " + target + " (" + headers.size() + " headers, " + body.length + " body bytes)";
+    return method + " " + target + " " + protocol + " (" + headers.size() + " headers, " + body.length + " body bytes)";
   }
 }

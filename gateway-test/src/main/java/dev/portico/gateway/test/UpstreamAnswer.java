@@ -102,6 +102,10 @@ public final class UpstreamAnswer {
     return delay;
   }
 
+  UpstreamAnswer withStatus(int status) {
+    return new UpstreamAnswer(status, headers, body, delay);
+  }
+
   byte[] rawBody() {
     return body;
   }

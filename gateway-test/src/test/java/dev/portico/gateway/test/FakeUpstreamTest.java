@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.upstream.UpstreamGroup;
+import dev.portico.gateway.upstream.UpstreamProtocol;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -191,6 +195,137 @@ class FakeUpstreamTest {
       assertThat(raw.openConnections()).as("the client keeps its connection alive").isEqualTo(1);
       assertThat(raw.requests()).isEmpty();
       assertThat(raw.pollRequest()).isEmpty();
+    }
+  }
+
+  private static HttpResponse<String> direct(FakeUpstream target, String path) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(target.baseUri().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void awaitInFlight(FakeUpstream target, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (target.inFlight() != count) {
+      assertThat(System.nanoTime()).as("in flight: %s, expected %s", target.inFlight(), count).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void stoppedRefusesConnectionsAndRestartedListensAgainOnTheSamePort() throws Exception {
+    try (FakeUpstream target = FakeUpstream.start()) {
+      int port = target.port();
+      assertThat(direct(target, "/before").statusCode()).isEqualTo(200);
+
+      target.stop();
+      assertThatThrownBy(() -> direct(target, "/while-stopped")).isInstanceOf(ConnectException.class);
+      target.restart();
+
+      assertThat(target.port()).isEqualTo(port);
+      assertThat(direct(target, "/after").statusCode()).isEqualTo(200);
+      assertThat(target.requests()).extracting(RecordedRequest::path).containsExactly("/before", "/after");
+    }
+  }
+
+  @Test
+  void heldAnswersWaitForReleaseAndCountAsInFlight() throws Exception {
+    try (FakeUpstream target = FakeUpstream.start()) {
+      target.hold();
+      CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(
+          HttpRequest.newBuilder(target.baseUri().resolve("/1")).build(), HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> second = CLIENT.sendAsync(
+          HttpRequest.newBuilder(target.baseUri().resolve("/2")).build(), HttpResponse.BodyHandlers.ofString());
+      target.awaitRequests(2, Duration.ofSeconds(10));
+      awaitInFlight(target, 2);
+      assertThat(first).isNotDone();
+      assertThat(second).isNotDone();
+
+      target.release();
+
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(second.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+      awaitInFlight(target, 0);
+      assertThat(direct(target, "/3").statusCode()).as("no longer holding").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void failsWithAStatusKeepingTheDefaultAnswerUntilItRecovers() throws Exception {
+    try (FakeUpstream target = FakeUpstream.start()) {
+      target.answer(UpstreamAnswer.text(200, "a").header("X-Served-By", "a"));
+      target.enqueue(UpstreamAnswer.text(201, "scripted"));
+
+      target.failWith(503);
+      HttpResponse<String> failed = direct(target, "/x");
+      target.recover();
+      HttpResponse<String> recovered = direct(target, "/x");
+
+      assertThat(failed.statusCode()).isEqualTo(503);
+      assertThat(failed.body()).isEqualTo("a");
+      assertThat(failed.headers().firstValue("X-Served-By")).hasValue("a");
+      assertThat(recovered.statusCode()).as("the scripted answer waited").isEqualTo(201);
+      assertThat(target.requestCount()).isEqualTo(2);
+      assertThatThrownBy(() -> target.failWith(99)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> target.failEarlyWith(600)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void failingEarlyAnswersBeforeReadingTheBodyAndRecordsTheRequestWithoutIt() throws Exception {
+    upstream.failEarlyWith(503);
+
+    HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri("/api/orders"))
+        .POST(HttpRequest.BodyPublishers.ofString("refused")));
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    RecordedRequest received = upstream.takeRequest();
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.body()).isEmpty();
+  }
+
+  @Test
+  void answersTheHealthPathApartFromTheRecordedRequests() throws Exception {
+    try (FakeUpstream target = FakeUpstream.start().answerHealth("/health")) {
+      target.failWith(500);
+      assertThat(direct(target, "/health").statusCode()).as("health answers despite the failure").isEqualTo(200);
+      target.healthStatus(503);
+      assertThat(direct(target, "/health?full=1").statusCode()).isEqualTo(503);
+      assertThat(direct(target, "/orders").statusCode()).isEqualTo(500);
+
+      assertThat(target.probeCount()).isEqualTo(2);
+      assertThat(target.requests()).extracting(RecordedRequest::path).containsExactly("/orders");
+      assertThat(target.pollRequest()).get().extracting(RecordedRequest::path).isEqualTo("/orders");
+      assertThatThrownBy(() -> target.answerHealth("health")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> target.healthStatus(700)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void recordsTheProtocolAndClientPortOfEachRequest() throws Exception {
+    send(HttpRequest.newBuilder(server.uri("/api/orders/1")));
+    send(HttpRequest.newBuilder(server.uri("/api/orders/2")));
+
+    List<RecordedRequest> received = upstream.awaitRequests(2, Duration.ofSeconds(10));
+    assertThat(received).extracting(RecordedRequest::protocol).containsExactly("HTTP/1.1", "HTTP/1.1");
+    assertThat(received.get(0).clientPort()).isPositive()
+        .as("the gateway keeps its upstream connection alive").isEqualTo(received.get(1).clientPort());
+  }
+
+  @Test
+  void anH2cUpstreamSpeaksHttp2WithPriorKnowledge() throws Exception {
+    try (FakeUpstream h2c = FakeUpstream.startH2c();
+        GatewayServer gateway = GatewayServer.start(Gateway.builder()
+            .upstreamGroup(UpstreamGroup.builder("svc").endpoint(h2c.uri()).protocol(UpstreamProtocol.HTTP_2).build())
+            .route("svc", r -> r.path("/svc/**").upstreamGroup("svc"))
+            .build())) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(gateway.uri("/svc/x"))
+          .POST(HttpRequest.BodyPublishers.ofString("over h2c")));
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      RecordedRequest received = h2c.takeRequest();
+      assertThat(received.protocol()).isEqualTo("HTTP/2.0");
+      assertThat(received.bodyAsString()).isEqualTo("over h2c");
+      assertThatThrownBy(() -> direct(h2c, "/http1")).as("HTTP/1.1 is refused").isInstanceOf(Exception.class);
     }
   }
 }

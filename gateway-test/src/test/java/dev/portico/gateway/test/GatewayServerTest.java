@@ -13,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -117,5 +120,47 @@ class GatewayServerTest {
     assertThatThrownBy(() -> GatewayServer.builder().requestHeaderSize(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).h2c(true).tls(emptyKeyStore(), "x").start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ALPN");
+  }
+
+  @Test
+  void itsClientSpeaksHttp11KeepsHeaderCaseFollowsNoRedirectAndStopsWithTheServer() throws Exception {
+    try (FakeUpstream upstream = FakeUpstream.start()) {
+      upstream.answer(UpstreamAnswer.status(302).header("Location", "/elsewhere").header("X-MiXeD", "v"));
+      GatewayServer server = GatewayServer.builder().requestHeaderSize(32 * 1024)
+          .gateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
+          .start();
+      org.eclipse.jetty.client.HttpClient client;
+      try (server) {
+        client = server.client();
+        ContentResponse response = client.newRequest(server.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse large = client.newRequest(server.uri("/unrouted"))
+            .headers(h -> h.put("X-Large", "x".repeat(16 * 1024))).timeout(10, TimeUnit.SECONDS).send();
+
+        assertThat(server.client()).as("one client per server").isSameAs(client);
+        assertThat(response.getStatus()).as("the redirect is not followed").isEqualTo(302);
+        assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+        assertThat(response.getHeaders().stream().map(f -> f.getName())).contains("X-MiXeD");
+        assertThat(large.getStatus()).as("a 16 KiB head is sent and read whole").isEqualTo(404);
+        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThatThrownBy(server::http2Client).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("only HTTP/1.1");
+      }
+      assertThat(client.isStopped()).isTrue();
+    }
+  }
+
+  @Test
+  void itsHttp2ClientSpeaksHttp2WithPriorKnowledgeToAnH2cServer() throws Exception {
+    try (FakeUpstream upstream = FakeUpstream.start();
+         GatewayServer server = GatewayServer.builder().h2c(true)
+             .gateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
+             .start()) {
+      ContentResponse response = server.http2Client().newRequest(server.uri("/api/x"))
+          .timeout(10, TimeUnit.SECONDS).send();
+
+      assertThat(response.getStatus()).isEqualTo(200);
+      assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(response.getContentAsString()).isEqualTo("ok");
+    }
   }
 }

@@ -5,26 +5,22 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.test.GatewayServer;
 import java.net.URI;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A host application: the kit's {@link GatewayServer} (a Jetty 12 core server on an ephemeral
  * loopback port) whose gateway is followed by the host's own handler (which answers 200
- * {@link #HOST_BODY} to whatever the gateway hands back), plus a Jetty client to call it. The front
- * connection is HTTP/1.1 by default, HTTPS (h2 or http/1.1) with {@link #startHttps} and
- * {@link #startHttpsH2}, or HTTP/1.1 and cleartext HTTP/2 with {@link #startH2c}. Every URI reaches
- * the gateway unless {@link #start(Gateway, boolean)} says otherwise.
+ * {@link #HOST_BODY} to whatever the gateway hands back), called with the server's own client. The
+ * front connection is HTTP/1.1 by default, HTTPS (h2 or http/1.1) with {@link #startHttps} and
+ * {@link #startHttpsH2}, or HTTP/1.1 and cleartext HTTP/2 with {@link #startH2c} (whose client
+ * speaks only HTTP/2). Every URI reaches the gateway unless {@link #start(Gateway, boolean)} says
+ * otherwise.
  */
 public final class GatewayHost implements AutoCloseable {
   public static final String HOST_BODY = "answered by the host's own handler";
@@ -44,32 +40,19 @@ public final class GatewayHost implements AutoCloseable {
   private final GatewayServer server;
   private final HttpClient client;
 
-  private GatewayHost(GatewayServer.Builder server, HttpClient client, int requestHeaderSize) throws Exception {
+  private GatewayHost(GatewayServer.Builder server, boolean http2) throws Exception {
     this.server = server.hostHandler(hostHandler()).start();
-    this.client = client;
-    if (requestHeaderSize > 0) {
-      client.setRequestBufferSize(requestHeaderSize);
-    }
-    client.setFollowRedirects(false);
     try {
-      client.start();
+      this.client = http2 ? this.server.http2Client() : this.server.client();
     } catch (Exception e) {
       this.server.close();
       throw e;
     }
   }
 
-  /** An HTTP/1.1 client that sees header values exactly as the gateway sent them. */
-  private static HttpClient http11() {
-    HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
-    // Jetty's header cache ignores case by default.
-    transport.setHeaderCacheCaseSensitive(true);
-    return new HttpClient(transport);
-  }
-
   /** Starts a host around {@code handler} (built with an observer, say), letting every URI through. */
   public static GatewayHost start(JettyGatewayHandler handler) throws Exception {
-    return new GatewayHost(GatewayServer.builder().handler(handler).permissiveUris(true), http11(), 0);
+    return new GatewayHost(GatewayServer.builder().handler(handler).permissiveUris(true), false);
   }
 
   /** Starts a host whose server lets every URI through to the gateway. */
@@ -83,12 +66,12 @@ public final class GatewayHost implements AutoCloseable {
    */
   public static GatewayHost startWithRequestHeaderSize(Gateway gateway, int requestHeaderSize) throws Exception {
     return new GatewayHost(GatewayServer.builder().gateway(gateway).permissiveUris(true)
-        .requestHeaderSize(requestHeaderSize), http11(), requestHeaderSize);
+        .requestHeaderSize(requestHeaderSize), false);
   }
 
   /** Starts a host; {@code permissiveUris} false keeps Jetty's default URI compliance. */
   public static GatewayHost start(Gateway gateway, boolean permissiveUris) throws Exception {
-    return new GatewayHost(GatewayServer.builder().gateway(gateway).permissiveUris(permissiveUris), http11(), 0);
+    return new GatewayHost(GatewayServer.builder().gateway(gateway).permissiveUris(permissiveUris), false);
   }
 
   /**
@@ -97,14 +80,12 @@ public final class GatewayHost implements AutoCloseable {
    * the host as {@code https://localhost:port}.
    */
   public static GatewayHost startHttps(Gateway gateway, TestCertificates certificates) throws Exception {
-    return new GatewayHost(https(gateway, certificates), new HttpClient(new HttpClientTransportOverHTTP(
-        trusting(certificates))), 0);
+    return new GatewayHost(https(gateway, certificates), false);
   }
 
   /** Like {@link #startHttps}, with a client that speaks HTTP/2 over TLS. */
   public static GatewayHost startHttpsH2(Gateway gateway, TestCertificates certificates) throws Exception {
-    return new GatewayHost(https(gateway, certificates), new HttpClient(new HttpClientTransportOverHTTP2(
-        new HTTP2Client(trusting(certificates)))), 0);
+    return new GatewayHost(https(gateway, certificates), true);
   }
 
   private static GatewayServer.Builder https(Gateway gateway, TestCertificates certificates) {
@@ -112,21 +93,12 @@ public final class GatewayHost implements AutoCloseable {
         .tls(certificates.serverIdentity(), new String(TestCertificates.PASSWORD));
   }
 
-  private static ClientConnector trusting(TestCertificates certificates) {
-    SslContextFactory.Client tls = new SslContextFactory.Client();
-    tls.setTrustStore(certificates.trustStore());
-    ClientConnector connector = new ClientConnector();
-    connector.setSslContextFactory(tls);
-    return connector;
-  }
-
   /**
    * Starts a host that speaks HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) on one port,
    * with a client that speaks only HTTP/2.
    */
   public static GatewayHost startH2c(Gateway gateway) throws Exception {
-    return new GatewayHost(GatewayServer.builder().gateway(gateway).permissiveUris(true).h2c(true),
-        new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())), 0);
+    return new GatewayHost(GatewayServer.builder().gateway(gateway).permissiveUris(true).h2c(true), true);
   }
 
   public HttpClient client() {
@@ -156,12 +128,9 @@ public final class GatewayHost implements AutoCloseable {
     return server.baseUri();
   }
 
+  /** Stops the client and the server. */
   @Override
   public void close() throws Exception {
-    try {
-      client.stop();
-    } finally {
-      server.close();
-    }
+    server.close();
   }
 }

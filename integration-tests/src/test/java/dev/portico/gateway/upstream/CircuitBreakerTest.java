@@ -3,8 +3,8 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.Backend;
 import java.time.Duration;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +19,7 @@ class CircuitBreakerTest {
     h.close();
   }
 
-  private void start(Backend backend, CircuitBreakerSettings settings) throws Exception {
+  private void start(FakeUpstream backend, CircuitBreakerSettings settings) throws Exception {
     h.start(Gateway.builder()
         .upstreamGroup(UpstreamGroup.builder("svc").endpoint(backend.uri()).circuitBreaker(settings).build())
         .route("svc", r -> r.path("/svc/**").upstreamGroup("svc"))
@@ -36,7 +36,7 @@ class CircuitBreakerTest {
 
   @Test
   void opensOnFailuresThenHalfOpenProbesCloseItAgain() throws Exception {
-    Backend backend = h.backend("a").status(500);
+    FakeUpstream backend = h.backend("a").failWith(500);
     start(backend, settings().build());
     for (int i = 0; i < 4; i++) {
       assertThat(h.get("/svc/x").getStatus()).isEqualTo(500);
@@ -47,9 +47,9 @@ class CircuitBreakerTest {
     assertThat(open.getStatus()).isEqualTo(503);
     GroupHarness.problem(open, "circuit-open");
     assertThat(open.getHeaders().get("Retry-After")).isEqualTo("1");
-    assertThat(backend.requests()).as("an open circuit calls nobody").isEqualTo(4);
+    assertThat(backend.requestCount()).as("an open circuit calls nobody").isEqualTo(4);
 
-    backend.status(200);
+    backend.recover();
     Await.until("half-open lets a probe through", () -> h.get("/svc/x").getStatus() == 200);
     assertThat(h.get("/svc/x").getStatus()).isEqualTo(200);   // the second probe closes it
     assertThat(h.tally("/svc/x", 10)).containsEntry("a", 10);
@@ -57,25 +57,25 @@ class CircuitBreakerTest {
 
   @Test
   void aFailingProbeOpensItAgain() throws Exception {
-    Backend backend = h.backend("a").status(503);
+    FakeUpstream backend = h.backend("a").failWith(503);
     start(backend, settings().build());
     h.tally("/svc/x", 4);
     assertThat(h.get("/svc/x").getStatus()).isEqualTo(503);
-    int calls = backend.requests();
+    int calls = backend.requestCount();
 
     Await.until("half-open lets a probe through", () -> h.get("/svc/x").getHeaders().get("Retry-After") == null);
-    assertThat(backend.requests()).isEqualTo(calls + 1);
+    assertThat(backend.requestCount()).isEqualTo(calls + 1);
     assertThat(h.get("/svc/x").getHeaders().get("Retry-After")).as("the second probe").isNull();
 
     ContentResponse reopened = h.get("/svc/x");
 
     GroupHarness.problem(reopened, "circuit-open");
-    assertThat(backend.requests()).isEqualTo(calls + 2);
+    assertThat(backend.requestCount()).isEqualTo(calls + 2);
   }
 
   @Test
   void slowCallsOpenItToo() throws Exception {
-    Backend backend = h.backend("a").delay(60);
+    FakeUpstream backend = h.backend("a", Duration.ofMillis(60));
     start(backend, settings().slowCall(Duration.ofMillis(30), 50).build());
     for (int i = 0; i < 4; i++) {
       assertThat(h.get("/svc/x").getStatus()).isEqualTo(200);

@@ -3,8 +3,8 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.Backend;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +33,8 @@ class EndpointDiscoveryTest {
 
   @Test
   void pushedUpdatesAddReweightAndRemoveEndpoints() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     EndpointRegistry registry = EndpointRegistry.of(Endpoint.of(a.uri()));
     h.start(gateway(registry));
     assertThat(h.tally("/svc/x", 4)).containsExactly(Map.entry("a", 4));
@@ -48,8 +48,8 @@ class EndpointDiscoveryTest {
 
   @Test
   void aRequestInFlightToARemovedEndpointFinishes() throws Exception {
-    Backend a = h.backend("a").hold();
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").hold();
+    FakeUpstream b = h.backend("b");
     EndpointRegistry registry = EndpointRegistry.of(Endpoint.of(a.uri()));
     h.start(gateway(registry));
     CompletableFuture<ContentResponse> inFlight = new CompletableResponseListener(h.request("/svc/x")).send();
@@ -65,7 +65,7 @@ class EndpointDiscoveryTest {
 
   @Test
   void anEmptyListAnswers503UntilEndpointsArrive() throws Exception {
-    Backend a = h.backend("a");
+    FakeUpstream a = h.backend("a");
     EndpointRegistry registry = EndpointRegistry.of();
     h.start(gateway(registry));
 
@@ -79,8 +79,8 @@ class EndpointDiscoveryTest {
 
   @Test
   void aPolledSupplierIsAskedAgainAndItsChangesApply() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     AtomicReference<List<Endpoint>> discovered = new AtomicReference<>(List.of(Endpoint.of(a.uri())));
     h.start(gateway(EndpointSource.polling(discovered::get, Duration.ofMillis(20))));
     Await.until("first poll", () -> ok("a"));

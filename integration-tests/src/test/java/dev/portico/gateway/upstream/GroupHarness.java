@@ -3,35 +3,76 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.Backend;
+import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.RecordedRequest;
+import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.GatewayHost;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpHeader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Backends and a gateway host for the upstream tests; closes what it started. */
+/**
+ * Backends (the kit's upstreams, each answering its name) and a gateway host for the upstream
+ * tests; closes what it started.
+ */
 final class GroupHarness implements AutoCloseable {
+  /** The path that answers the health probes. */
+  static final String HEALTH = "/health";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final List<Backend> backends = new ArrayList<>();
+  private final List<FakeUpstream> backends = new ArrayList<>();
   private GatewayHost host;
 
-  Backend backend(String name) throws Exception {
-    Backend b = Backend.start(name);
-    backends.add(b);
-    return b;
+  /** Starts a backend that answers {@code 200} with {@code name} as the body. */
+  FakeUpstream backend(String name) throws Exception {
+    return add(name, FakeUpstream.start());
   }
 
-  Backend add(Backend b) {
-    backends.add(b);
-    return b;
+  /** Starts a backend like {@link #backend(String)} that answers only after {@code delay}. */
+  FakeUpstream backend(String name, Duration delay) throws Exception {
+    return add(name, FakeUpstream.start(), delay);
+  }
+
+  /** Makes {@code upstream} a backend named {@code name}, answering {@link #HEALTH} too. */
+  FakeUpstream add(String name, FakeUpstream upstream) {
+    return add(name, upstream, Duration.ZERO);
+  }
+
+  /** Makes {@code upstream} a backend like {@link #add(String, FakeUpstream)} that answers after {@code delay}. */
+  FakeUpstream add(String name, FakeUpstream upstream, Duration delay) {
+    backends.add(upstream);
+    return upstream.answer(served(name).delay(delay)).answerHealth(HEALTH);
+  }
+
+  /** The answer of the backend named {@code name}. */
+  static UpstreamAnswer served(String name) {
+    return UpstreamAnswer.text(200, name).header("X-Served-By", name);
+  }
+
+  /** Returns the non-empty request bodies {@code backend} received, in order. */
+  static List<String> bodies(FakeUpstream backend) {
+    return backend.requests().stream().map(RecordedRequest::bodyAsString).filter(b -> !b.isEmpty()).toList();
+  }
+
+  /** Returns the HTTP versions of the requests {@code backend} received. */
+  static List<String> versions(FakeUpstream backend) {
+    return backend.requests().stream().map(RecordedRequest::protocol).toList();
+  }
+
+  /** Returns the distinct client ports (connections) requests to {@code backend} came from. */
+  static Set<Integer> clientPorts(FakeUpstream backend) {
+    return backend.requests().stream().map(RecordedRequest::clientPort).collect(Collectors.toSet());
   }
 
   GatewayHost start(Gateway gateway) throws Exception {
@@ -79,7 +120,7 @@ final class GroupHarness implements AutoCloseable {
     if (host != null) {
       host.close();
     }
-    for (Backend b : backends) {
+    for (FakeUpstream b : backends) {
       b.close();
     }
   }

@@ -3,8 +3,8 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.Backend;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.jetty.client.ContentResponse;
@@ -20,15 +20,15 @@ class HealthCheckTest {
     h.close();
   }
 
-  private void start(boolean panic, Backend... backends) throws Exception {
+  private void start(boolean panic, FakeUpstream... backends) throws Exception {
     UpstreamGroup.Builder group = UpstreamGroup.builder("svc")
-        .healthCheck(HealthCheck.builder(Backend.HEALTH)
+        .healthCheck(HealthCheck.builder(GroupHarness.HEALTH)
             .interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(50))
             .unhealthyThreshold(2).healthyThreshold(2)
             .build())
         .outlierDetection(OutlierDetection.disabled())   // requests to a stopped endpoint would eject it too
         .panicMode(panic);
-    for (Backend b : backends) {
+    for (FakeUpstream b : backends) {
       group.endpoint(b.uri());
     }
     h.start(Gateway.builder()
@@ -39,18 +39,18 @@ class HealthCheckTest {
 
   @Test
   void anEndpointFailingItsProbesIsTakenOutAndPutBackWhenItRecovers() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     start(false, a, b);
     assertThat(h.tally("/svc/x", 4)).containsEntry("a", 2).containsEntry("b", 2);
 
     a.healthStatus(503);
-    int probes = a.probes();
-    Await.until("two failed probes of a", () -> a.probes() >= probes + 2);
-    Await.until("a out of rotation", () -> a.probes() >= probes + 3 && h.tally("/svc/x", 4).equals(Map.of("b", 4)));
-    int aRequests = a.requests();
+    int probes = a.probeCount();
+    Await.until("two failed probes of a", () -> a.probeCount() >= probes + 2);
+    Await.until("a out of rotation", () -> a.probeCount() >= probes + 3 && h.tally("/svc/x", 4).equals(Map.of("b", 4)));
+    int aRequests = a.requestCount();
     assertThat(h.tally("/svc/x", 10)).containsExactly(Map.entry("b", 10));
-    assertThat(a.requests()).isEqualTo(aRequests);
+    assertThat(a.requestCount()).isEqualTo(aRequests);
 
     a.healthStatus(200);
     Await.until("a back in rotation", () -> h.tally("/svc/x", 4).getOrDefault("a", 0) == 2);
@@ -58,8 +58,8 @@ class HealthCheckTest {
 
   @Test
   void aStoppedEndpointFailsItsProbesAndComesBackAfterARestart() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     start(false, a, b);
 
     a.stop();
@@ -71,7 +71,7 @@ class HealthCheckTest {
 
   @Test
   void everyEndpointUnhealthyAnswers503OrPanics() throws Exception {
-    Backend a = h.backend("a").healthStatus(500);
+    FakeUpstream a = h.backend("a").healthStatus(500);
     start(false, a);
     Await.until("a out of rotation", () -> h.get("/svc/x").getStatus() == 503);
     ContentResponse refused = h.get("/svc/x");
@@ -80,14 +80,14 @@ class HealthCheckTest {
 
     GroupHarness panicking = new GroupHarness();
     try (panicking) {
-      Backend p = panicking.backend("p").healthStatus(500);
+      FakeUpstream p = panicking.backend("p").healthStatus(500);
       UpstreamGroup group = UpstreamGroup.builder("svc").endpoint(p.uri()).panicMode(true)
-          .healthCheck(HealthCheck.builder(Backend.HEALTH).interval(Duration.ofMillis(50))
+          .healthCheck(HealthCheck.builder(GroupHarness.HEALTH).interval(Duration.ofMillis(50))
               .timeout(Duration.ofMillis(50)).unhealthyThreshold(1).build())
           .build();
       panicking.start(Gateway.builder().upstreamGroup(group)
           .route("svc", r -> r.path("/svc/**").upstreamGroup("svc")).build());
-      Await.until("probes failed", () -> p.probes() >= 3);
+      Await.until("probes failed", () -> p.probeCount() >= 3);
 
       assertThat(panicking.get("/svc/x").getContentAsString()).isEqualTo("p");
     }

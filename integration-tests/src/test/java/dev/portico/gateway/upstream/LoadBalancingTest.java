@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.Backend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class LoadBalancingTest {
     h.close();
   }
 
-  private Gateway gateway(LoadBalancer balancer, Backend... backends) {
+  private Gateway gateway(LoadBalancer balancer, FakeUpstream... backends) {
     UpstreamGroup.Builder group = UpstreamGroup.builder("svc").loadBalancer(balancer);
     for (int i = 0; i < backends.length; i++) {
       group.endpoint(backends[i].uri(), i + 1);
@@ -38,9 +38,9 @@ class LoadBalancingTest {
 
   @Test
   void roundRobinGivesEachEndpointExactlyItsWeightsShare() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
-    Backend c = h.backend("c");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
+    FakeUpstream c = h.backend("c");
     h.start(gateway(LoadBalancing.roundRobin(), a, b, c));   // weights 1, 2, 3
 
     Map<String, Integer> counts = h.tally("/svc/x", 600);
@@ -51,8 +51,8 @@ class LoadBalancingTest {
 
   @Test
   void randomFollowsTheWeightsWithinFourStandardDeviations() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     h.start(gateway(LoadBalancing.random(), a, b));   // weights 1, 2: b expects 2/3
 
     Map<String, Integer> counts = h.tally("/svc/x", 900);
@@ -73,8 +73,8 @@ class LoadBalancingTest {
   }
 
   private void assertBusyEndpointIsAvoided(LoadBalancer balancer) throws Exception {
-    Backend slow = h.backend("slow").hold();
-    Backend fast = h.backend("fast");
+    FakeUpstream slow = h.backend("slow").hold();
+    FakeUpstream fast = h.backend("fast");
     List<dev.portico.gateway.AccessLogEntry> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     h.start(Gateway.builder()
         .accessLog(log::add)   // written once the exchange has released its endpoint
@@ -85,7 +85,7 @@ class LoadBalancingTest {
 
     List<CompletableFuture<ContentResponse>> pending = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      int before = fast.requests();
+      int before = fast.requestCount();
       CompletableFuture<ContentResponse> f = new CompletableResponseListener(h.request("/svc/x")).send();
       // Each request either finishes at the fast backend or is held by the slow one.
       Await.until("request " + i + " answered or held", () -> f.isDone() || slow.inFlight() > pending.size());
@@ -93,7 +93,7 @@ class LoadBalancingTest {
         pending.add(f);
       } else {
         assertThat(f.get().getContentAsString()).isEqualTo("fast");
-        assertThat(fast.requests()).isEqualTo(before + 1);
+        assertThat(fast.requestCount()).isEqualTo(before + 1);
         int answered = i + 1 - pending.size();
         Await.until("exchange " + i + " finished", () -> log.size() == answered);
       }
@@ -101,7 +101,7 @@ class LoadBalancingTest {
 
     // Equal weights and the slow one holding a request: every later request prefers the idle one.
     assertThat(pending).hasSize(1);
-    assertThat(fast.requests()).isEqualTo(19);
+    assertThat(fast.requestCount()).isEqualTo(19);
     slow.release();
     for (CompletableFuture<ContentResponse> f : pending) {
       assertThat(f.get().getStatus()).isEqualTo(200);
@@ -110,7 +110,7 @@ class LoadBalancingTest {
 
   @Test
   void consistentHashKeepsAKeyOnOneEndpointAndAddingOneOfFiveMovesAboutAFifth() throws Exception {
-    Backend[] backends = {h.backend("a"), h.backend("b"), h.backend("c"), h.backend("d"), h.backend("e")};
+    FakeUpstream[] backends = {h.backend("a"), h.backend("b"), h.backend("c"), h.backend("d"), h.backend("e")};
     EndpointRegistry registry = EndpointRegistry.of(List.of(Endpoint.of(backends[0].uri()),
         Endpoint.of(backends[1].uri()), Endpoint.of(backends[2].uri()), Endpoint.of(backends[3].uri())));
     h.start(Gateway.builder()
@@ -148,8 +148,8 @@ class LoadBalancingTest {
 
   @Test
   void consistentHashWithoutAKeySpreadsRequests() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
     h.start(gateway(LoadBalancing.consistentHash(HashKey.cookie("SESSION")), a, b));
 
     Map<String, Integer> counts = h.tally("/svc/x", 60);

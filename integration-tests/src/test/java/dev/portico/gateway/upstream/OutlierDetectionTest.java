@@ -3,7 +3,7 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.Backend;
+import dev.portico.gateway.test.FakeUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +26,9 @@ class OutlierDetectionTest {
 
   @Test
   void anEndpointKilledMidTestIsEjectedAndIdempotentTrafficSeesNoErrors() throws Exception {
-    Backend a = h.backend("a");
-    Backend b = h.backend("b");
-    Backend c = h.backend("c");
+    FakeUpstream a = h.backend("a");
+    FakeUpstream b = h.backend("b");
+    FakeUpstream c = h.backend("c");
     h.start(Gateway.builder()
         .upstreamGroup(UpstreamGroup.builder("svc")
             .endpoint(a.uri()).endpoint(b.uri()).endpoint(c.uri())
@@ -46,16 +46,16 @@ class OutlierDetectionTest {
     assertThat(during.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
     // Ejected for a minute: back on its port, it still gets nothing.
     b.restart();
-    int before = b.requests();
+    int before = b.requestCount();
     assertThat(h.tally("/svc/x", 20)).containsOnlyKeys("a", "c");
-    assertThat(b.requests()).isEqualTo(before);
+    assertThat(b.requestCount()).isEqualTo(before);
   }
 
   @Test
   void killingAnEndpointUnderConcurrentLoadLosesNoIdempotentRequest() throws Exception {
-    Backend a = h.backend("a").delay(5);
-    Backend b = h.backend("b").delay(5);
-    Backend c = h.backend("c").delay(5);
+    FakeUpstream a = h.backend("a", Duration.ofMillis(5));
+    FakeUpstream b = h.backend("b", Duration.ofMillis(5));
+    FakeUpstream c = h.backend("c", Duration.ofMillis(5));
     h.start(Gateway.builder()
         .upstreamGroup(UpstreamGroup.builder("svc").endpoint(a.uri()).endpoint(b.uri()).endpoint(c.uri()).build())
         .route("svc", r -> r.path("/svc/**").upstreamGroup("svc").retry(RetryPolicy.defaults()))
@@ -81,8 +81,8 @@ class OutlierDetectionTest {
 
   @Test
   void neverEjectsMoreThanTheConfiguredShare() throws Exception {
-    Backend a = h.backend("a").status(500);
-    Backend b = h.backend("b").status(500);
+    FakeUpstream a = h.backend("a").failWith(500);
+    FakeUpstream b = h.backend("b").failWith(500);
     h.start(Gateway.builder()
         .upstreamGroup(UpstreamGroup.builder("svc").endpoint(a.uri()).endpoint(b.uri())
             .outlierDetection(OutlierDetection.builder().consecutiveFailures(1).build())   // at most 50 %
@@ -94,14 +94,14 @@ class OutlierDetectionTest {
 
     // One of the two is ejected; the other keeps getting the requests, and its 500s go to the client.
     assertThat(counts).containsExactly(Map.entry("500", 10));
-    assertThat(Math.min(a.requests(), b.requests())).isEqualTo(1);
-    assertThat(a.requests() + b.requests()).isEqualTo(10);
+    assertThat(Math.min(a.requestCount(), b.requestCount())).isEqualTo(1);
+    assertThat(a.requestCount() + b.requestCount()).isEqualTo(10);
   }
 
   @Test
   void answers503ProblemWhenEveryEndpointIsEjected() throws Exception {
-    Backend a = h.backend("a").status(502);
-    Backend b = h.backend("b").status(502);
+    FakeUpstream a = h.backend("a").failWith(502);
+    FakeUpstream b = h.backend("b").failWith(502);
     h.start(Gateway.builder()
         .upstreamGroup(ejectingAll(a, b, false))
         .route("svc", r -> r.path("/svc/**").upstreamGroup("svc"))
@@ -114,27 +114,27 @@ class OutlierDetectionTest {
     assertThat(refused.getStatus()).isEqualTo(503);
     GroupHarness.problem(refused, "no-healthy-upstream");
     assertThat(refused.getContentAsString()).doesNotContain("127.0.0.1");
-    assertThat(a.requests() + b.requests()).isEqualTo(2);
+    assertThat(a.requestCount() + b.requestCount()).isEqualTo(2);
   }
 
   @Test
   void panicModeTriesEjectedEndpointsAnyway() throws Exception {
-    Backend a = h.backend("a").status(502);
-    Backend b = h.backend("b").status(502);
+    FakeUpstream a = h.backend("a").failWith(502);
+    FakeUpstream b = h.backend("b").failWith(502);
     h.start(Gateway.builder()
         .upstreamGroup(ejectingAll(a, b, true))
         .route("svc", r -> r.path("/svc/**").upstreamGroup("svc"))
         .build());
     h.tally("/svc/x", 2);
-    a.status(200);
-    b.status(200);
+    a.recover();
+    b.recover();
 
     Map<String, Integer> counts = h.tally("/svc/x", 4);
 
     assertThat(counts).containsEntry("a", 2).containsEntry("b", 2);
   }
 
-  private static UpstreamGroup ejectingAll(Backend a, Backend b, boolean panic) {
+  private static UpstreamGroup ejectingAll(FakeUpstream a, FakeUpstream b, boolean panic) {
     return UpstreamGroup.builder("svc").endpoint(a.uri()).endpoint(b.uri())
         .outlierDetection(OutlierDetection.builder()
             .consecutiveFailures(1).maxEjectedPercent(100).baseEjectionTime(Duration.ofMinutes(1)).build())

@@ -3,12 +3,12 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.Backend;
-import dev.portico.gateway.testing.RefusingPort;
-import java.time.Duration;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.Await;
+import dev.portico.gateway.testing.RefusingPort;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -49,102 +49,102 @@ class RetryTest {
 
   @Test
   void retriesAnIdempotentRequestOnAnotherEndpointAfter503() throws Exception {
-    Backend a = h.backend("a").status(503);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failWith(503);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.defaults(), a.uri(), b.uri());
 
     ContentResponse response = h.get("/svc/x");
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("b");
-    assertThat(a.requests()).isEqualTo(1);
-    assertThat(b.requests()).isEqualTo(1);
+    assertThat(a.requestCount()).isEqualTo(1);
+    assertThat(b.requestCount()).isEqualTo(1);
   }
 
   @Test
   void retriesEvenAPostWhenTheConnectionWasRefused() throws Exception {
-    Backend b = h.backend("b");
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.defaults(), "http://127.0.0.1:" + RefusingPort.reserve(), b.uri());
 
     ContentResponse response = send("POST", "order #1");
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(b.bodies()).containsExactly("order #1");
+    assertThat(GroupHarness.bodies(b)).containsExactly("order #1");
   }
 
   @Test
   void doesNotRetryAPostOnceItsBodyWasSent() throws Exception {
-    Backend a = h.backend("a").status(503);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failWith(503);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.defaults(), a.uri(), b.uri());
 
     ContentResponse response = send("POST", "order #2");
 
     assertThat(response.getStatus()).isEqualTo(503);
-    assertThat(a.bodies()).containsExactly("order #2");
-    assertThat(b.requests()).isZero();
+    assertThat(GroupHarness.bodies(a)).containsExactly("order #2");
+    assertThat(b.requestCount()).isZero();
   }
 
   @Test
   void retriesAPostWhenTheRouteSaysSo() throws Exception {
-    Backend a = h.backend("a").status(503);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failWith(503);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.builder().retryNonIdempotent().build(), a.uri(), b.uri());
 
     ContentResponse response = send("POST", "order #3");
 
     assertThat(response.getContentAsString()).isEqualTo("b");
-    assertThat(b.bodies()).containsExactly("order #3");
+    assertThat(GroupHarness.bodies(b)).containsExactly("order #3");
   }
 
   @Test
   void replaysAPutBodyWithinTheCapToTheNextEndpoint() throws Exception {
-    Backend a = h.backend("a").status(502);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failWith(502);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.defaults(), a.uri(), b.uri());
     String body = "p".repeat(40_000);
 
     ContentResponse response = send("PUT", body);
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(a.bodies()).containsExactly(body);
-    assertThat(b.bodies()).containsExactly(body);
+    assertThat(GroupHarness.bodies(a)).containsExactly(body);
+    assertThat(GroupHarness.bodies(b)).containsExactly(body);
   }
 
   @Test
   void replaysWhatWasKeptAndGoesOnReadingAStreamingBodyWhenTheFirstEndpointAnsweredEarly() throws Exception {
-    Backend a = h.backend("a").earlyStatus(503);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failEarlyWith(503);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.defaults(), a.uri(), b.uri());
     AsyncRequestContent body = new AsyncRequestContent("text/plain");
     CompletableFuture<ContentResponse> response =
         new CompletableResponseListener(h.request("/svc/x").method("PUT").body(body)).send();
 
     body.write(ByteBuffer.wrap("1".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
-    Await.until("a refused the request", () -> a.requests() == 1);
+    Await.until("a refused the request", () -> a.requestCount() == 1);
     body.write(ByteBuffer.wrap("2".repeat(1000).getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
     body.close();
 
     assertThat(response.get(10, TimeUnit.SECONDS).getContentAsString()).isEqualTo("b");
-    assertThat(b.bodies()).containsExactly("1".repeat(1000) + "2".repeat(1000));
+    assertThat(GroupHarness.bodies(b)).containsExactly("1".repeat(1000) + "2".repeat(1000));
   }
 
   @Test
   void doesNotRetryABodyLargerThanTheReplayCap() throws Exception {
-    Backend a = h.backend("a").status(502);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a").failWith(502);
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.builder().maxReplayBytes(1024).build(), a.uri(), b.uri());
 
     ContentResponse response = send("PUT", "p".repeat(10_000));
 
     assertThat(response.getStatus()).isEqualTo(502);
-    assertThat(b.requests()).isZero();
+    assertThat(b.requestCount()).isZero();
   }
 
   @Test
   void aPerTryTimeoutMovesOnToAFasterEndpoint() throws Exception {
-    Backend slow = h.backend("slow").hold();   // answers only when the test ends
-    Backend fast = h.backend("fast");
+    FakeUpstream slow = h.backend("slow").hold();   // answers only when the test ends
+    FakeUpstream fast = h.backend("fast");
     start(RetryPolicy.builder().perTryTimeout(Duration.ofMillis(200)).build(), slow.uri(), fast.uri());
 
     long start = System.nanoTime();
@@ -156,8 +156,8 @@ class RetryTest {
 
   @Test
   void noRetryStartsAfterTheDeadline() throws Exception {
-    Backend a = h.backend("a").status(503).delay(150);
-    Backend b = h.backend("b").status(503).delay(150);
+    FakeUpstream a = h.backend("a", Duration.ofMillis(150)).failWith(503);
+    FakeUpstream b = h.backend("b", Duration.ofMillis(150)).failWith(503);
     start(RetryPolicy.builder().maxRetries(5).budget(100, 100).deadline(Duration.ofMillis(300))
         .backoff(Duration.ZERO, Duration.ZERO).build(), a.uri(), b.uri());
 
@@ -165,13 +165,13 @@ class RetryTest {
 
     // Without the deadline, six tries of 150 ms each; with it, the second try is in flight when it passes.
     assertThat(response.getStatus()).isEqualTo(504);
-    assertThat(a.requests() + b.requests()).isBetween(1, 2);
+    assertThat(a.requestCount() + b.requestCount()).isBetween(1, 2);
   }
 
   @Test
   void aTryInFlightWhenTheDeadlinePassesIsAborted() throws Exception {
-    Backend a = h.backend("a").delay(3_000);
-    Backend b = h.backend("b");
+    FakeUpstream a = h.backend("a", Duration.ofMillis(3_000));
+    FakeUpstream b = h.backend("b");
     start(RetryPolicy.builder().deadline(Duration.ofMillis(200)).backoff(Duration.ZERO, Duration.ZERO).build(),
         a.uri(), b.uri());
 
@@ -181,25 +181,25 @@ class RetryTest {
     assertThat(response.getStatus()).isEqualTo(504);
     assertThat(response.getContentAsString()).contains("upstream-timeout").contains("retry deadline");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
-    assertThat(b.requests()).isZero();
+    assertThat(b.requestCount()).isZero();
   }
 
   @Test
   void givesUpAfterMaxRetriesWithTheLastAnswer() throws Exception {
-    Backend a = h.backend("a").status(503);
-    Backend b = h.backend("b").status(504);
+    FakeUpstream a = h.backend("a").failWith(503);
+    FakeUpstream b = h.backend("b").failWith(504);
     start(RetryPolicy.builder().maxRetries(3).budget(100, 100).build(), a.uri(), b.uri());
 
     ContentResponse response = h.get("/svc/x");
 
-    assertThat(a.requests() + b.requests()).isEqualTo(4);
+    assertThat(a.requestCount() + b.requestCount()).isEqualTo(4);
     assertThat(response.getStatus()).isIn(503, 504);
   }
 
   @Test
   void theRetryBudgetCapsRetriesAtItsShareOfRequests() throws Exception {
-    Backend a = h.backend("a").status(503);
-    Backend b = h.backend("b").status(503);
+    FakeUpstream a = h.backend("a").failWith(503);
+    FakeUpstream b = h.backend("b").failWith(503);
     // Up to 3 retries each, but retries may be at most 10 % of requests (no per-second allowance).
     start(RetryPolicy.builder().maxRetries(3).backoff(Duration.ZERO, Duration.ZERO).budget(10, 0).build(),
         a.uri(), b.uri());
@@ -210,7 +210,7 @@ class RetryTest {
     }
 
     // Without the budget: 400 upstream requests. With it: 100 plus at most 10 % of 100 (the window is 10 s).
-    int upstream = a.requests() + b.requests();
+    int upstream = a.requestCount() + b.requestCount();
     assertThat(upstream).isBetween(requests + 1, requests + 10);
   }
 }

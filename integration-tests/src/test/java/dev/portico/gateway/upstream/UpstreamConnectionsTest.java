@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.UpstreamTls;
-import dev.portico.gateway.testing.Backend;
+import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.testing.TestCertificates;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ class UpstreamConnectionsTest {
 
   @Test
   void speaksCleartextHttp2WithPriorKnowledgeToAnH2cUpstream() throws Exception {
-    Backend backend = h.add(Backend.startH2c("h2c"));
+    FakeUpstream backend = h.add("h2c", FakeUpstream.startH2c());
     start(UpstreamGroup.builder("svc").endpoint(backend.uri()).protocol(UpstreamProtocol.HTTP_2).build());
 
     ContentResponse response = h.request("/svc/x").method("POST")
@@ -41,14 +42,14 @@ class UpstreamConnectionsTest {
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("h2c");
-    assertThat(backend.versions()).containsExactly("HTTP/2.0");
-    assertThat(backend.bodies()).containsExactly("over h2c");
+    assertThat(GroupHarness.versions(backend)).containsExactly("HTTP/2.0");
+    assertThat(GroupHarness.bodies(backend)).containsExactly("over h2c");
   }
 
   @Test
   void negotiatesH2ByAlpnWithATlsUpstream() throws Exception {
     TestCertificates certificates = TestCertificates.create();
-    Backend backend = h.add(Backend.startH2("h2", certificates.serverIdentity()));
+    FakeUpstream backend = h.add("h2", FakeUpstream.startH2(certificates.serverIdentity(), TestCertificates.PASSWORD));
     start(UpstreamGroup.builder("svc")
         .endpoint("https://localhost:" + backend.port())
         .tls(UpstreamTls.builder().trustStore(certificates.trustStore()).build())
@@ -59,12 +60,12 @@ class UpstreamConnectionsTest {
 
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getContentAsString()).isEqualTo("h2");
-    assertThat(backend.versions()).containsExactly("HTTP/2.0");
+    assertThat(GroupHarness.versions(backend)).containsExactly("HTTP/2.0");
   }
 
   @Test
   void sharesOneConnectionAmongConcurrentRequestsOverHttp2() throws Exception {
-    Backend backend = h.add(Backend.startH2c("h2c")).delay(50);
+    FakeUpstream backend = h.add("h2c", FakeUpstream.startH2c(), Duration.ofMillis(50));
     start(UpstreamGroup.builder("svc").endpoint(backend.uri()).protocol(UpstreamProtocol.HTTP_2).build());
     // The first request opens the connection and learns how many streams it takes (before that,
     // Jetty's client counts one, so requests racing to be first may each open one).
@@ -72,21 +73,21 @@ class UpstreamConnectionsTest {
 
     assertAllOk(sendConcurrently(6));
 
-    assertThat(backend.requests()).isEqualTo(7);
-    assertThat(backend.clientPorts()).hasSize(1);
+    assertThat(backend.requestCount()).isEqualTo(7);
+    assertThat(GroupHarness.clientPorts(backend)).hasSize(1);
   }
 
   @Test
   void keepsAtMostTheConfiguredConnectionsPerEndpointAndReusesThem() throws Exception {
-    Backend backend = h.backend("a").delay(50);
+    FakeUpstream backend = h.backend("a", Duration.ofMillis(50));
     start(UpstreamGroup.builder("svc").endpoint(backend.uri()).maxConnectionsPerEndpoint(2).build());
 
     assertAllOk(sendConcurrently(6));
     h.tally("/svc/x", 5);
 
     // Six at once over at most two connections (the rest queued), then kept alive and reused.
-    assertThat(backend.requests()).isEqualTo(11);
-    assertThat(backend.clientPorts()).hasSizeBetween(1, 2);
+    assertThat(backend.requestCount()).isEqualTo(11);
+    assertThat(GroupHarness.clientPorts(backend)).hasSizeBetween(1, 2);
   }
 
   private List<CompletableFuture<ContentResponse>> sendConcurrently(int n) {
