@@ -130,11 +130,7 @@ public final class GatewayServer implements AutoCloseable {
 
   /** Returns the URI of {@code pathAndQuery} (which starts with {@code /}) on this server. */
   public URI uri(String pathAndQuery) {
-    requireNonNull(pathAndQuery, "pathAndQuery");
-    if (!pathAndQuery.startsWith("/")) {
-      throw new IllegalArgumentException("pathAndQuery: " + pathAndQuery + " (expected: starts with /)");
-    }
-    return URI.create(baseUri() + pathAndQuery);
+    return MountPaths.below(baseUri(), pathAndQuery);
   }
 
   /** Returns the port the server listens on. */
@@ -313,11 +309,7 @@ public final class GatewayServer implements AutoCloseable {
      * or at the root ({@code ""}, the default), as a host that serves several applications does.
      */
     public Builder contextPath(String contextPath) {
-      requireNonNull(contextPath, "contextPath");
-      if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
-        throw new IllegalArgumentException("contextPath: " + contextPath + " (expected: \"\" or /name, no trailing /)");
-      }
-      this.contextPath = contextPath;
+      this.contextPath = MountPaths.contextPath(contextPath);
       return this;
     }
 

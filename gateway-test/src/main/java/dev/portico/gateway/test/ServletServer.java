@@ -66,11 +66,7 @@ public final class ServletServer implements AutoCloseable {
 
   /** Returns the URI of {@code pathAndQuery} (which starts with {@code /}) below the context path. */
   public URI uri(String pathAndQuery) {
-    requireNonNull(pathAndQuery, "pathAndQuery");
-    if (!pathAndQuery.startsWith("/")) {
-      throw new IllegalArgumentException("pathAndQuery: " + pathAndQuery + " (expected: starts with /)");
-    }
-    return URI.create(baseUri() + pathAndQuery);
+    return MountPaths.below(baseUri(), pathAndQuery);
   }
 
   /** Returns the port the container listens on. */
@@ -115,11 +111,7 @@ public final class ServletServer implements AutoCloseable {
 
     /** Mounts the servlet's context at {@code contextPath} ({@code "/ctx"}), or at the root ({@code ""}, the default). */
     public Builder contextPath(String contextPath) {
-      requireNonNull(contextPath, "contextPath");
-      if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
-        throw new IllegalArgumentException("contextPath: " + contextPath + " (expected: \"\" or /name, no trailing /)");
-      }
-      this.contextPath = contextPath;
+      this.contextPath = MountPaths.contextPath(contextPath);
       return this;
     }
 
