@@ -14,18 +14,23 @@ import java.util.Collections;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -47,8 +52,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #client()} and {@link #http2Client()} are Jetty clients set up to call this server,
  * started when first asked for and stopped with it.
+ *
+ * <p>To show that what no route takes reaches the host's application, put a stand-in for it
+ * after the gateway with {@link Builder#hostAnswer()} and look for {@link #HOST_ANSWER}:
+ *
+ * <pre>{@code
+ * try (GatewayServer server = GatewayServer.builder().gateway(gateway).hostAnswer().start()) {
+ *   ContentResponse response = server.client().GET(server.uri("/about"));
+ *   assertThat(response.getContentAsString()).isEqualTo(GatewayServer.HOST_ANSWER);
+ * }
+ * }</pre>
  */
 public final class GatewayServer implements AutoCloseable {
+  /**
+   * The body ({@code text/plain}, status 200) with which the stand-in of {@link Builder#hostAnswer()}
+   * answers every request the gateway hands back to the host.
+   */
+  public static final String HOST_ANSWER = "answered by the host's own handler";
+
   private final Server server;
   private final ServerConnector connector;
   private final JettyGatewayHandler handler;
@@ -97,7 +118,7 @@ public final class GatewayServer implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    Handler hostHandler = b.hostHandler;
+    Handler hostHandler = b.hostAnswer ? hostAnswer() : b.hostHandler;
     Handler mounted = hostHandler == null ? handler : new Handler.Sequence(handler, hostHandler);
     contextPath = b.contextPath;
     server.setHandler(contextPath.isEmpty() ? mounted : new ContextHandler(mounted, contextPath));
@@ -107,6 +128,18 @@ public final class GatewayServer implements AutoCloseable {
       server.stop();
       throw e;
     }
+  }
+
+  /** Returns a stand-in for the host's application; one per server (a Jetty handler belongs to one). */
+  private static Handler hostAnswer() {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        Content.Sink.write(response, true, HOST_ANSWER, callback);
+        return true;
+      }
+    };
   }
 
   /** Starts {@code gateway} with Jetty's defaults and no host handler after it. */
@@ -259,6 +292,7 @@ public final class GatewayServer implements AutoCloseable {
     private @Nullable Gateway gateway;
     private @Nullable JettyGatewayHandler handler;
     private @Nullable Handler hostHandler;
+    private boolean hostAnswer;
     private boolean permissiveUris;
     private int requestHeaderSize;
     private boolean h2c;
@@ -283,6 +317,17 @@ public final class GatewayServer implements AutoCloseable {
     /** Puts the host's own {@code handler} after the gateway: it gets what no route takes. */
     public Builder hostHandler(Handler handler) {
       this.hostHandler = requireNonNull(handler, "hostHandler");
+      return this;
+    }
+
+    /**
+     * Puts a stand-in for the host's own application after the gateway, instead of a
+     * {@link #hostHandler}: it answers 200 {@code text/plain} {@link GatewayServer#HOST_ANSWER} to
+     * every request no route takes, so a test tells the host's answer from the gateway's and from
+     * Jetty's 404.
+     */
+    public Builder hostAnswer() {
+      this.hostAnswer = true;
       return this;
     }
 
@@ -336,13 +381,17 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Starts the server.
      *
-     * @throws IllegalStateException if neither or both of a gateway and a handler were given, or
-     *     both {@link #tls} and {@link #h2c} (over TLS, h2 is offered by ALPN)
+     * @throws IllegalStateException if neither or both of a gateway and a handler were given, both
+     *     a {@link #hostHandler} and the {@link #hostAnswer} stand-in, or both {@link #tls} and
+     *     {@link #h2c} (over TLS, h2 is offered by ALPN)
      * @throws Exception if Jetty cannot start
      */
     public GatewayServer start() throws Exception {
       if ((gateway == null) == (handler == null)) {
         throw new IllegalStateException("GatewayServer: set exactly one of gateway(..) and handler(..)");
+      }
+      if (hostAnswer && hostHandler != null) {
+        throw new IllegalStateException("GatewayServer: set at most one of hostHandler(..) and hostAnswer()");
       }
       if (h2c && tlsIdentity != null) {
         throw new IllegalStateException("GatewayServer: h2c(true) is cleartext HTTP/2; with tls(..), h2 is offered by ALPN");

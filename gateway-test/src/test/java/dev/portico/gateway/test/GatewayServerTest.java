@@ -60,6 +60,35 @@ class GatewayServerTest {
   }
 
   @Test
+  void theHostAnswerStandInGets200ForWhatNoRouteTakesAndNothingTheGatewayAnswers() throws Exception {
+    try (FakeUpstream upstream = FakeUpstream.start();
+         GatewayServer server = GatewayServer.builder().contextPath("/ctx")
+             .gateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
+             .hostAnswer()
+             .start()) {
+      HttpResponse<String> unrouted = get(server, "/about?x=1");
+      HttpResponse<String> routed = get(server, "/api/x");
+
+      assertThat(unrouted.statusCode()).isEqualTo(200);
+      assertThat(unrouted.body()).isEqualTo(GatewayServer.HOST_ANSWER);
+      assertThat(unrouted.headers().firstValue("Content-Type")).hasValue("text/plain");
+      assertThat(routed.body()).isEqualTo("ok");
+      assertThat(upstream.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void eachServerGetsItsOwnHostAnswerStandIn() throws Exception {
+    GatewayServer.Builder builder = GatewayServer.builder()
+        .gateway(Gateway.builder().route("api", r -> r.path("/api/**").upstream("http://127.0.0.1:9")).build())
+        .hostAnswer();
+    try (GatewayServer one = builder.start(); GatewayServer two = builder.start()) {
+      assertThat(get(one, "/about").body()).isEqualTo(GatewayServer.HOST_ANSWER);
+      assertThat(get(two, "/about").body()).isEqualTo(GatewayServer.HOST_ANSWER);
+    }
+  }
+
+  @Test
   void withoutAHostHandlerWhatNoRouteTakesIs404() throws Exception {
     try (GatewayServer server = GatewayServer.start(Gateway.builder().route("api", r -> r.path("/api/**")
         .upstream("http://127.0.0.1:9")).build())) {
@@ -118,6 +147,14 @@ class GatewayServerTest {
     assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).handler(JettyGatewayHandler.create(gateway)).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one");
     assertThatThrownBy(() -> GatewayServer.builder().requestHeaderSize(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).hostAnswer()
+        .hostHandler(new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            return false;
+          }
+        }).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("at most one of hostHandler(..) and hostAnswer()");
     assertThatThrownBy(() -> GatewayServer.builder().gateway(gateway).h2c(true).tls(emptyKeyStore(), "x").start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ALPN");
   }

@@ -10,8 +10,8 @@ import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.ProblemJson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,7 +32,7 @@ class AdminHandlerTest {
 
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private Server admin;
   private int adminPort;
 
@@ -48,7 +48,8 @@ class AdminHandlerTest {
             .upstream(upstream.uri()))
         .route("static", r -> r.path("/static/**").upstream(upstream.uri() + "/cdn"))
         .build();
-    host = GatewayHost.start(JettyGatewayHandler.builder(gateway).observer(MicrometerMetrics.create(prometheus)).build());
+    host = GatewayServer.builder().handler(JettyGatewayHandler.builder(gateway).observer(MicrometerMetrics.create(prometheus)).build())
+        .permissiveUris(true).hostAnswer().start();
     admin = new Server();
     ServerConnector connector = new ServerConnector(admin);
     connector.setHost("127.0.0.1");

@@ -11,7 +11,7 @@ import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import dev.portico.gateway.auth.basic.BasicAuthenticator;
 import dev.portico.gateway.auth.basic.Pbkdf2CredentialStore;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.TestAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,7 +37,7 @@ class AuthenticationChainTest {
       .user("alice", Pbkdf2CredentialStore.hash("secret".toCharArray(), 1_000)).build());
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -53,7 +53,7 @@ class AuthenticationChainTest {
   }
 
   private void start(Gateway.Builder gateway) throws Exception {
-    host = GatewayHost.start(gateway.build());
+    host = GatewayServer.builder().gateway(gateway.build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String path, Consumer<HttpFields.Mutable> headers) throws Exception {

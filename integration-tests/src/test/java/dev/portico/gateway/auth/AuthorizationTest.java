@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.TestAuthenticator;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 /** Access rules as the engine applies them after authentication: 403 problems, through a real gateway. */
 class AuthorizationTest {
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -34,7 +34,7 @@ class AuthorizationTest {
   }
 
   private void start(AccessRule... rules) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .authenticator(new TestAuthenticator())
         .route("orders", r -> {
           r.path("/orders/**").upstream(upstream.uri());
@@ -42,7 +42,7 @@ class AuthorizationTest {
             r.authorize(rule);
           }
         })
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse as(String user) throws Exception {

@@ -6,8 +6,8 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.apikey.ApiKeyAuthenticator;
 import dev.portico.gateway.auth.apikey.InMemoryApiKeyStore;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestAuthenticator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** What the upstream learns about the caller, per route. */
 class IdentityForwardingTest {
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -35,9 +35,9 @@ class IdentityForwardingTest {
   }
 
   private RecordedRequest send(IdentityForwarding forwarding, Consumer<HttpFields.Mutable> headers) throws Exception {
-    host = GatewayHost.start(Gateway.builder().authenticator(new TestAuthenticator())
+    host = GatewayServer.builder().gateway(Gateway.builder().authenticator(new TestAuthenticator())
         .route("orders", r -> r.path("/orders/**").upstream(upstream.uri()).identityForwarding(forwarding))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     assertThat(host.client().newRequest(host.uri("/orders/1")).headers(headers).timeout(10, TimeUnit.SECONDS).send()
         .getStatus()).isEqualTo(200);
     return upstream.takeRequest();
@@ -95,11 +95,11 @@ class IdentityForwardingTest {
   @Test
   void stripHeaderRemovesTheApiKey() throws Exception {
     String key = "forwarding-key-0123456789";
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .authenticator(ApiKeyAuthenticator.of(InMemoryApiKeyStore.builder().key(key, ApiKeyRecord.of("batch")).build()))
         .route("orders", r -> r.path("/orders/**").upstream(upstream.uri())
             .identityForwarding(IdentityForwarding.builder().stripHeader("X-Api-Key").subjectHeader("X-Auth-Subject").build()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     host.client().newRequest(host.uri("/orders/1")).headers(h -> h.add("X-Api-Key", key)).timeout(10, TimeUnit.SECONDS).send();
 
@@ -110,10 +110,10 @@ class IdentityForwardingTest {
 
   @Test
   void permitAllRouteStillRemovesForgedIdentityHeaders() throws Exception {
-    host = GatewayHost.start(Gateway.builder().authenticator(new TestAuthenticator())
+    host = GatewayServer.builder().gateway(Gateway.builder().authenticator(new TestAuthenticator())
         .route("public", r -> r.path("/public/**").upstream(upstream.uri()).permitAll()
             .identityForwarding(IdentityForwarding.headersOnly()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     host.client().newRequest(host.uri("/public/x")).headers(h -> h.add("X-Auth-Subject", "admin")
         .add("Authorization", "Test writer")).timeout(10, TimeUnit.SECONDS).send();
@@ -128,9 +128,9 @@ class IdentityForwardingTest {
     String key = "forwarding-key-0123456789";
     Authenticator either = new TestAuthenticator()
         .orElse(ApiKeyAuthenticator.of(InMemoryApiKeyStore.builder().key(key, ApiKeyRecord.of("batch")).build()));
-    host = GatewayHost.start(Gateway.builder().authenticator(either)
+    host = GatewayServer.builder().gateway(Gateway.builder().authenticator(either)
         .route("orders", r -> r.path("/orders/**").upstream(upstream.uri()).identityForwarding(IdentityForwarding.headersOnly()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     host.client().newRequest(host.uri("/orders/1")).headers(h -> h.add("X-Api-Key", key).add("Authorization", "Bearer other"))
         .timeout(10, TimeUnit.SECONDS).send();

@@ -10,9 +10,9 @@ import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.Chromium;
-import dev.portico.gateway.testing.GatewayHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CorsBrowserTest {
   private FakeUpstream upstream;
-  private GatewayHost gateway;
+  private GatewayServer gateway;
   private Server pageServer;
   private ServerConnector pageConnector;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
@@ -93,7 +93,7 @@ class CorsBrowserTest {
   @Test
   void browserOnAnotherOriginCallsTheGatewayAsThePolicySays(@TempDir Path profile) throws Exception {
     String pageOrigin = "http://127.0.0.1:" + pageConnector.getLocalPort();
-    gateway = GatewayHost.start(Gateway.builder()
+    gateway = GatewayServer.builder().gateway(Gateway.builder()
         .accessLog(accessLog::add)
         .route("allowed", r -> r.path("/api/allowed").methods("GET", "PUT").permitAll()
             .cors(c -> c.allowOrigins(pageOrigin).allowMethods("GET", "PUT")
@@ -113,7 +113,7 @@ class CorsBrowserTest {
         .route("denied", r -> r.path("/api/denied").methods("GET", "PUT").permitAll()
             .cors(c -> c.allowOrigins("https://app.example.com").allowMethods("GET", "PUT").allowHeaders("Content-Type"))
             .upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     String gatewayOrigin = "http://127.0.0.1:" + gateway.port();
     html = page(gatewayOrigin);
 

@@ -8,8 +8,8 @@ import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.GatewayHost;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +42,7 @@ class CorsTest {
       .build();
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,11 +53,11 @@ class CorsTest {
       resp.getHeaders().put("Content-Type", "text/plain");
       Content.Sink.write(resp, true, "orders", cb);
     });
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("orders", r -> r.path("/api/orders/**").methods("GET", "POST", "PUT", "DELETE")
             .authenticator(BEARER).cors(APP).upstream(upstream.uri()))
         .route("plain", r -> r.path("/plain/**").methods("GET", "OPTIONS").permitAll().upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   @AfterEach
@@ -157,10 +157,10 @@ class CorsTest {
   @Test
   void preflightForAMethodNoRouteTakesIsRefusedByAnyRouteOnThePathThatHasAPolicy() throws Exception {
     host.close();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("read", r -> r.path("/items").methods("GET").permitAll().upstream(upstream.uri()))
         .route("write", r -> r.path("/items").methods("POST").permitAll().cors(APP).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse response = preflight("/items", "https://app.example.com", "DELETE", null);
 
@@ -182,7 +182,7 @@ class CorsTest {
     ContentResponse response = preflight("/elsewhere", "https://app.example.com", "GET", null);
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(response.getContentAsString()).isEqualTo(GatewayHost.HOST_BODY);
+    assertThat(response.getContentAsString()).isEqualTo(GatewayServer.HOST_ANSWER);
   }
 
   @Test
@@ -234,14 +234,14 @@ class CorsTest {
   @Test
   void refusalsExposeTheHeadersABrowserAppNeedsEvenWhenThePolicyExposesNone() throws Exception {
     host.close();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .requestIdHeader("X-Correlation-Id")
         .cors(c -> c.allowOrigins("https://app.example.com"))
         .route("limited", r -> r.path("/limited").permitAll()
             .rateLimiter(dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter.perKey(1, Duration.ofMinutes(1),
                 dev.portico.gateway.ratelimit.KeyResolver.clientIp()))
             .upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     String expected = "WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy, X-Correlation-Id";
 
     ContentResponse allowed = get("/limited", "https://app.example.com");
@@ -265,11 +265,11 @@ class CorsTest {
   @Test
   void gatewayWidePolicyAppliesToRoutesAndRefusalsBeforeRouting() throws Exception {
     host.close();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .cors(c -> c.allowAnyOrigin().allowMethods("GET", "DELETE"))
         .route("open", r -> r.path("/open/**").methods("GET", "DELETE").permitAll().upstream(upstream.uri()))
         .route("own", r -> r.path("/own/**").permitAll().cors(APP).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse preflight = preflight("/open/x", "https://anyone.example", "DELETE", null);
     ContentResponse get = host.client().newRequest(host.uri("/open/x"))

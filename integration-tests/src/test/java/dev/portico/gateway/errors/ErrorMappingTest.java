@@ -9,7 +9,7 @@ import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.UpstreamErrors;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +41,7 @@ class ErrorMappingTest {
   };
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -63,14 +63,14 @@ class ErrorMappingTest {
 
   @Test
   void routeMapperRendersTheLegacyShapeAndKeepsTheProblemsHeaders() throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("legacy", r -> r.path("/legacy/**").methods("GET").errorMapper(LEGACY)
             .filter((exchange, chain) -> CompletableFuture.completedFuture(GatewayResponse.problem(
                 ProblemType.of("https://portico.dev/problems/quota", "Quota", 429).withDetail("Slow down")
                     .withHeader("Retry-After", "30"))))
             .upstream(upstream.uri()))
         .route("modern", r -> r.path("/modern/**").upstream(upstream.uri() + "/"))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse legacy = send("GET", "/legacy/x");
     ContentResponse modern = send("GET", "/modern/%2e%2e/x");
@@ -88,9 +88,9 @@ class ErrorMappingTest {
 
   @Test
   void gatewayMapperCoversRoutesAndRefusalsBeforeRouting() throws Exception {
-    host = GatewayHost.start(Gateway.builder().errorMapper(LEGACY)
+    host = GatewayServer.builder().gateway(Gateway.builder().errorMapper(LEGACY)
         .route("orders", r -> r.path("/orders").methods("GET").upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse notAllowed = send("POST", "/orders");
 
@@ -103,12 +103,12 @@ class ErrorMappingTest {
 
   @Test
   void brokenMapperFallsBackToTheDefaultProblem() throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .errorMapper((problem, context) -> {
           throw new IllegalStateException("mapper bug");
         })
         .route("orders", r -> r.path("/orders").methods("GET").upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse response = send("DELETE", "/orders");
 
@@ -123,7 +123,8 @@ class ErrorMappingTest {
       resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html");
       Content.Sink.write(resp, true, "<h1>java.lang.NullPointerException at Orders.java:42</h1>", cb);
     });
-    host = GatewayHost.start(Gateway.builder().route("orders", r -> r.path("/orders").upstream(upstream.uri())).build());
+    host = GatewayServer.builder().gateway(Gateway.builder().route("orders", r -> r.path("/orders").upstream(upstream.uri())).build())
+        .permissiveUris(true).hostAnswer().start();
 
     ContentResponse response = send("GET", "/orders");
 
@@ -160,10 +161,10 @@ class ErrorMappingTest {
         }
       }.succeeded();
     });
-    host = GatewayHost.start(Gateway.builder().upstreamErrors(UpstreamErrors.REPLACE)
+    host = GatewayServer.builder().gateway(Gateway.builder().upstreamErrors(UpstreamErrors.REPLACE)
         .route("orders", r -> r.path("/orders").upstream(upstream.uri()))
         .route("raw", r -> r.path("/raw").upstreamErrors(UpstreamErrors.PASS_THROUGH).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     ContentResponse response = send("GET", "/orders");
 
@@ -182,8 +183,9 @@ class ErrorMappingTest {
       resp.setStatus(404);
       Content.Sink.write(resp, true, "no such order", cb);
     });
-    host = GatewayHost.start(Gateway.builder().upstreamErrors(UpstreamErrors.REPLACE)
-        .route("orders", r -> r.path("/orders").upstream(upstream.uri())).build());
+    host = GatewayServer.builder().gateway(Gateway.builder().upstreamErrors(UpstreamErrors.REPLACE)
+        .route("orders", r -> r.path("/orders").upstream(upstream.uri())).build())
+            .permissiveUris(true).hostAnswer().start();
 
     ContentResponse response = send("GET", "/orders");
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +19,9 @@ class DefaultAccessLogTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
     try (FakeUpstream upstream = FakeUpstream.start();
-        GatewayHost host = GatewayHost.start(Gateway.builder()
-            .route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())) {
+        GatewayServer host = GatewayServer.builder().gateway(Gateway.builder()
+            .route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
+                .permissiveUris(true).hostAnswer().start()) {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       ContentResponse response = host.client().newRequest(host.uri("/api/x?apikey=secret-query"))
           .headers(h -> h.put("Authorization", "Bearer secret-token").put("Cookie", "session=secret-cookie"))

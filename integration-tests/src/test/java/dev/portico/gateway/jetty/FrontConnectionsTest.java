@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.UpstreamAnswer;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestCertificates;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,7 @@ import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
@@ -39,7 +40,7 @@ class FrontConnectionsTest {
   private static TestCertificates certificates;
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeAll
   static void createCertificates() {
@@ -77,11 +78,11 @@ class FrontConnectionsTest {
   @ParameterizedTest(name = "{0} over TLS")
   @EnumSource(value = HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
   void tellsThePlainUpstreamThatTheClientUsedHttps(HttpVersion version) throws Exception {
-    host = version == HttpVersion.HTTP_2
-        ? GatewayHost.startHttpsH2(gateway(), certificates)
-        : GatewayHost.startHttps(gateway(), certificates);
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true)
+        .tls(certificates.serverIdentity(), new String(TestCertificates.PASSWORD)).hostAnswer().start();
+    HttpClient client = version == HttpVersion.HTTP_2 ? host.http2Client() : host.client();
 
-    ContentResponse response = host.client().newRequest(host.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send();
+    ContentResponse response = client.newRequest(host.uri("/api/x")).timeout(10, TimeUnit.SECONDS).send();
 
     assertThat(response.getVersion()).isEqualTo(version);
     assertThat(response.getStatus()).isEqualTo(200);
@@ -97,9 +98,9 @@ class FrontConnectionsTest {
 
   @Test
   void proxiesAnHttp2GetToAnHttp11Upstream() throws Exception {
-    host = GatewayHost.startH2c(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).h2c(true).hostAnswer().start();
 
-    ContentResponse response = host.client().newRequest(host.uri("/api/items?page=2"))
+    ContentResponse response = host.http2Client().newRequest(host.uri("/api/items?page=2"))
         .timeout(10, TimeUnit.SECONDS).send();
 
     assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
@@ -131,9 +132,9 @@ class FrontConnectionsTest {
       response.write(false, ByteBuffer.wrap(first),
           Callback.from(() -> response.write(true, ByteBuffer.wrap(second), callback), callback::failed));
     });
-    host = GatewayHost.startH2c(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).h2c(true).hostAnswer().start();
 
-    ContentResponse response = host.client().newRequest(host.uri("/api/stream")).timeout(30, TimeUnit.SECONDS).send();
+    ContentResponse response = host.http2Client().newRequest(host.uri("/api/stream")).timeout(30, TimeUnit.SECONDS).send();
 
     assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
     assertThat(response.getStatus()).isEqualTo(200);
@@ -148,11 +149,11 @@ class FrontConnectionsTest {
   void streamsA1MibHttp2UploadAndItsEchoIntact() throws Exception {
     upstream.respondWith((r, request, response, callback) ->
         Content.Sink.write(response, true, r.bodyAsString(), callback));
-    host = GatewayHost.startH2c(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).h2c(true).hostAnswer().start();
     // Text, so that FakeUpstream's recorded body (a string) is the exact bytes.
     byte[] body = HexFormat.of().formatHex(randomBytes(MIB / 2, 3)).getBytes(StandardCharsets.US_ASCII);
 
-    ContentResponse response = host.client().newRequest(host.uri("/api/upload")).method("POST")
+    ContentResponse response = host.http2Client().newRequest(host.uri("/api/upload")).method("POST")
         .body(new BytesRequestContent("text/plain", body)).timeout(30, TimeUnit.SECONDS).send();
 
     assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
@@ -170,12 +171,12 @@ class FrontConnectionsTest {
   @Test
   void streamsAnHttp2UploadThatDeclaresNoLength() throws Exception {
     CompletableFuture<Void> uploaded = new CompletableFuture<>();
-    host = GatewayHost.startH2c(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         // Holds the exchange until the client has sent the whole body, so that its first chunk has
         // most likely arrived when the proxy step looks for a body: the read-ahead path.
         .filter((exchange, chain) -> uploaded.thenCompose(v -> chain.proceed(exchange)))
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).h2c(true).hostAnswer().start();
     AsyncRequestContent content = new AsyncRequestContent("text/plain") {
       @Override
       public long getLength() {
@@ -183,7 +184,7 @@ class FrontConnectionsTest {
       }
     };
     CompletableFuture<ContentResponse> response = new CompletableResponseListener(
-        host.client().newRequest(host.uri("/api/upload")).method("POST").body(content).timeout(30, TimeUnit.SECONDS),
+        host.http2Client().newRequest(host.uri("/api/upload")).method("POST").body(content).timeout(30, TimeUnit.SECONDS),
         2 * MIB).send();
     StringBuilder sent = new StringBuilder();
     for (int i = 0; i < 4; i++) {

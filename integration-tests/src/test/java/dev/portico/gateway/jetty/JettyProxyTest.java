@@ -7,10 +7,10 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.UpstreamAnswer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class JettyProxyTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -56,8 +56,9 @@ class JettyProxyTest {
     upstream.close();
   }
 
-  private GatewayHost start(Gateway.Builder builder) throws Exception {
-    host = GatewayHost.start(builder.accessLog(accessLog::add).build());
+  private GatewayServer start(Gateway.Builder builder) throws Exception {
+    host = GatewayServer.builder().gateway(builder.accessLog(accessLog::add).build())
+        .permissiveUris(true).hostAnswer().start();
     return host;
   }
 
@@ -256,7 +257,7 @@ class JettyProxyTest {
     ContentResponse response = get("/not-the-gateways");
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(response.getContentAsString()).isEqualTo(GatewayHost.HOST_BODY);
+    assertThat(response.getContentAsString()).isEqualTo(GatewayServer.HOST_ANSWER);
     assertThat(upstream.pollRequest()).isEmpty();
     assertThat(accessLog).isEmpty();
   }
@@ -452,8 +453,9 @@ class JettyProxyTest {
 
   @Test
   void hostServersWithDefaultUriComplianceAlsoRefuseAmbiguousPaths() throws Exception {
-    host = GatewayHost.start(Gateway.builder()
-        .route("public", r -> r.path("/public/**").upstream(upstream.uri())).build(), false);
+    host = GatewayServer.builder().gateway(Gateway.builder()
+        .route("public", r -> r.path("/public/**").upstream(upstream.uri())).build())
+            .permissiveUris(false).hostAnswer().start();
 
     var response = dev.portico.gateway.test.RawClient.send(host.port(), "/public/..%2Fadmin/users");
 
@@ -598,7 +600,7 @@ class JettyProxyTest {
     start(Gateway.builder().route("api", r -> r.path("/api/**").upstream(upstream.uri())));
 
     List<HttpConfiguration> configs = new ArrayList<>();
-    for (Connector connector : host.server().getConnectors()) {
+    for (Connector connector : host.jettyServer().getConnectors()) {
       for (ConnectionFactory factory : connector.getConnectionFactories()) {
         if (factory instanceof HttpConfiguration.ConnectionFactory http) {
           configs.add(http.getHttpConfiguration());

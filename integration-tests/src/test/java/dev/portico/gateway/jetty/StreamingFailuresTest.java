@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /** What each side sees when the other fails, and that streamed bodies are not held back. */
 class StreamingFailuresTest {
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -54,7 +54,8 @@ class StreamingFailuresTest {
   }
 
   private void startGateway(Gateway.Builder builder) throws Exception {
-    host = GatewayHost.start(builder.accessLog(accessLog::add).build());
+    host = GatewayServer.builder().gateway(builder.accessLog(accessLog::add).build())
+        .permissiveUris(true).hostAnswer().start();
   }
 
   @Test

@@ -7,9 +7,9 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.UpstreamTls;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.UpstreamAnswer;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestCertificates;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,7 +35,7 @@ class UpstreamTlsTest {
   private static TestCertificates certificates;
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private final BlockingQueue<AccessLogEntry> accessLog = new LinkedBlockingQueue<>();
 
   @BeforeAll
@@ -54,10 +54,10 @@ class UpstreamTlsTest {
   }
 
   private ContentResponse proxyThrough(Upstream target) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .accessLog(accessLog::add)
         .route("secure", r -> r.path("/secure/**").upstream(target))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     return host.client().newRequest(host.uri("/secure/data")).timeout(10, TimeUnit.SECONDS).send();
   }
 
@@ -193,12 +193,12 @@ class UpstreamTlsTest {
   void answers504WithinTheConnectTimeoutWhenTheUpstreamNeverCompletesTheHandshake() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       // Accepts connections (the kernel does) but never reads or writes: the TLS handshake stalls.
-      host = GatewayHost.start(Gateway.builder()
+      host = GatewayServer.builder().gateway(Gateway.builder()
           .accessLog(accessLog::add)
           .route("stalled", r -> r.path("/stalled/**")
               .connectTimeout(Duration.ofMillis(500))
               .upstream(Upstream.builder("https://localhost:" + silent.getLocalPort()).tls(trustingTestCa()).build()))
-          .build());
+          .build()).permissiveUris(true).hostAnswer().start();
 
       long start = System.nanoTime();
       ContentResponse response = host.client().newRequest(host.uri("/stalled/x")).timeout(20, TimeUnit.SECONDS).send();

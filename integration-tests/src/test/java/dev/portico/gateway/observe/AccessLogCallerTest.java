@@ -18,9 +18,9 @@ import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,13 +48,13 @@ class AccessLogCallerTest {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final List<AccessLogEntry> entries = new CopyOnWriteArrayList<>();
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void start() throws Exception {
     upstream = FakeUpstream.start();
     JsonAccessLog json = JsonAccessLog.builder().sink(lines::add).build();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .accessLog(entry -> {
           entries.add(entry);
           json.log(entry);
@@ -68,7 +68,7 @@ class AccessLogCallerTest {
             .authenticator(ApiKeyAuthenticator.of(InMemoryApiKeyStore.builder().key(API_KEY, ApiKeyRecord.of("batch-job")).build()))
             .upstream(upstream.uri()))
         .route("open", r -> r.path("/open/**").permitAll().upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   @AfterEach

@@ -7,9 +7,9 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +32,10 @@ class JsonAccessLogTest {
   void writesOneJsonObjectPerExchangeWithTheTraceIdAndNoSecret() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     try (FakeUpstream upstream = FakeUpstream.start();
-        GatewayHost host = GatewayHost.start(Gateway.builder()
+        GatewayServer host = GatewayServer.builder().gateway(Gateway.builder()
             .accessLog(JsonAccessLog.builder().sink(lines::add).build())
             .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
-            .build())) {
+            .build()).permissiveUris(true).hostAnswer().start()) {
       ContentResponse response = host.client().newRequest(host.uri("/api/orders?api_key=secret-query&token=secret-token2"))
           .method("POST")
           .headers(h -> h

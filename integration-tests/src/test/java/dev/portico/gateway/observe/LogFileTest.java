@@ -9,8 +9,8 @@ import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -217,10 +217,10 @@ class LogFileTest {
     Path path = dir.resolve("access.log");
     LogFile file = LogFile.open(path);
     try (FakeUpstream upstream = FakeUpstream.start();
-        GatewayHost host = GatewayHost.start(Gateway.builder()
+        GatewayServer host = GatewayServer.builder().gateway(Gateway.builder()
             .accessLog(JsonAccessLog.builder().fields(Field.ROUTE, Field.PATH, Field.STATUS).sink(file).build())
             .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
-            .build())) {
+            .build()).permissiveUris(true).hostAnswer().start()) {
       assertThat(host.client().GET(host.uri("/api/orders")).getStatus()).isEqualTo(200);
       assertThat(host.client().GET(host.uri("/api/items")).getStatus()).isEqualTo(200);
     } finally {

@@ -9,8 +9,8 @@ import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RefusingPort;
 import dev.portico.gateway.testing.TestAuthenticator;
 import io.micrometer.core.instrument.Counter;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class MicrometerMetricsTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -50,9 +50,9 @@ class MicrometerMetricsTest {
   }
 
   private void start(Gateway.Builder gateway) throws Exception {
-    host = GatewayHost.start(JettyGatewayHandler.builder(gateway.build())
+    host = GatewayServer.builder().handler(JettyGatewayHandler.builder(gateway.build())
         .observer(MicrometerMetrics.create(registry))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String path, String... headers) throws Exception {
@@ -183,10 +183,10 @@ class MicrometerMetricsTest {
   @Test
   void scrapesAsPrometheusTextWithoutPathsOrIds() throws Exception {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    host = GatewayHost.start(JettyGatewayHandler.builder(Gateway.builder()
+    host = GatewayServer.builder().handler(JettyGatewayHandler.builder(Gateway.builder()
             .route("api", r -> r.path("/api/**").upstream(upstream.uri())).build())
         .observer(MicrometerMetrics.create(prometheus))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     String requestId = get("/api/orders/12345").getHeaders().get("X-Request-Id");
     Await.until("exchange recorded", () -> prometheus.scrape().contains("portico_requests_seconds_count{"));
 

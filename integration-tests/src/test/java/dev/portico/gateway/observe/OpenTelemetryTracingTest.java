@@ -7,9 +7,9 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.otel.OpenTelemetryTracing;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RefusingPort;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -37,17 +37,17 @@ class OpenTelemetryTracingTest {
   private final OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void start() throws Exception {
     upstream = FakeUpstream.start();
-    host = GatewayHost.start(JettyGatewayHandler.builder(Gateway.builder().accessLog(accessLog::add)
+    host = GatewayServer.builder().handler(JettyGatewayHandler.builder(Gateway.builder().accessLog(accessLog::add)
             .route("order", r -> r.path("/api/orders/{id}").upstream(upstream.uri()))
             .route("down", r -> r.path("/down/**").upstream("http://127.0.0.1:" + RefusingPort.reserve()))
             .build())
         .observer(OpenTelemetryTracing.create(openTelemetry))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   @AfterEach

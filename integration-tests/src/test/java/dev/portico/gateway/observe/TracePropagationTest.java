@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +22,14 @@ class TracePropagationTest {
 
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void start() throws Exception {
     upstream = FakeUpstream.start();
-    host = GatewayHost.start(Gateway.builder().accessLog(accessLog::add)
+    host = GatewayServer.builder().gateway(Gateway.builder().accessLog(accessLog::add)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   @AfterEach

@@ -10,8 +10,8 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.RateLimitDecision;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.ProblemJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class GracefulShutdownTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @AfterEach
   void stop() throws Exception {
@@ -69,7 +69,7 @@ class GracefulShutdownTest {
         .build();
   }
 
-  private CompletableFuture<ContentResponse> sendAsync(String path) {
+  private CompletableFuture<ContentResponse> sendAsync(String path) throws Exception {
     return new CompletableResponseListener(host.client().newRequest(host.uri(path)).timeout(20, TimeUnit.SECONDS)).send();
   }
 
@@ -94,7 +94,7 @@ class GracefulShutdownTest {
   @Test
   void letsExchangesInFlightFinishAndTurnsNewOnesAwayWith503() throws Exception {
     startSlowUpstream();
-    host = GatewayHost.start(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).hostAnswer().start();
     JettyGatewayHandler gateway = host.handler();
     CompletableFuture<ContentResponse> inFlight = sendAsync("/api/slow");
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -114,7 +114,7 @@ class GracefulShutdownTest {
   @Test
   void answers503ToAnExchangeStillWaitingForItsUpstreamWhenTheGracePeriodEnds() throws Exception {
     startSlowUpstream();
-    host = GatewayHost.start(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).hostAnswer().start();
     CompletableFuture<ContentResponse> inFlight = sendAsync("/api/slow");
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -137,7 +137,7 @@ class GracefulShutdownTest {
         return true;
       }
     });
-    host = GatewayHost.start(gateway());
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).hostAnswer().start();
     CompletableFuture<Result> result = new CompletableFuture<>();
     CountDownLatch firstChunk = new CountDownLatch(1);
     host.client().newRequest(host.uri("/api/stream")).timeout(20, TimeUnit.SECONDS)
@@ -157,12 +157,12 @@ class GracefulShutdownTest {
   @Test
   void serverStopWithAStopTimeoutDrainsThroughJettysGracefulShutdown() throws Exception {
     startSlowUpstream();
-    host = GatewayHost.start(gateway());
-    host.server().setStopTimeout(20_000);
+    host = GatewayServer.builder().gateway(gateway()).permissiveUris(true).hostAnswer().start();
+    host.jettyServer().setStopTimeout(20_000);
     CompletableFuture<ContentResponse> inFlight = sendAsync("/api/slow");
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
-    CompletableFuture<Void> stopped = inBackground(() -> host.server().stop());
+    CompletableFuture<Void> stopped = inBackground(() -> host.jettyServer().stop());
     Await.until("the gateway is shutting down", host.handler()::isShutdown);
     assertThat(stopped).isNotDone();
     release.countDown();
@@ -176,9 +176,9 @@ class GracefulShutdownTest {
     Set<Thread> before = porticoThreads();
     upstream = FakeUpstream.start();
     ClosingLimiter limiter = new ClosingLimiter();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("api", r -> r.path("/api/**").rateLimiter(limiter).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     assertThat(host.client().newRequest(host.uri("/api/1")).timeout(10, TimeUnit.SECONDS).send().getStatus()).isEqualTo(200);
     // Two more configurations, each with another connect timeout, so another upstream client.
     for (int i = 1; i <= 2; i++) {

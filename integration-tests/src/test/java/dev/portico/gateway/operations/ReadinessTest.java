@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.upstream.HealthCheck;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Readiness waits until every health-checked upstream endpoint has been probed once. */
 class ReadinessTest {
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @AfterEach
   void stop() throws Exception {
@@ -47,7 +47,7 @@ class ReadinessTest {
             .build())
         .route("api", r -> r.path("/api/**").upstreamGroup("backend"))
         .build();
-    host = GatewayHost.start(gateway);
+    host = GatewayServer.builder().gateway(gateway).permissiveUris(true).hostAnswer().start();
     JettyGatewayHandler handler = host.handler();
 
     Await.until("the first probe arrives", () -> upstream.requestCount() > 0);
@@ -74,8 +74,9 @@ class ReadinessTest {
     UpstreamGroup backend = UpstreamGroup.builder("backend").endpoint(upstream.uri())
         .healthCheck(HealthCheck.builder("/health").interval(Duration.ofSeconds(30)).timeout(Duration.ofSeconds(10)).build())
         .build();
-    host = GatewayHost.start(Gateway.builder().upstreamGroup(backend)
-        .route("api", r -> r.path("/api/**").upstreamGroup("backend")).build());
+    host = GatewayServer.builder().gateway(Gateway.builder().upstreamGroup(backend)
+        .route("api", r -> r.path("/api/**").upstreamGroup("backend")).build())
+            .permissiveUris(true).hostAnswer().start();
     JettyGatewayHandler handler = host.handler();
     Await.until("ready after the first round", handler::isReady);
     healthGate.set(new CompletableFuture<>()); // from now on, probes get no answer until released

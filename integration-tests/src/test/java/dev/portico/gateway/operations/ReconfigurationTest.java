@@ -8,7 +8,7 @@ import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.validation.JsonSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class ReconfigurationTest {
 
   private FakeUpstream alpha;
   private FakeUpstream beta;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstreams() throws Exception {
@@ -81,7 +81,7 @@ class ReconfigurationTest {
 
   @Test
   void swapsTheRouteTableHundredTimesUnderLoadWithoutAFailedOrMisroutedRequest() throws Exception {
-    host = GatewayHost.start(configuration(0));
+    host = GatewayServer.builder().gateway(configuration(0)).permissiveUris(true).hostAnswer().start();
     JettyGatewayHandler gateway = host.handler();
     // Swap n makes table n % 2 active. A request that starts after `completed` swaps and ends before
     // `begun` swaps could only have been routed by the tables active between the two.
@@ -144,7 +144,7 @@ class ReconfigurationTest {
 
   @Test
   void refusesAConfigurationThatDoesNotCompileAndKeepsTheRunningOne() throws Exception {
-    host = GatewayHost.start(configuration(0));
+    host = GatewayServer.builder().gateway(configuration(0)).permissiveUris(true).hostAnswer().start();
     Gateway broken = Gateway.builder()
         .route("orders", r -> r.path("/orders").validate(v -> v.jsonSchema(JsonSchema.of("{\"type\": 12}")))
             .upstream(alpha.uri()))
@@ -164,7 +164,7 @@ class ReconfigurationTest {
     Gateway first = Gateway.builder()
         .route("alpha", r -> r.path("/alpha/**").rateLimiter(limiter).upstream(alpha.uri()))
         .build();
-    host = GatewayHost.start(first);
+    host = GatewayServer.builder().gateway(first).permissiveUris(true).hostAnswer().start();
     assertThat(status("/alpha/1")).isEqualTo(200);
     assertThat(status("/alpha/2")).isEqualTo(200);
 
@@ -180,7 +180,7 @@ class ReconfigurationTest {
   void aNewRateLimiterStartsWithAFullBucket() throws Exception {
     Gateway.Builder limited = Gateway.builder().route("alpha", r -> r.path("/alpha/**")
         .rateLimiter(Bucket4jRateLimiter.perKey(1, Duration.ofMinutes(1), KeyResolver.constant("all"))).upstream(alpha.uri()));
-    host = GatewayHost.start(limited.build());
+    host = GatewayServer.builder().gateway(limited.build()).permissiveUris(true).hostAnswer().start();
     assertThat(status("/alpha/1")).isEqualTo(200);
     assertThat(status("/alpha/2")).isEqualTo(429);
 
@@ -200,7 +200,7 @@ class ReconfigurationTest {
       release.await(10, TimeUnit.SECONDS);
       Content.Sink.write(response, true, "alpha " + received.target(), callback);
     });
-    host = GatewayHost.start(configuration(0));
+    host = GatewayServer.builder().gateway(configuration(0)).permissiveUris(true).hostAnswer().start();
     CompletableFuture<ContentResponse> inFlight = new CompletableResponseListener(
         host.client().newRequest(host.uri("/alpha/slow")).timeout(10, TimeUnit.SECONDS)).send();
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -212,7 +212,7 @@ class ReconfigurationTest {
     release.countDown();
 
     assertThat(after.getContentAsString()).as("no alpha route any more: handed back to the host")
-        .isEqualTo(GatewayHost.HOST_BODY);
+        .isEqualTo(GatewayServer.HOST_ANSWER);
     assertThat(inFlight.get(10, TimeUnit.SECONDS).getContentAsString()).isEqualTo("alpha /v0/alpha/slow");
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -26,7 +26,7 @@ class ConcurrencyLimitTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   /** Responses the upstream holds until the test lets them go, oldest first. */
   private final BlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
 
@@ -49,10 +49,11 @@ class ConcurrencyLimitTest {
   }
 
   private void start(Gateway.Builder gateway) throws Exception {
-    host = GatewayHost.start(gateway.accessLog(entry -> { }).build());
+    host = GatewayServer.builder().gateway(gateway.accessLog(entry -> { }).build())
+        .permissiveUris(true).hostAnswer().start();
   }
 
-  private CompletableFuture<ContentResponse> send(String path, String... headers) {
+  private CompletableFuture<ContentResponse> send(String path, String... headers) throws Exception {
     Request request = host.client().newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS);
     for (int i = 0; i < headers.length; i += 2) {
       String name = headers[i];

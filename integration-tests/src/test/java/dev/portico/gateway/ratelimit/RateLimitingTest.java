@@ -12,7 +12,7 @@ import dev.portico.gateway.ratelimit.bucket4j.MissingKey;
 import dev.portico.gateway.ratelimit.bucket4j.Quota;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class RateLimitingTest {
       }).orElse(AuthResult.noCredentials(Challenge.bearer("test"))));
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -56,7 +56,8 @@ class RateLimitingTest {
   }
 
   private void start(Gateway.Builder gateway) throws Exception {
-    host = GatewayHost.start(gateway.accessLog(entry -> { }).build());
+    host = GatewayServer.builder().gateway(gateway.accessLog(entry -> { }).build())
+        .permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String path, String... headers) throws Exception {

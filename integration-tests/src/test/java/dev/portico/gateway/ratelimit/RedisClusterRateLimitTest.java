@@ -6,7 +6,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.RedisCluster;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -49,31 +49,31 @@ class RedisClusterRateLimitTest {
     }
   }
 
-  private GatewayHost instance() throws Exception {
+  private GatewayServer instance() throws Exception {
     RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
     closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-    GatewayHost host = GatewayHost.start(Gateway.builder().accessLog(entry -> { })
+    GatewayServer host = GatewayServer.builder().gateway(Gateway.builder().accessLog(entry -> { })
         .route("api", r -> r.path("/api/**").upstream(upstream.uri())
             .rateLimiter(RedisRateLimiter.builder(client).name("cluster")
                 .bandwidth(40, Duration.ofMinutes(1)).refill(Refill.INTERVALLY)
                 .keyResolver(KeyResolver.header("X-Tenant")).timeout(Duration.ofSeconds(2))
                 // exact counts from the first request: wait for the first connection however long it takes
                 .connectTimeout(Duration.ofSeconds(30)).build()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     closeables.add(host);
     return host;
   }
 
   @Test
   void twoInstancesShareBudgetsSpreadOverTheClusterNodes() throws Exception {
-    GatewayHost[] instances = {instance(), instance()};
+    GatewayServer[] instances = {instance(), instance()};
     String[] tenants = oneTenantPerNode();
     Map<String, AtomicInteger> allowed = new ConcurrentHashMap<>();
     ExecutorService clients = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        GatewayHost host = instances[i % 2];
+        GatewayServer host = instances[i % 2];
         String tenant = tenants[(i / 2) % tenants.length];
         done.add(clients.submit(() -> {
           int status = host.client().newRequest(host.uri("/api/x")).headers(h -> h.add("X-Tenant", tenant))

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.TestExchange;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RedisServer;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -43,7 +43,7 @@ class RedisLazyConnectionTest {
   private ClientResources resources;
   private RedisClient client;
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private RedisServer redis;
 
   @BeforeEach
@@ -82,10 +82,10 @@ class RedisLazyConnectionTest {
     RedisRateLimiter open = limiter(port, "open").timeout(Duration.ofSeconds(30)).build();
     RedisRateLimiter closed = limiter(port, "closed").timeout(Duration.ofSeconds(30))
         .failureMode(RedisRateLimiter.FailureMode.CLOSED).build();
-    host = GatewayHost.start(Gateway.builder().accessLog(entry -> { })
+    host = GatewayServer.builder().gateway(Gateway.builder().accessLog(entry -> { })
         .route("open", r -> r.path("/open/**").upstream(upstream.uri()).rateLimiter(open))
         .route("closed", r -> r.path("/closed/**").upstream(upstream.uri()).rateLimiter(closed))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
 
     for (int i = 0; i < 5; i++) {
       long start = System.nanoTime();

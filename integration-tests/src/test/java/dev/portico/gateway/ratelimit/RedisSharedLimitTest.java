@@ -6,7 +6,7 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ratelimit.bucket4j.Refill;
 import dev.portico.gateway.ratelimit.redis.RedisRateLimiter;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.RedisServer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -62,7 +62,7 @@ class RedisSharedLimitTest {
    * and a connect timeout long enough for a cold, busy JVM, so that counts are exact from the first
    * request.
    */
-  private GatewayHost instance(BiFunction<RedisClient, RedisURI, Gateway> gateway) throws Exception {
+  private GatewayServer instance(BiFunction<RedisClient, RedisURI, Gateway> gateway) throws Exception {
     ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
     RedisClient client = RedisClient.create(resources);
     // Replay nothing on reconnect (rate-limiting.md): a decision on the wire when Redis is killed
@@ -70,12 +70,13 @@ class RedisSharedLimitTest {
     client.setOptions(ClientOptions.builder().replayFilter(command -> true).build());
     closeables.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS));
     closeables.add(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-    GatewayHost host = GatewayHost.start(gateway.apply(client, RedisURI.create(redis.uri())));
+    GatewayServer host = GatewayServer.builder().gateway(gateway.apply(client, RedisURI.create(redis.uri())))
+        .permissiveUris(true).hostAnswer().start();
     closeables.add(host);
     return host;
   }
 
-  private static ContentResponse get(GatewayHost host, String path) throws Exception {
+  private static ContentResponse get(GatewayServer host, String path) throws Exception {
     return host.client().newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS).send();
   }
 
@@ -89,7 +90,7 @@ class RedisSharedLimitTest {
                 .keyResolver(KeyResolver.clientIp()).timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(30))
                 .build()))
         .build();
-    GatewayHost[] instances = {instance(gateway), instance(gateway)};
+    GatewayServer[] instances = {instance(gateway), instance(gateway)};
 
     int allowed = 0;
     int rejected = 0;
@@ -97,7 +98,7 @@ class RedisSharedLimitTest {
     try {
       List<Future<Integer>> statuses = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        GatewayHost host = instances[i % 2];
+        GatewayServer host = instances[i % 2];
         statuses.add(clients.submit(() -> get(host, "/api/x").getStatus()));
       }
       for (Future<Integer> status : statuses) {
@@ -119,7 +120,7 @@ class RedisSharedLimitTest {
   @Test
   void whileRedisIsDownLimitsFailOpenOrClosedAndRecoverWhenItIsBack() throws Exception {
     RedisRateLimiter[] limiters = new RedisRateLimiter[2];
-    GatewayHost host = instance((client, uri) -> {
+    GatewayServer host = instance((client, uri) -> {
       limiters[0] = RedisRateLimiter.builder(client, uri).name("open").bandwidth(3, Duration.ofMinutes(1))
           .keyResolver(KeyResolver.clientIp()).connectTimeout(Duration.ofSeconds(30))
           .failureMode(RedisRateLimiter.FailureMode.OPEN).build();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.GatewayHost;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,7 +35,7 @@ class RequestSizeLimitTest {
   private static final int MAX = 1_000;
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   /** What the upstream saw of each request: "started", then "complete <bytes>" or "aborted". */
   private final BlockingQueue<String> upstreamSaw = new LinkedBlockingQueue<>();
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
@@ -58,9 +58,9 @@ class RequestSizeLimitTest {
         return true;
       }
     });
-    host = GatewayHost.start(Gateway.builder().accessLog(accessLog::add)
+    host = GatewayServer.builder().gateway(Gateway.builder().accessLog(accessLog::add)
         .route("upload", r -> r.path("/upload/**").upstream(upstream.uri()).maxRequestBodySize(MAX))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   @AfterEach

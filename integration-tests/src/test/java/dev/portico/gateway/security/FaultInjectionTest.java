@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.RefusingPort;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +38,7 @@ class FaultInjectionTest {
   private Set<Thread> threadsBefore;
   private FaultyUpstream faulty;
   private FakeUpstream good;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void snapshotThreads() throws Exception {
@@ -69,10 +69,10 @@ class FaultInjectionTest {
 
   /** A route {@code /bad/**} to {@code badUri} with short timeouts, and {@code /good/**} to a healthy upstream. */
   private void startGateway(String badUri) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("bad", r -> r.path("/bad/**").connectTimeout(TIMEOUT).responseTimeout(TIMEOUT).idleTimeout(TIMEOUT).upstream(badUri))
         .route("good", r -> r.path("/good/**").upstream(good.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private RawClient.Response get(String path) throws IOException {
@@ -200,10 +200,10 @@ class FaultInjectionTest {
   }
 
   private void assertJwksFailureIs503(JwtAuthenticator jwt) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("api", r -> r.path("/api/**").authenticator(jwt).upstream(good.uri()))
         .route("good", r -> r.path("/good/**").upstream(good.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     // A structurally valid RS256 token: the key set must be fetched to judge it.
     String token = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhIn0." + "A".repeat(342);
 

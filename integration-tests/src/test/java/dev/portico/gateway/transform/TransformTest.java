@@ -10,9 +10,9 @@ import dev.portico.gateway.auth.Challenge;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.UpstreamAnswer;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.transform.json.JacksonTreeFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +48,7 @@ class TransformTest {
           .orElse(AuthResult.noCredentials(Challenge.bearer("test"))));
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -65,7 +65,7 @@ class TransformTest {
   }
 
   private void start(Gateway.Builder gateway) throws Exception {
-    host = GatewayHost.start(gateway.build());
+    host = GatewayServer.builder().gateway(gateway.build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String pathQuery, String... headers) throws Exception {

@@ -3,7 +3,7 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ class ClosedConnectionRetryTest {
   private static final int TRIES = 20;
   private ServerSocket upstream;
   private Thread acceptor;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @AfterEach
   void stop() throws Exception {
@@ -66,9 +66,9 @@ class ClosedConnectionRetryTest {
     }, "closing-upstream");
     acceptor.setDaemon(true);
     acceptor.start();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("api", r -> r.path("/api/**").upstream("http://127.0.0.1:" + upstream.getLocalPort()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   /** Answers the first request (keep-alive, a body only on GET), reads the second one's head, closes. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.UpstreamAnswer;
-import dev.portico.gateway.testing.GatewayHost;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpHeader;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +33,8 @@ final class GroupHarness implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final List<FakeUpstream> backends = new ArrayList<>();
-  private GatewayHost host;
+  private GatewayServer host;
+  private HttpClient client;
 
   /** Starts a backend that answers {@code 200} with {@code name} as the body. */
   FakeUpstream backend(String name) throws Exception {
@@ -75,17 +77,18 @@ final class GroupHarness implements AutoCloseable {
     return backend.requests().stream().map(RecordedRequest::clientPort).collect(Collectors.toSet());
   }
 
-  GatewayHost start(Gateway gateway) throws Exception {
-    host = GatewayHost.start(gateway);
+  GatewayServer start(Gateway gateway) throws Exception {
+    host = GatewayServer.builder().gateway(gateway).permissiveUris(true).hostAnswer().start();
+    client = host.client();
     return host;
   }
 
-  GatewayHost host() {
+  GatewayServer host() {
     return host;
   }
 
   Request request(String path) {
-    return host.client().newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS);
+    return client.newRequest(host.uri(path)).timeout(10, TimeUnit.SECONDS);
   }
 
   /** Sends a GET; unchecked, so that it can be polled in {@code Await.until}. */

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.test.RecordedRequest;
-import dev.portico.gateway.testing.GatewayHost;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class RequestValidationTest {
       """;
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
 
   @BeforeEach
   void startUpstream() throws Exception {
@@ -68,12 +68,12 @@ class RequestValidationTest {
   }
 
   private void start(Consumer<RequestValidation.Builder> validation) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("orders", r -> r.path("/orders/**").validate(validation).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
-  private Request post(String pathQuery, String contentType, String body) {
+  private Request post(String pathQuery, String contentType, String body) throws Exception {
     return host.client().newRequest(host.uri(pathQuery)).method("POST")
         .body(new StringRequestContent(contentType, body)).timeout(10, TimeUnit.SECONDS);
   }
@@ -389,10 +389,10 @@ class RequestValidationTest {
 
   @Test
   void theRoutesRequestSizeLimitAlsoBoundsABodyHeldForValidation() throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("orders", r -> r.path("/orders/**").maxRequestBodySize(64)
             .validate(v -> v.jsonSchema(JsonSchema.of(ORDER_SCHEMA))).upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
     String big = "{\"note\":\"" + "x".repeat(500) + "\"}";
 
     RawClient.Response response = RawClient.exchange(host.port(), "POST /orders/1 HTTP/1.1\r\nHost: x\r\n"

@@ -7,9 +7,9 @@ import dev.portico.gateway.AccessLogEntry;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
 import dev.portico.gateway.testing.Await;
-import dev.portico.gateway.testing.GatewayHost;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.WebSocketPeers;
 import java.io.BufferedReader;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketProxyTest {
   private WebSocketPeers.EchoServer upstream;
   private WebSocketPeers.Client client;
-  private GatewayHost host;
+  private GatewayServer host;
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -55,7 +55,7 @@ class WebSocketProxyTest {
   }
 
   private void gateway(WebSocketSettings settings, boolean authenticated) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .accessLog(accessLog::add)
         .route("ws", r -> {
           r.path("/ws/**").stripPrefix(1).upstream(upstream.uri()).websocket(settings);
@@ -63,7 +63,7 @@ class WebSocketProxyTest {
             r.authenticator(new TestAuthenticator());
           }
         })
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private CoreSession connect(String... subProtocols) throws Exception {
@@ -171,9 +171,9 @@ class WebSocketProxyTest {
   @Test
   void theClientIsSwitchedOnlyAfterTheUpstreamAccepted() throws Exception {
     try (FakeUpstream plainHttp = FakeUpstream.start()) {
-      host = GatewayHost.start(Gateway.builder()
+      host = GatewayServer.builder().gateway(Gateway.builder()
           .route("ws", r -> r.path("/ws/**").upstream(plainHttp.uri()).websocket())
-          .build());
+          .build()).permissiveUris(true).hostAnswer().start();
 
       RawClient.Response response = RawClient.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -204,9 +204,9 @@ class WebSocketProxyTest {
       });
       answer.setDaemon(true);
       answer.start();
-      host = GatewayHost.start(Gateway.builder()
+      host = GatewayServer.builder().gateway(Gateway.builder()
           .route("ws", r -> r.path("/ws/**").upstream("http://127.0.0.1:" + liar.getLocalPort()).websocket())
-          .build());
+          .build()).permissiveUris(true).hostAnswer().start();
 
       RawClient.Response response = RawClient.exchange(host.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -220,9 +220,9 @@ class WebSocketProxyTest {
   @Test
   void aRouteWithoutWebsocketProxiesTheUpgradeAsPlainHttp() throws Exception {
     try (FakeUpstream plainHttp = FakeUpstream.start()) {
-      host = GatewayHost.start(Gateway.builder()
+      host = GatewayServer.builder().gateway(Gateway.builder()
           .route("http", r -> r.path("/http/**").upstream(plainHttp.uri()))
-          .build());
+          .build()).permissiveUris(true).hostAnswer().start();
 
       RawClient.Response response = RawClient.exchange(host.port(), "GET /http/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"

@@ -10,8 +10,8 @@ import dev.portico.gateway.auth.ApiKeyStore;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RawClient;
-import dev.portico.gateway.testing.GatewayHost;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ class ApiKeyAuthenticatorTest {
       .build();
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private final AtomicReference<Identity> seen = new AtomicReference<>();
 
   @BeforeEach
@@ -48,13 +48,13 @@ class ApiKeyAuthenticatorTest {
   }
 
   private void start(Authenticator authenticator) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .authenticator(authenticator)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()).filter((exchange, chain) -> {
           seen.set(exchange.identity().orElse(null));
           return chain.proceed(exchange);
         }))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String pathQuery, Consumer<HttpFields.Mutable> headers) throws Exception {

@@ -8,7 +8,7 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.test.FakeUpstream;
-import dev.portico.gateway.testing.GatewayHost;
+import dev.portico.gateway.test.GatewayServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
@@ -32,7 +32,7 @@ class BasicAuthenticatorTest {
       .build();
 
   private FakeUpstream upstream;
-  private GatewayHost host;
+  private GatewayServer host;
   private final AtomicReference<Identity> seen = new AtomicReference<>();
 
   @BeforeEach
@@ -49,13 +49,13 @@ class BasicAuthenticatorTest {
   }
 
   private void start(Authenticator authenticator) throws Exception {
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .route("admin", r -> r.path("/admin/**").upstream(upstream.uri()).authenticator(authenticator)
             .filter((exchange, chain) -> {
               seen.set(exchange.identity().orElse(null));
               return chain.proceed(exchange);
             }))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(Consumer<HttpFields.Mutable> headers) throws Exception {

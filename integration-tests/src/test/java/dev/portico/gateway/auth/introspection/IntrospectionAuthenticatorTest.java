@@ -8,10 +8,10 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.auth.AuthResult;
 import dev.portico.gateway.auth.Identity;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.RecordedRequest;
 import dev.portico.gateway.test.TestClock;
 import dev.portico.gateway.test.TestExchange;
-import dev.portico.gateway.testing.GatewayHost;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,7 +45,7 @@ class IntrospectionAuthenticatorTest {
   private volatile CountDownLatch hold = new CountDownLatch(0);
   private FakeUpstream authorizationServer;
   private IntrospectionAuthenticator authenticator;
-  private GatewayHost host;
+  private GatewayServer host;
   private FakeUpstream upstream;
 
   @BeforeEach
@@ -347,10 +347,10 @@ class IntrospectionAuthenticatorTest {
 
   private void startGateway() throws Exception {
     upstream = FakeUpstream.start();
-    host = GatewayHost.start(Gateway.builder()
+    host = GatewayServer.builder().gateway(Gateway.builder()
         .authenticator(authenticator)
         .route("api", r -> r.path("/api/**").upstream(upstream.uri()))
-        .build());
+        .build()).permissiveUris(true).hostAnswer().start();
   }
 
   private ContentResponse get(String authorization) throws Exception {

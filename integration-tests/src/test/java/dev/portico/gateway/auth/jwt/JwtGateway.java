@@ -6,8 +6,8 @@ import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.test.FakeUpstream;
+import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.UpstreamAnswer;
-import dev.portico.gateway.testing.GatewayHost;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,9 +26,9 @@ final class JwtGateway implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   final FakeUpstream upstream;
-  final GatewayHost host;
+  final GatewayServer host;
 
-  private JwtGateway(FakeUpstream upstream, GatewayHost host) {
+  private JwtGateway(FakeUpstream upstream, GatewayServer host) {
     this.upstream = upstream;
     this.host = host;
   }
@@ -45,7 +45,8 @@ final class JwtGateway implements AutoCloseable {
       more.accept(r);
     }).build();
     // Room for a 100 KB token, so the gateway (not Jetty's header limit) is what refuses it.
-    return new JwtGateway(upstream, GatewayHost.startWithRequestHeaderSize(gateway, 256 * 1024));
+    return new JwtGateway(upstream, GatewayServer.builder().gateway(gateway)
+        .permissiveUris(true).requestHeaderSize(256 * 1024).hostAnswer().start());
   }
 
   ContentResponse get(String bearerToken) throws Exception {
@@ -57,7 +58,7 @@ final class JwtGateway implements AutoCloseable {
   }
 
   /** Sends without waiting, for concurrent requests. */
-  CompletableFuture<ContentResponse> send(String bearerToken) {
+  CompletableFuture<ContentResponse> send(String bearerToken) throws Exception {
     return new CompletableResponseListener(host.client().newRequest(host.uri("/api/orders"))
         .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + bearerToken))
         .timeout(15, TimeUnit.SECONDS)).send();
