@@ -13,6 +13,7 @@ import dev.portico.gateway.testing.Await;
 import dev.portico.gateway.testing.ProblemJson;
 import dev.portico.gateway.testing.TestAuthenticator;
 import dev.portico.gateway.testing.WebSocketPeers;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,9 +30,12 @@ import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.OutputStreamRequestContent;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -272,5 +276,60 @@ class GatewayFilterTest {
       assertThat(ws.closed.get(10, SECONDS).getCode()).isEqualTo(CloseStatus.NORMAL);
       assertThat(application.received).isEmpty();
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(FilterContainer.class)
+  void overHttp2AMatchedRequestIsProxiedAndAnUnmatchedOneReachesTheApplication(FilterContainer container)
+      throws Exception {
+    upstream = FakeUpstream.start();
+    mount(container, "/ctx", apiGateway());
+    HttpClient h2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+    h2.start();
+    try {
+      ContentResponse routed = h2.newRequest(server.uri("/api/x")).method(HttpMethod.POST)
+          .body(new StringRequestContent("text/plain", "to the upstream")).timeout(10, SECONDS).send();
+      ContentResponse own = h2.newRequest(server.uri("/app/orders")).method(HttpMethod.POST)
+          .body(new StringRequestContent("text/plain", "to the application")).timeout(10, SECONDS).send();
+
+      assertThat(routed.getStatus()).isEqualTo(200);
+      assertThat(routed.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(upstream.takeRequest(Duration.ofSeconds(10)).bodyAsString()).isEqualTo("to the upstream");
+      assertThat(own.getStatus()).isEqualTo(201);
+      assertThat(own.getContentAsString()).isEqualTo("app got POST /app/orders: to the application");
+      assertThat(application.received).containsExactly("POST /app/orders");
+    } finally {
+      h2.stop();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(FilterContainer.class)
+  void theApplicationsOwnAsyncDispatchGoesThroughTheFilterToTheApplication(FilterContainer container)
+      throws Exception {
+    upstream = FakeUpstream.start();
+    List<DispatcherType> dispatches = new CopyOnWriteArrayList<>();
+    HttpServlet asyncApplication = new HttpServlet() {
+      @Override
+      protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        dispatches.add(request.getDispatcherType());
+        if (request.getDispatcherType() == DispatcherType.REQUEST) {
+          // Back through the filter chain as an ASYNC dispatch, to a path a route takes: the
+          // gateway judged the client's request already; the application's own dispatch is its own.
+          request.startAsync().dispatch("/api/internal");
+          return;
+        }
+        response.setStatus(202);
+        response.getWriter().write("dispatched to " + request.getRequestURI());
+      }
+    };
+    server = container.start("", GatewayFilter.builder(apiGateway()).build(), asyncApplication, true);
+
+    ContentResponse response = get("/app/async");
+
+    assertThat(response.getStatus()).isEqualTo(202);
+    assertThat(response.getContentAsString()).isEqualTo("dispatched to /api/internal");
+    assertThat(dispatches).containsExactly(DispatcherType.REQUEST, DispatcherType.ASYNC);
+    assertThat(upstream.requestCount()).isZero();
   }
 }
