@@ -91,6 +91,15 @@ public interface ClientExchange extends Content.Sink {
   @Override
   void write(boolean last, ByteBuffer buffer, Callback callback);
 
+  /**
+   * Called once when the engine takes the exchange over (it answers or forwards it), on the thread
+   * that called {@link GatewayRuntime#handle} and before any response method: an adapter that may
+   * hand an unmatched request back to its host puts off until here what taking it costs (a servlet
+   * filter starts asynchronous mode here). Not called for a request handed back.
+   */
+  default void taken() {
+  }
+
   /** Returns whether this adapter can switch a connection to WebSocket ({@link #upgradeToWebSocket}). */
   default boolean canUpgradeToWebSocket() {
     return false;

@@ -61,6 +61,7 @@ final class ExchangeRun implements StepContext {
   ExchangeRun(GatewayEngine engine, ClientExchange client, long startNanos, String requestId, String method,
       String path, @Nullable CompiledRoute route, Map<String, String> pathVariables, boolean trusted,
       String peerIp, String clientIp) {
+    client.taken();
     this.engine = engine;
     this.client = client;
     this.requestId = requestId;

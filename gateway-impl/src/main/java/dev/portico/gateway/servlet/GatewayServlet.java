@@ -9,17 +9,12 @@ import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.internal.GatewayRuntime;
 import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.upstream.EndpointStatus;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.jetty.io.ArrayByteBufferPool;
-import org.eclipse.jetty.io.ByteBufferPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Mounts a {@link Gateway} in a Servlet 6 container. Map it to {@code /*} and mount it with
@@ -56,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * with an {@code application/problem+json} body. Mapped to {@code /*}, the servlet therefore
  * swallows what the container's default servlet would serve (static and welcome files) and, a
  * path mapping winning over extension mappings, {@code *.jsp}: serve those from another context,
- * or map the gateway to a prefix of its own ({@code /api/*}). A servlet {@code Filter} adapter
- * that passes unmatched requests down the host's chain is planned.
+ * or map the gateway to a prefix of its own ({@code /api/*}), or mount {@link GatewayFilter}, which
+ * passes unmatched requests down the host's filter chain.
  *
  * <p>The servlet never blocks a container thread: each request goes asynchronous (without a
  * container timeout: the gateway applies its own), and bodies stream between the client and the
@@ -81,19 +76,11 @@ import org.slf4j.LoggerFactory;
  * flow, {@link #explain} tells how a request would be handled.
  */
 public final class GatewayServlet extends HttpServlet implements RunningGateway {
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
-  /** Whether Jetty's server classes are on the class path (the container may still be another). */
-  private static final boolean JETTY = ServletClientExchange.isPresent("org.eclipse.jetty.server.handler.ContextHandler");
-  /** The most request body bytes one chunk holds. */
-  static final int CHUNK_SIZE = 16 * 1024;
-
   /** How long {@link #destroy()} waits for exchanges in flight by default. */
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = ServletGateway.DEFAULT_SHUTDOWN_GRACE;
 
+  private final transient ServletGateway adapter;
   private final transient GatewayRuntime runtime;
-  private final transient Duration shutdownGrace;
-  private final transient ByteBufferPool.Sized buffers =
-      new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, CHUNK_SIZE);
 
   /** Creates a servlet that runs {@code gateway}; the gateway does no I/O before {@link #init()}. */
   public GatewayServlet(Gateway gateway) {
@@ -101,8 +88,8 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   }
 
   private GatewayServlet(Builder builder) {
-    this.runtime = GatewayRuntime.create(builder.gateway, builder.observer);
-    this.shutdownGrace = builder.shutdownGrace;
+    this.adapter = new ServletGateway(builder.gateway, builder.observer, builder.shutdownGrace, "GatewayServlet");
+    this.runtime = adapter.runtime();
   }
 
   /** Returns a builder for a servlet that runs {@code gateway}, with an observer and a shutdown grace period. */
@@ -112,29 +99,12 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
 
   @Override
   public void init() throws ServletException {
-    if (JETTY) {
-      // Header values exactly as sent: Jetty's per-connection header cache ignores case by default.
-      JettyHost.exactHeaderValues();
-    }
-    try {
-      runtime.start();
-    } catch (Exception e) {
-      throw new ServletException("cannot start the gateway", e);
-    }
+    adapter.start();
   }
 
   @Override
   public void destroy() {
-    try {
-      runtime.shutdown(shutdownGrace);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      runtime.stop();
-    } catch (Exception e) {
-      LOG.warn("cannot stop the gateway", e);
-    }
+    adapter.stop();
   }
 
   @Override
@@ -175,24 +145,12 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws ServletException {
-    if (!request.isAsyncSupported()) {
-      throw new ServletException("GatewayServlet needs asynchronous support: mount it with"
-          + " setAsyncSupported(true) on its registration (and on every filter in front of it)");
+    if (ServletGateway.upgradeDispatched(request, response)) {
+      return; // the dispatch of a WebSocket upgrade the upstream accepted: switched now
     }
-    if (request.getDispatcherType() == DispatcherType.ASYNC) {
-      Object upgrade = request.getAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
-      if (upgrade != null) {
-        // The dispatch of a WebSocket upgrade the upstream accepted: switch the client's connection now.
-        request.removeAttribute(ServletWebSocketUpgrade.ATTRIBUTE);
-        ((ServletWebSocketUpgrade) upgrade).upgrade(request, response);
-        return;
-      }
-    }
-    ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
-    if (!runtime.handle(exchange, false)) {
+    if (!adapter.handle(request, response, false)) {
       // Not expected: the engine answers no-route itself when it may not hand the request back.
       response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-      exchange.succeeded();
     }
   }
 
@@ -214,11 +172,7 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
 
     /** Sets how long {@link GatewayServlet#destroy()} waits for exchanges in flight (default 5 s). */
     public Builder shutdownGrace(Duration grace) {
-      requireNonNull(grace, "grace");
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("shutdownGrace: " + grace + " (expected: >= 0)");
-      }
-      this.shutdownGrace = grace;
+      this.shutdownGrace = ServletGateway.checkGrace(requireNonNull(grace, "grace"));
       return this;
     }
 

@@ -61,7 +61,9 @@ final class ServletClientExchange implements ClientExchange {
   /** The container's own response, under any wrappers. */
   private final HttpServletResponse container;
   private final ConnectionAbort abort;
-  private final AsyncContext async;
+  private final HttpServletRequest request;
+  /** Set when the engine takes the exchange ({@link #taken()}), on the container thread. */
+  private volatile @Nullable AsyncContext async;
   private final String method;
   private final @Nullable String rawPath;
   private final @Nullable String rawQuery;
@@ -85,12 +87,11 @@ final class ServletClientExchange implements ClientExchange {
   private List<Consumer<Throwable>> failureListeners = new ArrayList<>(2); // guarded by this
 
   private ServletClientExchange(
-      HttpServletRequest request, HttpServletResponse response, AsyncContext async,
-      ByteBufferPool.Sized buffers) {
+      HttpServletRequest request, HttpServletResponse response, ByteBufferPool.Sized buffers) {
     this.response = response;
     this.container = (HttpServletResponse) ConnectionAbort.unwrap(response);
     this.abort = ConnectionAbort.of(container);
-    this.async = async;
+    this.request = request;
     method = request.getMethod();
     rawPath = PathInContext.rawPath(request.getRequestURI(), dispatchedPath(request), false);
     rawQuery = request.getQueryString();
@@ -116,16 +117,35 @@ final class ServletClientExchange implements ClientExchange {
   }
 
   /**
-   * Puts {@code request} into asynchronous mode without a container timeout (the engine owns
-   * timeouts) and returns its exchange. Call on the container thread that runs {@code service}.
+   * Returns the exchange of {@code request}, read on the container thread that runs
+   * {@code service} or {@code doFilter}; the request stays untouched (its body unread, its response
+   * unwritten) until the engine takes the exchange, so that a filter may still pass it down its chain.
    */
-  static ServletClientExchange start(
+  static ServletClientExchange of(
       HttpServletRequest request, HttpServletResponse response, ByteBufferPool.Sized buffers) {
-    AsyncContext async = request.startAsync(request, response);
-    async.setTimeout(0);
-    ServletClientExchange exchange = new ServletClientExchange(request, response, async, buffers);
-    async.addListener(exchange.new Listener());
-    return exchange;
+    return new ServletClientExchange(request, response, buffers);
+  }
+
+  /**
+   * The engine takes the exchange: puts the request into asynchronous mode without a container
+   * timeout (the engine owns timeouts). Runs on the container thread, inside {@code service} or
+   * {@code doFilter}, as {@code startAsync} requires.
+   */
+  @Override
+  public void taken() {
+    AsyncContext context = request.startAsync(request, response);
+    context.setTimeout(0);
+    context.addListener(new Listener());
+    async = context;
+  }
+
+  /** The asynchronous context; set before the engine calls anything that needs it. */
+  private AsyncContext async() {
+    AsyncContext context = async;
+    if (context == null) {
+      throw new IllegalStateException("the exchange was not taken");
+    }
+    return context;
   }
 
   @Override
@@ -267,7 +287,7 @@ final class ServletClientExchange implements ClientExchange {
   @Override
   public boolean canUpgradeToWebSocket() {
     return JAKARTA_WEBSOCKET
-        && async.getRequest().getServletContext().getAttribute(ServletWebSocketUpgrade.SERVER_CONTAINER_ATTRIBUTE) != null;
+        && request.getServletContext().getAttribute(ServletWebSocketUpgrade.SERVER_CONTAINER_ATTRIBUTE) != null;
   }
 
   /**
@@ -285,8 +305,9 @@ final class ServletClientExchange implements ClientExchange {
       }
     }
     try {
-      async.getRequest().setAttribute(ServletWebSocketUpgrade.ATTRIBUTE, new ServletWebSocketUpgrade(upgrade, String.valueOf(rawPath)));
-      async.dispatch();
+      AsyncContext context = async();
+      context.getRequest().setAttribute(ServletWebSocketUpgrade.ATTRIBUTE, new ServletWebSocketUpgrade(upgrade, String.valueOf(rawPath)));
+      context.dispatch();
       return true;
     } catch (IllegalStateException e) {
       LOG.debug("cannot dispatch the websocket upgrade of {}: {}", rawPath, e.toString());
@@ -346,7 +367,7 @@ final class ServletClientExchange implements ClientExchange {
       return;
     }
     try {
-      async.complete();
+      async().complete();
     } catch (IllegalStateException x) {
       LOG.debug("async context already completed", x);
     }

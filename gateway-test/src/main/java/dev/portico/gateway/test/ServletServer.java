@@ -3,13 +3,15 @@ package dev.portico.gateway.test;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.Gateway;
+import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A gateway mounted the way a servlet host mounts it: a
  * {@link dev.portico.gateway.servlet.GatewayServlet} on {@code /*} with async support, initialized
- * with the container, in Jetty 12 ee10 or Tomcat 11, on an ephemeral port on {@code 127.0.0.1}.
+ * with the container (or a {@code GatewayFilter} in front of the host's own servlet:
+ * {@link Builder#filterBefore}), in Jetty 12 ee10 or Tomcat 11, on an ephemeral port on {@code 127.0.0.1}.
  * For a host that runs the servlet adapter, to test (or run the conformance suite against) the
  * gateway the way it is deployed.
  *
@@ -98,6 +100,7 @@ public final class ServletServer implements AutoCloseable {
     private boolean permissiveUris;
     private boolean h2c;
     private boolean webSocket;
+    private @Nullable HttpServlet application;
 
     private Builder(Container container) {
       this.container = container;
@@ -137,6 +140,17 @@ public final class ServletServer implements AutoCloseable {
     }
 
     /**
+     * Mounts the gateway as a {@link dev.portico.gateway.servlet.GatewayFilter} on {@code /*} (for
+     * {@code REQUEST} and {@code ASYNC} dispatches) in front of {@code application}, the host's own
+     * servlet mapped to {@code /}, which gets every request no route matches. Without it (the
+     * default) the gateway is a {@code GatewayServlet} on {@code /*}.
+     */
+    public Builder filterBefore(HttpServlet application) {
+      this.application = requireNonNull(application, "application");
+      return this;
+    }
+
+    /**
      * Starts the container.
      *
      * @throws IllegalStateException if no gateway was given, or the container's jars are missing
@@ -150,8 +164,8 @@ public final class ServletServer implements AutoCloseable {
       Started started;
       try {
         started = container == Container.TOMCAT
-            ? TomcatMount.start(mounted, contextPath, h2c, webSocket)
-            : JettyEe10Mount.start(mounted, contextPath, permissiveUris, h2c, webSocket);
+            ? TomcatMount.start(mounted, contextPath, h2c, webSocket, application)
+            : JettyEe10Mount.start(mounted, contextPath, permissiveUris, h2c, webSocket, application);
       } catch (NoClassDefFoundError e) {
         throw new IllegalStateException("ServletServer: " + container + " needs "
             + (container == Container.TOMCAT

@@ -13,7 +13,7 @@ import org.eclipse.jetty.io.ByteBufferPool;
 final class ExchangeServlet extends HttpServlet {
   private final transient Consumer<ServletClientExchange> scenario;
   private final transient ByteBufferPool.Sized buffers =
-      new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, GatewayServlet.CHUNK_SIZE);
+      new ByteBufferPool.Sized(new ArrayByteBufferPool(), false, ServletGateway.CHUNK_SIZE);
 
   private final transient Runnable onContainerComplete;
 
@@ -29,7 +29,8 @@ final class ExchangeServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) {
-    ServletClientExchange exchange = ServletClientExchange.start(request, response, buffers);
+    ServletClientExchange exchange = ServletClientExchange.of(request, response, buffers);
+    exchange.taken(); // as the engine does when it takes an exchange
     request.getAsyncContext().addListener(new AsyncListener() {
       @Override
       public void onComplete(AsyncEvent event) {

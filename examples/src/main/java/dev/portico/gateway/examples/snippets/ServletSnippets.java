@@ -1,17 +1,24 @@
 package dev.portico.gateway.examples.snippets;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.servlet.GatewayFilter;
 import dev.portico.gateway.servlet.GatewayServlet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import java.util.EnumSet;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.websocket.server.WsSci;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 
-/** Mounting the gateway as a servlet: Jetty 12 ee10 and Tomcat 11. */
+/** Mounting the gateway as a servlet or a servlet filter: Jetty 12 ee10 and Tomcat 11. */
 final class ServletSnippets {
   private ServletSnippets() {}
 
@@ -70,5 +77,34 @@ final class ServletSnippets {
     // added with addWebapp(...) finds it by itself when tomcat-embed-websocket is there).
     context.addServletContainerInitializer(new WsSci(), null);
     // end::websocket-tomcat[]
+  }
+
+  static void filterOnJettyEe10(Gateway gateway, ServletContextHandler context, HttpServlet app) {
+    // tag::filter-jetty-ee10[]
+    FilterHolder gatewayFilter = new FilterHolder(new GatewayFilter(gateway));
+    gatewayFilter.setAsyncSupported(true);               // required: responses complete asynchronously
+    context.addFilter(gatewayFilter, "/*",              // ASYNC: WebSocket upgrades switch in an async dispatch
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    context.addServlet(new ServletHolder("app", app), "/");  // gets every request no route matches
+    // end::filter-jetty-ee10[]
+  }
+
+  static void filterOnTomcat(Gateway gateway, Context context, HttpServlet app) {
+    // tag::filter-tomcat[]
+    FilterDef gatewayFilter = new FilterDef();
+    gatewayFilter.setFilterName("gateway");
+    gatewayFilter.setFilter(new GatewayFilter(gateway));
+    gatewayFilter.setAsyncSupported("true");            // required: responses complete asynchronously
+    context.addFilterDef(gatewayFilter);
+    FilterMap mapping = new FilterMap();
+    mapping.setFilterName("gateway");
+    mapping.addURLPattern("/*");
+    mapping.setDispatcher("REQUEST");
+    mapping.setDispatcher("ASYNC");                      // WebSocket upgrades switch in an async dispatch
+    context.addFilterMapBefore(mapping);                 // ahead of the application's own filters
+
+    Tomcat.addServlet(context, "app", app);
+    context.addServletMappingDecoded("/", "app");        // gets every request no route matches
+    // end::filter-tomcat[]
   }
 }
