@@ -208,6 +208,17 @@ class PorticoServerTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot start the server");
   }
 
+  @Test
+  void theExampleFileOfTheReadmeStartsAServer() throws Exception {
+    file = Path.of("../examples/gateway.yaml");
+    StandaloneServer server = start();
+
+    assertThat(get(server.adminPort(), "/routes").body()).contains("shop-orders").contains("shop-events");
+    // Whether a demo runs on 8080 here or not, the admin view tells where the request would go.
+    assertThat(get(server.adminPort(), "/explain?method=GET&uri=/shop/orders/42").body())
+        .contains("shop-orders").contains("/api/orders/42");
+  }
+
   private StandaloneServer start(String... extra) {
     List<String> all = new ArrayList<>(List.of(args()).subList(0, 6));
     all.addAll(List.of(extra));
