@@ -29,7 +29,8 @@ class PublicApiTest {
     GATEWAY_API("gateway-api", "dev.portico.gateway.Gateway"),
     GATEWAY_IMPL("gateway-impl", "dev.portico.gateway.jetty.JettyGatewayHandler"),
     GATEWAY_TEST("gateway-test", "dev.portico.gateway.test.GatewayServer"),
-    GATEWAY_CONFIG("gateway-config", "dev.portico.gateway.config.GatewayConfig");
+    GATEWAY_CONFIG("gateway-config", "dev.portico.gateway.config.GatewayConfig"),
+    GATEWAY_SERVER("gateway-server", "dev.portico.gateway.server.PorticoServer");
 
     final String artifactId;
     final String anchor;
