@@ -121,6 +121,47 @@ class PorticoServerTest {
   }
 
   @Test
+  void theAdminViewShowsTheFileVersionAndARefusedReloadAndMetricsCountReloadsByOutcome() throws Exception {
+    StandaloneServer server = start();
+    String first = server.watch().version().sha256();
+    String initial = get(server.adminPort(), "/configuration").body();
+    assertThat(initial).contains("\"sha256\" : \"" + first + "\"").contains("\"reloads\" : 0")
+        .contains("\"failures\" : 0").contains("\"lastError\" : null")
+        .contains("\"source\" : \"" + file.toAbsolutePath().toString().replace("\\", "\\\\") + "\"");
+
+    write(file, """
+        routes:
+          - id: v3
+            pth: /v3/**
+            upstream: %s
+        """.formatted(upstream.uri()));
+    await(() -> server.watch().failures() == 1);
+
+    String refused = get(server.adminPort(), "/configuration").body();
+    assertThat(refused).contains("\"sha256\" : \"" + first + "\"").contains("\"failures\" : 1")
+        .contains("gateway.yaml:3:5 routes[0].pth: unknown key 'pth'");
+    assertThat(get(server.port(), "/api/x").statusCode()).isEqualTo(200);
+    String metrics = get(server.adminPort(), "/metrics").body();
+    assertThat(metrics).contains("portico_config_reloads_total{outcome=\"refused\"} 1.0")
+        .contains("portico_config_reloads_total{outcome=\"applied\"} 0.0");
+
+    write(file, """
+        routes:
+          - id: v3
+            path: /v3/**
+            upstream: %s
+        """.formatted(upstream.uri()));
+    await(() -> server.watch().reloads() == 1);
+
+    String applied = get(server.adminPort(), "/configuration").body();
+    assertThat(applied).doesNotContain(first).contains("\"sha256\" : \"" + server.watch().version().sha256() + "\"")
+        .contains("\"reloads\" : 1").contains("\"failures\" : 1").contains("\"lastError\" : null");
+    assertThat(get(server.adminPort(), "/metrics").body())
+        .contains("portico_config_reloads_total{outcome=\"applied\"} 1.0")
+        .contains("portico_config_reloads_total{outcome=\"refused\"} 1.0");
+  }
+
+  @Test
   void shutdownLetsTheRequestInFlightFinishAndAnswersNewRequests503() throws Exception {
     StandaloneServer server = start();
     upstream.hold();
