@@ -79,6 +79,7 @@ final class StandaloneServer {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("portico");
     Server server = new Server(threads);
+    server.setErrorHandler(new ProblemErrorHandler());
     ServerConnector gatewayConnector = gatewayConnector(server, tls, options.http2());
     gatewayConnector.setHost(options.host());
     gatewayConnector.setPort(options.port());
@@ -87,7 +88,7 @@ final class StandaloneServer {
     Handler handler;
     if (options.adminPort() >= 0) {
       // Plain HTTP/1.1 on loopback: the admin view is for operators on the machine (or a tunnel).
-      adminConnector = new ServerConnector(server);
+      adminConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
       adminConnector.setName(ADMIN);
       adminConnector.setHost(options.adminHost());
       adminConnector.setPort(options.adminPort());
@@ -127,13 +128,15 @@ final class StandaloneServer {
    * port; over TLS, ALPN choosing h2 or http/1.1 (http/1.1 for a client that offers neither).
    */
   private static ServerConnector gatewayConnector(Server server, SslContextFactory.@Nullable Server tls, boolean http2) {
-    HttpConfiguration config = new HttpConfiguration();
+    HttpConfiguration config = httpConfiguration();
     if (tls == null) {
       HttpConnectionFactory http11 = new HttpConnectionFactory(config);
       return http2 ? new ServerConnector(server, http11, new HTTP2CServerConnectionFactory(config))
           : new ServerConnector(server, http11);
     }
     // The client certificate and the TLS session reach the gateway's exchange (mutual TLS routes).
+    // Jetty's SNI host check stays on: a request whose Host is not a name of the certificate the
+    // client asked for by SNI is answered 400 (as a problem, by ProblemErrorHandler).
     config.addCustomizer(new SecureRequestCustomizer());
     HttpConnectionFactory http11 = new HttpConnectionFactory(config);
     if (!http2) {
@@ -143,6 +146,13 @@ final class StandaloneServer {
     alpn.setDefaultProtocol(http11.getProtocol());
     return new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
         new HTTP2ServerConnectionFactory(config), http11);
+  }
+
+  /** Jetty's defaults, without the {@code Server: Jetty(version)} header (the upstream's passes through). */
+  private static HttpConfiguration httpConfiguration() {
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    return config;
   }
 
   private String describe(ServerConnector connector, boolean tls) {

@@ -73,6 +73,34 @@ class PorticoServerTest {
   }
 
   @Test
+  void requestsJettyCannotParseAreAnsweredWithProblemsNotHtmlAndWithoutTheServerVersion() throws Exception {
+    StandaloneServer server = start();
+
+    String badHeader = raw(server.port(), "GET /api/x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    assertThat(badHeader).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+        .contains("{\"type\":\"https://portico.dev/problems/bad-request\",\"title\":\"Bad request\",\"status\":400}")
+        .doesNotContain("<html").doesNotContainIgnoringCase("Server: Jetty");
+    String hugeHeader = raw(server.port(), "GET /api/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+    assertThat(hugeHeader).startsWith("HTTP/1.1 431 ")
+        .contains("{\"type\":\"about:blank\",\"title\":\"Request Header Fields Too Large\",\"status\":431}");
+    String adminBad = raw(server.adminPort(), "GET /routes HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+    assertThat(adminBad).startsWith("HTTP/1.1 400 ").contains("application/problem+json").doesNotContain("<html");
+    assertThat(upstream.requestCount()).isZero();
+    // The gateway's own answers name no server (a proxied answer keeps the upstream's Server header).
+    assertThat(get(server.port(), "/elsewhere").headers().firstValue("Server")).isEmpty();
+    assertThat(get(server.adminPort(), "/ready").headers().firstValue("Server")).isEmpty();
+  }
+
+  /** Sends {@code request} as bytes, as a client library would not, and reads the answer to the end. */
+  private static String raw(int port, String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) DEADLINE.toMillis());
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void theAdminViewAnswersOnItsOwnPortOnly() throws Exception {
     StandaloneServer server = start();
 

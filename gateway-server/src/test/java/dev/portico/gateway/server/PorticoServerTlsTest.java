@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -134,6 +137,25 @@ class PorticoServerTlsTest {
     assertThat(upstream.requestCount()).isZero();
     // The server serves on.
     assertThat(send(tls.client(HttpClient.Version.HTTP_1_1, false), "https", server.port()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aHostThatIsNotANameOfTheCertificateAskedForBySniIsA400Problem() throws Exception {
+    StandaloneServer server = start("--tls-cert", tls.certificate.toString(), "--tls-key", tls.key.toString());
+
+    try (SSLSocket socket = (SSLSocket) tls.sslContext(false).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName("localhost")));
+      socket.setSSLParameters(parameters);
+      socket.setSoTimeout((int) DEADLINE.toMillis());
+      socket.getOutputStream().write(("GET /api/x HTTP/1.1\r\nHost: other.example\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(readToEnd(socket.getInputStream()), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+          .contains("\"type\":\"https://portico.dev/problems/bad-request\"").doesNotContain("<html");
+    }
+    assertThat(upstream.requestCount()).isZero();
   }
 
   @Test

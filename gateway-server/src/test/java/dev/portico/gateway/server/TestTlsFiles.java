@@ -101,6 +101,12 @@ final class TestTlsFiles {
 
   /** A JDK client that trusts the CA and prefers {@code version}; with the client certificate when {@code mutual}. */
   HttpClient client(HttpClient.Version version, boolean mutual) throws Exception {
+    return HttpClient.newBuilder().sslContext(sslContext(mutual)).version(version)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A TLS context that trusts the CA; with the client certificate when {@code mutual}. */
+  SSLContext sslContext(boolean mutual) throws Exception {
     TrustManagerFactory trusting = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trusting.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
@@ -110,7 +116,7 @@ final class TestTlsFiles {
       keys.init(client, PASSWORD.toCharArray());
     }
     context.init(keys == null ? null : keys.getKeyManagers(), trusting.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(context).version(version).connectTimeout(Duration.ofSeconds(5)).build();
+    return context;
   }
 
   private static Path pem(Path file, String label, byte[] der) throws Exception {
