@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http2.HTTP2Cipher;
@@ -67,8 +68,8 @@ final class ServerTls {
       ssl.setKeyStore(keyStore(options.keyStore(), password));
       ssl.setKeyStorePassword(new String(password));
     } else {
-      Path certificate = java.util.Objects.requireNonNull(options.certificate(), "certificate");
-      Path keyFile = java.util.Objects.requireNonNull(options.key(), "key");
+      Path certificate = Objects.requireNonNull(options.certificate(), "certificate");
+      Path keyFile = Objects.requireNonNull(options.key(), "key");
       List<X509Certificate> chain = certificates("--tls-cert", certificate);
       PrivateKey key = privateKey(keyFile, chain.get(0));
       ssl.setKeyStore(identity(key, chain));
@@ -122,9 +123,9 @@ final class ServerTls {
         case "ENCRYPTED PRIVATE KEY" -> throw new InvalidTls("--tls-key " + file
             + ": an encrypted key is not read; give an unencrypted PKCS#8 key readable only by the server, or a"
             + " PKCS12 key store with --tls-keystore and --tls-password");
-        case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new InvalidTls("--tls-key " + file + ": a " + label
-            + " (PKCS#1/SEC 1) is not read; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName()
-            + " -out key.pem");
+        case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new InvalidTls("--tls-key " + file + ": a key in PKCS#1 or"
+            + " SEC 1 form (BEGIN " + label + ") is not read; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in "
+            + file.getFileName() + " -out key.pem");
         default -> {
           // another block (parameters, a certificate): look further
         }
@@ -195,8 +196,9 @@ final class ServerTls {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new InvalidTls("--tls-keystore " + file + ": no such file");
     } catch (IOException e) {
-      throw new InvalidTls("--tls-keystore " + file + ": cannot be read with the password of --tls-password ("
-          + (e.getCause() instanceof java.security.UnrecoverableKeyException ? "wrong password" : e.getMessage()) + ")");
+      throw new InvalidTls("--tls-keystore " + file + (e.getCause() instanceof java.security.UnrecoverableKeyException
+          ? ": cannot be read with the password of --tls-password (wrong password)"
+          : ": not a PKCS12 key store, or not readable (" + e.getMessage() + ")"));
     } catch (GeneralSecurityException e) {
       throw new InvalidTls("--tls-keystore " + file + ": not a PKCS12 key store (" + e.getMessage() + ")");
     }

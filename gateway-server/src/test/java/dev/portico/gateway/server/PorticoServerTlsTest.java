@@ -210,7 +210,8 @@ class PorticoServerTlsTest {
         "--tls-cert", tls.certificate.toString(), "--tls-key", tls.certificate.toString());
     Path pkcs1 = dir.resolve("rsa.key");
     Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-    assertFails("openssl pkcs8 -topk8", "--tls-cert", tls.certificate.toString(), "--tls-key", pkcs1.toString());
+    assertFails("a key in PKCS#1 or SEC 1 form (BEGIN RSA PRIVATE KEY) is not read; convert it to PKCS#8: openssl pkcs8 -topk8",
+        "--tls-cert", tls.certificate.toString(), "--tls-key", pkcs1.toString());
   }
 
   @Test
@@ -220,6 +221,8 @@ class PorticoServerTlsTest {
     assertFails("--tls-keystore " + tls.keyStore + ": cannot be read with the password of --tls-password (wrong password)",
         "--tls-keystore", tls.keyStore.toString(), "--tls-password", "file:" + wrong);
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("not-the-password");
+    assertFails("--tls-keystore " + tls.certificate + ": not a PKCS12 key store",
+        "--tls-keystore", tls.certificate.toString(), "--tls-password", "file:" + wrong);
     err.reset();
     assertFails("--tls-password env:PORTICO_TEST_UNSET_PASSWORD: the environment variable PORTICO_TEST_UNSET_PASSWORD is not set",
         "--tls-keystore", tls.keyStore.toString(), "--tls-password", "env:PORTICO_TEST_UNSET_PASSWORD");
