@@ -42,6 +42,15 @@ public interface GatewayObserver {
    */
   default void circuitStateChanged(String group, String state) {}
 
+  /**
+   * A changed configuration was read: {@code applied} when the gateway now runs it, false when it
+   * was refused and the old one keeps serving ({@link ConfigurationStatus#lastError()} says why).
+   * {@code status} is the state after the reload. Called by whatever follows the configuration's
+   * source, such as gateway-config's {@code ConfigWatch}, from its own thread; the engine itself
+   * never calls it.
+   */
+  default void configurationReloaded(ConfigurationStatus status, boolean applied) {}
+
   /** Returns an observer that watches nothing. */
   static GatewayObserver none() {
     return Composite.NONE;
@@ -166,6 +175,13 @@ final class Composite implements GatewayObserver {
   public void circuitStateChanged(String group, String state) {
     for (GatewayObserver o : observers) {
       o.circuitStateChanged(group, state);
+    }
+  }
+
+  @Override
+  public void configurationReloaded(ConfigurationStatus status, boolean applied) {
+    for (GatewayObserver o : observers) {
+      o.configurationReloaded(status, applied);
     }
   }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.observe.ConfigurationStatus;
+import dev.portico.gateway.observe.GatewayObserver;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -19,7 +21,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@link RunningGateway#reconfigure}, so no request is lost. A file that cannot become a gateway
  * changes nothing: the old configuration keeps serving, the error is logged with its positions and
  * counted in {@link #failures()}. Made by {@link GatewayConfig#watch} or {@link GatewayConfig#follow}.
+ *
+ * <p>{@link #status()} is what an admin view shows ({@code AdminHandler.builder(handler)
+ * .configuration(watch::status)}), and a watch given the gateway's observer tells it of each reload,
+ * applied or refused ({@link GatewayObserver#configurationReloaded}), so that metrics count them.
  *
  * <p>One daemon thread per watch waits for file system events on the file's directory (so that
  * editors that replace the file are seen too), lets a burst of events settle, and reads the file
@@ -58,23 +63,25 @@ public final class ConfigWatch implements AutoCloseable {
   private final GatewayConfig config;
   private final Path file;
   private final RunningGateway running;
+  private final GatewayObserver observer;
   private final Clock clock;
   private final WatchService watcher;
   private final Thread thread;
-  private final AtomicReference<Version> version = new AtomicReference<>();
+  /** Written by the constructor, then by the watch thread only; read from any thread. */
+  private volatile ConfigurationStatus status;
   private final AtomicReference<@Nullable RuntimeException> lastError = new AtomicReference<>();
-  private final AtomicLong failures = new AtomicLong();
-  private final AtomicLong reloads = new AtomicLong();
 
-  ConfigWatch(GatewayConfig config, Path file, RunningGateway running, Clock clock) throws IOException {
+  ConfigWatch(GatewayConfig config, Path file, RunningGateway running, GatewayObserver observer, Clock clock)
+      throws IOException {
     this.config = config;
     this.file = file.toAbsolutePath();
     this.running = running;
+    this.observer = observer;
     this.clock = clock;
     Gateway first = config.read(this.file);
     byte[] bytes = Files.readAllBytes(this.file);
     running.reconfigure(first);
-    version.set(new Version(sha256(bytes), clock.instant()));
+    status = new ConfigurationStatus(this.file.toString(), sha256(bytes), clock.instant(), 0, 0, Optional.empty());
     this.watcher = this.file.getFileSystem().newWatchService();
     this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
         StandardWatchEventKinds.ENTRY_DELETE);
@@ -90,17 +97,26 @@ public final class ConfigWatch implements AutoCloseable {
 
   /** The version of the file the running gateway was last given. */
   public Version version() {
-    return version.get();
+    ConfigurationStatus now = status;
+    return new Version(now.sha256(), now.appliedAt());
   }
 
   /** How many changed files were applied since the watch started (the first read not counted). */
   public long reloads() {
-    return reloads.get();
+    return status.reloads();
   }
 
   /** How many changed files could not be applied (the old configuration kept serving). */
   public long failures() {
-    return failures.get();
+    return status.failures();
+  }
+
+  /**
+   * The file, the version the running gateway was last given, the reloads and refusals so far and
+   * the last refusal's message (file, line, column and key path of each problem), in one value.
+   */
+  public ConfigurationStatus status() {
+    return status;
   }
 
   /**
@@ -161,19 +177,31 @@ public final class ConfigWatch implements AutoCloseable {
       return;
     }
     String hash = sha256(bytes);
-    if (hash.equals(version.get().sha256())) {
+    ConfigurationStatus before = status;
+    if (hash.equals(before.sha256())) {
       return;
     }
+    ConfigurationStatus after;
+    boolean applied;
     try {
       running.reconfigure(config.read(file));
-      version.set(new Version(hash, clock.instant()));
       lastError.set(null);
-      reloads.incrementAndGet();
+      after = new ConfigurationStatus(before.source(), hash, clock.instant(), before.reloads() + 1, before.failures(),
+          Optional.empty());
+      applied = true;
       LOG.info("applied {} (sha256 {})", file, hash.substring(0, 12));
     } catch (ConfigException | IllegalStateException e) {
       lastError.set(e);
-      failures.incrementAndGet();
+      after = new ConfigurationStatus(before.source(), before.sha256(), before.appliedAt(), before.reloads(),
+          before.failures() + 1, Optional.of(String.valueOf(e.getMessage())));
+      applied = false;
       LOG.warn("{} changed but cannot be applied; the running configuration keeps serving:\n{}", file, e.getMessage());
+    }
+    status = after;
+    try {
+      observer.configurationReloaded(after, applied);
+    } catch (RuntimeException e) {
+      LOG.warn("an observer failed on the reload of {}", file, e);
     }
   }
 

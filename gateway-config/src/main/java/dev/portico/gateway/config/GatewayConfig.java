@@ -8,6 +8,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.config.internal.GatewayModel;
 import dev.portico.gateway.config.internal.Node;
 import dev.portico.gateway.config.internal.NodeParser;
@@ -89,10 +90,31 @@ public final class GatewayConfig {
    * @throws java.io.UncheckedIOException when the file or its directory cannot be watched
    */
   public ConfigWatch follow(Path file, RunningGateway running) {
+    return follow(file, running, GatewayObserver.none());
+  }
+
+  /**
+   * Like {@link #follow(Path, RunningGateway)}, and tells {@code observer} of each reload, applied or
+   * refused: give it the observer the gateway's adapter was given, so that its metrics count reloads
+   * ({@code portico.config.reloads} for {@code MicrometerMetrics}).
+   *
+   * <pre>{@code
+   * GatewayObserver metrics = MicrometerMetrics.create(registry);
+   * JettyGatewayHandler handler = JettyGatewayHandler.builder(GatewayConfig.load(file)).observer(metrics).build();
+   * ConfigWatch watch = GatewayConfig.builder().build().follow(file, handler, metrics);
+   * AdminHandler admin = AdminHandler.builder(handler).configuration(watch::status).build();
+   * }</pre>
+   *
+   * @throws ConfigException when the file cannot become a gateway now
+   * @throws IllegalStateException when the running gateway refuses it
+   * @throws java.io.UncheckedIOException when the file or its directory cannot be watched
+   */
+  public ConfigWatch follow(Path file, RunningGateway running, GatewayObserver observer) {
     requireNonNull(file, "file");
     requireNonNull(running, "running");
+    requireNonNull(observer, "observer");
     try {
-      return new ConfigWatch(this, file, running, java.time.Clock.systemUTC());
+      return new ConfigWatch(this, file, running, observer, java.time.Clock.systemUTC());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot watch " + file, e);
     }

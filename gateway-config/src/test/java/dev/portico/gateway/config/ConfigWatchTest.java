@@ -2,6 +2,10 @@ package dev.portico.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portico.gateway.observe.ConfigurationStatus;
+import dev.portico.gateway.observe.ExchangeObserver;
+import dev.portico.gateway.observe.ExchangeStart;
+import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.test.UpstreamAnswer;
@@ -153,6 +157,59 @@ class ConfigWatchTest {
     write(file, "GREEN");
     await(() -> watch.reloads() == 1, "the fixed file applied");
     assertThat(watch.lastError()).isEmpty();
+    assertThat(get(server).body()).isEqualTo("green");
+  }
+
+  @Test
+  void theObserverIsToldOfEachReloadAndTheStatusShowsVersionCountsAndTheLastErrorWithItsPosition() throws Exception {
+    record Reload(ConfigurationStatus status, boolean applied) {}
+    ConcurrentLinkedQueue<Reload> reloads = new ConcurrentLinkedQueue<>();
+    GatewayObserver observer = new GatewayObserver() {
+      @Override
+      public ExchangeObserver exchangeStarted(ExchangeStart start) {
+        return ExchangeObserver.NONE;
+      }
+
+      @Override
+      public void configurationReloaded(ConfigurationStatus status, boolean applied) {
+        reloads.add(new Reload(status, applied));
+      }
+    };
+    watch.close();
+    watch = config.follow(file, server.handler(), observer);
+    ConfigurationStatus first = watch.status();
+    assertThat(first.source()).isEqualTo(file.toAbsolutePath().toString());
+    assertThat(first.sha256()).isEqualTo(watch.version().sha256()).hasSize(64);
+    assertThat(first.reloads()).isZero();
+    assertThat(first.failures()).isZero();
+    assertThat(first.lastError()).isEmpty();
+
+    replace(file, """
+        routes:
+          - id: app
+            path: /app/**
+            upstream: ${env:GREEN}
+            permitAl: true
+        """);
+    await(() -> reloads.size() == 1, "the refusal observed");
+    Reload refused = reloads.peek();
+    assertThat(refused.applied()).isFalse();
+    assertThat(refused.status()).isEqualTo(watch.status());
+    assertThat(refused.status().sha256()).isEqualTo(first.sha256());
+    assertThat(refused.status().appliedAt()).isEqualTo(first.appliedAt());
+    assertThat(refused.status().failures()).isEqualTo(1);
+    assertThat(refused.status().lastError()).hasValueSatisfying(m -> assertThat(m).startsWith(file.toAbsolutePath() + ":5:5 routes[0].permitAl"));
+    assertThat(get(server).body()).isEqualTo("blue");
+
+    write(file, "GREEN");
+    await(() -> reloads.size() == 2, "the fixed file observed");
+    Reload applied = reloads.stream().skip(1).findFirst().orElseThrow();
+    assertThat(applied.applied()).isTrue();
+    assertThat(applied.status().sha256()).isNotEqualTo(first.sha256());
+    assertThat(applied.status().reloads()).isEqualTo(1);
+    assertThat(applied.status().failures()).isEqualTo(1);
+    assertThat(applied.status().lastError()).isEmpty();
+    assertThat(watch.status()).isEqualTo(applied.status());
     assertThat(get(server).body()).isEqualTo("green");
   }
 }

@@ -8,6 +8,7 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.RunningGateway;
+import dev.portico.gateway.observe.ConfigurationStatus;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
@@ -42,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * JettyGatewayHandler gateway = JettyGatewayHandler.builder(definition).observer(metrics).build();
  * AdminHandler admin = AdminHandler.builder(gateway)
  *     .metrics(prometheusRegistry::scrape)                 // optional: GET /metrics
+ *     .configuration(configWatch::status)                  // optional: GET /configuration
  *     .build();
  * // one server, two connectors: the public one for the gateway, an internal one for the admin view
  * }</pre>
@@ -61,12 +63,15 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code Host} header</td></tr>
  *   <tr><td>{@code /metrics}</td><td>the metrics text given to {@link Builder#metrics(Supplier)}
  *       (Prometheus exposition format), 404 without</td></tr>
+ *   <tr><td>{@code /configuration}</td><td>the configuration's source, version (SHA-256 and when it
+ *       was applied), reloads, refused reloads and the last refusal's message, as given to
+ *       {@link Builder#configuration(Supplier)}; 404 without</td></tr>
  * </table>
  *
  * <p>Errors are RFC 9457 problems ({@code application/problem+json}), like the gateway's own
- * refusals: 404 {@code no-route} for an unknown resource (and {@code /metrics} without metrics),
- * 405 {@code method-not-allowed} with {@code Allow: GET, HEAD}, 400 {@code bad-request} for an
- * {@code /explain} query that is missing a parameter or cannot be explained. {@code /ready}'s 503
+ * refusals: 404 {@code no-route} for an unknown resource (and {@code /metrics} without metrics,
+ * {@code /configuration} without a source), 405 {@code method-not-allowed} with
+ * {@code Allow: GET, HEAD}, 400 {@code bad-request} for an {@code /explain} query that is missing a parameter or cannot be explained. {@code /ready}'s 503
  * is an answer, not an error: {@code {"ready":false}}.
  *
  * <p>Paths are relative to where the handler is mounted (its context path, if in a
@@ -77,17 +82,19 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
   private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final String JSON_TYPE = "application/json";
   private static final String PROBLEM_TYPE = "application/problem+json";
-  private static final List<String> RESOURCES =
-      List.of("/routes", "/upstreams", "/limiters", "/ready", "/explain?method=GET&uri=/path", "/metrics");
+  private static final List<String> RESOURCES = List.of("/routes", "/upstreams", "/limiters", "/ready",
+      "/explain?method=GET&uri=/path", "/metrics", "/configuration");
 
   private final RunningGateway gateway;
   private final @Nullable Supplier<String> metrics;
   private final String metricsContentType;
+  private final @Nullable Supplier<ConfigurationStatus> configuration;
 
   private AdminHandler(Builder b) {
     this.gateway = b.gateway;
     this.metrics = b.metrics;
     this.metricsContentType = b.metricsContentType;
+    this.configuration = b.configuration;
   }
 
   /** Returns an admin view of {@code gateway}, without metrics. */
@@ -123,6 +130,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       }
       case "/explain" -> explain(request, response, callback);
       case "/metrics" -> metrics(response, callback);
+      case "/configuration" -> configuration(response, callback);
       default -> problem(response, callback, ProblemType.NO_ROUTE,
           "No admin resource at " + printable(path) + "; resources: " + String.join(", ", RESOURCES) + ".");
     };
@@ -284,6 +292,23 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     return true;
   }
 
+  private boolean configuration(Response response, Callback callback) {
+    Supplier<ConfigurationStatus> source = configuration;
+    if (source == null) {
+      return problem(response, callback, ProblemType.NO_ROUTE,
+          "No configuration source was given to the admin view (the gateway was built in code).");
+    }
+    ConfigurationStatus status = source.get();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("source", status.source());
+    out.put("sha256", status.sha256());
+    out.put("appliedAt", status.appliedAt().toString());
+    out.put("reloads", status.reloads());
+    out.put("failures", status.failures());
+    out.put("lastError", status.lastError().orElse(null));
+    return json(response, callback, 200, Map.of("configuration", out));
+  }
+
   private static boolean json(Response response, Callback callback, int status, Object body) {
     return write(response, callback, status, JSON_TYPE, body);
   }
@@ -322,6 +347,7 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     private final RunningGateway gateway;
     private @Nullable Supplier<String> metrics;
     private String metricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+    private @Nullable Supplier<ConfigurationStatus> configuration;
 
     Builder(RunningGateway gateway) {
       this.gateway = gateway;
@@ -340,6 +366,16 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     public Builder metrics(Supplier<String> scrape, String contentType) {
       this.metrics = requireNonNull(scrape, "scrape");
       this.metricsContentType = requireNonNull(contentType, "contentType");
+      return this;
+    }
+
+    /**
+     * Serves what {@code status} returns at {@code /configuration}: where the configuration comes
+     * from, its version and how its reloads went, such as {@code configWatch::status} for a file
+     * that gateway-config follows. Called on each request to that resource; must not block.
+     */
+    public Builder configuration(Supplier<ConfigurationStatus> status) {
+      this.configuration = requireNonNull(status, "status");
       return this;
     }
 

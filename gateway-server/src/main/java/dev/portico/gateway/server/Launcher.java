@@ -52,6 +52,8 @@ final class Launcher {
     }
     try {
       return new Outcome(StandaloneServer.start(options), 0);
+    } catch (ServerTls.InvalidTls e) {
+      err.println("portico-server: " + e.getMessage());
     } catch (ConfigException e) {
       err.println("portico-server: " + options.file() + " cannot become a gateway");
       err.println(e.getMessage());

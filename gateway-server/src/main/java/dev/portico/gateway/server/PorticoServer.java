@@ -6,8 +6,14 @@ package dev.portico.gateway.server;
  *
  * <pre>{@code
  * java -jar portico-server.jar [--port 8080] [--host 0.0.0.0] [--admin-port 9090]
- *     [--admin-host 127.0.0.1] [--no-admin] [--drain-timeout 30s] gateway.yaml
+ *     [--admin-host 127.0.0.1] [--no-admin] [--drain-timeout 30s]
+ *     [--tls-cert fullchain.pem --tls-key privkey.pem | --tls-keystore server.p12 --tls-password env:NAME]
+ *     [--client-auth want|need --client-ca ca.pem] [--no-http2] gateway.yaml
  * }</pre>
+ *
+ * <p>The gateway port speaks HTTP/1.1 and HTTP/2 (h2 by ALPN over TLS, h2c on a plain port); the
+ * admin port plain HTTP/1.1, with the admin view, the metrics ({@code /metrics}) and the file's
+ * version and reload status ({@code /configuration}).
  *
  * <p>The file is followed: a change is applied while requests flow, and a change that cannot
  * become a gateway is logged with its positions while the old configuration keeps serving. On

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PorticoServerJarIT {
   private static final Pattern GATEWAY_PORT = Pattern.compile("gateway on http://127\\.0\\.0\\.1:(\\d+)/");
   private static final Pattern ADMIN_PORT = Pattern.compile("admin view on http://127\\.0\\.0\\.1:(\\d+)/");
+  private static final Pattern TLS_PORT = Pattern.compile("gateway on https://127\\.0\\.0\\.1:(\\d+)/ \\(ssl, alpn, h2, http/1\\.1\\)");
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   @TempDir Path dir;
@@ -60,6 +61,7 @@ class PorticoServerJarIT {
         assertThat(proxied.statusCode()).isEqualTo(200);
         assertThat(upstream.takeRequest(DEADLINE).path()).isEqualTo("/api/hello");
         assertThat(send(client, adminPort, "/routes").body()).contains("/api/**");
+        assertThat(send(client, adminPort, "/configuration").body()).contains("\"sha256\"").contains("gateway.yaml");
 
         process.destroy();   // SIGTERM
         assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
@@ -69,6 +71,48 @@ class PorticoServerJarIT {
         assertThat(lines).anyMatch(line -> line.contains("drained: every request in flight ended"));
         assertThat(lines).anyMatch(line -> line.contains("PorticoServer - stopped"));
         assertThat(lines).noneMatch(line -> line.contains("Exception"));
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void theRunnableJarServesHttp2OverTlsFromPemFiles() throws Exception {
+    Path jar = Path.of("target", "portico-server.jar");
+    assertThat(jar).as("built by mvn package").exists();
+    TestTlsFiles tls = TestTlsFiles.create(dir);
+    try (FakeUpstream upstream = FakeUpstream.start()) {
+      Path file = dir.resolve("gateway.yaml");
+      Files.writeString(file, """
+          routes:
+            - id: api
+              path: /api/**
+              upstream: %s
+          """.formatted(upstream.uri()));
+      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+      Path log = dir.resolve("server.log");
+      Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(),
+          "--host", "127.0.0.1", "--port", "0", "--no-admin",
+          "--tls-cert", tls.certificate.toString(), "--tls-key", tls.key.toString(), file.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      try {
+        int port = Integer.parseInt(awaitLine(log, TLS_PORT).group(1));
+
+        HttpResponse<String> h2 = tls.client(HttpClient.Version.HTTP_2, false).send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/h2")).timeout(DEADLINE).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(h2.statusCode()).isEqualTo(200);
+        assertThat(h2.version()).as("h2 chosen by ALPN, so the shaded jar has Jetty's ALPN server")
+            .isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(upstream.takeRequest(DEADLINE).path()).isEqualTo("/api/h2");
+
+        process.destroy();   // SIGTERM
+        assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+        assertThat(process.exitValue()).isEqualTo(143);
+        assertThat(Files.readAllLines(log)).noneMatch(line -> line.contains("Exception"));
       } finally {
         process.destroyForcibly();
       }

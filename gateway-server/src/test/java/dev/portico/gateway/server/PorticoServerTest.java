@@ -73,6 +73,34 @@ class PorticoServerTest {
   }
 
   @Test
+  void requestsJettyCannotParseAreAnsweredWithProblemsNotHtmlAndWithoutTheServerVersion() throws Exception {
+    StandaloneServer server = start();
+
+    String badHeader = raw(server.port(), "GET /api/x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    assertThat(badHeader).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+        .contains("{\"type\":\"https://portico.dev/problems/bad-request\",\"title\":\"Bad request\",\"status\":400}")
+        .doesNotContain("<html").doesNotContainIgnoringCase("Server: Jetty");
+    String hugeHeader = raw(server.port(), "GET /api/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+    assertThat(hugeHeader).startsWith("HTTP/1.1 431 ")
+        .contains("{\"type\":\"about:blank\",\"title\":\"Request Header Fields Too Large\",\"status\":431}");
+    String adminBad = raw(server.adminPort(), "GET /routes HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+    assertThat(adminBad).startsWith("HTTP/1.1 400 ").contains("application/problem+json").doesNotContain("<html");
+    assertThat(upstream.requestCount()).isZero();
+    // The gateway's own answers name no server (a proxied answer keeps the upstream's Server header).
+    assertThat(get(server.port(), "/elsewhere").headers().firstValue("Server")).isEmpty();
+    assertThat(get(server.adminPort(), "/ready").headers().firstValue("Server")).isEmpty();
+  }
+
+  /** Sends {@code request} as bytes, as a client library would not, and reads the answer to the end. */
+  private static String raw(int port, String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) DEADLINE.toMillis());
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void theAdminViewAnswersOnItsOwnPortOnly() throws Exception {
     StandaloneServer server = start();
 
@@ -118,6 +146,47 @@ class PorticoServerTest {
         e -> assertThat(e.getMessage()).contains("gateway.yaml:3:5").contains("unknown key 'pth'"));
     assertThat(get(server.port(), "/v2/x").statusCode()).isEqualTo(200);
     assertThat(get(server.port(), "/v3/x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theAdminViewShowsTheFileVersionAndARefusedReloadAndMetricsCountReloadsByOutcome() throws Exception {
+    StandaloneServer server = start();
+    String first = server.watch().version().sha256();
+    String initial = get(server.adminPort(), "/configuration").body();
+    assertThat(initial).contains("\"sha256\" : \"" + first + "\"").contains("\"reloads\" : 0")
+        .contains("\"failures\" : 0").contains("\"lastError\" : null")
+        .contains("\"source\" : \"" + file.toAbsolutePath().toString().replace("\\", "\\\\") + "\"");
+
+    write(file, """
+        routes:
+          - id: v3
+            pth: /v3/**
+            upstream: %s
+        """.formatted(upstream.uri()));
+    await(() -> server.watch().failures() == 1);
+
+    String refused = get(server.adminPort(), "/configuration").body();
+    assertThat(refused).contains("\"sha256\" : \"" + first + "\"").contains("\"failures\" : 1")
+        .contains("gateway.yaml:3:5 routes[0].pth: unknown key 'pth'");
+    assertThat(get(server.port(), "/api/x").statusCode()).isEqualTo(200);
+    String metrics = get(server.adminPort(), "/metrics").body();
+    assertThat(metrics).contains("portico_config_reloads_total{outcome=\"refused\"} 1.0")
+        .contains("portico_config_reloads_total{outcome=\"applied\"} 0.0");
+
+    write(file, """
+        routes:
+          - id: v3
+            path: /v3/**
+            upstream: %s
+        """.formatted(upstream.uri()));
+    await(() -> server.watch().reloads() == 1);
+
+    String applied = get(server.adminPort(), "/configuration").body();
+    assertThat(applied).doesNotContain(first).contains("\"sha256\" : \"" + server.watch().version().sha256() + "\"")
+        .contains("\"reloads\" : 1").contains("\"failures\" : 1").contains("\"lastError\" : null");
+    assertThat(get(server.adminPort(), "/metrics").body())
+        .contains("portico_config_reloads_total{outcome=\"applied\"} 1.0")
+        .contains("portico_config_reloads_total{outcome=\"refused\"} 1.0");
   }
 
   @Test

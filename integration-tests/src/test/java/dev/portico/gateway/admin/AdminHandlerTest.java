@@ -6,6 +6,7 @@ import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.ConfigurationStatus;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
@@ -16,6 +17,8 @@ import dev.portico.gateway.testing.ProblemJson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.server.Server;
@@ -156,7 +159,7 @@ class AdminHandlerTest {
     assertThat(body.get("title").asString()).isEqualTo("No route");
     assertThat(body.get("detail").asString())
         .isEqualTo("No admin resource at '/nothing-here'; resources: /routes, /upstreams, /limiters, /ready,"
-            + " /explain?method=GET&uri=/path, /metrics.");
+            + " /explain?method=GET&uri=/path, /metrics, /configuration.");
     assertThat(ProblemJson.assertProblem(long_, ProblemType.NO_ROUTE).get("detail").asString())
         .as("a client's path is cut in the detail").startsWith("No admin resource at '/" + "x".repeat(99) + "';");
   }
@@ -209,6 +212,34 @@ class AdminHandlerTest {
     } catch (Exception e) {
       throw new AssertionError("GET " + pathQuery + " failed", e);
     }
+  }
+
+  @Test
+  void showsTheConfigurationSourceVersionReloadsAndTheLastRefusalWithItsPosition() throws Exception {
+    ConfigurationStatus status = new ConfigurationStatus("/etc/portico/gateway.yaml", "ab".repeat(32),
+        Instant.parse("2026-12-08T04:00:00Z"), 2, 1,
+        Optional.of("/etc/portico/gateway.yaml:3:5 routes[0].pth: unknown key 'pth' (did you mean 'path'?)"));
+    admin.stop();
+    admin.setHandler(AdminHandler.builder(host.handler()).configuration(() -> status).build());
+    admin.start();
+    adminPort = ((ServerConnector) admin.getConnectors()[0]).getLocalPort();
+
+    JsonNode configuration = json("/configuration").get("configuration");
+
+    assertThat(configuration.get("source").asString()).isEqualTo("/etc/portico/gateway.yaml");
+    assertThat(configuration.get("sha256").asString()).isEqualTo("ab".repeat(32));
+    assertThat(configuration.get("appliedAt").asString()).isEqualTo("2026-12-08T04:00:00Z");
+    assertThat(configuration.get("reloads").asLong()).isEqualTo(2);
+    assertThat(configuration.get("failures").asLong()).isEqualTo(1);
+    assertThat(configuration.get("lastError").asString())
+        .isEqualTo("/etc/portico/gateway.yaml:3:5 routes[0].pth: unknown key 'pth' (did you mean 'path'?)");
+  }
+
+  @Test
+  void withoutAConfigurationSourceTheConfigurationResourceIsA404Problem() throws Exception {
+    JsonNode body = ProblemJson.assertProblem(get("/configuration"), ProblemType.NO_ROUTE);
+    assertThat(body.get("detail").asString())
+        .isEqualTo("No configuration source was given to the admin view (the gateway was built in code).");
   }
 
   @Test

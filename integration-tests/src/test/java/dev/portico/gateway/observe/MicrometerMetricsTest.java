@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -178,6 +180,22 @@ class MicrometerMetricsTest {
         .isZero();
     metrics.endpointHealthChanged("orders", "10.0.0.1:8080", true);
     assertThat(registry.get("portico.upstream.endpoint.healthy").gauge().value()).isEqualTo(1);
+  }
+
+  @Test
+  void countsConfigurationReloadsByOutcomeFromTheStartAndThroughACompositeObserver() {
+    MicrometerMetrics metrics = MicrometerMetrics.create(registry);
+    assertThat(counter("portico.config.reloads", "outcome", "applied")).isZero();
+    assertThat(counter("portico.config.reloads", "outcome", "refused")).isZero();
+    ConfigurationStatus status = new ConfigurationStatus("gateway.yaml", "0".repeat(64), Instant.EPOCH, 0, 1,
+        Optional.of("gateway.yaml:1:1 : expected an object"));
+
+    GatewayObserver.of(metrics, GatewayObserver.none()).configurationReloaded(status, false);
+    metrics.configurationReloaded(status, true);
+    metrics.configurationReloaded(status, false);
+
+    assertThat(counter("portico.config.reloads", "outcome", "applied")).isEqualTo(1);
+    assertThat(counter("portico.config.reloads", "outcome", "refused")).isEqualTo(2);
   }
 
   @Test

@@ -2,10 +2,14 @@ package dev.portico.gateway.examples.snippets;
 
 import dev.portico.gateway.Filter;
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.admin.AdminHandler;
 import dev.portico.gateway.config.ConfigException;
 import dev.portico.gateway.config.ConfigWatch;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
+import dev.portico.gateway.observe.GatewayObserver;
+import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 
 /** The configuration-files page: a gateway read from a file, with the host's own objects. */
@@ -50,5 +54,18 @@ final class ConfigSnippets {
     ConfigWatch watch = GatewayConfig.watch(file, handler);   // close() to stop watching
     // end::watch[]
     return watch;
+  }
+
+  static AdminHandler watchStatus(Path file, MeterRegistry registry) {
+    // tag::watch-status[]
+    GatewayObserver metrics = MicrometerMetrics.create(registry);
+    JettyGatewayHandler handler = JettyGatewayHandler.builder(GatewayConfig.load(file)).observer(metrics).build();
+    ConfigWatch watch = GatewayConfig.builder().build()
+        .follow(file, handler, metrics);                 // counts portico.config.reloads{outcome}
+    AdminHandler admin = AdminHandler.builder(handler)
+        .configuration(watch::status)                    // GET /configuration: version, reloads, last error
+        .build();
+    // end::watch-status[]
+    return admin;
   }
 }

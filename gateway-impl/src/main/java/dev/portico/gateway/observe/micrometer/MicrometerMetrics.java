@@ -3,6 +3,7 @@ package dev.portico.gateway.observe.micrometer;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.AccessLogEntry;
+import dev.portico.gateway.observe.ConfigurationStatus;
 import dev.portico.gateway.observe.ExchangeObserver;
 import dev.portico.gateway.observe.ExchangeStart;
 import dev.portico.gateway.observe.GatewayObserver;
@@ -54,6 +55,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>1 healthy, 0 not, as the health checks last saw it</td></tr>
  *   <tr><td>{@code portico.upstream.circuit.state}</td><td>gauge</td><td>group, state</td>
  *       <td>1 for the state a group's circuit breaker is in, 0 for the others</td></tr>
+ *   <tr><td>{@code portico.config.reloads}</td><td>counter</td><td>outcome</td>
+ *       <td>changed configuration files: applied, or refused (the old one serving on)</td></tr>
  * </table>
  *
  * <p>Tag values are bounded: {@code route} is a route id (or {@code none} before routing),
@@ -77,6 +80,8 @@ public final class MicrometerMetrics implements GatewayObserver {
   private final Meter.MeterProvider<Timer> upstreamConnect;
   private final Meter.MeterProvider<Counter> rateLimitDecisions;
   private final Meter.MeterProvider<Counter> authFailures;
+  private final Counter reloadsApplied;
+  private final Counter reloadsRefused;
   private final AtomicInteger active = new AtomicInteger();
   private final Map<String, AtomicInteger> endpointHealth = new ConcurrentHashMap<>();
   private final Map<String, AtomicReference<String>> circuitStates = new ConcurrentHashMap<>();
@@ -102,6 +107,8 @@ public final class MicrometerMetrics implements GatewayObserver {
     this.authFailures = Counter.builder("portico.auth.failures")
         .description("Requests refused by authentication or authorization, by reason")
         .withRegistry(registry);
+    this.reloadsApplied = reloads("applied").register(registry);
+    this.reloadsRefused = reloads("refused").register(registry);
     Gauge.builder("portico.requests.active", active, AtomicInteger::get)
         .description("Exchanges in flight")
         .register(registry);
@@ -147,6 +154,17 @@ public final class MicrometerMetrics implements GatewayObserver {
       }
       return current;
     }).set(state.toLowerCase(Locale.ROOT));
+  }
+
+  private static Counter.Builder reloads(String outcome) {
+    return Counter.builder("portico.config.reloads")
+        .description("Changed configuration files, applied or refused")
+        .tag("outcome", outcome);
+  }
+
+  @Override
+  public void configurationReloaded(ConfigurationStatus status, boolean applied) {
+    (applied ? reloadsApplied : reloadsRefused).increment();
   }
 
   /** Returns {@code 2xx} for 204, {@code none} for 0. */
@@ -250,7 +268,7 @@ public final class MicrometerMetrics implements GatewayObserver {
       return this;
     }
 
-    /** Returns the metrics; registers {@code portico.requests.active} at once. */
+    /** Returns the metrics; registers {@code portico.requests.active} and {@code portico.config.reloads} at once. */
     public MicrometerMetrics build() {
       return new MicrometerMetrics(this);
     }
