@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The actuator endpoint {@code portico} ({@link PorticoEndpoint}): routes, upstream health, rate
@@ -21,18 +22,25 @@ import org.springframework.context.annotation.Bean;
  * backs off when the application defines its own {@code PorticoEndpoint} bean.
  */
 @AutoConfiguration(afterName = "dev.portico.gateway.spring.boot.PorticoAutoConfiguration")
-@ConditionalOnClass(Endpoint.class)
+@ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnBean(RunningGateway.class)
-@ConditionalOnAvailableEndpoint(PorticoEndpoint.class)
 public final class PorticoEndpointAutoConfiguration {
 
   /** Created by Spring. */
   public PorticoEndpointAutoConfiguration() {}
 
-  /** The endpoint over the running gateway and, when there is one, the configuration file's watch. */
-  @Bean
-  @ConditionalOnMissingBean
-  PorticoEndpoint porticoEndpoint(ObjectProvider<RunningGateway> gateway, ObjectProvider<ConfigWatch> watch) {
-    return new PorticoEndpoint(gateway::getObject, watch::getIfAvailable);
+  /**
+   * Nested, so that the availability condition (a class of actuator's auto-configuration) is only
+   * looked at once the class condition above has found actuator.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnAvailableEndpoint(PorticoEndpoint.class)
+  static class AvailableEndpoint {
+    /** The endpoint over the running gateway and, when there is one, the configuration file's watch. */
+    @Bean
+    @ConditionalOnMissingBean
+    PorticoEndpoint porticoEndpoint(ObjectProvider<RunningGateway> gateway, ObjectProvider<ConfigWatch> watch) {
+      return new PorticoEndpoint(gateway::getObject, watch::getIfAvailable);
+    }
   }
 }

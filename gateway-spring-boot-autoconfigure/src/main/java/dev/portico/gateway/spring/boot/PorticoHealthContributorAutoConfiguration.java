@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -25,24 +26,31 @@ import org.springframework.core.env.Environment;
  * wait for the limiters' PINGs.
  */
 @AutoConfiguration(afterName = "dev.portico.gateway.spring.boot.PorticoAutoConfiguration")
-@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnBean(RunningGateway.class)
-@ConditionalOnEnabledHealthIndicator("portico")
 public final class PorticoHealthContributorAutoConfiguration {
   private static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofSeconds(1);
 
   /** Created by Spring. */
   public PorticoHealthContributorAutoConfiguration() {}
 
-  /** The indicator over the running gateway. */
-  @Bean
-  @ConditionalOnMissingBean(name = "porticoHealthIndicator")
-  HealthIndicator porticoHealthIndicator(ObjectProvider<RunningGateway> gateway, Environment environment) {
-    Duration timeout = Binder.get(environment).bind("portico.health.redis-timeout", Duration.class)
-        .orElse(DEFAULT_REDIS_TIMEOUT);
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalStateException("portico.health.redis-timeout: " + timeout + " (expected: > 0)");
+  /**
+   * Nested, so that the enablement condition (a class of Boot's health auto-configuration) is only
+   * looked at once the class condition above has found it.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnEnabledHealthIndicator("portico")
+  static class EnabledIndicator {
+    /** The indicator over the running gateway. */
+    @Bean
+    @ConditionalOnMissingBean(name = "porticoHealthIndicator")
+    HealthIndicator porticoHealthIndicator(ObjectProvider<RunningGateway> gateway, Environment environment) {
+      Duration timeout = Binder.get(environment).bind("portico.health.redis-timeout", Duration.class)
+          .orElse(DEFAULT_REDIS_TIMEOUT);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalStateException("portico.health.redis-timeout: " + timeout + " (expected: > 0)");
+      }
+      return new PorticoHealthIndicator(gateway::getObject, timeout);
     }
-    return new PorticoHealthIndicator(gateway::getObject, timeout);
   }
 }
