@@ -65,7 +65,6 @@ class PorticoEndpointJettyRedisTest {
           store: redis
           redis:
             uri: redis://:%s@127.0.0.1:%d
-            connectTimeout: 500ms
       authenticator: keys
       routes:
         - id: orders
