@@ -7,6 +7,7 @@ import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.upstream.EndpointStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ final class PorticoHealthIndicator implements HealthIndicator {
    * class name: referring to the class would load Lettuce, which a host without Redis lacks.
    */
   private static List<RateLimiter> redisLimiters(Gateway definition) {
-    Set<RateLimiter> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<RateLimiter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<RateLimiter> out = new ArrayList<>();
     List<RateLimiter> all = new ArrayList<>(definition.rateLimiters());
     for (Route route : definition.routes()) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +38,7 @@ final class RedisPings {
       } catch (TimeoutException e) {
         l.put("reachable", false);
         l.put("error", "no answer within " + timeout.toMillis() + " ms");
-      } catch (ExecutionException | CompletionException e) {
+      } catch (ExecutionException e) {
         l.put("reachable", false);
         l.put("error", why(e.getCause() != null ? e.getCause() : e, timeout));
       } catch (InterruptedException e) {
@@ -53,14 +52,15 @@ final class RedisPings {
   }
 
   /**
-   * The reason, without echoing a client library's message (which could name a URI): the limiter's
-   * own "not connected" reasons, or the kind of failure.
+   * The reason, without echoing a client library's exception (which could name a URI): the
+   * limiter's own "not connected to Redis (...)" reasons, which name the address, or the kind of
+   * failure.
    */
   private static String why(Throwable failure, Duration timeout) {
     if (failure instanceof TimeoutException) {
       return "no answer within " + timeout.toMillis() + " ms";
     }
-    if (failure.getClass().getName().startsWith(RedisRateLimiter.class.getName())) {
+    if (failure.getClass().getName().startsWith(RedisRateLimiter.class.getPackageName() + ".")) {
       String message = failure.getMessage();
       return message == null ? "not connected" : message;
     }

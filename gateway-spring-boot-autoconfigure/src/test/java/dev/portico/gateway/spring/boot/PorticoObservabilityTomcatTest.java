@@ -141,6 +141,9 @@ class PorticoObservabilityTomcatTest {
     assertThat(exchange.getLowCardinalityKeyValue("method").getValue()).isEqualTo("GET");
     assertThat(exchange.getLowCardinalityKeyValue("status").getValue()).isEqualTo("2xx");
     assertThat(exchange.getContextualName()).isEqualTo("GET static");
+    assertThat(exchange.getParentObservation().getContextView().getName())
+        .as("a child of Spring's request observation, whose filter runs ahead of the gateway's")
+        .isEqualTo("http.server.requests");
     Http.await("the upstream call's observation stopped", Duration.ofSeconds(10),
         () -> upstreamOf(exchange) != null);
     Observation.Context upstream = upstreamOf(exchange);
