@@ -202,6 +202,9 @@ class PorticoObservabilityTomcatTest {
     JsonNode wrongMethod = http.json("/actuator/portico/explain?method=DELETE&uri=/nowhere");
     assertThat(wrongMethod.get("verdict").asString()).isEqualTo("NO_ROUTE");
     assertThat(http.get("/actuator/portico/explain?method=GET").statusCode()).isEqualTo(400);
+    HttpResponse<String> badHost = http.get("/actuator/portico/explain?method=GET&uri=/static/x&host=a%0Db-ECHOED");
+    assertThat(badHost.statusCode()).isEqualTo(400);
+    assertThat(badHost.body()).doesNotContain("ECHOED");
     assertThat(http.get("/actuator/portico/nothing-here").statusCode()).isEqualTo(404);
     assertThat(http.get("/actuator/portico/config").statusCode())
         .as("no configuration file: no config part").isEqualTo(404);
