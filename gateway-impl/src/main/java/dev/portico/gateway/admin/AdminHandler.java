@@ -2,26 +2,13 @@ package dev.portico.gateway.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portico.gateway.Explanation;
-import dev.portico.gateway.Gateway;
-import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.ProblemType;
-import dev.portico.gateway.Route;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.observe.ConfigurationStatus;
-import dev.portico.gateway.Upstream;
-import dev.portico.gateway.ratelimit.RateLimiter;
-import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
-import dev.portico.gateway.routing.FieldCondition;
-import dev.portico.gateway.routing.HostPattern;
-import dev.portico.gateway.upstream.EndpointStatus;
-import dev.portico.gateway.upstream.UpstreamGroup;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -36,7 +23,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A read-only view of a {@link RunningGateway} for operators, as JSON: mount it on an internal
+ * A read-only view of a {@link RunningGateway} for operators, as JSON ({@link AdminView}'s
+ * documents): mount it on an internal
  * connector (a port only the operators' network reaches), never on the public one.
  *
  * <pre>{@code
@@ -86,12 +74,14 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       "/explain?method=GET&uri=/path", "/metrics", "/configuration");
 
   private final RunningGateway gateway;
+  private final AdminView view;
   private final @Nullable Supplier<String> metrics;
   private final String metricsContentType;
   private final @Nullable Supplier<ConfigurationStatus> configuration;
 
   private AdminHandler(Builder b) {
     this.gateway = b.gateway;
+    this.view = AdminView.of(b.gateway);
     this.metrics = b.metrics;
     this.metricsContentType = b.metricsContentType;
     this.configuration = b.configuration;
@@ -120,10 +110,9 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     }
     return switch (path) {
       case "", "/" -> json(response, callback, 200, Map.of("resources", RESOURCES));
-      case "/routes" -> json(response, callback, 200, Map.of("routes", routes(gateway.gateway())));
-      case "/upstreams" -> json(response, callback, 200,
-          Map.of("upstreams", upstreams(gateway.gateway(), gateway.upstreamStatus())));
-      case "/limiters" -> json(response, callback, 200, limiters(gateway.gateway()));
+      case "/routes" -> json(response, callback, 200, Map.of("routes", view.routes()));
+      case "/upstreams" -> json(response, callback, 200, Map.of("upstreams", view.upstreams()));
+      case "/limiters" -> json(response, callback, 200, view.limiters());
       case "/ready" -> {
         boolean ready = gateway.isReady();
         yield json(response, callback, ready ? 200 : 503, Map.of("ready", ready));
@@ -136,121 +125,6 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
     };
   }
 
-  private List<Map<String, Object>> routes(Gateway definition) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Route route : definition.routes()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("id", route.id());
-      r.put("path", route.path().pattern());
-      r.put("methods", new TreeSet<>(route.methods()));
-      r.put("hosts", route.hosts().stream().map(HostPattern::pattern).toList());
-      r.put("headers", route.headers().stream().map(AdminHandler::condition).toList());
-      r.put("queryParams", route.queryParams().stream().map(AdminHandler::condition).toList());
-      r.put("upstream", route.upstream().map(Upstream::toString)
-          .orElseGet(() -> "group:" + route.upstreamGroup().orElse("?")));
-      r.put("rewrite", route.rewrite().toString());
-      Map<String, Object> timeouts = new LinkedHashMap<>();
-      timeouts.put("connectMs", route.timeouts().connect().toMillis());
-      timeouts.put("responseMs", route.timeouts().response().toMillis());
-      timeouts.put("idleMs", route.timeouts().idle().toMillis());
-      timeouts.put("requestBodyMs", route.timeouts().requestBody().toMillis());
-      r.put("timeouts", timeouts);
-      r.put("authenticated", definition.authenticatorFor(route).isPresent());
-      r.put("policies", gateway.policies(route.id()));
-      out.add(r);
-    }
-    return out;
-  }
-
-  private static String condition(FieldCondition condition) {
-    return condition.value().map(v -> condition.name() + "=" + v).orElse(condition.name());
-  }
-
-  /**
-   * One entry per upstream: each named group with its endpoints, and each route's inline upstream,
-   * with the live state the running gateway reports ({@code healthy}, {@code ejected},
-   * {@code circuit}).
-   */
-  private static List<Map<String, Object>> upstreams(Gateway definition,
-      List<EndpointStatus> status) {
-    Map<String, EndpointStatus> live = new LinkedHashMap<>();
-    for (EndpointStatus s : status) {
-      live.put(s.group() + " " + s.endpoint(), s);
-    }
-    Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
-    for (UpstreamGroup group : definition.upstreamGroups()) {
-      Map<String, Object> g = new LinkedHashMap<>();
-      g.put("group", group.name());
-      String[] circuit = {group.circuitBreaker().isPresent() ? null : "none"};
-      g.put("endpoints", group.endpoints().stream().map(e -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("uri", e.uri().toString());
-        m.put("weight", e.weight());
-        EndpointStatus s = live.get(group.name() + " " + e.address());
-        m.put("healthy", s == null ? null : s.healthy());
-        m.put("ejected", s == null ? null : s.ejected());
-        if (s != null) {
-          circuit[0] = s.circuit();
-        }
-        return m;
-      }).toList());
-      g.put("tls", group.tls().isPresent());
-      g.put("healthCheck", group.healthCheck().isPresent());
-      g.put("circuit", circuit[0]);
-      g.put("routes", new ArrayList<String>());
-      byName.put("group:" + group.name(), g);
-    }
-    for (Route route : definition.routes()) {
-      String key = route.upstreamGroup().map(name -> "group:" + name)
-          .orElseGet(() -> route.upstream().map(Upstream::toString).orElse("?"));
-      Map<String, Object> u = byName.computeIfAbsent(key, uri -> {
-        Upstream upstream = route.upstream().orElseThrow();
-        EndpointStatus s = status.stream()
-            .filter(e -> e.group().equals("route:" + route.id())).findFirst().orElse(null);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("uri", uri);
-        m.put("endpoint", upstream.host() + ":" + upstream.port());
-        m.put("tls", upstream.tls().isPresent());
-        m.put("healthy", s == null ? null : s.healthy());
-        m.put("circuit", s == null ? null : s.circuit());
-        m.put("routes", new ArrayList<String>());
-        return m;
-      });
-      @SuppressWarnings("unchecked")
-      List<String> routes = (List<String>) u.get("routes");
-      routes.add(route.id());
-    }
-    return new ArrayList<>(byName.values());
-  }
-
-  private static Map<String, Object> limiters(Gateway definition) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("gateway", definition.rateLimiters().stream().map(AdminHandler::limiter).toList());
-    Map<String, Object> byRoute = new LinkedHashMap<>();
-    for (Route route : definition.routes()) {
-      if (!route.rateLimiters().isEmpty()) {
-        byRoute.put(route.id(), route.rateLimiters().stream().map(AdminHandler::limiter).toList());
-      }
-    }
-    out.put("routes", byRoute);
-    return out;
-  }
-
-  private static Map<String, Object> limiter(RateLimiter limiter) {
-    Map<String, Object> l = new LinkedHashMap<>();
-    l.put("name", limiter.name());
-    if (limiter instanceof Bucket4jRateLimiter memory) {
-      l.put("store", "memory");
-      l.put("keys", memory.size());
-    } else if (limiter.getClass().getName().equals("dev.portico.gateway.ratelimit.redis.RedisRateLimiter")) {
-      // By name: referring to the class would load Lettuce, an optional dependency.
-      l.put("store", "redis");
-    } else {
-      l.put("store", "custom");
-    }
-    return l;
-  }
-
   private boolean explain(Request request, Response response, Callback callback) {
     Fields query = Request.extractQueryParameters(request);
     String method = query.getValue("method");
@@ -260,24 +134,14 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
           "Missing " + (method == null ? "method" : "uri") + " (expected: /explain?method=GET&uri=/some/path).");
     }
     String host = query.getValue("host");
-    Explanation e;
+    Map<String, Object> out;
     try {
       // A bad Host value (a control character) or absolute URI is the caller's error, not the view's.
-      e = gateway.explain(method, uri, host == null ? HttpHeaders.empty() : HttpHeaders.builder().add("Host", host).build());
+      out = view.explain(method, uri, host);
     } catch (IllegalArgumentException bad) {
       return problem(response, callback, ProblemType.BAD_REQUEST, "Cannot explain this request: "
           + printable(String.valueOf(bad.getMessage())));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("verdict", e.verdict().name());
-    out.put("method", e.method());
-    out.put("path", e.path());
-    out.put("refusal", e.refusal().orElse(null));
-    out.put("route", e.routeId().orElse(null));
-    out.put("pathVariables", e.pathVariables());
-    out.put("upstreamUri", e.upstreamUri().orElse(null));
-    out.put("policies", e.policies());
-    out.put("allowedMethods", new TreeSet<>(e.allowedMethods()));
     return json(response, callback, 200, out);
   }
 

@@ -12,10 +12,12 @@ import dev.portico.gateway.observe.file.LogFile;
 import dev.portico.gateway.observe.json.JsonAccessLog;
 import dev.portico.gateway.observe.json.JsonAccessLog.Field;
 import dev.portico.gateway.observe.micrometer.MicrometerMetrics;
+import dev.portico.gateway.observe.micrometer.MicrometerObservation;
 import dev.portico.gateway.observe.otel.OpenTelemetryTracing;
 import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.ratelimit.bucket4j.Bucket4jRateLimiter;
 import dev.portico.gateway.servlet.GatewayServlet;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -55,6 +57,16 @@ final class ObservabilitySnippets {
             OpenTelemetryTracing.create(openTelemetry)))  // a SERVER span per exchange, a CLIENT span per upstream call
         .build();
     // end::tracing[]
+    return handler;
+  }
+
+  static JettyGatewayHandler observation(Gateway gateway, ObservationRegistry observationRegistry) {
+    // tag::observation[]
+    // observationRegistry: the host's, with its handlers (Micrometer Tracing, meters, ...).
+    JettyGatewayHandler handler = JettyGatewayHandler.builder(gateway)
+        .observer(MicrometerObservation.create(observationRegistry))  // portico.exchange, portico.upstream
+        .build();
+    // end::observation[]
     return handler;
   }
 

@@ -172,7 +172,8 @@ public final class MicrometerMetrics implements GatewayObserver {
     return status >= 100 && status < 600 ? STATUS_CLASSES[status / 100] : ABSENT;
   }
 
-  private static String method(String method) {
+  /** Returns {@code method} when it is a standard one, else {@code OTHER}. */
+  static String method(String method) {
     return METHODS.contains(method) ? method : "OTHER";
   }
 

@@ -1,9 +1,13 @@
 package dev.portico.gateway.ratelimit.redis;
 
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -103,6 +107,26 @@ final class RedisLink implements AutoCloseable {
     }
     Connected now = connected;      // set before the first attempt completes; null again once closed
     return now != null ? now.buckets : unavailable;
+  }
+
+  /**
+   * Sends PING over the connection (connecting first, as a decision would) and completes with the
+   * round trip; fails with {@link RedisUnavailable} when not connected, or with a
+   * {@code TimeoutException} when Redis does not answer within {@code timeoutNanos}.
+   */
+  CompletableFuture<Duration> ping(long timeoutNanos) {
+    return buckets().thenCompose(ready -> {
+      Connected c = connected;
+      if (c == null || !c.connection.isOpen()) {
+        return CompletableFuture.<Duration>failedFuture(new RedisUnavailable("disconnected from Redis"));
+      }
+      long start = System.nanoTime();
+      RedisFuture<String> pong = c.connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster
+          ? cluster.async().ping()
+          : ((StatefulRedisConnection<byte[], byte[]>) c.connection).async().ping();
+      return pong.toCompletableFuture()
+          .thenApply(answer -> Duration.ofNanos(System.nanoTime() - start));
+    }).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   /** The executor decisions complete on: the client's computation threads, never its I/O threads. */

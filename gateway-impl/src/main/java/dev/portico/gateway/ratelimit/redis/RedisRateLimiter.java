@@ -205,6 +205,26 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     return failures.sum();
   }
 
+  /**
+   * Sends Redis a {@code PING} over the limiter's connection and completes with the round trip, or
+   * fails: not connected (the reason is the message), or no answer within {@code timeout}. A
+   * limiter that has not connected yet connects first, as its first decision would (within the
+   * connect timeout, and {@code timeout} in all). For health checks, not for every request: each
+   * call is one command. Never blocks; completes on the client's threads.
+   *
+   * <pre>{@code
+   * boolean reachable = limiter.ping(Duration.ofSeconds(1)).toCompletableFuture()
+   *     .handle((roundTrip, failure) -> failure == null).join();
+   * }</pre>
+   */
+  public CompletionStage<Duration> ping(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+    return link.ping(timeout.toNanos());
+  }
+
   @Override
   public String name() {
     return definition.name();
