@@ -80,7 +80,7 @@ final class PropertyTree {
       return GatewayModel.read(root, tree.problems, registry, Path.of("").toAbsolutePath());
     } catch (ConfigException e) {
       List<InvalidGatewayConfigurationException.Entry> entries = new ArrayList<>();
-      List<String> hints = new ArrayList<>();
+      List<String> actions = new ArrayList<>();
       for (ConfigException.Problem problem : e.problems()) {
         String property = tree.names.getOrDefault(problem.path(),
             PorticoProperties.PREFIX + (problem.path().isEmpty() ? "" : "." + problem.path()));
@@ -88,13 +88,13 @@ final class PropertyTree {
         entries.add(new InvalidGatewayConfigurationException.Entry(property, origin, problem.message()));
         Matcher unknown = UNKNOWN_KEY.matcher(problem.message());
         if (unknown.find() && property.endsWith(unknown.group(1))) {
-          hints.add("Rename " + property + " to "
+          actions.add("Rename " + property + " to "
               + property.substring(0, property.length() - unknown.group(1).length()) + unknown.group(2) + ".");
         }
       }
-      hints.add("Correct the properties above: under portico. the gateway takes the keys of a Portico configuration"
+      actions.add("Correct the properties above: under portico. the gateway takes the keys of a Portico configuration"
           + " file (see the configuration file reference), in any of Boot's spellings.");
-      throw new InvalidGatewayConfigurationException("the portico.* properties", "Property", entries, hints);
+      throw new InvalidGatewayConfigurationException("the portico.* properties", "Property", entries, actions);
     }
   }
 
