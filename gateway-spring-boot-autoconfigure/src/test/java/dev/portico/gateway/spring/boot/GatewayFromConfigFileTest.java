@@ -83,8 +83,11 @@ class GatewayFromConfigFileTest {
 
   private static Path writeFirstVersion() {
     try {
-      Path file = Files.createTempDirectory("portico-boot").resolve("gateway.yaml");
+      Path directory = Files.createTempDirectory("portico-boot");
+      Path file = directory.resolve("gateway.yaml");
       Files.writeString(file, config("/files/**"));
+      directory.toFile().deleteOnExit(); // the cached context watches it until the test JVM ends
+      file.toFile().deleteOnExit();      // (deleted before its directory: the reverse order)
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
