@@ -10,6 +10,8 @@ import dev.portico.gateway.transform.HeaderRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -30,6 +32,18 @@ class PropertyTreeTest {
 
     assertThat(gateway.routes()).extracting(r -> r.rewrite().toString()).containsExactly("stripPrefix(1)", "stripPrefix(2)");
     assertThat(gateway.requestIdHeader()).isEqualTo("X-Trace");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"strip-prefix, stripPrefix", "stripPrefix, strip-prefix", "STRIPPREFIX, strip-prefix"})
+  void letsTheFirstSourceWinWhateverSpellingEachUses(String below, String above) {
+    StandardEnvironment environment = environment(route("a", "portico.routes[0]." + below, "1"));
+    environment.getPropertySources().addFirst(new MapPropertySource("overrides",
+        Map.of("portico.routes[0]." + above, "2")));
+
+    Gateway gateway = PropertyTree.read(environment, NOTHING_REGISTERED);
+
+    assertThat(gateway.routes().get(0).rewrite()).hasToString("stripPrefix(2)");
   }
 
   @Test
