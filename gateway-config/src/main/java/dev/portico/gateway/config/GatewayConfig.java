@@ -12,9 +12,7 @@ import dev.portico.gateway.observe.GatewayObserver;
 import dev.portico.gateway.config.internal.GatewayModel;
 import dev.portico.gateway.config.internal.Node;
 import dev.portico.gateway.config.internal.NodeParser;
-import dev.portico.gateway.config.internal.Position;
 import dev.portico.gateway.config.internal.Problems;
-import dev.portico.gateway.config.internal.Reading;
 import dev.portico.gateway.config.internal.References;
 import dev.portico.gateway.config.internal.Registry;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -186,23 +184,7 @@ public final class GatewayConfig {
     if (root == null) {
       problems.throwIfAny();
     }
-    Reading reading = new Reading(problems, registry, directory);
-    Gateway.Builder builder = Gateway.builder();
-    var value = reading.root(root);
-    if (!(root instanceof Node.Mapping)) {
-      problems.add(root.position(), "", "expected an object with routes, found " + root.kindName());
-      problems.throwIfAny();
-    }
-    boolean bound = reading.bindQuietly(value, GatewayModel.GATEWAY, builder);
-    problems.throwIfAny();
-    if (!bound) {
-      // Every failure is reported; this is a guard against one that was not.
-      problems.add(new Position(source, 0, 0), "", "the file could not be read");
-      problems.throwIfAny();
-    }
-    Gateway gateway = GatewayModel.build(reading, value, builder);
-    problems.throwIfAny();
-    return gateway;
+    return GatewayModel.read(root, problems, registry, directory);
   }
 
   /**

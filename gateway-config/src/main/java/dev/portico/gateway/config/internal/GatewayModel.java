@@ -107,11 +107,37 @@ public final class GatewayModel {
         }
       });
 
+  /**
+   * Reads a whole parsed tree (a file's, or one a host made from its own properties) into a
+   * gateway, with the host's {@code registry}; relative file names are resolved against
+   * {@code directory}. Adds to {@code problems} what was found before.
+   *
+   * @throws dev.portico.gateway.config.ConfigException listing every problem found, those before included
+   */
+  public static Gateway read(Node root, Problems problems, Registry registry, java.nio.file.Path directory) {
+    Reading reading = new Reading(problems, registry, directory);
+    Gateway.Builder builder = Gateway.builder();
+    Value value = reading.root(root);
+    if (!(root instanceof Node.Mapping)) {
+      problems.add(root.position(), "", "expected an object with routes, found " + root.kindName());
+      problems.throwIfAny();
+    }
+    boolean bound = reading.bindQuietly(value, GATEWAY, builder);
+    problems.throwIfAny();
+    if (!bound) {
+      // Every failure is reported; this is a guard against one that was not.
+      problems.add(new Position(root.position().source(), 0, 0), "", "the file could not be read");
+      problems.throwIfAny();
+    }
+    Gateway gateway = build(reading, value, builder);
+    problems.throwIfAny();
+    return gateway;
+  }
+
   private static void route(Gateway.Builder gateway, Value item) {
     Node.Mapping mapping = (Node.Mapping) item.node();
     Node.Entry idEntry = mapping.entries().get("id");
-    String id = idEntry != null && idEntry.value() instanceof Node.Scalar s && s.kind() == Node.Scalar.Kind.STRING
-        ? s.text() : null;
+    String id = idEntry != null && idEntry.value() instanceof Node.Scalar s && s.isText() ? s.text() : null;
     if (id == null) {
       // Reported by bind below (missing or not a string); still check the rest of the route.
       item.reading().bindQuietly(item, RouteModel.ROUTE, Route.builder("unnamed"));

@@ -16,13 +16,36 @@ public sealed interface Node {
   String kindName();
 
   /**
-   * A scalar: its text as written (after {@code ${...}} references are resolved), and what YAML or
-   * JSON made of it. {@code resolved} marks a value that came from a reference, whose text may stand
-   * for a number or a boolean.
+   * A scalar: its text (after {@code ${...}} references are resolved), what the parser made of it,
+   * and where its text came from.
    */
-  record Scalar(String text, Kind kind, boolean resolved, Position position) implements Node {
+  record Scalar(String text, Kind kind, From from, Position position) implements Node {
     /** What the parser read. */
     public enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, /** A reference that failed, already reported. */ BROKEN }
+
+    /** Where the text came from, which decides how strictly it is typed and whether messages may quote it. */
+    public enum From {
+      /** Written in the file: typed as YAML or JSON says. */
+      FILE,
+      /** A {@code ${...}} reference: a string that may stand for a number or a boolean; never quoted (it may be a secret). */
+      REFERENCE,
+      /**
+       * A host's property (a Spring Boot property, say): a string may stand for a number or a
+       * boolean, and a number or a boolean for its text, as property values are read loosely.
+       */
+      PROPERTY
+    }
+
+    /** Whether a string may stand for a number or a boolean. */
+    public boolean textual() {
+      return from != From.FILE && kind == Kind.STRING;
+    }
+
+    /** Whether the value may be read as text: a string, or a property's number or boolean. */
+    public boolean isText() {
+      return kind == Kind.STRING
+          || from == From.PROPERTY && (kind == Kind.INTEGER || kind == Kind.DECIMAL || kind == Kind.BOOLEAN);
+    }
 
     @Override
     public String kindName() {

@@ -82,7 +82,7 @@ public final class NodeParser {
       if (anchored == null) {
         problems.add(position, path, "alias *" + name + " names no object or list anchored (&" + name
             + ") before it; only objects and lists can be reused");
-        return new Node.Scalar("", Node.Scalar.Kind.BROKEN, true, position);
+        return new Node.Scalar("", Node.Scalar.Kind.BROKEN, Node.Scalar.From.REFERENCE, position);
       }
       expanded += sizes.getOrDefault(anchored, 1L);
       if (expanded > MAX_EXPANDED) {
@@ -135,25 +135,25 @@ public final class NodeParser {
         String text = parser.getString();
         if (References.mentions(text)) {
           try {
-            return new Node.Scalar(references.resolve(text), Node.Scalar.Kind.STRING, true, position);
+            return new Node.Scalar(references.resolve(text), Node.Scalar.Kind.STRING, Node.Scalar.From.REFERENCE, position);
           } catch (IllegalArgumentException e) {
             problems.add(position, path, e.getMessage());
-            return new Node.Scalar("", Node.Scalar.Kind.BROKEN, true, position);
+            return new Node.Scalar("", Node.Scalar.Kind.BROKEN, Node.Scalar.From.REFERENCE, position);
           }
         }
-        return new Node.Scalar(text, Node.Scalar.Kind.STRING, false, position);
+        return new Node.Scalar(text, Node.Scalar.Kind.STRING, Node.Scalar.From.FILE, position);
       }
       case VALUE_NUMBER_INT -> {
-        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.INTEGER, false, position);
+        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.INTEGER, Node.Scalar.From.FILE, position);
       }
       case VALUE_NUMBER_FLOAT -> {
-        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.DECIMAL, false, position);
+        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.DECIMAL, Node.Scalar.From.FILE, position);
       }
       case VALUE_TRUE, VALUE_FALSE -> {
-        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.BOOLEAN, false, position);
+        return new Node.Scalar(parser.getString(), Node.Scalar.Kind.BOOLEAN, Node.Scalar.From.FILE, position);
       }
       case VALUE_NULL -> {
-        return new Node.Scalar("", Node.Scalar.Kind.NULL, false, position);
+        return new Node.Scalar("", Node.Scalar.Kind.NULL, Node.Scalar.From.FILE, position);
       }
       default -> throw new StreamReadException(parser, "unexpected " + token);
     }

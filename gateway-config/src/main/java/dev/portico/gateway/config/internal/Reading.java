@@ -216,7 +216,7 @@ public final class Reading {
         // A value from a reference may be a secret: say where it came from, not what it is.
         problems.add(value.position(), value.path(), "expected " + type.describe() + ", found " + node.kindName()
             + (node instanceof Node.Scalar s && s.kind() != Node.Scalar.Kind.NULL
-                ? s.resolved() ? " (from a ${...} reference)" : " '" + s.text() + "'" : ""));
+                ? s.from() == Node.Scalar.From.REFERENCE ? " (from a ${...} reference)" : " '" + s.text() + "'" : ""));
       }
       return false;
     }
@@ -252,10 +252,10 @@ public final class Reading {
     if (!(node instanceof Node.Scalar s)) {
       return false;
     }
-    boolean text = s.resolved() && s.kind() == Node.Scalar.Kind.STRING;
+    boolean text = s.textual();
     return switch (type.kind()) {
-      case STRING, DURATION -> s.kind() == Node.Scalar.Kind.STRING;
-      case ENUM -> s.kind() == Node.Scalar.Kind.STRING && type.values().contains(s.text());
+      case STRING, DURATION -> s.isText();
+      case ENUM -> s.isText() && type.values().contains(s.text());
       case INTEGER -> s.kind() == Node.Scalar.Kind.INTEGER || text && s.text().trim().matches("-?\\d+");
       case NUMBER -> s.kind() == Node.Scalar.Kind.INTEGER || s.kind() == Node.Scalar.Kind.DECIMAL
           || text && s.text().trim().matches("-?\\d+(\\.\\d+)?");
@@ -265,6 +265,6 @@ public final class Reading {
   }
 
   private static boolean isString(Node node) {
-    return node instanceof Node.Scalar s && s.kind() == Node.Scalar.Kind.STRING;
+    return node instanceof Node.Scalar s && s.isText();
   }
 }

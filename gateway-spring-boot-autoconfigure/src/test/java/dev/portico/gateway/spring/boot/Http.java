@@ -6,13 +6,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Real HTTP to the application under test, JSON answers read with Jackson, and polling with a deadline. */
+/**
+ * Real HTTP to an application under test on {@code 127.0.0.1}, JSON answers read with Jackson, and
+ * polling with a deadline. Static methods take the port; an instance is bound to one.
+ */
 final class Http {
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -24,12 +28,7 @@ final class Http {
   }
 
   HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return get(port, path, headers);
   }
 
   JsonNode json(String path) throws IOException, InterruptedException {
@@ -38,6 +37,27 @@ final class Http {
       throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  static HttpResponse<String> get(int port, String path, String... headers) throws IOException, InterruptedException {
+    return send(request(port, path, headers).GET().build());
+  }
+
+  static HttpRequest.Builder request(int port, String path, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return builder;
+  }
+
+  static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
