@@ -149,6 +149,19 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));
+      if (!route.inheritedPolicies().isEmpty()) {
+        r.put("inheritedPolicies", route.inheritedPolicies());
+      }
+      if (!route.methodPolicies().isEmpty()) {
+        Map<String, Object> byMethod = new LinkedHashMap<>();
+        route.methodPolicies().forEach((method, policies) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("sets", policies.declared());
+          m.put("authenticated", definition.authenticatorFor(route.forMethod(method)).isPresent());
+          byMethod.put(method, m);
+        });
+        r.put("methodPolicies", byMethod);
+      }
       out.add(r);
     }
     return out;
