@@ -50,7 +50,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code Connection} names.
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
- *       404; a path match with the wrong method answers 405 with {@code Allow}.
+ *       404; a path match with the wrong method answers 405 with {@code Allow}. The route runs
+ *       as its request's method sees it ({@link Route#forMethod(String)}: the method's own
+ *       policies over the route's, and the route's over the {@link #routeDefaults() route
+ *       defaults}), all resolved when the gateway is built.
  *   <li>The global filters run in the order they were added. Then the engine's own steps: a
  *       {@code Content-Length} over the route's {@link Route#maxRequestBodySize()} is refused with
  *       413; the request is authenticated and authorized (401, 403 or 503 on refusal); the gateway's rate limiters, then the
