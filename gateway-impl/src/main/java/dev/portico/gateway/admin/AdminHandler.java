@@ -236,6 +236,13 @@ public final class AdminHandler extends Handler.Abstract.NonBlocking {
       if (!route.rateLimiters().isEmpty()) {
         byRoute.put(route.id(), route.rateLimiters().stream().map(AdminHandler::limiter).toList());
       }
+      // A method whose block sets its own limiters: under "id METHOD".
+      route.methodPolicies().forEach((method, policies) -> {
+        if (policies.declared().contains("rateLimiter") && !route.forMethod(method).rateLimiters().isEmpty()) {
+          byRoute.put(route.id() + " " + method,
+              route.forMethod(method).rateLimiters().stream().map(AdminHandler::limiter).toList());
+        }
+      });
     }
     out.put("routes", byRoute);
     return out;

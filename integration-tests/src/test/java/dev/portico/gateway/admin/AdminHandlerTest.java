@@ -103,7 +103,9 @@ class AdminHandlerTest {
             .methodPolicies("POST", m -> m.authorize(dev.portico.gateway.auth.AccessRule.scopes("orders:write"))
                 .validate(v -> v.contentTypes("application/json"))))
         .route("open", r -> r.path("/open/**").permitAll().upstream(upstream.uri())
-            .methodPolicies("PUT", m -> m.authenticator(new dev.portico.gateway.testing.TestAuthenticator())))
+            .methodPolicies("PUT", m -> m.authenticator(new dev.portico.gateway.testing.TestAuthenticator())
+                .rateLimiter(Bucket4jRateLimiter.builder().name("puts").bandwidth(5, Duration.ofMinutes(1))
+                    .keyResolver(KeyResolver.clientIp()).build())))
         .build());
 
     JsonNode routes = json("/routes").get("routes");
@@ -117,6 +119,9 @@ class AdminHandlerTest {
     JsonNode open = routes.get(1);
     assertThat(open.get("authenticated").asBoolean()).isFalse();
     assertThat(open.get("methodPolicies").get("PUT").get("authenticated").asBoolean()).isTrue();
+    JsonNode limiters = json("/limiters").get("routes");
+    assertThat(limiters.get("open PUT").get(0).get("name").asString()).isEqualTo("puts");
+    assertThat(limiters.has("orders")).isFalse();
   }
 
   @Test
