@@ -50,7 +50,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code Connection} names.
  *   <li>Routes are matched: the most specific path pattern wins, ties go to the route declared
  *       first. No match: the Jetty handler hands the request back to the host, the servlet answers
- *       404; a path match with the wrong method answers 405 with {@code Allow}.
+ *       404; a path match with the wrong method answers 405 with {@code Allow}. The route runs
+ *       as its request's method sees it ({@link Route#forMethod(String)}: the method's own
+ *       policies over the route's, and the route's over the {@link #routeDefaults() route
+ *       defaults}), all resolved when the gateway is built.
  *   <li>The global filters run in the order they were added. Then the engine's own steps: a
  *       {@code Content-Length} over the route's {@link Route#maxRequestBodySize()} is refused with
  *       413; the request is authenticated and authorized (401, 403 or 503 on refusal); the gateway's rate limiters, then the
@@ -88,15 +91,19 @@ public final class Gateway {
   public static final List<String> REQUEST_OVERRIDE_HEADERS = List.of("X-Original-URL", "X-Rewrite-URL",
       "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-Method");
 
+  /** The {@link #REQUEST_OVERRIDE_HEADERS} that change a request's method. */
+  private static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
+      "X-Method-Override", "X-Original-Method");
+
   private final List<Route> routes;
+  private final List<Route> declaredRoutes;
+  private final Policies routeDefaults;
   private final List<Filter> filters;
   private final List<IpRange> trustedProxies;
   private final String requestIdHeader;
   private final @Nullable AccessLog accessLog;
-  private final @Nullable Authenticator authenticator;
   private final List<RateLimiter> rateLimiters;
   private final RateLimitHeaders rateLimitHeaders;
-  private final @Nullable CorsPolicy cors;
   private final @Nullable ErrorMapper errorMapper;
   private final UpstreamErrors upstreamErrors;
   private final List<UpstreamGroup> upstreamGroups;
@@ -108,22 +115,22 @@ public final class Gateway {
   private static final Set<String> NEVER_IDENTITY = Set.of("authorization", "proxy-authorization", "cookie",
       "host", "content-type", "content-length", "content-encoding", "transfer-encoding");
 
-  private Gateway(Builder b) {
-    this.routes = List.copyOf(b.routes.values());
+  private Gateway(Builder b, Policies routeDefaults, List<Route> routes) {
+    this.routes = List.copyOf(routes);
+    this.declaredRoutes = List.copyOf(b.routes.values());
+    this.routeDefaults = routeDefaults;
     this.filters = List.copyOf(b.filters);
     this.trustedProxies = List.copyOf(b.trustedProxies);
     this.requestIdHeader = b.requestIdHeader;
     this.accessLog = b.accessLog;
-    this.authenticator = b.authenticator;
     this.rateLimiters = List.copyOf(b.rateLimiters);
     this.rateLimitHeaders = b.rateLimitHeaders;
-    this.cors = b.cors;
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
     this.upstreamGroups = List.copyOf(b.upstreamGroups.values());
     this.keptClientHeaders = List.copyOf(b.keptClientHeaders);
     this.strippedClientHeaders = List.copyOf(b.strippedClientHeaders);
-    this.identityHeaders = identityHeaders(routes, authenticator);
+    this.identityHeaders = identityHeaders(this.routes, routeDefaults.authenticatorOrNull());
   }
 
   private static List<String> identityHeaders(List<Route> routes, @Nullable Authenticator authenticator) {
@@ -132,10 +139,14 @@ public final class Gateway {
     if (authenticator != null) {
       credentials.addAll(authenticator.credentialHeaders());
     }
-    for (Route route : routes) {
-      names.addAll(route.identityForwarding().identityHeaders());
-      names.addAll(route.requestHeaders().identityHeaders());
-      route.authenticator().ifPresent(a -> credentials.addAll(a.credentialHeaders()));
+    for (Route declared : routes) {
+      List<Route> forms = new ArrayList<>(declared.methodRoutes());
+      forms.add(declared);
+      for (Route route : forms) {
+        names.addAll(route.identityForwarding().identityHeaders());
+        names.addAll(route.requestHeaders().identityHeaders());
+        route.authenticator().ifPresent(a -> credentials.addAll(a.credentialHeaders()));
+      }
     }
     List<String> identity = new ArrayList<>();
     for (String name : names) {
@@ -151,9 +162,20 @@ public final class Gateway {
     return new Builder();
   }
 
-  /** Returns the routes in declaration order. */
+  /**
+   * Returns the routes in declaration order, as they run: with the {@link #routeDefaults() route
+   * defaults} applied (see {@link Route#inheritedPolicies()}).
+   */
   public List<Route> routes() {
     return routes;
+  }
+
+  /**
+   * Returns the route defaults: the policies every route inherits unless it sets its own. The
+   * gateway's {@link #authenticator()} and {@link #cors()} are two of them.
+   */
+  public Policies routeDefaults() {
+    return routeDefaults;
   }
 
   /** Returns the route named {@code id}, if any. */
@@ -183,7 +205,7 @@ public final class Gateway {
 
   /** Returns the default authenticator of routes that neither set their own nor say {@code permitAll()}. */
   public Optional<Authenticator> authenticator() {
-    return Optional.ofNullable(authenticator);
+    return Optional.ofNullable(routeDefaults.authenticatorOrNull());
   }
 
   /**
@@ -209,12 +231,15 @@ public final class Gateway {
 
   /** Returns the CORS policy of routes that do not set their own, if any. */
   public Optional<CorsPolicy> cors() {
-    return Optional.ofNullable(cors);
+    return Optional.ofNullable(routeDefaults.corsOrNull());
   }
 
-  /** Returns the CORS policy that applies to {@code route}: its own, else the gateway's. */
+  /**
+   * Returns the CORS policy that applies to {@code route}: its own, else the gateway's; none when
+   * the route says {@link Route.Builder#noCors()}.
+   */
   public Optional<CorsPolicy> corsFor(Route route) {
-    return route.cors().or(this::cors);
+    return route.declares(PolicySlot.CORS) ? route.cors() : route.cors().or(this::cors);
   }
 
   /** Returns the error mapper of routes that do not set their own, and of refusals before routing. */
@@ -282,17 +307,16 @@ public final class Gateway {
   /** Returns a builder that starts from this gateway. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    for (Route r : routes) {
+    for (Route r : declaredRoutes) {
       b.routes.put(r.id(), r);
     }
+    b.routeDefaults = routeDefaults.toBuilder();
     b.filters.addAll(filters);
     b.trustedProxies.addAll(trustedProxies);
     b.requestIdHeader = requestIdHeader;
     b.accessLog = accessLog;
-    b.authenticator = authenticator;
     b.rateLimiters.addAll(rateLimiters);
     b.rateLimitHeaders = rateLimitHeaders;
-    b.cors = cors;
     b.errorMapper = errorMapper;
     b.upstreamErrors = upstreamErrors;
     for (UpstreamGroup g : upstreamGroups) {
@@ -319,10 +343,9 @@ public final class Gateway {
     private final List<IpRange> trustedProxies = new ArrayList<>();
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private @Nullable AccessLog accessLog;
-    private @Nullable Authenticator authenticator;
+    private Policies.Builder routeDefaults = Policies.builder();
     private final List<RateLimiter> rateLimiters = new ArrayList<>();
     private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF;
-    private @Nullable CorsPolicy cors;
     private @Nullable ErrorMapper errorMapper;
     private UpstreamErrors upstreamErrors = UpstreamErrors.PASS_THROUGH;
     private final Map<String, UpstreamGroup> upstreamGroups = new LinkedHashMap<>();
@@ -395,13 +418,60 @@ public final class Gateway {
      * own or says {@code permitAll()}.
      */
     public Builder authenticator(Authenticator authenticator) {
-      this.authenticator = requireNonNull(authenticator, "authenticator");
+      routeDefaults.authenticator(authenticator);
       return this;
     }
 
-    /** Answers browsers with {@code policy} on every route that does not set its own. */
+    /**
+     * Answers browsers with {@code policy} on every route that does not set its own (the same as
+     * {@code routeDefaults(d -> d.cors(policy))}).
+     */
     public Builder cors(CorsPolicy policy) {
-      this.cors = requireNonNull(policy, "policy");
+      routeDefaults.cors(policy);
+      return this;
+    }
+
+    /**
+     * Sets policies every route inherits unless it sets its own: header rules, identity
+     * forwarding, CORS, rate and concurrency limits, body size, validation, timeouts and the
+     * authenticator. Each policy is inherited whole and a route that sets it replaces it; a route
+     * drops one with the route builder's {@code no...()} setters. See {@link Policies} for the
+     * rules. Calling it again adds to (and, policy by policy, replaces) what was set before.
+     *
+     * <pre>{@code
+     * Gateway.builder()
+     *     .routeDefaults(d -> d
+     *         .requestHeaders(h -> h.set("X-Gateway", "portico"))
+     *         .rateLimiter(perClient)
+     *         .maxRequestBodySize(1_000_000))
+     *     .route("uploads", r -> r.path("/uploads/**").noMaxRequestBodySize().upstream("http://files:8080"))
+     * }</pre>
+     */
+    public Builder routeDefaults(Consumer<Policies.Builder> spec) {
+      requireNonNull(spec, "spec");
+      Policies.Builder builder = Policies.builder();
+      spec.accept(builder);
+      try {
+        return routeDefaults(builder.build());
+      } catch (IllegalStateException e) {
+        errors.add("routeDefaults: " + e.getMessage());
+        return this;
+      }
+    }
+
+    /** Sets {@code defaults} as route defaults, over those set before; see {@link #routeDefaults(Consumer)}. */
+    public Builder routeDefaults(Policies defaults) {
+      requireNonNull(defaults, "defaults");
+      if (defaults.permitAllSet()) {
+        errors.add("routeDefaults: permitAll() is said per route, never by default");
+      } else if (defaults.slots().contains(PolicySlot.ACCESS_RULES)) {
+        errors.add("routeDefaults: authorize() rules are set per route or method, not by default");
+      } else {
+        Policies merged = routeDefaults.build();
+        Policies.Builder next = merged.toBuilder();
+        defaults.applyTo(next);
+        routeDefaults = next;
+      }
       return this;
     }
 
@@ -495,15 +565,38 @@ public final class Gateway {
     public Gateway build() {
       List<String> problems = new ArrayList<>(errors);
       problems.addAll(unreachableRoutes());
-      for (Route route : routes.values()) {
+      Policies defaults = routeDefaults.build();
+      List<Route> effective = new ArrayList<>();
+      for (Route declared : routes.values()) {
+        Route route;
+        try {
+          route = declared.withDefaults(defaults);
+        } catch (IllegalStateException e) {
+          problems.add(e.getMessage() + " (with the route defaults)");
+          continue;
+        }
+        effective.add(route);
         route.upstreamGroup().filter(name -> !upstreamGroups.containsKey(name)).ifPresent(name ->
             problems.add("route '" + route.id() + "': upstream group '" + name
                 + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
-        if (!route.accessRules().isEmpty() && route.authenticator().isEmpty() && authenticator == null) {
-          problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
+        List<Route> forms = new ArrayList<>(List.of(route));
+        forms.addAll(route.methodRoutes());
+        for (Route form : forms) {
+          if (!form.accessRules().isEmpty() && form.authenticator().isEmpty()) {
+            problems.add("route '" + route.id() + "': authorize() needs an authenticator (on the route or the gateway)");
+            break;
+          }
+        }
+        if (!route.methodPolicies().isEmpty()) {
+          for (String kept : keptClientHeaders) {
+            if (METHOD_OVERRIDE_HEADERS.stream().anyMatch(kept::equalsIgnoreCase)) {
+              problems.add("route '" + route.id() + "': methodPolicies with keepClientHeaders(" + kept + "): a client"
+                  + " could pass one method's policies and have the upstream run another");
+            }
+          }
         }
       }
-      problems.addAll(conditionsOnRemovedHeaders());
+      problems.addAll(conditionsOnRemovedHeaders(effective, defaults));
       for (String kept : keptClientHeaders) {
         if (REQUEST_OVERRIDE_HEADERS.stream().noneMatch(kept::equalsIgnoreCase)) {
           problems.add("keepClientHeaders: " + kept + " is not removed from clients by default (only "
@@ -516,12 +609,12 @@ public final class Gateway {
         throw new IllegalStateException(problems.size() == 1 ? problems.get(0)
             : problems.size() + " configuration errors:\n  " + String.join("\n  ", problems));
       }
-      return new Gateway(this);
+      return new Gateway(this, defaults, effective);
     }
 
     /** Finds header conditions no request can meet: on a header the gateway removes from every client request. */
-    private List<String> conditionsOnRemovedHeaders() {
-      List<String> removed = new ArrayList<>(identityHeaders(List.copyOf(routes.values()), authenticator));
+    private List<String> conditionsOnRemovedHeaders(List<Route> effective, Policies defaults) {
+      List<String> removed = new ArrayList<>(identityHeaders(effective, defaults.authenticatorOrNull()));
       for (String name : REQUEST_OVERRIDE_HEADERS) {
         if (keptClientHeaders.stream().noneMatch(name::equalsIgnoreCase)) {
           removed.add(name);

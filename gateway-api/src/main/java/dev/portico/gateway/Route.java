@@ -19,9 +19,14 @@ import dev.portico.gateway.validation.RequestValidation;
 import dev.portico.gateway.upstream.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -81,8 +86,14 @@ public final class Route {
   private final @Nullable CorsPolicy cors;
   private final @Nullable ErrorMapper errorMapper;
   private final @Nullable UpstreamErrors upstreamErrors;
+  // Defaults and per-method policies.
+  private final Set<PolicySlot> declared;
+  private final Set<PolicySlot> inherited;
+  private final Map<String, Policies> methodPolicies;
+  private final Map<String, Route> byMethod;
 
-  private Route(Builder b, PathPattern path, @Nullable Upstream upstream, @Nullable String upstreamGroup) {
+  private Route(Builder b, PathPattern path, @Nullable Upstream upstream, @Nullable String upstreamGroup,
+      Map<String, Route> byMethod) {
     this.id = b.id;
     this.path = path;
     this.methods = Set.copyOf(b.methods);
@@ -114,6 +125,10 @@ public final class Route {
     this.cors = b.cors;
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
+    this.declared = Collections.unmodifiableSet(PolicySlot.copy(b.declared));
+    this.inherited = Collections.unmodifiableSet(PolicySlot.copy(b.inherited));
+    this.methodPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(b.methodPolicies));
+    this.byMethod = Map.copyOf(byMethod);
   }
 
   /** Returns a builder for a route named {@code id}. */
@@ -288,6 +303,70 @@ public final class Route {
     return Optional.ofNullable(upstreamErrors);
   }
 
+  /**
+   * Returns the route's per-method policies by method (in upper case), as declared with
+   * {@link Builder#methodPolicies(String, Policies)}; empty when it has none.
+   */
+  public Map<String, Policies> methodPolicies() {
+    return methodPolicies;
+  }
+
+  /**
+   * Returns the route as it applies to requests with {@code method}, compared exactly as sent: the
+   * method's policies over the route's (access rules added, every other policy the block sets
+   * replacing the route's), or this route when no block applies. A {@code HEAD} request takes the
+   * {@code GET} block when the route has none for {@code HEAD}: a server answers {@code HEAD} as it
+   * answers {@code GET}, so it must not escape {@code GET}'s policies. The result has no
+   * per-method policies of its own.
+   */
+  public Route forMethod(String method) {
+    Route r = byMethod.get(method);
+    return r == null ? this : r;
+  }
+
+  /**
+   * Returns the names of the policies this route took from the gateway's route defaults
+   * ({@link Gateway.Builder#routeDefaults(Consumer)}), as the builder methods are named; empty for
+   * a route that was not built by a gateway, or that sets every policy the defaults set.
+   */
+  public Set<String> inheritedPolicies() {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    inherited.forEach(s -> names.add(s.key()));
+    return Collections.unmodifiableSet(names);
+  }
+
+  /** Whether the route itself (not its defaults) sets {@code slot}. */
+  boolean declares(PolicySlot slot) {
+    return declared.contains(slot);
+  }
+
+  /** The distinct routes that per-method policies make of this one (not this one). */
+  List<Route> methodRoutes() {
+    Set<Route> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    distinct.addAll(byMethod.values());
+    return List.copyOf(distinct);
+  }
+
+  /**
+   * Returns this route with {@code defaults} applied: every policy the route does not set itself
+   * is taken from them; this route when they set nothing.
+   *
+   * @throws IllegalStateException naming the route, when the result is not a valid route
+   */
+  Route withDefaults(Policies defaults) {
+    if (defaults.isEmpty()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    Set<PolicySlot> own = PolicySlot.copy(declared);
+    Set<PolicySlot> taken = defaults.applyTo(b, own);
+    b.declared.clear();
+    b.declared.addAll(own);
+    b.inherited.clear();
+    b.inherited.addAll(taken);
+    return b.build();
+  }
+
   /** Returns a builder that starts from this route. */
   public Builder toBuilder() {
     Builder b = new Builder(id);
@@ -321,6 +400,9 @@ public final class Route {
     b.cors = cors;
     b.errorMapper = errorMapper;
     b.upstreamErrors = upstreamErrors;
+    b.declared.addAll(declared);
+    b.inherited.addAll(inherited);
+    b.methodPolicies.putAll(methodPolicies);
     return b;
   }
 
@@ -413,6 +495,9 @@ public final class Route {
     private @Nullable CorsPolicy cors;
     private @Nullable ErrorMapper errorMapper;
     private @Nullable UpstreamErrors upstreamErrors;
+    private final Set<PolicySlot> declared = EnumSet.noneOf(PolicySlot.class);
+    private final Set<PolicySlot> inherited = EnumSet.noneOf(PolicySlot.class);
+    private final Map<String, Policies> methodPolicies = new LinkedHashMap<>();
 
     Builder(String id) {
       requireNonNull(id, "id");
@@ -624,24 +709,29 @@ public final class Route {
     /** Sets all timeouts. */
     public Builder timeouts(Timeouts timeouts) {
       this.timeouts = requireNonNull(timeouts, "timeouts");
+      declared.addAll(EnumSet.of(PolicySlot.CONNECT_TIMEOUT, PolicySlot.RESPONSE_TIMEOUT, PolicySlot.IDLE_TIMEOUT,
+          PolicySlot.REQUEST_BODY_TIMEOUT));
       return this;
     }
 
     /** Limits connecting (TCP and TLS) to the upstream. */
     public Builder connectTimeout(Duration timeout) {
       this.timeouts = timeouts.withConnect(timeout);
+      declared.add(PolicySlot.CONNECT_TIMEOUT);
       return this;
     }
 
     /** Limits the wait from sending the request to the upstream's response headers. */
     public Builder responseTimeout(Duration timeout) {
       this.timeouts = timeouts.withResponse(timeout);
+      declared.add(PolicySlot.RESPONSE_TIMEOUT);
       return this;
     }
 
     /** Limits silence in either direction once the exchange is under way. */
     public Builder idleTimeout(Duration timeout) {
       this.timeouts = timeouts.withIdle(timeout);
+      declared.add(PolicySlot.IDLE_TIMEOUT);
       return this;
     }
 
@@ -652,6 +742,7 @@ public final class Route {
      */
     public Builder requestBodyTimeout(Duration timeout) {
       this.timeouts = timeouts.withRequestBody(timeout);
+      declared.add(PolicySlot.REQUEST_BODY_TIMEOUT);
       return this;
     }
 
@@ -664,6 +755,7 @@ public final class Route {
     /** Authenticates this route's requests with {@code authenticator} instead of the gateway's default. */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = requireNonNull(authenticator, "authenticator");
+      declared.add(PolicySlot.AUTHENTICATION);
       return this;
     }
 
@@ -673,24 +765,28 @@ public final class Route {
      */
     public Builder permitAll() {
       this.permitAll = true;
+      declared.add(PolicySlot.AUTHENTICATION);
       return this;
     }
 
     /** Adds an access rule; all of a route's rules must allow (403 otherwise). */
     public Builder authorize(AccessRule rule) {
       accessRules.add(requireNonNull(rule, "rule"));
+      declared.add(PolicySlot.ACCESS_RULES);
       return this;
     }
 
     /** Sets what the upstream is told about the authenticated caller. */
     public Builder identityForwarding(IdentityForwarding forwarding) {
       this.identityForwarding = requireNonNull(forwarding, "forwarding");
+      declared.add(PolicySlot.IDENTITY_FORWARDING);
       return this;
     }
 
     /** Applies {@code rules} to the upstream request's headers (after the route's filters). */
     public Builder requestHeaders(HeaderRules rules) {
       this.requestHeaders = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.REQUEST_HEADERS);
       return this;
     }
 
@@ -703,6 +799,7 @@ public final class Route {
     /** Applies {@code rules} to the upstream's response headers (before the route's filters see them). */
     public Builder responseHeaders(HeaderRules rules) {
       this.responseHeaders = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.RESPONSE_HEADERS);
       return this;
     }
 
@@ -715,6 +812,7 @@ public final class Route {
     /** Applies {@code rules} to the upstream request's query parameters. */
     public Builder requestQuery(QueryRules rules) {
       this.requestQuery = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.REQUEST_QUERY);
       return this;
     }
 
@@ -762,6 +860,7 @@ public final class Route {
     /** Validates requests with {@code validation} (after authentication, before the route's filters). */
     public Builder validate(RequestValidation validation) {
       this.validation = requireNonNull(validation, "validation");
+      declared.add(PolicySlot.VALIDATION);
       return this;
     }
 
@@ -774,6 +873,7 @@ public final class Route {
     /** Answers browsers with {@code policy} instead of the gateway's CORS policy. */
     public Builder cors(CorsPolicy policy) {
       this.cors = requireNonNull(policy, "policy");
+      declared.add(PolicySlot.CORS);
       return this;
     }
 
@@ -822,12 +922,14 @@ public final class Route {
      */
     public Builder rateLimiter(RateLimiter limiter) {
       rateLimiters.add(requireNonNull(limiter, "limiter"));
+      declared.add(PolicySlot.RATE_LIMITERS);
       return this;
     }
 
     /** Limits how many of the route's requests are in flight at once; see {@link ConcurrencyLimit}. */
     public Builder concurrencyLimit(ConcurrencyLimit limit) {
       this.concurrencyLimit = requireNonNull(limit, "limit");
+      declared.add(PolicySlot.CONCURRENCY_LIMIT);
       return this;
     }
 
@@ -841,6 +943,98 @@ public final class Route {
         errors.add("maxRequestBodySize: " + bytes + " (expected: >= 0)");
       } else {
         this.maxRequestBodySize = bytes;
+        declared.add(PolicySlot.MAX_REQUEST_BODY_SIZE);
+      }
+      return this;
+    }
+
+    /** Drops the rate limiters the route would inherit from the gateway's route defaults (and any set before). */
+    public Builder noRateLimit() {
+      rateLimiters.clear();
+      declared.add(PolicySlot.RATE_LIMITERS);
+      return this;
+    }
+
+    /** Drops the concurrency limit the route would inherit from the gateway's route defaults. */
+    public Builder noConcurrencyLimit() {
+      this.concurrencyLimit = null;
+      declared.add(PolicySlot.CONCURRENCY_LIMIT);
+      return this;
+    }
+
+    /** Drops the request body limit the route would inherit from the gateway's route defaults. */
+    public Builder noMaxRequestBodySize() {
+      this.maxRequestBodySize = -1;
+      declared.add(PolicySlot.MAX_REQUEST_BODY_SIZE);
+      return this;
+    }
+
+    /** Drops the request validation the route would inherit from the gateway's route defaults. */
+    public Builder noValidation() {
+      this.validation = null;
+      declared.add(PolicySlot.VALIDATION);
+      return this;
+    }
+
+    /** Drops the CORS policy the route would inherit from the gateway (no CORS headers, no preflight answers). */
+    public Builder noCors() {
+      this.cors = null;
+      declared.add(PolicySlot.CORS);
+      return this;
+    }
+
+    /** Sets the route's authentication as a whole: an authenticator, or anonymous access, or neither. */
+    Builder authentication(@Nullable Authenticator authenticator, boolean permitAll) {
+      this.authenticator = authenticator;
+      this.permitAll = permitAll;
+      declared.add(PolicySlot.AUTHENTICATION);
+      return this;
+    }
+
+    /**
+     * Applies the policies {@code spec} builds to this route's requests with {@code method} only;
+     * see {@link #methodPolicies(String, Policies)}.
+     *
+     * <pre>{@code
+     * .route("orders", r -> r
+     *     .path("/orders/**")
+     *     .authenticator(jwt)
+     *     .methodPolicies("POST", m -> m
+     *         .authorize(AccessRule.scopes("orders:write"))
+     *         .validate(v -> v.contentTypes("application/json").jsonSchema(orderSchema))))
+     * }</pre>
+     */
+    public Builder methodPolicies(String method, Consumer<Policies.Builder> spec) {
+      requireNonNull(spec, "spec");
+      Policies.Builder builder = Policies.builder();
+      spec.accept(builder);
+      try {
+        return methodPolicies(method, builder.build());
+      } catch (IllegalStateException e) {
+        errors.add("methodPolicies: " + method + ": " + e.getMessage());
+        return this;
+      }
+    }
+
+    /**
+     * Applies {@code policies} to this route's requests with {@code method} only: their access rules
+     * are added to the route's, and every other policy they set replaces the route's for that
+     * method. The method is written in any case and kept in upper case; a request's method is
+     * compared exactly (one with a lower-case letter is refused before routing), and a {@code HEAD}
+     * request takes the {@code GET} block when there is none for {@code HEAD}. A block cannot set
+     * {@code cors} (a preflight is answered per route), and its method must be one the route
+     * takes.
+     */
+    public Builder methodPolicies(String method, Policies policies) {
+      requireNonNull(method, "method");
+      requireNonNull(policies, "policies");
+      if (!HttpSyntax.isToken(method)) {
+        errors.add("methodPolicies: '" + method + "' (expected: an HTTP method token such as POST)");
+      } else if (policies.slots().contains(PolicySlot.CORS)) {
+        errors.add("methodPolicies: " + method + ": cors is set per route, not per method (a preflight is answered"
+            + " before any method's policies)");
+      } else if (methodPolicies.putIfAbsent(method.toUpperCase(Locale.ROOT), policies) != null) {
+        errors.add("methodPolicies: " + method.toUpperCase(Locale.ROOT) + " is given twice");
       }
       return this;
     }
@@ -900,7 +1094,35 @@ public final class Route {
       if (unknown != null) {
         throw new IllegalStateException("route '" + id + "': " + unknown);
       }
-      return new Route(this, path, upstream, upstreamGroup);
+      Route route = new Route(this, path, upstream, upstreamGroup, Map.of());
+      return methodPolicies.isEmpty() ? route : new Route(this, path, upstream, upstreamGroup, methodRoutes(route));
+    }
+
+    /** The route as each method with policies of its own sees it, and HEAD as GET when HEAD has none. */
+    private Map<String, Route> methodRoutes(Route route) {
+      Map<String, Route> byMethod = new LinkedHashMap<>();
+      for (Map.Entry<String, Policies> block : methodPolicies.entrySet()) {
+        String method = block.getKey();
+        if (!methods.isEmpty() && !methods.contains(method)) {
+          throw new IllegalStateException("route '" + id + "': methodPolicies: " + method
+              + " is not a method the route takes (it takes " + new java.util.TreeSet<>(methods) + ")");
+        }
+        Builder b = route.toBuilder();
+        b.methodPolicies.clear();
+        block.getValue().applyTo(b, Set.of());
+        try {
+          byMethod.put(method, b.build());
+        } catch (IllegalStateException e) {
+          String prefix = "route '" + id + "': ";
+          String detail = String.valueOf(e.getMessage());
+          throw new IllegalStateException(prefix + "methodPolicies: " + method + ": "
+              + (detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail), e);
+        }
+      }
+      if (byMethod.containsKey("GET") && !byMethod.containsKey("HEAD")) {
+        byMethod.put("HEAD", byMethod.get("GET"));
+      }
+      return byMethod;
     }
   }
 }

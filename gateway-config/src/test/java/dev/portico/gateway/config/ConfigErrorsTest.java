@@ -41,6 +41,53 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void routeDefaultsAndMethodPoliciesErrorsPointAtTheirKeys() {
+    assertThat(error("""
+        routeDefaults:
+          permitAll: true
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+        """))
+        .isEqualTo("gateway.yaml:2:3 routeDefaults: permitAll() is said per route, never by default");
+    assertThat(error("""
+        routeDefaults:
+          maxRequestBodySize: 10
+          autorize: []
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            methodPolicies:
+              POST:
+                maxRequestBodySiz: 5
+        """))
+        .contains("gateway.yaml:3:3 routeDefaults.autorize: unknown key 'autorize' (did you mean 'authorize'?)")
+        .contains("gateway.yaml:10:9 routes[0].methodPolicies.POST.maxRequestBodySiz: unknown key 'maxRequestBodySiz' (did you mean"
+            + " 'maxRequestBodySize'?)");
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            methods: [GET]
+            upstream: http://a.internal
+            methodPolicies:
+              POST:
+                maxRequestBodySize: 5
+        """))
+        .isEqualTo("gateway.yaml:7:7 routes[0].methodPolicies: POST is not a method the route takes (it takes [GET])");
+    assertThat(error("""
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            noRateLimit: false
+        """))
+        .isEqualTo("gateway.yaml:5:18 routes[0].noRateLimit: only true means something here (leave the key out to inherit)");
+  }
+
+  @Test
   void malformedYamlNamesLineAndColumn() {
     assertThat(error("""
         routes:

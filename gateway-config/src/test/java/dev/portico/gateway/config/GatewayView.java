@@ -37,6 +37,13 @@ final class GatewayView {
         out.append("\npolicies ").append(route.id()).append(": ").append(handler.policies(route.id()));
         out.append("\nauthenticatedBy ").append(route.id()).append(": ")
             .append(gateway.authenticatorFor(route).map(a -> a.getClass().getSimpleName()).orElse("none"));
+        for (String method : new TreeSet<>(route.methodPolicies().keySet())) {
+          out.append("\nmethod ").append(route.id()).append(' ').append(method).append(": ");
+          describe(route.forMethod(method), out, "", 0);
+          out.append("\nexplain ").append(route.id()).append(' ').append(method).append(": ")
+              .append(handler.explain(method, route.path().pattern().replace("**", "x"), dev.portico.gateway.HttpHeaders.empty())
+                  .policies());
+        }
       }
     } finally {
       try {

@@ -95,6 +95,41 @@ class RoundTripTest {
   }
 
   @Test
+  void routeDefaultsOptOutsAndMethodPoliciesMatchTheBuilder() {
+    BasicAuthenticator people = BasicAuthenticator.of("staff",
+        Pbkdf2CredentialStore.builder().user("alice", ALICE_HASH, List.of("admin")).build());
+    Bucket4jRateLimiter perClient = Bucket4jRateLimiter.builder().name("perClient").bandwidth(100, Duration.ofMinutes(1))
+        .keyResolver(KeyResolver.clientIp()).build();
+    Bucket4jRateLimiter writes = Bucket4jRateLimiter.builder().name("writes").bandwidth(10, Duration.ofMinutes(1))
+        .keyResolver(KeyResolver.principal()).build();
+    Gateway java = Gateway.builder()
+        .authenticator(people)
+        .routeDefaults(d -> d
+            .requestHeaders(h -> h.set("X-Gateway", "portico"))
+            .identityForwarding(IdentityForwarding.builder().subjectHeader("X-User").build())
+            .cors(c -> c.allowOrigins("https://app.example.com"))
+            .rateLimiter(perClient)
+            .concurrencyLimit(ConcurrencyLimit.of(50))
+            .maxRequestBodySize(65536)
+            .validate(v -> v.requireHeaders("X-Tenant"))
+            .responseTimeout(Duration.ofSeconds(5)))
+        .route("orders", r -> r.path("/orders/**").upstream("http://orders.internal")
+            .authorize(AccessRule.roles("admin"))
+            .methodPolicies("POST", m -> m
+                .authorize(AccessRule.scopes("orders:write"))
+                .validate(v -> v.contentTypes("application/json").jsonSchema(JsonSchema.of("{\"type\": \"object\", \"required\": [\"sku\"]}")))
+                .rateLimiter(writes)
+                .responseTimeout(Duration.ofSeconds(10)))
+            .methodPolicies("GET", m -> m.noValidation()))
+        .route("uploads", r -> r.path("/uploads/**").upstream("http://files.internal")
+            .requestHeaders(h -> h.set("X-Team", "files"))
+            .noRateLimit().noConcurrencyLimit().noMaxRequestBodySize().noValidation().noCors())
+        .route("health", r -> r.path("/health").upstream("http://orders.internal").permitAll())
+        .build();
+    assertThat(GatewayView.of(file("defaults.yaml"))).isEqualTo(GatewayView.of(java));
+  }
+
+  @Test
   void upstreamGroupsBalancingHealthBreakerAndRetriesMatchTheBuilder() {
     Gateway java = Gateway.builder()
         .upstreamGroup(UpstreamGroup.builder("users")

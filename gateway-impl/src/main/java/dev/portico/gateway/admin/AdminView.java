@@ -51,7 +51,9 @@ public final class AdminView {
   /**
    * Returns every route, in order: {@code id}, {@code path}, {@code methods}, {@code hosts},
    * {@code headers} and {@code queryParams} conditions, {@code upstream}, {@code rewrite},
-   * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs.
+   * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs; with route
+   * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
+   * block {@code sets} and whether that method is {@code authenticated}.
    */
   public List<Map<String, Object>> routes() {
     Gateway definition = gateway.gateway();
@@ -75,6 +77,19 @@ public final class AdminView {
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));
+      if (!route.inheritedPolicies().isEmpty()) {
+        r.put("inheritedPolicies", route.inheritedPolicies());
+      }
+      if (!route.methodPolicies().isEmpty()) {
+        Map<String, Object> byMethod = new LinkedHashMap<>();
+        route.methodPolicies().forEach((method, policies) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("sets", policies.declared());
+          m.put("authenticated", definition.authenticatorFor(route.forMethod(method)).isPresent());
+          byMethod.put(method, m);
+        });
+        r.put("methodPolicies", byMethod);
+      }
       out.add(r);
     }
     return out;
@@ -156,6 +171,13 @@ public final class AdminView {
       if (!route.rateLimiters().isEmpty()) {
         byRoute.put(route.id(), route.rateLimiters().stream().map(AdminView::limiter).toList());
       }
+      // A method whose block sets its own limiters: under "id METHOD".
+      route.methodPolicies().forEach((method, policies) -> {
+        if (policies.declared().contains("rateLimiter") && !route.forMethod(method).rateLimiters().isEmpty()) {
+          byRoute.put(route.id() + " " + method,
+              route.forMethod(method).rateLimiters().stream().map(AdminView::limiter).toList());
+        }
+      });
     }
     out.put("routes", byRoute);
     return out;

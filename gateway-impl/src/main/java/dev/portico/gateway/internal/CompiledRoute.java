@@ -8,6 +8,7 @@ import dev.portico.gateway.internal.proxy.ProxyRoute;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +24,8 @@ final class CompiledRoute {
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
+  /** The route's forms for methods with policies of their own; empty for most routes. */
+  private final Map<String, CompiledRoute> byMethod;
 
   /**
    * The chain is: global filters; {@code engineSteps} in order (request size, authentication and
@@ -31,7 +34,7 @@ final class CompiledRoute {
    * proxy step.
    */
   CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
-      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector) {
+      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
     globalFilters.forEach(f -> all.add(ChainStep.of(f)));
@@ -44,6 +47,27 @@ final class CompiledRoute {
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
+    this.byMethod = Map.copyOf(byMethod);
+  }
+
+  /**
+   * Returns the form of this route that runs requests with {@code method} (as sent): the one its
+   * per-method policies make, else this one. One map lookup, only on routes that have such policies.
+   */
+  CompiledRoute forMethod(String method) {
+    if (byMethod.isEmpty()) {
+      return this;
+    }
+    CompiledRoute form = byMethod.get(method);
+    return form == null ? this : form;
+  }
+
+  /** Returns every form of this route: this one, then those of its per-method policies. */
+  List<CompiledRoute> forms() {
+    List<CompiledRoute> forms = new ArrayList<>();
+    forms.add(this);
+    byMethod.values().stream().filter(f -> forms.stream().noneMatch(g -> g == f)).forEach(forms::add);
+    return forms;
   }
 
   Route route() {

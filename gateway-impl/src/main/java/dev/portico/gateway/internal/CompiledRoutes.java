@@ -38,9 +38,9 @@ final class CompiledRoutes {
     return table.lookup(method, path, authority, headers, rawQuery);
   }
 
-  /** Returns the compiled form of a route the table found. */
-  CompiledRoute of(RouteLookup.Found found) {
-    return compiled.get(found.route());
+  /** Returns the compiled form of a route the table found, for a request with {@code method}. */
+  CompiledRoute of(RouteLookup.Found found, String method) {
+    return compiled.get(found.route()).forMethod(method);
   }
 
   /**
@@ -81,22 +81,27 @@ final class CompiledRoutes {
   List<String> policies(String routeId) {
     for (CompiledRoute route : compiled.values()) {
       if (route.id().equals(routeId)) {
-        List<String> names = new ArrayList<>();
-        for (ChainStep step : route.steps()) {
-          names.add(step.name());
-        }
-        names.add("proxy");
-        return List.copyOf(names);
+        return policies(route);
       }
     }
     return List.of();
+  }
+
+  /** Returns the step names of {@code route}'s chain, then {@code proxy}. */
+  static List<String> policies(CompiledRoute route) {
+    List<String> names = new ArrayList<>();
+    for (ChainStep step : route.steps()) {
+      names.add(step.name());
+    }
+    names.add("proxy");
+    return List.copyOf(names);
   }
 
   /** Returns the upstream clients the routes send with. */
   Set<HttpClient> clientsInUse() {
     Set<HttpClient> used = Collections.newSetFromMap(new IdentityHashMap<>());
     for (CompiledRoute route : compiled.values()) {
-      used.add(route.upstream().client());
+      route.forms().forEach(form -> used.add(form.upstream().client()));
     }
     return used;
   }

@@ -83,7 +83,7 @@ final class Dispatcher {
       boolean trusted = forwarding.isTrusted(remote);
       String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
       String requestId = RequestIds.acceptOrCreate(fields.get(requestIdHeader));
-      ExchangeRun run = new ExchangeRun(engine, client, start, requestId, method, path, routes.of(found),
+      ExchangeRun run = new ExchangeRun(engine, client, start, requestId, method, path, routes.of(found, method),
           found.variables(), trusted, peerIp, clientIp);
       GatewayRequest request = GatewayRequest.builder(method, path)
           .rawQuery(client.rawQuery())

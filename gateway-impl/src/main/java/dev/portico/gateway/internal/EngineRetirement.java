@@ -81,7 +81,10 @@ final class EngineRetirement {
   private static Set<RateLimiter> limitersOf(Gateway gateway) {
     Set<RateLimiter> all = Collections.newSetFromMap(new IdentityHashMap<>());
     all.addAll(gateway.rateLimiters());
-    gateway.routes().forEach(r -> all.addAll(r.rateLimiters()));
+    for (dev.portico.gateway.Route route : gateway.routes()) {
+      all.addAll(route.rateLimiters());
+      route.methodPolicies().keySet().forEach(method -> all.addAll(route.forMethod(method).rateLimiters()));
+    }
     return all;
   }
 

@@ -95,8 +95,8 @@ final class Explainer {
   }
 
   private Explanation routed(String method, String path, @Nullable String rawQuery, RouteLookup.Found found) {
-    CompiledRoute route = routes.of(found);
-    List<String> policies = routes.policies(route.id());
+    CompiledRoute route = routes.of(found, method);
+    List<String> policies = CompiledRoutes.policies(route);
     // An inline upstream is one address; a group's endpoint is only chosen per request, so the
     // explanation names the group instead of an address.
     Optional<Upstream> inline = route.route().upstream();

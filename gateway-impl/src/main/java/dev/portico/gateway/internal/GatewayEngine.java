@@ -40,7 +40,7 @@ final class GatewayEngine {
   private final EngineUpstreams upstreams;
   private final CompiledRoutes routes;
   /** Bulkheads by route id: a reconfiguration that keeps a route's ConcurrencyLimit keeps its permits. */
-  private final Map<String, ConcurrencyLimitStep> bulkheads;
+  private final Map<String, java.util.List<ConcurrencyLimitStep>> bulkheads;
   private final UpstreamRequests requests;
   /** What is dropped from every client request before anything reads it (identity headers, Connection's nominees). */
   private final IncomingHeaders incomingHeaders;

@@ -18,27 +18,33 @@ import dev.portico.gateway.ratelimit.RateLimiter;
 import dev.portico.gateway.upstream.RetryPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles each route of a {@link Gateway} into a {@link CompiledRoute}: the engine's policy steps
- * it needs, in their fixed order, its policies, and its upstream side. Bulkheads carry over from
- * the previous configuration by route id and {@code ConcurrencyLimit} instance, so a
- * reconfiguration that keeps a route's limit keeps its permits. Not public API.
+ * it needs, in their fixed order, its policies, and its upstream side. A route with per-method
+ * policies is compiled once more for each form {@link Route#forMethod(String)} gives, sharing its
+ * upstream side; the request's method picks the form ({@link CompiledRoute#forMethod(String)}).
+ * Bulkheads carry over from the previous configuration by route id and {@code ConcurrencyLimit}
+ * instance, so a reconfiguration that keeps a route's limit keeps its permits; the forms of one
+ * route that share a limit share its bulkhead. Not public API.
  */
 final class RouteCompiler {
   private final Gateway gateway;
   private final GatewayRuntime runtime;
   private final EngineUpstreams upstreams;
   private final UpstreamRequests requests;
-  private final Map<String, ConcurrencyLimitStep> previousBulkheads;
+  private final Map<String, List<ConcurrencyLimitStep>> previousBulkheads;
   /** Bulkheads by route id, for the next configuration to carry over. */
-  private final Map<String, ConcurrencyLimitStep> bulkheads = new HashMap<>();
+  private final Map<String, List<ConcurrencyLimitStep>> bulkheads = new HashMap<>();
 
   RouteCompiler(Gateway gateway, GatewayRuntime runtime, EngineUpstreams upstreams, UpstreamRequests requests,
-      Map<String, ConcurrencyLimitStep> previousBulkheads) {
+      Map<String, List<ConcurrencyLimitStep>> previousBulkheads) {
     this.gateway = gateway;
     this.runtime = runtime;
     this.upstreams = upstreams;
@@ -47,7 +53,7 @@ final class RouteCompiler {
   }
 
   /** Returns the bulkheads of the routes compiled so far, by route id. */
-  Map<String, ConcurrencyLimitStep> bulkheads() {
+  Map<String, List<ConcurrencyLimitStep>> bulkheads() {
     return bulkheads;
   }
 
@@ -63,10 +69,25 @@ final class RouteCompiler {
     RetryBudget budget = retry.enabled()
         ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
     WebSocketConnector ws = route.webSocket().isEmpty() ? null : upstreams.webSocketConnector(group, route);
+    Map<String, CompiledRoute> byMethod = new HashMap<>();
+    Map<Route, CompiledRoute> forms = new IdentityHashMap<>();
+    Set<String> methods = new LinkedHashSet<>(route.methodPolicies().keySet());
+    methods.add("HEAD");
+    for (String method : methods) {
+      Route form = route.forMethod(method);
+      if (form != route) {
+        byMethod.put(method, forms.computeIfAbsent(form, f -> compileForm(f, group, budget, ws, Map.of())));
+      }
+    }
+    return compileForm(route, group, budget, ws, byMethod);
+  }
+
+  private CompiledRoute compileForm(Route route, LiveGroup group, @Nullable RetryBudget budget,
+      @Nullable WebSocketConnector ws, Map<String, CompiledRoute> byMethod) {
     ProxyRoute upstream = new ProxyRoute(route,
         runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
     return new CompiledRoute(route, gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
-        upstream, ws);
+        upstream, ws, byMethod);
   }
 
   /** The engine's policy steps, between the global filters and the route's own, in this order. */
@@ -82,15 +103,27 @@ final class RouteCompiler {
     if (!limiters.isEmpty()) {
       steps.add(new RateLimitStep(limiters, gateway.rateLimitHeaders()));
     }
-    route.concurrencyLimit().ifPresent(limit -> {
-      // Carry-over: the same ConcurrencyLimit instance on the same route id keeps its bulkhead.
-      ConcurrencyLimitStep kept = previousBulkheads.get(route.id());
-      ConcurrencyLimitStep bulkhead = kept != null && kept.limit() == limit
-          ? kept : new ConcurrencyLimitStep(limit, runtime.timers());
-      bulkheads.put(route.id(), bulkhead);
-      steps.add(bulkhead);
-    });
+    route.concurrencyLimit().ifPresent(limit -> steps.add(bulkhead(route.id(), limit)));
     return steps;
+  }
+
+  /**
+   * The bulkhead of {@code limit} on route {@code id}: the one another form of the route already
+   * uses for the same limit, else the previous configuration's (carry-over: the same
+   * ConcurrencyLimit instance on the same route id keeps its permits), else a new one.
+   */
+  private ConcurrencyLimitStep bulkhead(String id, dev.portico.gateway.ratelimit.ConcurrencyLimit limit) {
+    List<ConcurrencyLimitStep> mine = bulkheads.computeIfAbsent(id, k -> new ArrayList<>(1));
+    for (ConcurrencyLimitStep step : mine) {
+      if (step.limit() == limit) {
+        return step;
+      }
+    }
+    ConcurrencyLimitStep bulkhead = previousBulkheads.getOrDefault(id, List.of()).stream()
+        .filter(step -> step.limit() == limit).findFirst()
+        .orElseGet(() -> new ConcurrencyLimitStep(limit, runtime.timers()));
+    mine.add(bulkhead);
+    return bulkhead;
   }
 
   /** The authentication step, where the route has an authenticator or forwards (or strips) identity headers. */

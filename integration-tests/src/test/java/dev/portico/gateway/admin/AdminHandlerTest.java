@@ -98,6 +98,36 @@ class AdminHandlerTest {
   }
 
   @Test
+  void showsWhatARouteInheritedAndWhatEachMethodBlockSets() throws Exception {
+    host.handler().reconfigure(Gateway.builder()
+        .authenticator(new dev.portico.gateway.testing.TestAuthenticator())
+        .routeDefaults(d -> d.requestHeaders(h -> h.set("X-Gateway", "portico")).maxRequestBodySize(1024))
+        .route("orders", r -> r.path("/orders/**").maxRequestBodySize(10).upstream(upstream.uri())
+            .methodPolicies("POST", m -> m.authorize(dev.portico.gateway.auth.AccessRule.scopes("orders:write"))
+                .validate(v -> v.contentTypes("application/json"))))
+        .route("open", r -> r.path("/open/**").permitAll().upstream(upstream.uri())
+            .methodPolicies("PUT", m -> m.authenticator(new dev.portico.gateway.testing.TestAuthenticator())
+                .rateLimiter(Bucket4jRateLimiter.builder().name("puts").bandwidth(5, Duration.ofMinutes(1))
+                    .keyResolver(KeyResolver.clientIp()).build())))
+        .build());
+
+    JsonNode routes = json("/routes").get("routes");
+
+    JsonNode orders = routes.get(0);
+    assertThat(orders.get("inheritedPolicies").toString()).isEqualTo("[\"authenticator\",\"requestHeaders\"]");
+    assertThat(orders.get("methodPolicies").toString())
+        .isEqualTo("{\"POST\":{\"sets\":[\"authorize\",\"validate\"],\"authenticated\":true}}");
+    assertThat(orders.get("policies").toString())
+        .isEqualTo("[\"request-size\",\"authentication\",\"request-headers\",\"proxy\"]");
+    JsonNode open = routes.get(1);
+    assertThat(open.get("authenticated").asBoolean()).isFalse();
+    assertThat(open.get("methodPolicies").get("PUT").get("authenticated").asBoolean()).isTrue();
+    JsonNode limiters = json("/limiters").get("routes");
+    assertThat(limiters.get("open PUT").get(0).get("name").asString()).isEqualTo("puts");
+    assertThat(limiters.has("orders")).isFalse();
+  }
+
+  @Test
   void listsUpstreamsWithTheRoutesThatUseThem() throws Exception {
     JsonNode upstreams = json("/upstreams").get("upstreams");
 

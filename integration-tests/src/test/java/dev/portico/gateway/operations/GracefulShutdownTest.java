@@ -203,6 +203,30 @@ class GracefulShutdownTest {
     assertThat(limiter.closed).isTrue();
   }
 
+  @Test
+  void aCloseableLimiterOfAMethodBlockIsKeptWhileUsedAndClosedWithTheGateway() throws Exception {
+    upstream = FakeUpstream.start();
+    ClosingLimiter postOnly = new ClosingLimiter();
+    ClosingLimiter dropped = new ClosingLimiter();
+    host = GatewayServer.builder().gateway(Gateway.builder()
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri())
+            .methodPolicies("POST", m -> m.rateLimiter(postOnly))
+            .methodPolicies("PUT", m -> m.rateLimiter(dropped)))
+        .build()).permissiveUris(true).hostAnswer().start();
+    host.handler().reconfigure(Gateway.builder()
+        .route("api", r -> r.path("/api/**").upstream(upstream.uri()).methodPolicies("POST", m -> m.rateLimiter(postOnly)))
+        .build());
+    assertThat(host.client().newRequest(host.uri("/api/1")).method("POST").timeout(10, TimeUnit.SECONDS).send().getStatus())
+        .isEqualTo(200);
+    Await.until("the retired configuration's PUT limiter is closed", () -> dropped.closed);
+    assertThat(postOnly.closed).as("still used by the current configuration's POST").isFalse();
+
+    host.close();
+    host = null;
+
+    Await.until("the POST limiter is closed with the gateway", () -> postOnly.closed);
+  }
+
   private static Set<Thread> porticoThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("portico"))

@@ -3,8 +3,13 @@ package dev.portico.gateway.examples.snippets;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.PathRewrite;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.auth.AccessRule;
+import dev.portico.gateway.auth.Authenticator;
+import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.validation.JsonSchema;
+import java.time.Duration;
 
-/** The routing page: path patterns, predicates and rewrites. */
+/** The routing page: path patterns, predicates, rewrites, route defaults and per-method policies. */
 final class RoutingSnippets {
   private RoutingSnippets() {}
 
@@ -82,5 +87,38 @@ final class RoutingSnippets {
         .build();
     // end::rewrite-value[]
     return route;
+  }
+
+  static Gateway defaultsAndMethods(Authenticator jwt, RateLimiter perClient, RateLimiter writes) {
+    // tag::defaults[]
+    Gateway gateway = Gateway.builder()
+        .authenticator(jwt)                                  // itself a route default
+        .routeDefaults(d -> d                                // what every route inherits
+            .requestHeaders(h -> h.set("X-Gateway", "portico"))
+            .rateLimiter(perClient)
+            .maxRequestBodySize(64 * 1024)
+            .responseTimeout(Duration.ofSeconds(5)))
+        // Says nothing: inherits all of the above.
+        .route("users", r -> r.path("/users/**").upstream("http://users:8080"))
+        // One path, policies per method: GET needs orders:read; POST also needs
+        // orders:write, a JSON body that meets the schema, and passes its own limiter.
+        .route("orders", r -> r
+            .path("/orders/**")
+            .authorize(AccessRule.scopes("orders:read"))
+            .methodPolicies("POST", m -> m
+                .authorize(AccessRule.scopes("orders:write"))  // added to the route's rules
+                .validate(v -> v.contentTypes("application/json")
+                    .jsonSchema(JsonSchema.resource("schemas/order.json")))
+                .rateLimiter(writes))                          // replaces perClient, for POST
+            .upstream("http://orders:8080"))
+        // Sets or drops what it must not inherit.
+        .route("uploads", r -> r
+            .path("/uploads/**")
+            .noMaxRequestBodySize()
+            .responseTimeout(Duration.ofMinutes(2))
+            .upstream("http://files:8080"))
+        .build();
+    // end::defaults[]
+    return gateway;
   }
 }

@@ -96,6 +96,10 @@ public final class GatewayModel {
           (b, v) -> b.rateLimitHeaders(RateLimitHeaders.valueOf(v.text())))
       .key("cors", Type.object(AuthModel.CORS), "none", "The CORS policy of every route that sets none.",
           (b, v) -> b.cors(v.build(AuthModel.CORS, CorsPolicy.builder(), CorsPolicy.Builder::build)))
+      .key("routeDefaults", Type.object(RouteModel.POLICIES), "none",
+          "Policies every route inherits unless it sets its own (authenticator and cors above are two of them).",
+          (b, v) -> b.routeDefaults(v.build(RouteModel.POLICIES, dev.portico.gateway.Policies.builder(),
+              dev.portico.gateway.Policies.Builder::build)))
       .key("errorMapper", Type.STRING, "RFC 9457 JSON", "An error mapper the host registered, by name.",
           (b, v) -> b.errorMapper(v.reading().errorMapper(v)))
       .key("upstreamErrors", Type.oneWordOf("PASS_THROUGH", "REPLACE"), "PASS_THROUGH",
@@ -174,7 +178,13 @@ public final class GatewayModel {
       for (String line : lines) {
         String text = line.strip();
         Matcher m = ROUTE_MESSAGE.matcher(text);
-        Value at = m.find() ? reading.route(m.group(1)).orElse(root) : root;
+        boolean named = m.find();
+        var defaults = root.get("routeDefaults");
+        if (!named && text.startsWith("routeDefaults: ") && defaults.isPresent()) {
+          reading.problems().add(defaults.get().position(), "routeDefaults", text.substring("routeDefaults: ".length()));
+          continue;
+        }
+        Value at = named ? reading.route(m.group(1)).orElse(root) : root;
         report(reading, at, text);
       }
       return null;

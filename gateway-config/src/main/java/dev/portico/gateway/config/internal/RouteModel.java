@@ -2,8 +2,8 @@ package dev.portico.gateway.config.internal;
 
 import dev.portico.gateway.Route;
 import dev.portico.gateway.UpstreamErrors;
+import dev.portico.gateway.Policies;
 import dev.portico.gateway.WebSocketSettings;
-import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.IdentityForwarding;
 import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.transform.HeaderRules;
@@ -13,8 +13,6 @@ import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.validation.JsonSchema;
 import dev.portico.gateway.validation.RequestValidation;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 
 /** The keys of a route and of its header, query and JSON transforms and validation. Not public API. */
@@ -93,6 +91,58 @@ final class RouteModel {
       .key("jsonSchemaUri", Type.STRING, "A JSON Schema at a URI (file: or http(s):), read at build.",
           (b, v) -> b.jsonSchema(JsonSchema.at(URI.create(v.text()))));
 
+  static final Spec<Policies.Builder> POLICY_TIMEOUTS = Spec.<Policies.Builder>of("policyTimeouts",
+          "Upstream timeouts; each one given replaces the inherited one.")
+      .key("connect", Type.DURATION, "Connecting (TCP and TLS) to the upstream.", (b, v) -> b.connectTimeout(v.duration()))
+      .key("response", Type.DURATION, "From sending the request to the response headers.", (b, v) -> b.responseTimeout(v.duration()))
+      .key("idle", Type.DURATION, "Silence in either direction once under way.", (b, v) -> b.idleTimeout(v.duration()))
+      .key("requestBody", Type.DURATION, "Reading the client's request body.", (b, v) -> b.requestBodyTimeout(v.duration()));
+
+  /** The policies a route inherits from {@code routeDefaults}, or a method's block sets over its route's. */
+  static final Spec<Policies.Builder> POLICIES = Spec.<Policies.Builder>of("policies",
+          "Route policies apart from a route: the gateway's routeDefaults, which every route inherits unless it sets"
+              + " its own, and a route's methodPolicies, which apply to one method only. Each policy is inherited whole"
+              + " and replaced by a route (or method) that sets it; authorize rules of a method are added to the"
+              + " route's. routeDefaults cannot say permitAll or authorize; a method block cannot set cors.")
+      .key("authenticator", Type.STRING, "The authenticator, by name (authenticators or the host's registry).",
+          (b, v) -> b.authenticator(v.reading().authenticator(v)))
+      .key("permitAll", Type.BOOLEAN, "false", "Let anyone through without authentication (methods only).", (b, v) -> {
+        if (v.bool()) {
+          b.permitAll();
+        }
+      })
+      .key("authorize", Type.list(Type.object(AuthModel.ACCESS_RULE)),
+          "Access rules added to the route's; all must allow (methods only).", (b, v) -> PolicyModel.rules(v).forEach(b::authorize))
+      .key("identityForwarding", Type.object(AuthModel.IDENTITY), "What the upstream learns of the identity.",
+          (b, v) -> b.identityForwarding(v.build(AuthModel.IDENTITY, IdentityForwarding.builder(), IdentityForwarding.Builder::build)))
+      .key("requestHeaders", Type.object(HEADERS), "Changes to the request's headers.",
+          (b, v) -> b.requestHeaders(v.build(HEADERS, HeaderRules.builder(), HeaderRules.Builder::build)))
+      .key("responseHeaders", Type.object(HEADERS), "Changes to the response's headers.",
+          (b, v) -> b.responseHeaders(v.build(HEADERS, HeaderRules.builder(), HeaderRules.Builder::build)))
+      .key("requestQuery", Type.object(QUERY), "Changes to the request's query.",
+          (b, v) -> b.requestQuery(v.build(QUERY, QueryRules.builder(), QueryRules.Builder::build)))
+      .key("validate", Type.object(VALIDATION), "Request validation.",
+          (b, v) -> b.validate(v.build(VALIDATION, RequestValidation.builder(), RequestValidation.Builder::build)))
+      .key("noValidation", Type.BOOLEAN, "false", "Drop the inherited validation.", (b, v) -> PolicyModel.when(v, b::noValidation))
+      .key("cors", Type.object(AuthModel.CORS), "The CORS policy (routeDefaults only).",
+          (b, v) -> b.cors(v.build(AuthModel.CORS, dev.portico.gateway.cors.CorsPolicy.builder(), dev.portico.gateway.cors.CorsPolicy.Builder::build)))
+      .key("noCors", Type.BOOLEAN, "false", "Drop the inherited CORS policy.", (b, v) -> PolicyModel.when(v, b::noCors))
+      .key("rateLimiters", Type.STRINGS, "Rate limiters by name, replacing the inherited ones; all must allow.",
+          (b, v) -> v.items().forEach(x -> b.rateLimiter(v.reading().limiter(x))))
+      .key("noRateLimit", Type.BOOLEAN, "false", "Drop the inherited rate limiters.", (b, v) -> PolicyModel.when(v, b::noRateLimit))
+      .key("concurrencyLimit", Type.object(LimitModel.CONCURRENCY), "How many requests may be in flight at once.", (b, v) -> {
+        ConcurrencyLimit[] c = new ConcurrencyLimit[1];
+        v.bind(LimitModel.CONCURRENCY, c);
+        b.concurrencyLimit(c[0]);
+      })
+      .key("noConcurrencyLimit", Type.BOOLEAN, "false", "Drop the inherited concurrency limit.",
+          (b, v) -> PolicyModel.when(v, b::noConcurrencyLimit))
+      .key("maxRequestBodySize", Type.INTEGER, "The largest request body, in bytes (413 otherwise).",
+          (b, v) -> b.maxRequestBodySize(v.longValue()))
+      .key("noMaxRequestBodySize", Type.BOOLEAN, "false", "Drop the inherited request body limit.",
+          (b, v) -> PolicyModel.when(v, b::noMaxRequestBodySize))
+      .key("timeouts", Type.object(POLICY_TIMEOUTS), "Upstream timeouts.", (b, v) -> v.bind(POLICY_TIMEOUTS, b));
+
   static final Spec<WebSocketSettings[]> WEBSOCKET = Spec.<WebSocketSettings[]>of("websocket",
           "WebSocket upgrades on the route; {} or true for the defaults.")
       .key("idleTimeout", Type.DURATION, "How long a silent connection stays open.",
@@ -106,7 +156,7 @@ final class RouteModel {
       .key("idle", Type.DURATION, "Silence in either direction once under way.", (b, v) -> b.idleTimeout(v.duration()))
       .key("requestBody", Type.DURATION, "60s", "Reading the client's request body.", (b, v) -> b.requestBodyTimeout(v.duration()));
 
-  static final Spec<Route.Builder> ROUTE = Spec.<Route.Builder>of("route",
+  static final Spec<Route.Builder> ROUTE = PolicyModel.optOuts(Spec.<Route.Builder>of("route",
           "A route: which requests it takes (path, methods, hosts, headers, query) and what it does with them."
               + " The first route that matches wins; routes are tried most specific path first.")
       .required("id", Type.STRING, "The route's unique id, in logs, metrics and errors.", (b, v) -> { })
@@ -164,16 +214,7 @@ final class RouteModel {
         }
       })
       .key("authorize", Type.list(Type.object(AuthModel.ACCESS_RULE)), "Access rules; all must allow (403 otherwise).",
-          (b, v) -> {
-            for (Value item : v.items()) {
-              List<AccessRule> rules = new ArrayList<>();
-              item.bind(AuthModel.ACCESS_RULE, rules);
-              if (rules.isEmpty()) {
-                throw item.fail("an empty rule (expected: at least one of " + String.join(", ", AuthModel.ACCESS_RULE.names()) + ")");
-              }
-              rules.forEach(b::authorize);
-            }
-          })
+          (b, v) -> PolicyModel.rules(v).forEach(b::authorize))
       .key("identityForwarding", Type.object(AuthModel.IDENTITY), "What the upstream learns of the identity.",
           (b, v) -> b.identityForwarding(v.build(AuthModel.IDENTITY, IdentityForwarding.builder(), IdentityForwarding.Builder::build)))
       .key("requestHeaders", Type.object(HEADERS), "Changes to the request's headers.",
@@ -204,7 +245,7 @@ final class RouteModel {
         b.concurrencyLimit(c[0]);
       })
       .key("maxRequestBodySize", Type.INTEGER, "no limit", "The largest request body, in bytes (413 otherwise).",
-          (b, v) -> b.maxRequestBodySize(v.longValue()));
+          (b, v) -> b.maxRequestBodySize(v.longValue())));
 
   private static void condition(Value x, Runnable present, java.util.function.Consumer<String> equal) {
     Node.Scalar s = (Node.Scalar) x.node();
