@@ -111,6 +111,11 @@ class RegisteredObjectsTest {
         RecordedRequest forwarded = upstream.takeRequest();
         assertThat(forwarded.header("X-Audited")).contains("yes");
 
+        // An exchange is logged once it has completed, which may be just after the client has its answer.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (logged.size() < 3 && System.nanoTime() - deadline < 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
         assertThat(logged).extracting(AccessLogEntry::status).containsExactly(401, 429, 200);
       }
     }
