@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an operation's schema into a JSON Schema (draft 2020-12) the engine compiles: the schema
@@ -21,7 +22,8 @@ import java.util.Set;
  * the way: {@code nullable: true} adds {@code "null"} to the type (and enum), boolean
  * {@code exclusiveMinimum}/{@code exclusiveMaximum} become the 2020-12 numbers. {@code format:
  * int32} and {@code int64} add the bounds they mean when the schema sets none; {@code $id} and
- * {@code $schema} inside a document are dropped (their scope is the document). Not public API.
+ * {@code $schema} inside a document are dropped (their scope is the document), and draft 2019-09's
+ * {@code $recursiveRef: "#"} becomes a {@code $ref} to the component it is in. Not public API.
  */
 final class SchemaBundle {
   static final String COMPONENTS = "#/components/schemas/";
@@ -44,6 +46,8 @@ final class SchemaBundle {
   private final Map<String, Schema> components;
   private final Map<String, ObjectNode> converted = new HashMap<>();
   private final Map<String, Set<String>> references = new HashMap<>();
+  /** The component being converted, for {@code $recursiveRef: "#"}; null for an operation's own schema. */
+  private @Nullable String current;
 
   @SuppressWarnings("rawtypes")
   SchemaBundle(ObjectMapper mapper, boolean openApi30, Map<String, Schema> components) {
@@ -59,6 +63,7 @@ final class SchemaBundle {
    */
   String json(Schema<?> schema) {
     Set<String> direct = new LinkedHashSet<>();
+    current = null;
     JsonNode node = convert(mapper.valueToTree(schema), direct);
     if (!node.isObject()) {
       return node.toString();
@@ -93,7 +98,13 @@ final class SchemaBundle {
     JsonNode node = mapper.valueToTree(components.get(name));
     ObjectNode object = node.isObject() ? (ObjectNode) node : JsonNodeFactory.instance.objectNode();
     converted.put(name, object);                    // before converting: a schema may reference itself
-    convert(object, refs);
+    String outer = current;
+    current = name;
+    try {
+      convert(object, refs);
+    } finally {
+      current = outer;
+    }
     references.put(name, refs);
   }
 
@@ -120,6 +131,21 @@ final class SchemaBundle {
       }
       refs.add(name);
       object.put("$ref", "#/$defs/" + escape(name));
+    }
+    // Draft 2019-09's recursion, as some 3.1 documents write it: "$recursiveRef": "#" within a
+    // schema with "$recursiveAnchor": true means that schema itself.
+    if (object.has("$recursiveAnchor")) {
+      object.remove("$recursiveAnchor");
+    }
+    JsonNode recursive = object.get("$recursiveRef");
+    if (recursive != null && recursive.isTextual() && recursive.asText().equals("#") && ref == null) {
+      object.remove("$recursiveRef");
+      if (current == null) {
+        object.put("$ref", "#");
+      } else {
+        refs.add(current);
+        object.put("$ref", "#/$defs/" + escape(current));
+      }
     }
     if (object.path("$id").isTextual()) {
       object.remove("$id");
