@@ -120,6 +120,39 @@ class OpenApiMappingTest {
   }
 
   @Test
+  void unresolvedReferencesOutsideWhatRoutesCheckAreErrorsToo() {
+    OpenApiException e = catchThrowableOfType(OpenApiException.class, () -> OpenApiRoutes.parse("""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /a:
+            get:
+              operationId: a
+              responses:
+                "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Gone'}}}}
+        """, "responses.yaml").upstream("http://x.internal").build());
+
+    assertThat(e.getMessage()).contains("responses.yaml").contains("#/components/schemas/Gone is missing");
+  }
+
+  @Test
+  void anUnresolvedParameterReferenceNamesTheOperation() {
+    OpenApiException e = catchThrowableOfType(OpenApiException.class, () -> OpenApiRoutes.parse("""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /a:
+            get:
+              operationId: a
+              parameters: [{$ref: '#/components/parameters/Nope'}]
+              responses: {"200": {description: ok}}
+        """, "params.yaml").upstream("http://x.internal").build());
+
+    assertThat(e.problems()).extracting(OpenApiException.Problem::toString)
+        .containsExactly("#/paths/~1a/get: unresolved $ref '#/components/parameters/Nope': there is no such component parameter");
+  }
+
+  @Test
   void aMissingDocumentSaysSo() {
     OpenApiException e = catchThrowableOfType(OpenApiException.class,
         () -> OpenApiRoutes.from(DOCS.resolve("nope.yaml")).upstream("http://x.internal").build());

@@ -181,7 +181,7 @@ public final class OperationMapper {
   private static boolean isReferenceProblem(String message) {
     String m = message.toLowerCase(Locale.ROOT);
     return m.contains("$ref") || m.contains("could not find") || m.contains("unable to load") || m.contains("unresolved")
-        || m.contains("unable to read");
+        || m.contains("unable to read") || m.contains("#/") && m.contains("is missing");
   }
 
   private @Nullable Route route(String id, String pointer, String method, PathTemplate template,
