@@ -132,7 +132,8 @@ class OpenApiMappingTest {
                 "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Gone'}}}}
         """, "responses.yaml").upstream("http://x.internal").build());
 
-    assertThat(e.getMessage()).contains("responses.yaml").contains("#/components/schemas/Gone is missing");
+    assertThat(e.getMessage()).contains("responses.yaml").contains("unresolved $ref '#/components/schemas/Gone' at "
+        + "paths.'/a'(get).responses.200.content.'application/json'.schema");
   }
 
   @Test

@@ -141,6 +141,7 @@ final class ParameterChecks {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    return QueryParameters.decode(raw.replace("+", "%2B"), 0, raw.replace("+", "%2B").length());
+    String plusKept = raw.replace("+", "%2B");     // the query decoder reads '+' as a space
+    return QueryParameters.decode(plusKept, 0, plusKept.length());
   }
 }

@@ -1,6 +1,7 @@
 package dev.portico.gateway.openapi.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.Authenticator;
@@ -26,6 +27,8 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -168,7 +173,7 @@ public final class OperationMapper {
     List<OpenApiException.Problem> unresolved = new ArrayList<>();
     for (String message : messages) {
       if (isReferenceProblem(message)) {
-        unresolved.add(new OpenApiException.Problem("", message));
+        unresolved.add(new OpenApiException.Problem("", readable(message)));
       }
     }
     if (!unresolved.isEmpty()) {
@@ -176,6 +181,17 @@ public final class OperationMapper {
     }
     return api;
   }
+
+  /**
+   * swagger-parser's "attribute paths.'/a'(get).responses.200.content.'application/json'.schema.#/components/schemas/Gone is missing"
+   * as "unresolved $ref '#/components/schemas/Gone' at paths.'/a'(get).responses..."; other messages as they are.
+   */
+  static String readable(String message) {
+    Matcher m = MISSING.matcher(message);
+    return m.matches() ? "unresolved $ref '" + m.group(2) + "' at " + m.group(1) : message;
+  }
+
+  private static final Pattern MISSING = Pattern.compile("attribute (.+?)\\.(#/\\S+) is missing");
 
   /** The parser's messages about references: the rest (an unexpected key, a missing description) are warnings. */
   private static boolean isReferenceProblem(String message) {
@@ -484,7 +500,7 @@ public final class OperationMapper {
       }
       return out;
     }
-    if (value instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+    if (value instanceof ArrayNode array) {
       List<String> out = new ArrayList<>();
       array.forEach(n -> {
         if (n.isTextual() && !n.asText().isBlank()) {
@@ -547,8 +563,8 @@ public final class OperationMapper {
         continue;
       }
       int eq = part.indexOf('=');
-      String name = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : java.net.URLDecoder.decode(part.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      String name = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       conditions.put(name, value);
     }
     return conditions;
