@@ -111,6 +111,12 @@ class RegisteredObjectsTest {
         RecordedRequest forwarded = upstream.takeRequest();
         assertThat(forwarded.header("X-Audited")).contains("yes");
 
+        // The entry of the last exchange is written when it completes, which may be just after the
+        // client read the response: wait for it, with a deadline.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (logged.size() < 3 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
         assertThat(logged).extracting(AccessLogEntry::status).containsExactly(401, 429, 200);
       }
     }
