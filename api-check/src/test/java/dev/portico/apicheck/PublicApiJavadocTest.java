@@ -32,16 +32,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every public type and every public or protected member of the published API has a Javadoc
  * comment: gateway-api, the public packages of gateway-impl (not {@code internal*}) and the test
- * kit, gateway-test, gateway-config, gateway-server and gateway-spring-boot-autoconfigure (the
- * starter has no classes). The API is what users read. (Doclint's "missing" group would check this too,
- * but it also demands {@code @param} and {@code @return} where the comment's prose already says
- * it, so the build runs doclint without that group and this test checks the comments are there.)
+ * kit, gateway-test, gateway-config, gateway-openapi, gateway-server and
+ * gateway-spring-boot-autoconfigure (the starter has no classes). The API is what users read.
+ * (Doclint's "missing" group would check this too, but it also demands {@code @param} and
+ * {@code @return} where the comment's prose already says it, so the build runs doclint without
+ * that group and this test checks the comments are there.)
  * Overrides inherit their comment and need none. And every internal package says it is not API.
  */
 class PublicApiJavadocTest {
   @ParameterizedTest
-  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test", "gateway-config", "gateway-server",
-      "gateway-spring-boot-autoconfigure"})
+  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test", "gateway-config", "gateway-openapi",
+      "gateway-server", "gateway-spring-boot-autoconfigure"})
   void everyPublicTypeAndMemberHasAComment(String module) throws IOException {
     Path sources = PublicApiTest.root().resolve(module).resolve("src/main/java");
     assertThat(undocumented(sources)).as("public API of %s without a Javadoc comment", module).isEmpty();
@@ -49,8 +50,8 @@ class PublicApiJavadocTest {
 
   /** The javadoc jars leave internal packages out; their package-info says why to a reader of the source. */
   @ParameterizedTest
-  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test", "gateway-config", "gateway-server",
-      "gateway-spring-boot-autoconfigure"})
+  @ValueSource(strings = {"gateway-api", "gateway-impl", "gateway-test", "gateway-config", "gateway-openapi",
+      "gateway-server", "gateway-spring-boot-autoconfigure"})
   void everyInternalPackageSaysItIsNotPublicApi(String module) throws IOException {
     Path sources = PublicApiTest.root().resolve(module).resolve("src/main/java");
     List<String> packages;

@@ -30,6 +30,7 @@ class PublicApiTest {
     GATEWAY_IMPL("gateway-impl", "dev.portico.gateway.jetty.JettyGatewayHandler"),
     GATEWAY_TEST("gateway-test", "dev.portico.gateway.test.GatewayServer"),
     GATEWAY_CONFIG("gateway-config", "dev.portico.gateway.config.GatewayConfig"),
+    GATEWAY_OPENAPI("gateway-openapi", "dev.portico.gateway.openapi.OpenApiRoutes"),
     GATEWAY_SERVER("gateway-server", "dev.portico.gateway.server.PorticoServer"),
     GATEWAY_SPRING_BOOT_AUTOCONFIGURE("gateway-spring-boot-autoconfigure",
         "dev.portico.gateway.spring.boot.PorticoAutoConfiguration");

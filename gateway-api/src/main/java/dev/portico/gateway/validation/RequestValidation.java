@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.internal.syntax.HttpSyntax;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -18,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code Route.Builder.validate}), answering with a problem when one fails:
  *
  * <ol>
- *   <li>required headers and query parameters: 400 {@code validation-failed}, listing every
- *       missing one in the problem's {@code errors} member;
+ *   <li>required headers and query parameters, and {@link ParameterRule parameters}' presence and
+ *       values: 400 {@code validation-failed}, listing every missing or invalid one in the
+ *       problem's {@code errors} member ({@code {"in": "query", "parameter": "limit", "message":
+ *       "..."}} for a parameter rule; a value is never repeated in it);
  *   <li>the body's media type against {@link #contentTypes()}: 415 {@code unsupported-media-type};
  *   <li>the body's size against {@link #maxBodySize()}: 413 {@code payload-too-large}, at once when
  *       the declared {@code Content-Length} is too large;
@@ -32,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * RequestValidation.builder()
  *     .requireHeaders("X-Tenant")
  *     .requireQueryParams("version")
+ *     .parameter(ParameterRule.of(ParameterRule.Location.QUERY, "limit", JsonSchema.of("{\"type\": \"integer\"}")))
  *     .contentTypes("application/json")
  *     .maxBodySize(64 * 1024)
  *     .jsonSchema(JsonSchema.resource("schemas/order.json"))
@@ -51,6 +56,7 @@ public final class RequestValidation {
 
   private final List<String> requiredHeaders;
   private final List<String> requiredQueryParams;
+  private final List<ParameterRule> parameters;
   private final List<String> contentTypes;
   private final long maxBodySize;
   private final @Nullable JsonSchema jsonSchema;
@@ -59,6 +65,7 @@ public final class RequestValidation {
   private RequestValidation(Builder b) {
     this.requiredHeaders = List.copyOf(b.requiredHeaders);
     this.requiredQueryParams = List.copyOf(b.requiredQueryParams);
+    this.parameters = List.copyOf(b.parameters.values());
     this.contentTypes = List.copyOf(b.contentTypes);
     this.maxBodySize = b.maxBodySize;
     this.jsonSchema = b.jsonSchema;
@@ -78,6 +85,11 @@ public final class RequestValidation {
   /** Returns the query parameters (decoded names) every request must carry. */
   public List<String> requiredQueryParams() {
     return requiredQueryParams;
+  }
+
+  /** Returns the parameter rules, one per location and name, in the order they were added. */
+  public List<ParameterRule> parameters() {
+    return parameters;
   }
 
   /**
@@ -133,7 +145,8 @@ public final class RequestValidation {
 
   @Override
   public String toString() {
-    return "RequestValidation{headers=" + requiredHeaders + ", query=" + requiredQueryParams + ", contentTypes="
+    return "RequestValidation{headers=" + requiredHeaders + ", query=" + requiredQueryParams
+        + (parameters.isEmpty() ? "" : ", parameters=" + parameters) + ", contentTypes="
         + contentTypes + ", maxBodySize=" + maxBodySize + ", schema=" + jsonSchema + "}";
   }
 
@@ -141,6 +154,7 @@ public final class RequestValidation {
   public static final class Builder {
     private final Set<String> requiredHeaders = new LinkedHashSet<>();
     private final Set<String> requiredQueryParams = new LinkedHashSet<>();
+    private final Map<String, ParameterRule> parameters = new LinkedHashMap<>();
     private final Set<String> contentTypes = new LinkedHashSet<>();
     private final List<String> errors = new ArrayList<>();
     private long maxBodySize = -1;
@@ -172,6 +186,20 @@ public final class RequestValidation {
         } else {
           requiredQueryParams.add(name);
         }
+      }
+      return this;
+    }
+
+    /**
+     * Checks a path, query or header parameter. A parameter's location and name (a header's in any
+     * case) identify it: adding a second rule for the same one is reported by {@link #build()}.
+     */
+    public Builder parameter(ParameterRule rule) {
+      requireNonNull(rule, "rule");
+      String key = rule.location() + " " + (rule.location() == ParameterRule.Location.HEADER
+          ? rule.name().toLowerCase(Locale.ROOT) : rule.name());
+      if (parameters.putIfAbsent(key, rule) != null) {
+        errors.add("parameter: " + rule.location().key() + " parameter '" + rule.name() + "' is given twice");
       }
       return this;
     }
@@ -219,7 +247,7 @@ public final class RequestValidation {
      * Returns the immutable validation.
      *
      * @throws IllegalArgumentException naming the first bad setting: an invalid header name or media
-     *     range, a negative size, or content types that exclude JSON next to a JSON schema
+     *     range, a parameter given twice, a negative size, or content types that exclude JSON next to a JSON schema
      */
     public RequestValidation build() {
       if (!errors.isEmpty()) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A host without the optional Redis jars (Lettuce, bucket4j's Lettuce module) reads every file that
  * does not use Redis: the reader's Lettuce code is in one class, loaded only for {@code store: redis}.
+ * The same holds for gateway-openapi and {@code openapi:}.
  */
 class OptionalDependenciesTest {
 
@@ -45,6 +46,24 @@ class OptionalDependenciesTest {
       Throwable thrown = catchThrowable(() -> load(withoutLettuce, dir.resolve("redis.yaml")));
       assertThat(thrown).isInstanceOf(InvocationTargetException.class);
       assertThat(thrown.getCause()).isInstanceOf(NoClassDefFoundError.class).hasMessageContaining("lettuce");
+    }
+  }
+
+  @Test
+  void aFileThatImportsOpenApiWithoutGatewayOpenApiNamesTheArtifact(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("plain.yaml"), "routes:\n  - {id: a, path: /a, upstream: \"http://a.internal\"}\n");
+    Files.writeString(dir.resolve("openapi.yaml"), "openapi: [{document: petstore.yaml, upstream: \"http://a.internal\"}]\n"
+        + "routes: []\n");
+    try (URLClassLoader withoutOpenApi = new URLClassLoader(classPathWithout("gateway-openapi"),
+        ClassLoader.getPlatformClassLoader())) {
+      assertThat(withoutOpenApi.getResource("dev/portico/gateway/openapi/OpenApiRoutes.class")).isNull();
+
+      assertThat(load(withoutOpenApi, dir.resolve("plain.yaml")).toString()).isEqualTo("Gateway{routes=[a]}");
+
+      Throwable thrown = catchThrowable(() -> load(withoutOpenApi, dir.resolve("openapi.yaml")));
+      assertThat(thrown).isInstanceOf(InvocationTargetException.class);
+      assertThat(thrown.getCause().getMessage()).contains("openapi[0]: importing an OpenAPI document needs"
+          + " dev.portico:gateway-openapi on the class path");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.portico.gateway.examples.snippets;
 
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.validation.JsonSchema;
+import dev.portico.gateway.validation.ParameterRule;
 import dev.portico.gateway.validation.RequestValidation;
 import java.nio.file.Path;
 
@@ -24,6 +25,24 @@ final class ValidationSnippets {
             .upstream("http://orders:8080"))
         .build();
     // end::validate[]
+    return gateway;
+  }
+
+  static Gateway parameters() {
+    // tag::parameters[]
+    Gateway gateway = Gateway.builder()
+        .route("reports", r -> r
+            .path("/api/reports/{year}")
+            .validate(v -> v
+                .parameter(ParameterRule.of(ParameterRule.Location.PATH, "year",
+                    JsonSchema.of("{\"type\": \"integer\", \"minimum\": 2000}")))
+                .parameter(ParameterRule.builder(ParameterRule.Location.QUERY, "format")
+                    .required()
+                    .schema(JsonSchema.of("{\"type\": \"string\", \"enum\": [\"csv\", \"json\"]}"))
+                    .build()))
+            .upstream("http://reports:8080"))
+        .build();
+    // end::parameters[]
     return gateway;
   }
 

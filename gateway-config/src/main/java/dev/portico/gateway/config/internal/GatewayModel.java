@@ -105,6 +105,22 @@ public final class GatewayModel {
       .key("upstreamErrors", Type.oneWordOf("PASS_THROUGH", "REPLACE"), "PASS_THROUGH",
           "Whether upstream 5xx responses pass or become a 502 problem.", (b, v) -> b.upstreamErrors(UpstreamErrors.valueOf(v.text())))
       .key("accessLog", Type.object(ACCESS_LOG), "SLF4J text lines", "Where access log entries go.", (b, v) -> v.bind(ACCESS_LOG, b))
+      .key("openapi", Type.list(Type.object(OpenApiKeys.SPEC)),
+          "OpenAPI documents whose operations become routes, before the routes below.", (b, v) -> {
+            for (Value item : v.items()) {
+              OpenApiKeys keys = new OpenApiKeys();
+              if (!item.reading().bindQuietly(item, OpenApiKeys.SPEC, keys)) {
+                continue;
+              }
+              if (!openApiPresent()) {
+                item.reading().problems().add(item.position(), item.path(), "importing an OpenAPI document needs"
+                    + " dev.portico:gateway-openapi on the class path (add it as a dependency)");
+                continue;
+              }
+              // A class of its own: gateway-openapi (and swagger-parser) load only for files with this key.
+              OpenApiModel.addTo(b, keys, item);
+            }
+          })
       .required("routes", Type.list(Type.object(RouteModel.ROUTE)), "The routes.", (b, v) -> {
         for (Value item : v.items()) {
           route(b, item);
@@ -136,6 +152,15 @@ public final class GatewayModel {
     Gateway gateway = build(reading, value, builder);
     problems.throwIfAny();
     return gateway;
+  }
+
+  private static boolean openApiPresent() {
+    try {
+      Class.forName(OpenApiKeys.ENTRY_POINT, false, GatewayModel.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static void route(Gateway.Builder gateway, Value item) {

@@ -63,6 +63,20 @@ public final class Reading {
     return java.util.Optional.ofNullable(routes.get(id));
   }
 
+  /** Every authenticator a name may reach: the host's, and the file's (which win). */
+  public Map<String, Authenticator> authenticators() {
+    Map<String, Authenticator> all = new LinkedHashMap<>(registry.authenticators());
+    all.putAll(authenticators);
+    return all;
+  }
+
+  /** Every limiter a name may reach: the host's, and the file's (which win). */
+  public Map<String, RateLimiter> limiters() {
+    Map<String, RateLimiter> all = new LinkedHashMap<>(registry.limiters());
+    all.putAll(limiters);
+    return all;
+  }
+
   /** The authenticator {@code value} names: one the file defines, else one the host registered. */
   public Authenticator authenticator(Value value) {
     return named(value, "authenticator", authenticators, registry.authenticators(), "authenticators:");

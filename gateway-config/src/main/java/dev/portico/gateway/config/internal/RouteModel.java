@@ -11,8 +11,12 @@ import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.validation.JsonSchema;
+import dev.portico.gateway.validation.ParameterRule;
 import dev.portico.gateway.validation.RequestValidation;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 
 /** The keys of a route and of its header, query and JSON transforms and validation. Not public API. */
@@ -71,11 +75,61 @@ final class RouteModel {
     }
   }
 
+  /** A parameter rule's keys as plain values: the rule's builder needs the location and name first. */
+  static final class ParameterKeys {
+    String in = "query";
+    String name = "";
+    boolean required;
+    String schema;
+    Boolean explode;
+    String variable;
+  }
+
+  static final Spec<ParameterKeys> PARAMETER = Spec.<ParameterKeys>of("parameter",
+          "A path, query or header parameter: whether it must be present, and a JSON Schema its value must meet"
+              + " (the value is read as the schema's type says: integer, number, boolean, array, string).")
+      .required("in", Type.oneWordOf("path", "query", "header"), "Where the parameter is.", (p, v) -> p.in = v.text())
+      .required("name", Type.STRING, "The parameter's name (a header's in any case).", (p, v) -> p.name = v.text())
+      .key("required", Type.BOOLEAN, "false (true for path)", "Whether a request without it is refused.",
+          (p, v) -> p.required = v.bool())
+      .key("schema", Type.STRING, "A JSON Schema the value must meet, as JSON text ({\"type\": \"integer\"}).",
+          (p, v) -> p.schema = v.text())
+      .key("explode", Type.BOOLEAN, "true", "An array query parameter as repeated values (true) or one comma-separated value.",
+          (p, v) -> p.explode = v.bool())
+      .key("variable", Type.STRING, "the name", "The path variable holding a path parameter, when it is named otherwise.",
+          (p, v) -> p.variable = v.text());
+
+  private static ParameterRule parameter(Value item) {
+    ParameterKeys keys = new ParameterKeys();
+    item.bind(PARAMETER, keys);
+    try {
+      ParameterRule.Builder rule = ParameterRule.builder(ParameterRule.Location.valueOf(keys.in.toUpperCase(Locale.ROOT)),
+          keys.name);
+      if (keys.required) {
+        rule.required();
+      }
+      if (keys.schema != null) {
+        rule.schema(JsonSchema.of(keys.schema));
+      }
+      if (keys.explode != null) {
+        rule.explode(keys.explode);
+      }
+      if (keys.variable != null) {
+        rule.variable(keys.variable);
+      }
+      return rule.build();
+    } catch (IllegalArgumentException e) {
+      throw item.fail(e.getMessage());
+    }
+  }
+
   static final Spec<RequestValidation.Builder> VALIDATION = Spec.<RequestValidation.Builder>of("validation",
           "What a request must be before it goes upstream (400, 411, 413 or 415 otherwise).")
       .key("requireHeaders", Type.STRINGS, "Headers every request must have.", (b, v) -> b.requireHeaders(v.stringArray()))
       .key("requireQueryParams", Type.STRINGS, "Query parameters every request must have.",
           (b, v) -> b.requireQueryParams(v.stringArray()))
+      .key("parameters", Type.list(Type.object(PARAMETER)), "Path, query and header parameters to check (400 otherwise).",
+          (b, v) -> v.items().forEach(item -> b.parameter(parameter(item))))
       .key("contentTypes", Type.STRINGS, "Accepted body media types (application/json, text/*).",
           (b, v) -> b.contentTypes(v.stringArray()))
       .key("maxBodySize", Type.INTEGER, "The largest body accepted, in bytes.", (b, v) -> b.maxBodySize(v.longValue()))

@@ -52,7 +52,7 @@ public final class RoutePolicies {
    */
   public static RoutePolicies compile(Gateway gateway, Route route) {
     List<ChainStep> before = new ArrayList<>(1);
-    route.validation().ifPresent(v -> before.add(new ValidationStep(v, schema(route, v))));
+    route.validation().ifPresent(v -> before.add(new ValidationStep(route, v, schema(route, v))));
 
     List<ChainStep> after = new ArrayList<>(6);
     if (!route.requestHeaders().isEmpty()) {

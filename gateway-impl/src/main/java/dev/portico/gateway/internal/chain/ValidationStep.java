@@ -6,6 +6,7 @@ import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
+import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.routing.QueryParameters;
 import dev.portico.gateway.internal.spi.BodyValidator;
 import dev.portico.gateway.validation.RequestValidation;
@@ -19,18 +20,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A route's {@link RequestValidation}, after authentication and before the route's filters:
- * required headers and query parameters (400), content type (415), body size (413) and JSON Schema
+ * required headers and query parameters, and parameter rules ({@link ParameterChecks}) (400), content type (415), body size (413) and JSON Schema
  * (400). Only a schema, or a size limit on a body without {@code Content-Length}, reads the body,
  * and then under the limit. Not public API.
  */
 public final class ValidationStep implements ChainStep {
   private final RequestValidation validation;
   private final @Nullable BodyValidator schema;
+  private final ParameterChecks parameters;
   private final long maxBodySize;
 
-  ValidationStep(RequestValidation validation, @Nullable BodyValidator schema) {
+  ValidationStep(Route route, RequestValidation validation, @Nullable BodyValidator schema) {
     this.validation = validation;
     this.schema = schema;
+    this.parameters = ParameterChecks.compile(route, validation);
     this.maxBodySize = validation.maxBodySize().orElse(-1);
   }
 
@@ -56,13 +59,16 @@ public final class ValidationStep implements ChainStep {
         }
       }
     }
+    int missing = errors.size();
+    if (!parameters.isEmpty()) {
+      parameters.check(exchange, errors);
+    }
     boolean hasBody = run.hasRequestBody();
     if (!hasBody && validation.bodyRequired()) {
       errors.add(error("pointer", "", "a request body is required"));
     }
     if (!errors.isEmpty()) {
-      return answer(failed("The request is missing " + (errors.size() == 1 ? "a required part" : "required parts") + ".",
-          errors));
+      return answer(failed(detail(errors, missing), errors));
     }
     if (!hasBody) {
       return chain.proceed(exchange);
@@ -105,6 +111,22 @@ public final class ValidationStep implements ChainStep {
       }
       return chain.proceed(read.exchange());
     });
+  }
+
+  /** Names the parameter when it is the only one at fault; the errors member lists every one. */
+  private static String detail(List<Map<String, Object>> errors, int missing) {
+    if (missing == errors.size()) {
+      return "The request is missing " + (errors.size() == 1 ? "a required part" : "required parts") + ".";
+    }
+    Map<String, Object> first = errors.get(missing);
+    boolean oneParameter = first.containsKey("parameter") && errors.stream().allMatch(
+        e -> first.get("in").equals(e.get("in")) && first.get("parameter").equals(e.get("parameter")));
+    if (oneParameter) {
+      boolean absent = errors.size() == 1 && "is required".equals(first.get("message"));
+      return "The " + first.get("in") + " parameter '" + first.get("parameter") + "' " + (absent ? "is required"
+          : "is not valid: " + first.get("message")) + ".";
+    }
+    return "The request has " + errors.size() + " missing or invalid parts.";
   }
 
   private static Map<String, Object> error(String kind, String name, String message) {

@@ -2,6 +2,7 @@ package dev.portico.gateway.validation.jsonschema;
 
 import dev.portico.gateway.internal.spi.BodyValidator;
 import dev.portico.gateway.internal.spi.BodyValidators;
+import dev.portico.gateway.internal.spi.ValueValidator;
 import dev.portico.gateway.validation.JsonSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,22 @@ final class JsonSchemaIntegration implements BodyValidators {
   public BodyValidator compile(JsonSchema schema) {
     JsonSchemaValidator validator = JsonSchemaValidator.compile(schema);
     return body -> result(validator.validate(body));
+  }
+
+  @Override
+  public ValueValidator compileValue(JsonSchema schema) {
+    ParameterSchema parameter = ParameterSchema.compile(schema);
+    return new ValueValidator() {
+      @Override
+      public boolean isArray() {
+        return parameter.isArray();
+      }
+
+      @Override
+      public BodyValidator.Result validate(List<String> values) {
+        return result(parameter.validate(values));
+      }
+    };
   }
 
   private static BodyValidator.Result result(JsonSchemaValidator.Result result) {

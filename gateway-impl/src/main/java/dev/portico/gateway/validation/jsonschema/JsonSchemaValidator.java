@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import dev.portico.gateway.internal.spi.OptionalLibrary;
@@ -110,6 +111,11 @@ public final class JsonSchemaValidator {
    *     class path (gateway-impl declares it optional)
    */
   public static JsonSchemaValidator compile(JsonSchema source) {
+    return compile(source, false);
+  }
+
+  /** Like {@link #compile(JsonSchema)}; with {@code assertFormats}, {@code format} is a check, not only an annotation. */
+  static JsonSchemaValidator compile(JsonSchema source, boolean assertFormats) {
     requireNonNull(source, "source");
     OptionalLibrary.JSON_SCHEMA_VALIDATOR.require("JsonSchemaValidator");
     String text = read(source);
@@ -124,7 +130,12 @@ public final class JsonSchemaValidator {
     }
     // Never fetch remote $refs: a gateway must not depend on (or be steered by) schemas on the network.
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-        builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+        builder -> {
+          builder.schemaLoader(loader -> loader.fetchRemoteResources(false));
+          if (assertFormats) {
+            builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build());
+          }
+        });
     // networknt compiles schemas leniently ({"type": 12} would pass): check the schema against its
     // dialect's meta-schema first, so a mistake fails when the adapter is created, not on requests.
     String dialect = SpecificationVersion.fromSchemaNode(node).orElse(SpecificationVersion.DRAFT_2020_12).getDialectId();
@@ -169,6 +180,11 @@ public final class JsonSchemaValidator {
     if (body == null || body.isMissingNode()) {
       return new Malformed("the body holds no JSON value");
     }
+    return validate(body);
+  }
+
+  /** Validates {@code body}, a tree this package built (a body just parsed, or a parameter's coerced value). */
+  Result validate(JsonNode body) {
     List<Error> errors;
     try {
       List<Violation> outOfRange = new ArrayList<>();
@@ -270,7 +286,7 @@ public final class JsonSchemaValidator {
     return message == null ? String.valueOf(error.getKeyword()) : message;
   }
 
-  private static String read(JsonSchema source) {
+  static String read(JsonSchema source) {
     return switch (source.kind()) {
       case TEXT -> source.value();
       case URI -> {
