@@ -11,6 +11,7 @@ import dev.portico.gateway.internal.body.UpstreamBody;
 import dev.portico.gateway.internal.chain.CompiledCors;
 import dev.portico.gateway.internal.chain.ProblemRenderer;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
+import dev.portico.gateway.internal.http.GrpcStatus;
 import dev.portico.gateway.internal.http.HopByHop;
 import dev.portico.gateway.internal.websocket.WebSocketCall;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,10 @@ final class ResponseWriter {
       HttpFields.Mutable head = headFrom(response.headers(), false);
       finishHead(head, false);
       log.status(response.status());
+      if (run.client().httpVersion().getVersion() >= 20) {
+        // The upstream's trailers (a gRPC call's status) follow its body; HTTP/1.1 clients get none.
+        run.client().responseTrailers(upstream::trailers);
+      }
       run.client().responseHead(response.status(), head);
       stream(upstream);
     } else if (responseBody instanceof ResponseBody.BytesBody bytes) {
@@ -134,6 +140,10 @@ final class ResponseWriter {
    */
   void writeProblem(Problem problem, HttpHeaders extraHeaders) {
     responded.set(true);
+    if (GrpcStatus.isGrpc(run.client().headers())) {
+      writeGrpcProblem(problem, extraHeaders);
+      return;
+    }
     ErrorResponse rendered = renderProblem(problem);
     HttpFields.Mutable head = headFrom(extraHeaders, true);
     for (String name : rendered.headers().names()) {
@@ -152,6 +162,31 @@ final class ResponseWriter {
     ByteBuffer[] body = new ByteBuffer[1];
     rendered.writeTo(b -> body[0] = b);
     run.client().write(true, body[0], Callback.from(() -> run.finish(true, "problem", null),
+        x -> run.finish(false, "client-abort", x)));
+  }
+
+  /**
+   * Answers {@code problem} to a gRPC call as gRPC does: trailers-only, HTTP 200 with
+   * {@code grpc-status} and {@code grpc-message} in the head and no body ({@link GrpcStatus}), with
+   * the problem's own headers ({@code WWW-Authenticate}, {@code Retry-After}). The error mapper is
+   * not asked: a gRPC client reads no body. The access log and metrics record the refusal's HTTP
+   * status (401, 429...), what the exchange was refused as.
+   */
+  private void writeGrpcProblem(Problem problem, HttpHeaders extraHeaders) {
+    HttpFields.Mutable head = headFrom(extraHeaders, true);
+    for (String name : problem.headers().names()) {
+      head.remove(name);
+    }
+    FieldsHttpHeaders.copy(problem.headers(), head);
+    head.remove(HttpHeader.CONTENT_LENGTH);
+    head.put(HttpHeader.CONTENT_TYPE, "application/grpc");
+    head.put(GrpcStatus.STATUS, Integer.toString(GrpcStatus.fromHttp(problem.status())));
+    head.put(GrpcStatus.MESSAGE, GrpcStatus.encodeMessage(
+        problem.detail().isEmpty() ? problem.type().title() : problem.detail()));
+    finishHead(head, true);
+    log.status(problem.status());
+    run.client().responseHead(200, head);
+    run.client().write(true, BufferUtil.EMPTY_BUFFER, Callback.from(() -> run.finish(true, "problem", null),
         x -> run.finish(false, "client-abort", x)));
   }
 
