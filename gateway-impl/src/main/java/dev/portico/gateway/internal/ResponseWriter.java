@@ -25,6 +25,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,11 @@ final class ResponseWriter {
   private final ExchangeLog log;
   private final AtomicBoolean responded = new AtomicBoolean();
   private volatile boolean clientWriteFailed;
+  /**
+   * The trailers that end a gRPC response whose upstream failed mid-body ({@code UNAVAILABLE}),
+   * instead of the upstream's, which never came.
+   */
+  private volatile @Nullable HttpFields failedCallTrailers;
   /** Whether this exchange is a CORS preflight the gateway answers: its head needs no CORS decoration. */
   private volatile boolean preflight;
 
@@ -92,7 +98,10 @@ final class ResponseWriter {
       log.status(response.status());
       if (run.client().httpVersion().getVersion() >= 20) {
         // The upstream's trailers (a gRPC call's status) follow its body; HTTP/1.1 clients get none.
-        run.client().responseTrailers(upstream::trailers);
+        run.client().responseTrailers(() -> {
+          HttpFields failed = failedCallTrailers;
+          return failed != null ? failed : upstream.trailers();
+        });
       }
       run.client().responseHead(response.status(), head);
       stream(upstream);
@@ -246,6 +255,25 @@ final class ResponseWriter {
     return head;
   }
 
+  /**
+   * Ends a gRPC call whose upstream failed mid-body with {@code grpc-status: 14} (UNAVAILABLE) in
+   * trailers, which is what the client can act on (a stream reset reads as CANCELLED or INTERNAL).
+   * Returns false, having done nothing, for any other exchange: its client connection or HTTP/2
+   * stream is aborted, so that a truncated body never looks complete.
+   */
+  private boolean endGrpcCall(Throwable failure) {
+    if (run.client().httpVersion().getVersion() < 20 || !GrpcStatus.isGrpc(run.client().headers())) {
+      return false;
+    }
+    failedCallTrailers = HttpFields.build(2)
+        .put(GrpcStatus.STATUS, Integer.toString(GrpcStatus.UNAVAILABLE))
+        .put(GrpcStatus.MESSAGE, GrpcStatus.encodeMessage("The upstream failed during the call."))
+        .asImmutable();
+    run.client().write(true, BufferUtil.EMPTY_BUFFER, Callback.from(
+        () -> run.finish(true, "upstream-abort", failure), x -> run.finish(false, "upstream-abort", x)));
+    return true;
+  }
+
   /** Streams the upstream body to the client: each chunk is written before the next is demanded. */
   private void stream(UpstreamBody body) {
     Content.Sink counting = (last, buffer, callback) -> {
@@ -278,6 +306,9 @@ final class ResponseWriter {
       public void failed(Throwable x) {
         boolean clientSide = clientWriteFailed || run.clientFailure() != null;
         body.discard(x);
+        if (!clientSide && endGrpcCall(x)) {
+          return;
+        }
         if (LOG.isDebugEnabled()) {
           LOG.debug("{} {} during response body: {}", run.requestId(), clientSide ? "client failed" : "upstream failed",
               String.valueOf(x));

@@ -129,7 +129,8 @@ class GrpcOnTomcatTest {
       // What a host that serves gRPC on Tomcat sets: small DATA frames are how gRPC streams.
       http2.setOverheadDataThreshold(0);
     }
-    http2.setAllowedTrailerHeaders(allowedTrailers);
+    // The HTTP/1.1 protocol's setting, which its HTTP/2 upgrade protocol reads.
+    connector.setProperty("allowedTrailerHeaders", allowedTrailers);
     connector.addUpgradeProtocol(http2);
     Context context = tomcat.addContext("", null);
     Wrapper wrapper = Tomcat.addServlet(context, "gateway", new GatewayServlet(gateway));
