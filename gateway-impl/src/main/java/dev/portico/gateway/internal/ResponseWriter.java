@@ -189,9 +189,10 @@ final class ResponseWriter {
     FieldsHttpHeaders.copy(problem.headers(), head);
     head.remove(HttpHeader.CONTENT_LENGTH);
     head.put(HttpHeader.CONTENT_TYPE, "application/grpc");
-    head.put(GrpcStatus.STATUS, Integer.toString(GrpcStatus.fromHttp(problem.status())));
-    head.put(GrpcStatus.MESSAGE, GrpcStatus.encodeMessage(
-        problem.detail().isEmpty() ? problem.type().title() : problem.detail()));
+    for (HttpField field : GrpcStatus.fields(GrpcStatus.fromHttp(problem.status()),
+        problem.detail().isEmpty() ? problem.type().title() : problem.detail())) {
+      head.put(field);
+    }
     finishHead(head, true);
     log.status(problem.status());
     run.client().responseHead(200, head);
@@ -265,10 +266,7 @@ final class ResponseWriter {
     if (run.client().httpVersion().getVersion() < 20 || !GrpcStatus.isGrpc(run.client().headers())) {
       return false;
     }
-    failedCallTrailers = HttpFields.build(2)
-        .put(GrpcStatus.STATUS, Integer.toString(GrpcStatus.UNAVAILABLE))
-        .put(GrpcStatus.MESSAGE, GrpcStatus.encodeMessage("The upstream failed during the call."))
-        .asImmutable();
+    failedCallTrailers = GrpcStatus.fields(GrpcStatus.UNAVAILABLE, "The upstream failed during the call.");
     run.client().write(true, BufferUtil.EMPTY_BUFFER, Callback.from(
         () -> run.finish(true, "upstream-abort", failure), x -> run.finish(false, "upstream-abort", x)));
     return true;

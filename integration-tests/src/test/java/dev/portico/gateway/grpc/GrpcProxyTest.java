@@ -218,6 +218,7 @@ class GrpcProxyTest {
     FakeIdentityProvider idp = FakeIdentityProvider.start();
     closing.add(idp);
     JwtAuthenticator jwt = JwtAuthenticator.builder().jwksUri(idp.jwksUri()).issuer(idp.issuer()).build();
+    closing.add(jwt);   // its key-fetching threads end with it
     // The unary method has its own route, with a token and a limit; the service's other methods do not.
     Gateway gateway = grpcGateway(backend.uri())
         .route("unary", r -> r.path(SERVICE + "UnaryRpc").upstreamGroup("grpc").authenticator(jwt)

@@ -80,6 +80,17 @@ public final class GrpcStatus {
   }
 
   /**
+   * Returns the {@code grpc-status} and {@code grpc-message} fields of status {@code code} with
+   * {@code message}, encoded ({@link #encodeMessage}).
+   */
+  public static HttpFields fields(int code, String message) {
+    return HttpFields.build(2)
+        .put(STATUS, Integer.toString(code))
+        .put(MESSAGE, encodeMessage(message))
+        .asImmutable();
+  }
+
+  /**
    * Returns {@code message} percent-encoded as {@code grpc-message} requires: UTF-8 bytes, every
    * byte outside {@code %x20-%x7E}, and {@code %} itself, as {@code %XX}.
    */

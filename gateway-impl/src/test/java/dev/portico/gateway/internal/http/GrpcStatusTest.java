@@ -43,4 +43,12 @@ class GrpcStatusTest {
     assertThat(GrpcStatus.encodeMessage("line\r\nbreak")).isEqualTo("line%0D%0Abreak");
     assertThat(GrpcStatus.encodeMessage("caf\u00e9 \u2713")).isEqualTo("caf%C3%A9 %E2%9C%93");
   }
+
+  @Test
+  void statusFieldsCarryTheCodeAndTheEncodedMessage() {
+    HttpFields fields = GrpcStatus.fields(GrpcStatus.UNAVAILABLE, "down\n100%");
+
+    assertThat(fields.get("grpc-status")).isEqualTo("14");
+    assertThat(fields.get("grpc-message")).isEqualTo("down%0A100%25");
+  }
 }
