@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.Timeouts;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.ratelimit.KeyResolver;
@@ -349,6 +350,23 @@ class GrpcProxyTest {
     assertThat(response.getHeaders().get("content-type")).isEqualTo("application/grpc");
     assertThat(response.getHeaders().get("grpc-status")).isEqualTo("4");
     assertThat(response.getContent()).isEmpty();
+    held.release();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mounting.class, names = {"JETTY_HANDLER_H2", "JETTY_SERVLET_H2", "TOMCAT_SERVLET_H2"})
+  void theRoutesShorterTimeoutWinsOverALongerGrpcTimeout(Mounting mounting) throws Exception {
+    FakeUpstream held = FakeUpstream.startH2c().hold();
+    closing.add(held);
+    Mounting.Running running = mount(mounting, grpcGateway(held.uri())
+        .route("simple", r -> r.path(SERVICE + "*").upstreamGroup("grpc")
+            .timeouts(Timeouts.DEFAULT.withResponse(Duration.ofMillis(200))))
+        .build());
+
+    ContentResponse response = grpcPost(running, "60S");
+
+    assertThat(response.getHeaders().get("grpc-status")).isEqualTo("4");
+    assertThat(response.getHeaders().get("grpc-message")).isEqualTo("The upstream did not respond within 200 ms.");
     held.release();
   }
 
