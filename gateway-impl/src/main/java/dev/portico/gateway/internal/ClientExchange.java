@@ -3,6 +3,7 @@ package dev.portico.gateway.internal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
@@ -83,6 +84,15 @@ public interface ClientExchange extends Content.Sink {
    * headers have already been removed by the engine.
    */
   void responseHead(int status, HttpFields headers);
+
+  /**
+   * Sends the response's trailers that {@code trailers} returns (null for none) after the last body
+   * bytes; called before {@link #responseHead}, and only on HTTP/2 or later, where trailers are a
+   * frame of the stream. The supplier is asked once, when the last {@link #write} ends the body. An
+   * adapter whose host cannot send trailers ignores the call (the default).
+   */
+  default void responseTrailers(Supplier<@Nullable HttpFields> trailers) {
+  }
 
   /**
    * Writes response body bytes without blocking; {@code last} ends the body. The callback

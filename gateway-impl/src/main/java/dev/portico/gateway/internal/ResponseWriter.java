@@ -11,6 +11,7 @@ import dev.portico.gateway.internal.body.UpstreamBody;
 import dev.portico.gateway.internal.chain.CompiledCors;
 import dev.portico.gateway.internal.chain.ProblemRenderer;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
+import dev.portico.gateway.internal.http.GrpcStatus;
 import dev.portico.gateway.internal.http.HopByHop;
 import dev.portico.gateway.internal.websocket.WebSocketCall;
 import java.nio.ByteBuffer;
@@ -22,7 +23,9 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,11 @@ final class ResponseWriter {
   private final ExchangeLog log;
   private final AtomicBoolean responded = new AtomicBoolean();
   private volatile boolean clientWriteFailed;
+  /**
+   * The trailers that end a gRPC response whose upstream failed mid-body ({@code UNAVAILABLE}),
+   * instead of the upstream's, which never came.
+   */
+  private volatile @Nullable HttpFields failedCallTrailers;
   /** Whether this exchange is a CORS preflight the gateway answers: its head needs no CORS decoration. */
   private volatile boolean preflight;
 
@@ -88,6 +96,13 @@ final class ResponseWriter {
       HttpFields.Mutable head = headFrom(response.headers(), false);
       finishHead(head, false);
       log.status(response.status());
+      if (run.client().httpVersion().getVersion() >= 20) {
+        // The upstream's trailers (a gRPC call's status) follow its body; HTTP/1.1 clients get none.
+        run.client().responseTrailers(() -> {
+          HttpFields failed = failedCallTrailers;
+          return failed != null ? failed : upstream.trailers();
+        });
+      }
       run.client().responseHead(response.status(), head);
       stream(upstream);
     } else if (responseBody instanceof ResponseBody.BytesBody bytes) {
@@ -134,6 +149,10 @@ final class ResponseWriter {
    */
   void writeProblem(Problem problem, HttpHeaders extraHeaders) {
     responded.set(true);
+    if (GrpcStatus.isGrpc(run.client().headers())) {
+      writeGrpcProblem(problem, extraHeaders);
+      return;
+    }
     ErrorResponse rendered = renderProblem(problem);
     HttpFields.Mutable head = headFrom(extraHeaders, true);
     for (String name : rendered.headers().names()) {
@@ -152,6 +171,32 @@ final class ResponseWriter {
     ByteBuffer[] body = new ByteBuffer[1];
     rendered.writeTo(b -> body[0] = b);
     run.client().write(true, body[0], Callback.from(() -> run.finish(true, "problem", null),
+        x -> run.finish(false, "client-abort", x)));
+  }
+
+  /**
+   * Answers {@code problem} to a gRPC call as gRPC does: trailers-only, HTTP 200 with
+   * {@code grpc-status} and {@code grpc-message} in the head and no body ({@link GrpcStatus}), with
+   * the problem's own headers ({@code WWW-Authenticate}, {@code Retry-After}). The error mapper is
+   * not asked: a gRPC client reads no body. The access log and metrics record the refusal's HTTP
+   * status (401, 429...), what the exchange was refused as.
+   */
+  private void writeGrpcProblem(Problem problem, HttpHeaders extraHeaders) {
+    HttpFields.Mutable head = headFrom(extraHeaders, true);
+    for (String name : problem.headers().names()) {
+      head.remove(name);
+    }
+    FieldsHttpHeaders.copy(problem.headers(), head);
+    head.remove(HttpHeader.CONTENT_LENGTH);
+    head.put(HttpHeader.CONTENT_TYPE, "application/grpc");
+    for (HttpField field : GrpcStatus.fields(GrpcStatus.fromHttp(problem.status()),
+        problem.detail().isEmpty() ? problem.type().title() : problem.detail())) {
+      head.put(field);
+    }
+    finishHead(head, true);
+    log.status(problem.status());
+    run.client().responseHead(200, head);
+    run.client().write(true, BufferUtil.EMPTY_BUFFER, Callback.from(() -> run.finish(true, "problem", null),
         x -> run.finish(false, "client-abort", x)));
   }
 
@@ -211,6 +256,22 @@ final class ResponseWriter {
     return head;
   }
 
+  /**
+   * Ends a gRPC call whose upstream failed mid-body with {@code grpc-status: 14} (UNAVAILABLE) in
+   * trailers, which is what the client can act on (a stream reset reads as CANCELLED or INTERNAL).
+   * Returns false, having done nothing, for any other exchange: its client connection or HTTP/2
+   * stream is aborted, so that a truncated body never looks complete.
+   */
+  private boolean endGrpcCall(Throwable failure) {
+    if (run.client().httpVersion().getVersion() < 20 || !GrpcStatus.isGrpc(run.client().headers())) {
+      return false;
+    }
+    failedCallTrailers = GrpcStatus.fields(GrpcStatus.UNAVAILABLE, "The upstream failed during the call.");
+    run.client().write(true, BufferUtil.EMPTY_BUFFER, Callback.from(
+        () -> run.finish(true, "upstream-abort", failure), x -> run.finish(false, "upstream-abort", x)));
+    return true;
+  }
+
   /** Streams the upstream body to the client: each chunk is written before the next is demanded. */
   private void stream(UpstreamBody body) {
     Content.Sink counting = (last, buffer, callback) -> {
@@ -243,6 +304,9 @@ final class ResponseWriter {
       public void failed(Throwable x) {
         boolean clientSide = clientWriteFailed || run.clientFailure() != null;
         body.discard(x);
+        if (!clientSide && endGrpcCall(x)) {
+          return;
+        }
         if (LOG.isDebugEnabled()) {
           LOG.debug("{} {} during response body: {}", run.requestId(), clientSide ? "client failed" : "upstream failed",
               String.valueOf(x));

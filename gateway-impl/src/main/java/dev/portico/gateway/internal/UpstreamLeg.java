@@ -33,6 +33,8 @@ final class UpstreamLeg implements ProxyContext {
   private final ExchangeLog log;
   private volatile @Nullable Request upstreamRequest;
   private volatile @Nullable UpstreamBody upstreamBody;
+  /** The trailers that ended the client's body (HTTP/2), or null. */
+  private volatile @Nullable HttpFields clientTrailers;
 
   UpstreamLeg(ExchangeRun run, ClientExchange client, ExchangeLog log) {
     this.run = run;
@@ -122,7 +124,17 @@ final class UpstreamLeg implements ProxyContext {
   @Override
   public ClientBodyContent newClientBody() {
     return new ClientBodyContent(run.body().source(), client.contentLength(), run.route().maxRequestBodySize(),
-        log::addBytesIn, run::clientBodyFailed);
+        log::addBytesIn, run::clientBodyFailed, trailers -> clientTrailers = trailers);
+  }
+
+  @Override
+  public @Nullable HttpFields clientTrailers() {
+    return clientTrailers;
+  }
+
+  @Override
+  public boolean clientCarriesTrailers() {
+    return client.httpVersion().getVersion() >= 20;
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -217,6 +218,11 @@ final class JettyClientExchange implements ClientExchange {
     return status >= 200 && status != 204 && status != 304
         && !HttpMethod.HEAD.is(request.getMethod())
         && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1;
+  }
+
+  @Override
+  public void responseTrailers(Supplier<@Nullable HttpFields> trailers) {
+    response.setTrailersSupplier(trailers);
   }
 
   @Override

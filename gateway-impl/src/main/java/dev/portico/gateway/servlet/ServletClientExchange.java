@@ -3,6 +3,7 @@ package dev.portico.gateway.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.internal.ClientExchange;
+import dev.portico.gateway.internal.http.GrpcStatus;
 import dev.portico.gateway.internal.routing.PathInContext;
 import dev.portico.gateway.internal.websocket.WebSocketUpgrade;
 import jakarta.servlet.AsyncContext;
@@ -19,11 +20,14 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -64,6 +68,8 @@ final class ServletClientExchange implements ClientExchange {
   private final HttpServletRequest request;
   /** Set when the engine takes the exchange ({@link #taken()}), on the container thread. */
   private volatile @Nullable AsyncContext async;
+  /** The response's trailers, when the engine relays some ({@link #responseTrailers}). */
+  private volatile @Nullable Supplier<@Nullable HttpFields> trailers;
   private final String method;
   private final @Nullable String rawPath;
   private final @Nullable String rawQuery;
@@ -235,8 +241,72 @@ final class ServletClientExchange implements ClientExchange {
     notify(listener, failure);
   }
 
+  /** Keeps the trailers for {@link #responseHead}, which hands them to the container. */
+  @Override
+  public void responseTrailers(Supplier<@Nullable HttpFields> trailers) {
+    this.trailers = trailers;
+  }
+
+  /**
+   * Hands the response's trailers to the container (Servlet 6 {@code setTrailerFields}, HTTP/2 on
+   * Jetty ee10 and Tomcat 11), which asks for them when the output closes. A gRPC head that carries
+   * the status itself (a trailers-only answer: the gateway's refusal, or the upstream's) is sent as a
+   * head and then trailers that repeat its metadata ({@code grpc-status}, {@code grpc-message}, the
+   * rest): Tomcat's servlet
+   * response always ends an HTTP/2 stream with a DATA frame, never with the head, and a gRPC client
+   * reads the status of a stream that did not end with its head from trailers only.
+   */
+  private void sendTrailers(HttpFields head) {
+    Supplier<@Nullable HttpFields> relayed = trailers;
+    HttpFields statusOnly = httpVersion.getVersion() >= 20 ? grpcStatus(head) : null;
+    if (relayed == null && statusOnly == null) {
+      return;
+    }
+    try {
+      response.setTrailerFields(() -> {
+        HttpFields fields = relayed == null ? null : relayed.get();
+        if (fields == null) {
+          fields = statusOnly;
+        }
+        if (fields == null) {
+          return Map.of();
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (HttpField field : fields) {
+          // Servlet trailers are one value per name: repeated fields are joined, as a list.
+          map.merge(field.getLowerCaseName(), field.getValue(), (a, b) -> a + ", " + b);
+        }
+        return map;
+      });
+    } catch (IllegalStateException e) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("no trailers on {} {}: {}", method, rawPath, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Returns the metadata of a trailers-only gRPC head (one with {@code grpc-status}): all its fields
+   * but the framing ones, as a gRPC client reads a trailers-only answer; null for any other head.
+   */
+  private static @Nullable HttpFields grpcStatus(HttpFields head) {
+    if (!head.contains(GrpcStatus.STATUS) || !GrpcStatus.isGrpc(head)) {
+      return null;
+    }
+    HttpFields.Mutable fields = HttpFields.build(head.size());
+    for (HttpField field : head) {
+      HttpHeader known = field.getHeader();
+      if (known != HttpHeader.CONTENT_TYPE && known != HttpHeader.CONTENT_LENGTH && known != HttpHeader.DATE
+          && known != HttpHeader.SERVER && known != HttpHeader.TRANSFER_ENCODING) {
+        fields.add(field);
+      }
+    }
+    return fields.asImmutable();
+  }
+
   @Override
   public void responseHead(int status, HttpFields fields) {
+    sendTrailers(fields);
     response.setStatus(status);
     // The first value of a name replaces what the container put there in advance (Jetty's Server).
     Set<String> names = new HashSet<>();

@@ -7,9 +7,12 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.Trailers;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.RetainableByteBuffer;
@@ -61,6 +64,22 @@ final class ServletInputSource implements Content.Source {
     return length;
   }
 
+  /**
+   * The end of the body: the request's trailers (HTTP/2, a gRPC client's) as the last chunk when it
+   * sent some, as Jetty's core request does, or end-of-content.
+   */
+  private Content.Chunk end() {
+    if (request.isTrailerFieldsReady()) {
+      Map<String, String> fields = request.getTrailerFields();
+      if (!fields.isEmpty()) {
+        HttpFields.Mutable trailers = HttpFields.build(fields.size());
+        fields.forEach(trailers::add);
+        return new Trailers(trailers.asImmutable());
+      }
+    }
+    return Content.Chunk.EOF;
+  }
+
   @Override
   public Content.@Nullable Chunk read() {
     Content.Chunk end = terminal;
@@ -78,7 +97,7 @@ final class ServletInputSource implements Content.Source {
       }
       while (true) {
         if (in.isFinished()) {
-          return terminal = Content.Chunk.EOF;
+          return terminal = end();
         }
         if (!in.isReady()) {
           return null;
@@ -99,7 +118,7 @@ final class ServletInputSource implements Content.Source {
         }
         buffer.release();
         if (read < 0) {
-          return terminal = Content.Chunk.EOF;
+          return terminal = end();
         }
       }
     } catch (Throwable x) {

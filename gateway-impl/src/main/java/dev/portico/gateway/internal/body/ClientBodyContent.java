@@ -3,13 +3,17 @@ package dev.portico.gateway.internal.body;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.Trailers;
 import org.eclipse.jetty.io.Content;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The client's request body as the upstream request's content: chunks pass straight from the
  * server's source to the client's sender, with demand flowing back, so nothing is buffered. Counts
- * the bytes and reports a broken client body to the exchange. A body that grows past the route's
+ * the bytes and reports a broken client body to the exchange. The client's trailers (HTTP/2, a gRPC
+ * call's) end the content as its last chunk; they are handed to a listener, which the upstream
+ * request's trailers supplier reads once the content ended. A body that grows past the route's
  * maximum ends in a {@link TooLargeException} failure chunk instead: the Jetty client aborts the
  * upstream request with it, and the try answers 413. Not public API.
  */
@@ -18,6 +22,7 @@ public final class ClientBodyContent implements Request.Content {
   private final long length;
   private final IntConsumer bytesRead;
   private final Consumer<Throwable> failed;
+  private final Consumer<HttpFields> trailers;
   /** The most bytes passed on, or -1 for no limit. */
   private final long maxBytes;
   /** Bytes passed on so far; read() is never called concurrently. */
@@ -26,11 +31,12 @@ public final class ClientBodyContent implements Request.Content {
   /**
    * The client's body {@code source} of {@code length} bytes (-1 when not declared), cut off past
    * {@code maxBytes} (-1 for no limit); {@code bytesRead} counts what passes, {@code failed} learns
-   * that the client's body broke.
+   * that the client's body broke, {@code trailers} receives the client's trailers if it sends any.
    */
   public ClientBodyContent(Content.Source source, long length, long maxBytes, IntConsumer bytesRead,
-      Consumer<Throwable> failed) {
+      Consumer<Throwable> failed, Consumer<HttpFields> trailers) {
     this.source = source;
+    this.trailers = trailers;
     this.length = length;
     this.maxBytes = maxBytes;
     this.bytesRead = bytesRead;
@@ -57,6 +63,9 @@ public final class ClientBodyContent implements Request.Content {
     if (chunk != null) {
       if (Content.Chunk.isFailure(chunk, true)) {
         failed.accept(chunk.getFailure());
+      } else if (chunk instanceof Trailers last) {
+        // Before the chunk is passed on: the sender asks for the trailers once it saw the last chunk.
+        trailers.accept(last.getTrailers());
       } else {
         int n = chunk.remaining();
         if (maxBytes >= 0 && received + n > maxBytes) {

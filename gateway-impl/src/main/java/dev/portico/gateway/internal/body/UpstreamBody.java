@@ -1,9 +1,12 @@
 package dev.portico.gateway.internal.body;
 
 import dev.portico.gateway.ResponseBody;
+import dev.portico.gateway.internal.http.HopByHop;
 import java.util.OptionalLong;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream response body, streamed to the client by the engine and never held. Not public
@@ -32,6 +35,14 @@ public final class UpstreamBody implements ResponseBody {
   /** Returns this body read from {@code source} instead (what a policy left of it), same length. */
   public UpstreamBody withSource(Content.Source source) {
     return new UpstreamBody(source, response, length);
+  }
+
+  /**
+   * Returns the upstream's trailers to relay to the client (hop-by-hop fields and fields that may not
+   * be trailers left out), or null when it sent none. Complete once the body was read to its end.
+   */
+  public @Nullable HttpFields trailers() {
+    return HopByHop.relayedTrailers(response.getTrailers());
   }
 
   /** Gives up on the body (a filter replaced the response): frees the upstream connection. */

@@ -7,6 +7,8 @@ import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.body.ReplayableBody;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
+import dev.portico.gateway.internal.http.GrpcStatus;
+import dev.portico.gateway.internal.http.GrpcTimeout;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.upstream.Backoff;
 import dev.portico.gateway.internal.upstream.CircuitGuard;
@@ -64,7 +66,7 @@ public final class ProxyCall {
   private final CompletableFuture<GatewayResponse> result = new CompletableFuture<>();
   private int tries;
 
-  private ProxyCall(ProxyContext run, Exchange exchange, String path, HttpFields headers) {
+  private ProxyCall(ProxyContext run, Exchange exchange, String path, HttpFields headers, long callTimeoutNanos) {
     this.run = run;
     this.exchange = exchange;
     this.compiled = run.upstream();
@@ -84,8 +86,12 @@ public final class ProxyCall {
     this.replayable = buffered == null && hasBody && policy.enabled()
         ? new ReplayableBody(run.newClientBody(), policy.mayRetrySent(method) ? policy.maxReplayBytes() : 0)
         : null;
-    this.deadlineNanos = policy.deadline().isPresent()
+    long retryDeadline = policy.deadline().isPresent()
         ? startNanos + policy.deadline().get().toNanos() : Long.MAX_VALUE;
+    // A gRPC client's grpc-timeout bounds the call too: the earlier deadline wins.
+    this.deadlineNanos = callTimeoutNanos < 0 || callTimeoutNanos == Long.MAX_VALUE ? retryDeadline
+        : retryDeadline == Long.MAX_VALUE || retryDeadline - (startNanos + callTimeoutNanos) > 0
+            ? startNanos + callTimeoutNanos : retryDeadline;
     this.version = group.settings().protocol() == UpstreamProtocol.HTTP_2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
   }
 
@@ -99,8 +105,13 @@ public final class ProxyCall {
       return CompletableFuture.completedFuture(GatewayResponse.problem(
           ProblemType.BAD_PATH.withDetail("The path to send upstream is not valid: " + rewritten.reason())));
     }
+    long callTimeout = GrpcStatus.isGrpc(run.clientHeaders()) ? GrpcTimeout.nanos(run.clientHeaders()) : GrpcTimeout.ABSENT;
+    if (callTimeout == GrpcTimeout.MALFORMED) {
+      return CompletableFuture.completedFuture(GatewayResponse.problem(ProblemType.BAD_REQUEST.withDetail(
+          "The grpc-timeout header is not a timeout (1 to 8 digits and a unit of H, M, S, m, u or n).")));
+    }
     HttpFields headers = upstream.requests().headers(run, route, exchange.request());
-    ProxyCall call = new ProxyCall(run, exchange, rewritten.path(), headers);
+    ProxyCall call = new ProxyCall(run, exchange, rewritten.path(), headers, callTimeout);
     RetryBudget budget = upstream.retryBudget();
     if (budget != null) {
       budget.request();

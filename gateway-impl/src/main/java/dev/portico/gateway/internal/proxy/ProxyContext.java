@@ -41,6 +41,18 @@ public interface ProxyContext {
   /** Returns the client's body as the content of an upstream request: streamed, counted, capped. */
   ClientBodyContent newClientBody();
 
+  /**
+   * Returns the trailers that ended the client's body once it was read to its end, or null (none
+   * sent, or the body not read to its end yet).
+   */
+  @Nullable HttpFields clientTrailers();
+
+  /**
+   * Returns whether the client's connection can carry trailers both ways: HTTP/2 or later, where a
+   * request's {@code te} may only be {@code trailers} and trailers are a frame of the stream.
+   */
+  boolean clientCarriesTrailers();
+
   /** Returns whether the client connection failed: nothing more is worth trying upstream. */
   boolean clientGone();
 

@@ -101,6 +101,11 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
     UpstreamHop hop = run.startUpstream(method, upstreamUri, endpoint.host() + ":" + endpoint.port());
     Request upstreamRequest = UpstreamRequests.newRequest(client, endpoint, method, fullPath, query, headers, body,
         version, timeouts.idle().toMillis(), hop.trace());
+    if (body != null && version == HttpVersion.HTTP_2 && run.clientCarriesTrailers()) {
+      // The client's trailers (a gRPC client's, say) follow its body upstream: Jetty asks once the
+      // content ended, when the last chunk handed them over.
+      upstreamRequest.trailersSupplier(() -> HopByHop.relayedTrailers(run.clientTrailers()));
+    }
     run.upstreamStarted(upstreamRequest, upstreamUri);
 
     UpstreamCall call = new UpstreamCall(run, upstreamRequest, timeouts.connect().toMillis(),
@@ -240,7 +245,8 @@ public final class UpstreamCall implements Response.BeginListener, Response.Cont
           failure instanceof ResponseTimeoutException
               ? "The upstream did not respond within " + responseTimeoutMillis + " ms."
               : failure instanceof DeadlineException
-              ? "The upstream did not respond within the route's retry deadline."
+              ? "The upstream did not respond within the call's deadline (the route's retry deadline or the"
+                  + " client's grpc-timeout)."
               : failure instanceof ConnectTimeoutException
                   ? "The upstream connection was not established within " + connectTimeoutMillis + " ms."
                   : "The upstream did not connect or send data in time.")), failure));

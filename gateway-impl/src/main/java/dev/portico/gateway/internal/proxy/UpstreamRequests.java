@@ -8,6 +8,7 @@ import dev.portico.gateway.internal.http.HopByHop;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.observe.TraceContext;
 import dev.portico.gateway.upstream.Endpoint;
+import dev.portico.gateway.upstream.UpstreamProtocol;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
@@ -83,6 +84,13 @@ public final class UpstreamRequests {
         continue;
       }
       out.add(field);
+    }
+    if (run.clientCarriesTrailers() && run.upstream().group().settings().protocol() == UpstreamProtocol.HTTP_2
+        && HopByHop.acceptsTrailersOnly(in)) {
+      // TE is hop-by-hop, but te: trailers between two HTTP/2 hops says what both legs honour now:
+      // the gateway relays trailers both ways (a gRPC call's status travels in them). Any other TE,
+      // from any client, and any TE towards an HTTP/1.1 upstream, stays dropped.
+      out.add(HttpHeader.TE, "trailers");
     }
     // The client's Host, forwarding headers and request id were left out above: appended, not put.
     if (route.preserveHost()) {
