@@ -33,7 +33,7 @@ final class DevServices implements BeanFactoryPostProcessor, EnvironmentAware, A
 
   private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
   private @Nullable ConfigurableEnvironment environment;
-  private @Nullable DevTokenIssuer issuer;
+  private volatile @Nullable DevTokenIssuer issuer;
 
   @Override
   public void setEnvironment(Environment environment) {

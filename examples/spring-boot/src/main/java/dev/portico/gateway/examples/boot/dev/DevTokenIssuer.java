@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -56,7 +55,7 @@ final class DevTokenIssuer implements AutoCloseable {
   static DevTokenIssuer start() throws IOException, GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     DevTokenIssuer issuer = new DevTokenIssuer(server, generator.generateKeyPair());
     server.createContext("/jwks", issuer::jwks);
     server.start();

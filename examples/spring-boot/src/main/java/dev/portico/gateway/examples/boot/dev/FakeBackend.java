@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +26,7 @@ final class FakeBackend implements AutoCloseable {
 
   /** Starts the backend {@code name} on {@code 127.0.0.1} and a free port. */
   static FakeBackend start(String name) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     FakeBackend backend = new FakeBackend(name, server);
     server.createContext("/", backend::answer);
     server.start();
