@@ -95,6 +95,25 @@ class PublishedPomsTest {
     }
   }
 
+  /**
+   * The metadata above is inherited from portico-parent: a module on another parent (the Spring
+   * Boot example is on Boot's, as a user's application is) would be published without it.
+   */
+  @Test
+  void aModuleOnAnotherParentIsNotPublished() {
+    List<Pom> foreign = modules().stream()
+        .filter(pom -> !pom.dir.equals(bom.dir))
+        .filter(pom -> !pom.children("parent", "artifactId").stream()
+            .map(e -> e.getTextContent().trim()).toList().equals(List.of("portico-parent")))
+        .toList();
+
+    assertThat(foreign).extracting(pom -> pom.text("artifactId").orElseThrow()).contains("spring-boot-example");
+    assertThat(foreign).allSatisfy(pom -> {
+      assertThat(pom.published()).as("%s (set maven.deploy.skip)", pom.dir).isFalse();
+      assertThat(pom.property("maven.install.skip")).as("maven.install.skip of %s", pom.dir).contains("true");
+    });
+  }
+
   @Test
   void theBomPinsThePluginVersionsAndTimestampOfTheParent() {
     for (Element plugin : bom.children("build", "pluginManagement", "plugins", "plugin")) {
