@@ -28,9 +28,11 @@ import java.util.Set;
  * @param pathVariables what the route's path pattern would capture
  * @param upstreamUri the URI the upstream request would go to (query included), before filters and
  *     request transforms change it
- * @param policies the names of the steps that would run, in order: global filters, the engine's
- *     policy steps, validation, the route's filters, the transforms, then {@code proxy}; for a
- *     preflight, {@code cors-preflight}
+ * @param policies the names of the steps that would run, in order: {@code ip-rules} when the
+ *     gateway or the route has client address rules (the explanation does not know the client's
+ *     address, so it names the check without saying how it would end), global filters, the
+ *     engine's policy steps, validation, the route's filters, the transforms, then {@code proxy};
+ *     for a preflight, {@code ip-rules} when there are rules, then {@code cors-preflight}
  * @param allowedMethods for {@code METHOD_NOT_ALLOWED}, and a {@code PREFLIGHT} whose method no
  *     route takes, the methods the matching routes take
  */

@@ -84,6 +84,7 @@ public final class Route {
   private final @Nullable JsonTransform responseJson;
   private final @Nullable RequestValidation validation;
   private final @Nullable CorsPolicy cors;
+  private final IpRules ipRules;
   private final @Nullable ErrorMapper errorMapper;
   private final @Nullable UpstreamErrors upstreamErrors;
   // Defaults and per-method policies.
@@ -123,6 +124,7 @@ public final class Route {
     this.responseJson = b.responseJson;
     this.validation = b.validation;
     this.cors = b.cors;
+    this.ipRules = b.ipRules;
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
     this.declared = Collections.unmodifiableSet(PolicySlot.copy(b.declared));
@@ -293,6 +295,15 @@ public final class Route {
     return Optional.ofNullable(cors);
   }
 
+  /**
+   * Returns the route's client address rules, checked after the gateway's ({@link
+   * Gateway#ipRules()}): a request passes only if both let its client address through.
+   * {@link IpRules#none()} when the route sets none.
+   */
+  public IpRules ipRules() {
+    return ipRules;
+  }
+
   /** Returns the route's own error mapper, which replaces the gateway's; empty to inherit it. */
   public Optional<ErrorMapper> errorMapper() {
     return Optional.ofNullable(errorMapper);
@@ -398,6 +409,7 @@ public final class Route {
     b.responseJson = responseJson;
     b.validation = validation;
     b.cors = cors;
+    b.ipRules = ipRules;
     b.errorMapper = errorMapper;
     b.upstreamErrors = upstreamErrors;
     b.declared.addAll(declared);
@@ -493,6 +505,7 @@ public final class Route {
     private @Nullable JsonTransform responseJson;
     private @Nullable RequestValidation validation;
     private @Nullable CorsPolicy cors;
+    private IpRules ipRules = IpRules.none();
     private @Nullable ErrorMapper errorMapper;
     private @Nullable UpstreamErrors upstreamErrors;
     private final Set<PolicySlot> declared = EnumSet.noneOf(PolicySlot.class);
@@ -883,6 +896,30 @@ public final class Route {
       return policy == null ? this : cors(policy);
     }
 
+    /**
+     * Lets through only the client addresses {@code rules} permit (after the gateway's own rules),
+     * refusing the others with 403 {@code ip-refused} before CORS, authentication and rate limits;
+     * {@link IpRules#none()} drops the rules the route would inherit from the route defaults.
+     */
+    public Builder ipRules(IpRules rules) {
+      this.ipRules = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.IP_RULES);
+      return this;
+    }
+
+    /**
+     * Lets through only the client addresses the rules {@code spec} builds permit; an invalid CIDR
+     * block is reported by {@link #build()}.
+     *
+     * <pre>{@code
+     * .ipRules(ip -> ip.allow("10.0.0.0/8", "fd00::/8").deny("10.66.0.0/16"))
+     * }</pre>
+     */
+    public Builder ipRules(Consumer<IpRules.Builder> spec) {
+      IpRules rules = built("ipRules", spec, IpRules.builder(), IpRules.Builder::build);
+      return rules == null ? this : ipRules(rules);
+    }
+
     /** Renders this route's problems with {@code mapper} instead of the gateway's. */
     public Builder errorMapper(ErrorMapper mapper) {
       this.errorMapper = requireNonNull(mapper, "mapper");
@@ -1022,7 +1059,8 @@ public final class Route {
      * method. The method is written in any case and kept in upper case; a request's method is
      * compared exactly (one with a lower-case letter is refused before routing), and a {@code HEAD}
      * request takes the {@code GET} block when there is none for {@code HEAD}. A block cannot set
-     * {@code cors} (a preflight is answered per route), and its method must be one the route
+     * {@code cors} (a preflight is answered per route) or {@code ipRules} (checked per route, before
+     * a preflight), and its method must be one the route
      * takes.
      */
     public Builder methodPolicies(String method, Policies policies) {
@@ -1033,6 +1071,9 @@ public final class Route {
       } else if (policies.slots().contains(PolicySlot.CORS)) {
         errors.add("methodPolicies: " + method + ": cors is set per route, not per method (a preflight is answered"
             + " before any method's policies)");
+      } else if (policies.slots().contains(PolicySlot.IP_RULES)) {
+        errors.add("methodPolicies: " + method + ": ipRules is set per route, not per method (client addresses are"
+            + " checked before the method's policies are chosen, preflights included)");
       } else if (methodPolicies.putIfAbsent(method.toUpperCase(Locale.ROOT), policies) != null) {
         errors.add("methodPolicies: " + method.toUpperCase(Locale.ROOT) + " is given twice");
       }

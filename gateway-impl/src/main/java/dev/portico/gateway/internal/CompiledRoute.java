@@ -1,6 +1,7 @@
 package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.chain.ChainStep;
 import dev.portico.gateway.internal.chain.RoutePolicies;
@@ -24,6 +25,8 @@ final class CompiledRoute {
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
+  /** The client address check, or null when neither the gateway nor the route has rules. */
+  private final @Nullable IpGate ipGate;
   /** The route's forms for methods with policies of their own; empty for most routes. */
   private final Map<String, CompiledRoute> byMethod;
 
@@ -33,7 +36,7 @@ final class CompiledRoute {
    * validation; the route's filters; the policies' request and response transforms; then the
    * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
+  CompiledRoute(Route route, IpRules gatewayIpRules, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
       ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
@@ -47,6 +50,7 @@ final class CompiledRoute {
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
+    this.ipGate = IpGate.of(gatewayIpRules, route.ipRules());
     this.byMethod = Map.copyOf(byMethod);
   }
 
@@ -96,6 +100,11 @@ final class CompiledRoute {
   /** Returns the route's validation, transform, CORS and error policies. */
   RoutePolicies policies() {
     return policies;
+  }
+
+  /** Returns the client address check (the gateway's rules and the route's), or null when there are none. */
+  @Nullable IpGate ipGate() {
+    return ipGate;
   }
 
   /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */

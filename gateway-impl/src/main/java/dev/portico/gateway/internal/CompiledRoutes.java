@@ -90,6 +90,10 @@ final class CompiledRoutes {
   /** Returns the step names of {@code route}'s chain, then {@code proxy}. */
   static List<String> policies(CompiledRoute route) {
     List<String> names = new ArrayList<>();
+    if (route.ipGate() != null) {
+      // Checked by the dispatcher before the chain, preflights included.
+      names.add("ip-rules");
+    }
     for (ChainStep step : route.steps()) {
       names.add(step.name());
     }

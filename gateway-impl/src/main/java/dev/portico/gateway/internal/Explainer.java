@@ -79,7 +79,8 @@ final class Explainer {
                 + String.join(", ", target.allowed()) + ".");
         return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, refusal,
             Optional.of(target.found().route().id()), target.found().variables(), Optional.empty(),
-            List.of("cors-preflight"), target.allowed());
+            target.route().ipGate() == null ? List.of("cors-preflight") : List.of("ip-rules", "cors-preflight"),
+            target.allowed());
       }
     }
     RouteLookup lookup = routes.lookup(method, path, authority, kept, rawQuery);

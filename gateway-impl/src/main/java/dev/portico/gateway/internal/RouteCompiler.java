@@ -86,7 +86,7 @@ final class RouteCompiler {
       @Nullable WebSocketConnector ws, Map<String, CompiledRoute> byMethod) {
     ProxyRoute upstream = new ProxyRoute(route,
         runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
-    return new CompiledRoute(route, gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
+    return new CompiledRoute(route, gateway.ipRules(), gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
         upstream, ws, byMethod);
   }
 
