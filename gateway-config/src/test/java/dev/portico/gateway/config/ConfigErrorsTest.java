@@ -41,6 +41,36 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void ipRulesErrorsPointAtTheBadBlockAndSuggestTheKey() {
+    assertThat(error("""
+        ipRules:
+          deny: [10.0.0.0/8, 10.0.0.0/33]
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            ipRules:
+              alow: [10.0.0.0/8]
+        """))
+        .contains("gateway.yaml:2:22 ipRules.deny[1]: cidr: '10.0.0.0/33'")
+        .contains("gateway.yaml:8:7 routes[0].ipRules.alow: unknown key 'alow' (did you mean 'allow'?)");
+    assertThat(error("""
+        routeDefaults:
+          ipRules:
+            allow: [example.com]
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            methodPolicies:
+              POST:
+                ipRules: {allow: [10.0.0.0/8]}
+        """))
+        .contains("gateway.yaml:3:13 routeDefaults.ipRules.allow[0]: cidr: 'example.com'")
+        .contains("routes[0].methodPolicies: POST: ipRules is set per route, not per method");
+  }
+
+  @Test
   void routeDefaultsAndMethodPoliciesErrorsPointAtTheirKeys() {
     assertThat(error("""
         routeDefaults:
