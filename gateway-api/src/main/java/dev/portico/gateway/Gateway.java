@@ -617,6 +617,10 @@ public final class Gateway {
         route.upstreamGroup().filter(name -> !upstreamGroups.containsKey(name)).ifPresent(name ->
             problems.add("route '" + route.id() + "': upstream group '" + name
                 + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
+        route.split().ifPresent(split -> split.sides().stream().skip(1)
+            .filter(name -> !upstreamGroups.containsKey(name)).findFirst().ifPresent(name ->
+                problems.add("route '" + route.id() + "': split: upstream group '" + name
+                    + "' is not defined (define it with upstreamGroup(...) on the gateway)")));
         List<Route> forms = new ArrayList<>(List.of(route));
         forms.addAll(route.methodRoutes());
         for (Route form : forms) {

@@ -17,6 +17,7 @@ import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.validation.RequestValidation;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.TrafficSplit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +63,7 @@ public final class Route {
   private final List<FieldCondition> queryParams;
   private final @Nullable Upstream upstream;
   private final @Nullable String upstreamGroup;
+  private final @Nullable TrafficSplit split;
   private final RetryPolicy retryPolicy;
   private final @Nullable WebSocketSettings webSocket;
   private final PathRewrite rewrite;
@@ -103,6 +105,7 @@ public final class Route {
     this.queryParams = List.copyOf(b.queryParams);
     this.upstream = upstream;
     this.upstreamGroup = upstreamGroup;
+    this.split = b.split;
     this.retryPolicy = b.retryPolicy;
     this.webSocket = b.webSocket;
     this.rewrite = b.rewrite;
@@ -182,6 +185,14 @@ public final class Route {
    */
   public Optional<String> upstreamGroup() {
     return Optional.ofNullable(upstreamGroup);
+  }
+
+  /**
+   * Returns how the route shares its traffic between upstream groups, if it does; then
+   * {@link #upstreamGroup()} is the split's first side, its default.
+   */
+  public Optional<TrafficSplit> split() {
+    return Optional.ofNullable(split);
   }
 
   /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
@@ -388,6 +399,7 @@ public final class Route {
     b.queryParams.addAll(queryParams);
     b.upstream = upstream;
     b.upstreamGroup = upstreamGroup;
+    b.split = split;
     b.retryPolicy = retryPolicy;
     b.webSocket = webSocket;
     b.rewrite = rewrite;
@@ -482,6 +494,7 @@ public final class Route {
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
     private @Nullable String upstreamGroup;
+    private @Nullable TrafficSplit split;
     private RetryPolicy retryPolicy = RetryPolicy.none();
     private @Nullable WebSocketSettings webSocket;
     private final List<String> errors = new ArrayList<>();
@@ -625,6 +638,7 @@ public final class Route {
         this.upstream = Upstream.of(uri);
         this.upstreamError = null;
         this.upstreamGroup = null;
+        this.split = null;
       } catch (IllegalArgumentException e) {
         this.upstream = null;
         this.upstreamError = e;
@@ -637,7 +651,31 @@ public final class Route {
       this.upstream = requireNonNull(upstream, "upstream");
       this.upstreamError = null;
       this.upstreamGroup = null;
+      this.split = null;
       return this;
+    }
+
+    /**
+     * Shares the route's traffic between upstream groups the gateway defines, by weight, header or
+     * cookie rules and sticky keys (see {@link TrafficSplit}); replaces an {@code upstream(...)} or
+     * {@code upstreamGroup(...)}.
+     *
+     * <pre>{@code
+     * .split(s -> s.to("orders-v1", 90).to("orders-v2", 10).whenHeader("X-Canary", "on", "orders-v2"))
+     * }</pre>
+     */
+    public Builder split(TrafficSplit split) {
+      this.split = requireNonNull(split, "split");
+      this.upstreamGroup = split.sides().iterator().next();
+      this.upstream = null;
+      this.upstreamError = null;
+      return this;
+    }
+
+    /** Shares the route's traffic as the split {@code spec} builds; see {@link #split(TrafficSplit)}. */
+    public Builder split(Consumer<TrafficSplit.Builder> spec) {
+      TrafficSplit built = built("split", spec, TrafficSplit.builder(), TrafficSplit.Builder::build);
+      return built == null ? this : split(built);
     }
 
     /**
@@ -654,6 +692,7 @@ public final class Route {
         this.upstreamGroup = name;
         this.upstream = null;
         this.upstreamError = null;
+        this.split = null;
       }
       return this;
     }

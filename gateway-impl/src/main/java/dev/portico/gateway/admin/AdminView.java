@@ -55,7 +55,9 @@ public final class AdminView {
    * {@code headers} and {@code queryParams} conditions, {@code upstream}, {@code rewrite},
    * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs; with
    * client address rules, {@code ipRules}: the {@code gateway}'s and the {@code route}'s own, each
-   * with its {@code allow} and {@code deny} blocks; with route
+   * with its {@code allow} and {@code deny} blocks; with a traffic split, {@code split}: its
+   * {@code weights} by upstream group, its {@code rules} ({@code header X-Canary=on -> v2}) and
+   * whether it is {@code sticky}; with route
    * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
    * block {@code sets} and whether that method is {@code authenticated}.
    */
@@ -81,6 +83,13 @@ public final class AdminView {
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));
+      route.split().ifPresent(split -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("weights", split.weights());
+        m.put("rules", split.rules().stream().map(Object::toString).toList());
+        m.put("sticky", split.stickyKey().isPresent());
+        r.put("split", m);
+      });
       if (!definition.ipRules().isEmpty() || !route.ipRules().isEmpty()) {
         Map<String, Object> ip = new LinkedHashMap<>();
         if (!definition.ipRules().isEmpty()) {

@@ -22,6 +22,8 @@ final class CompiledRoute {
   private final Route route;
   private final ChainStep[] steps;
   private final ProxyRoute upstream;
+  /** The route's traffic split, or null: then every request goes to {@link #upstream}. */
+  private final @Nullable SplitChooser split;
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
@@ -37,7 +39,7 @@ final class CompiledRoute {
    * proxy step.
    */
   CompiledRoute(Route route, IpRules gatewayIpRules, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
-      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
+      ProxyRoute upstream, @Nullable SplitChooser split, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
     globalFilters.forEach(f -> all.add(ChainStep.of(f)));
@@ -47,6 +49,7 @@ final class CompiledRoute {
     all.addAll(policies.afterRouteFilters());
     this.steps = all.toArray(ChainStep[]::new);
     this.upstream = upstream;
+    this.split = split;
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
@@ -90,6 +93,11 @@ final class CompiledRoute {
   /** Returns what the proxy leg needs of the route. */
   ProxyRoute upstream() {
     return upstream;
+  }
+
+  /** Returns the route's traffic split, or null when all its requests go to {@link #upstream()}. */
+  @Nullable SplitChooser split() {
+    return split;
   }
 
   /** Returns the largest request body the route accepts, -1 for no limit. */

@@ -97,6 +97,9 @@ final class CompiledRoutes {
     for (ChainStep step : route.steps()) {
       names.add(step.name());
     }
+    if (route.split() != null) {
+      names.add("split");
+    }
     names.add("proxy");
     return List.copyOf(names);
   }
@@ -105,7 +108,12 @@ final class CompiledRoutes {
   Set<HttpClient> clientsInUse() {
     Set<HttpClient> used = Collections.newSetFromMap(new IdentityHashMap<>());
     for (CompiledRoute route : compiled.values()) {
-      route.forms().forEach(form -> used.add(form.upstream().client()));
+      route.forms().forEach(form -> {
+        used.add(form.upstream().client());
+        if (form.split() != null) {
+          form.split().upstreams().forEach(side -> used.add(side.client()));
+        }
+      });
     }
     return used;
   }
