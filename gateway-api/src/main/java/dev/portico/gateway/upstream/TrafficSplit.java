@@ -3,7 +3,6 @@ package dev.portico.gateway.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.portico.gateway.internal.syntax.HttpSyntax;
-import dev.portico.gateway.ratelimit.KeyResolver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *         .to("orders-v1", 90)
  *         .to("orders-v2", 10)
  *         .whenHeader("X-Canary", "on", "orders-v2")
- *         .stickyBy(KeyResolver.header("X-User"))))
+ *         .stickyBy(HashKey.header("X-User"))))
  * }</pre>
  *
  * <p>Sides are upstream groups the gateway defines; a weight of 0 keeps a side reachable by rules
@@ -45,7 +44,7 @@ import org.jspecify.annotations.Nullable;
 public final class TrafficSplit {
   private final Map<String, Integer> weights;
   private final List<Rule> rules;
-  private final @Nullable KeyResolver stickyKey;
+  private final @Nullable HashKey stickyKey;
 
   /**
    * A rule that sends a request to a side whatever the weights.
@@ -105,7 +104,7 @@ public final class TrafficSplit {
   }
 
   /** Returns the key that keeps a client on one side, if any. */
-  public Optional<KeyResolver> stickyKey() {
+  public Optional<HashKey> stickyKey() {
     return Optional.ofNullable(stickyKey);
   }
 
@@ -120,7 +119,7 @@ public final class TrafficSplit {
     private final Map<String, Integer> weights = new LinkedHashMap<>();
     private final List<Rule> rules = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
-    private @Nullable KeyResolver stickyKey;
+    private @Nullable HashKey stickyKey;
 
     Builder() {}
 
@@ -160,11 +159,11 @@ public final class TrafficSplit {
     }
 
     /**
-     * Keeps each key on one side: requests with the same key ({@code KeyResolver.header("X-User")},
-     * {@code KeyResolver.clientIp()}, {@code KeyResolver.principal()}, ...) go to the same side
+     * Keeps each key on one side: requests with the same key ({@code HashKey.header("X-User")},
+     * {@code HashKey.clientIp()}, {@code HashKey.principal()}, ...) go to the same side
      * while the weights stay. Requests without a key are shared by weight.
      */
-    public Builder stickyBy(KeyResolver key) {
+    public Builder stickyBy(HashKey key) {
       this.stickyKey = requireNonNull(key, "key");
       return this;
     }

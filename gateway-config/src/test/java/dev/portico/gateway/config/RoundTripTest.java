@@ -161,6 +161,9 @@ class RoundTripTest {
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).perTryTimeout(Duration.ofSeconds(2))
                 .deadline(Duration.ofSeconds(5)).budget(20, 5).maxReplayBytes(65536).build()))
         .route("carts", r -> r.path("/carts/**").upstreamGroup("carts"))
+        .route("checkout", r -> r.path("/checkout/**").split(s -> s.to("users", 90).to("carts", 10)
+            .whenHeader("X-Canary", "on", "carts").whenCookie("canary", "yes", "carts")
+            .stickyBy(HashKey.cookie("SESSION"))))
         .build();
     assertThat(GatewayView.of(file("upstreams.yaml"))).isEqualTo(GatewayView.of(java));
   }

@@ -3,7 +3,7 @@ package dev.portico.gateway.internal;
 import dev.portico.gateway.Exchange;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.internal.proxy.ProxyRoute;
-import dev.portico.gateway.ratelimit.KeyResolver;
+import dev.portico.gateway.upstream.HashKey;
 import dev.portico.gateway.upstream.TrafficSplit;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,7 +28,7 @@ final class SplitChooser {
   private final long total;
   private final TrafficSplit.Rule[] rules;
   private final int[] ruleSides;
-  private final @Nullable KeyResolver sticky;
+  private final @Nullable HashKey sticky;
 
   /** {@code upstreams} holds each side's upstream, in the split's order of sides. */
   SplitChooser(TrafficSplit split, List<ProxyRoute> upstreams) {
@@ -69,7 +69,7 @@ final class SplitChooser {
       return ruleSides[rule];
     }
     if (sticky != null) {
-      Optional<String> key = sticky.resolve(exchange);
+      Optional<String> key = sticky.of(exchange);
       if (key.isPresent()) {
         return rendezvous(key.get());
       }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
-import dev.portico.gateway.ratelimit.KeyResolver;
 import dev.portico.gateway.test.FakeUpstream;
 import dev.portico.gateway.test.GatewayServer;
 import dev.portico.gateway.testing.Mounting;
@@ -130,18 +129,18 @@ class TrafficSplitTest {
   @ParameterizedTest
   @MethodSource("dev.portico.gateway.testing.Mounting#eachAdapter")
   void aStickyKeyStaysOnItsSideAcrossRestartsAndMovesOnlyTowardsAGrownSide(Mounting mounting) throws Exception {
-    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 50).stickyBy(KeyResolver.header("X-User"))));
+    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 50).stickyBy(HashKey.header("X-User"))));
     Map<String, String> first = sides(200);
     assertThat(first.values()).contains("v1", "v2");
 
     // Another gateway with the same weights: every user on the same side.
     host.close();
-    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 50).stickyBy(KeyResolver.header("X-User"))));
+    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 50).stickyBy(HashKey.header("X-User"))));
     assertThat(sides(200)).isEqualTo(first);
 
     // v2 grows to 2/3: users move only from v1 to v2, never back.
     host.close();
-    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 100).stickyBy(KeyResolver.header("X-User"))));
+    host = mounting.start(gateway(s -> s.to("v1", 50).to("v2", 100).stickyBy(HashKey.header("X-User"))));
     Map<String, String> grown = sides(200);
     first.forEach((user, side) -> {
       if (side.equals("v2")) {
@@ -206,7 +205,7 @@ class TrafficSplitTest {
   @Test
   void explainAndTheAdminViewSayWhichSideAndWhy() throws Exception {
     server = GatewayServer.start(gateway(s -> s.to("v1", 90).to("v2", 10).whenHeader("X-Canary", "on", "v2")
-        .stickyBy(KeyResolver.header("X-User"))));
+        .stickyBy(HashKey.header("X-User"))));
 
     var ruled = server.handler().explain("GET", "/orders/1", HttpHeaders.builder().add("X-Canary", "on").build());
     assertThat(ruled.upstreamUri()).hasValue("upstream-group:v2/orders/1");

@@ -11,6 +11,7 @@ import dev.portico.gateway.transform.HeaderRules;
 import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.TrafficSplit;
 import dev.portico.gateway.validation.JsonSchema;
 import dev.portico.gateway.validation.RequestValidation;
 import java.net.URI;
@@ -185,6 +186,8 @@ final class RouteModel {
           })
       .key("upstreamGroup", Type.STRING, "The name of an upstream group under upstreamGroups, instead of upstream.",
           (b, v) -> b.upstreamGroup(v.text()))
+      .key("split", Type.object(UpstreamModel.SPLIT), "Shares traffic between upstream groups, instead of upstream.",
+          (b, v) -> b.split(v.build(UpstreamModel.SPLIT, TrafficSplit.builder(), TrafficSplit.Builder::build)))
       .key("retry", Type.object(UpstreamModel.RETRY), "Retries of failed upstream calls.",
           (b, v) -> b.retry(v.build(UpstreamModel.RETRY, RetryPolicy.builder(), RetryPolicy.Builder::build)))
       .key("websocket", Type.either(Type.BOOLEAN, Type.object(WEBSOCKET)), "false", "Accept WebSocket upgrades.", (b, v) -> {
