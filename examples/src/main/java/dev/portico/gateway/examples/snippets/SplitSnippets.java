@@ -17,7 +17,7 @@ final class SplitSnippets {
             .path("/orders/**")
             .split(s -> s
                 .to("orders-v1", 90)                             // the default side: listed first
-                .to("orders-v2", 10)                             // the canary: 10% of the rest
+                .to("orders-v2", 10)                             // the canary: 10% by weight
                 .whenHeader("X-Canary", "on", "orders-v2")       // testers opt in
                 .whenCookie("canary", "yes", "orders-v2")
                 .stickyBy(HashKey.cookie("SESSION").orElse(HashKey.clientIp()))))
