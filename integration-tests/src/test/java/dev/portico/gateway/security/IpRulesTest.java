@@ -260,6 +260,46 @@ class IpRulesTest {
     assertThat(routeRefusal.getContentAsString()).contains("This route does not accept");
   }
 
+  /**
+   * A host listening on both loopbacks: the same gateway judges a client on 127.0.0.1 by its IPv4
+   * address and one on ::1 by its IPv6 address (the kit's servers listen on 127.0.0.1 only, so this
+   * host is a plain Jetty server with the core handler and a connector on each address).
+   */
+  @Test
+  void directClientsOnTheIpv4AndIpv6LoopbacksAreJudgedByTheirOwnAddresses() throws Exception {
+    org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector v4 = new org.eclipse.jetty.server.ServerConnector(jetty);
+    v4.setHost("127.0.0.1");
+    org.eclipse.jetty.server.ServerConnector v6 = new org.eclipse.jetty.server.ServerConnector(jetty);
+    v6.setHost("::1");
+    jetty.addConnector(v4);
+    jetty.addConnector(v6);
+    jetty.setHandler(dev.portico.gateway.jetty.JettyGatewayHandler.create(Gateway.builder()
+        .route("v4", r -> r.path("/v4/**").upstream(upstream.uri()).ipRules(IpRules.allow("127.0.0.0/8")))
+        .route("v6", r -> r.path("/v6/**").upstream(upstream.uri()).ipRules(IpRules.allow("::1")))
+        .route("mapped", r -> r.path("/mapped/**").upstream(upstream.uri()).ipRules(IpRules.deny("::ffff:127.0.0.1")))
+        .build()));
+    org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+    jetty.start();
+    client.start();
+    try {
+      String overV4 = "http://127.0.0.1:" + v4.getLocalPort();
+      String overV6 = "http://[::1]:" + v6.getLocalPort();
+
+      assertThat(client.newRequest(overV4 + "/v4/1").send().getStatus()).isEqualTo(200);
+      assertRefused(client.newRequest(overV6 + "/v4/1").send());
+      assertThat(client.newRequest(overV6 + "/v6/1").send().getStatus()).isEqualTo(200);
+      assertRefused(client.newRequest(overV4 + "/v6/1").send());
+      // ::ffff:127.0.0.1 is 127.0.0.1: the IPv4 client is refused, the IPv6 one is not.
+      assertRefused(client.newRequest(overV4 + "/mapped/1").send());
+      assertThat(client.newRequest(overV6 + "/mapped/1").send().getStatus()).isEqualTo(200);
+      assertThat(upstream.requests()).hasSize(3);
+    } finally {
+      client.stop();
+      jetty.stop();
+    }
+  }
+
   @Test
   void explainNamesTheCheckFirstAndOnlyWhereThereAreRules() throws Exception {
     Gateway gateway = Gateway.builder()
