@@ -27,10 +27,14 @@ import java.util.Set;
  * @param routeId the route that would take the request
  * @param pathVariables what the route's path pattern would capture
  * @param upstreamUri the URI the upstream request would go to (query included), before filters and
- *     request transforms change it
- * @param policies the names of the steps that would run, in order: global filters, the engine's
- *     policy steps, validation, the route's filters, the transforms, then {@code proxy}; for a
- *     preflight, {@code cors-preflight}
+ *     request transforms change it; for a route with a traffic split, {@code upstream-group:} the
+ *     side a header or cookie rule gives the request, else the split's default side
+ * @param policies the names of the steps that would run, in order: {@code ip-rules} when the
+ *     gateway or the route has client address rules (the explanation does not know the client's
+ *     address, so it names the check without saying how it would end), global filters, the
+ *     engine's policy steps, validation, the route's filters, the transforms, with a traffic split
+ *     {@code split: ...} saying which side and why, then {@code proxy};
+ *     for a preflight, {@code ip-rules} when there are rules, then {@code cors-preflight}
  * @param allowedMethods for {@code METHOD_NOT_ALLOWED}, and a {@code PREFLIGHT} whose method no
  *     route takes, the methods the matching routes take
  */

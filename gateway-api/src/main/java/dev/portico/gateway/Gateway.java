@@ -100,6 +100,7 @@ public final class Gateway {
   private final Policies routeDefaults;
   private final List<Filter> filters;
   private final List<IpRange> trustedProxies;
+  private final IpRules ipRules;
   private final String requestIdHeader;
   private final @Nullable AccessLog accessLog;
   private final List<RateLimiter> rateLimiters;
@@ -121,6 +122,7 @@ public final class Gateway {
     this.routeDefaults = routeDefaults;
     this.filters = List.copyOf(b.filters);
     this.trustedProxies = List.copyOf(b.trustedProxies);
+    this.ipRules = b.ipRules;
     this.requestIdHeader = b.requestIdHeader;
     this.accessLog = b.accessLog;
     this.rateLimiters = List.copyOf(b.rateLimiters);
@@ -191,6 +193,15 @@ public final class Gateway {
   /** Returns the peers whose forwarding headers are trusted; empty means none are. */
   public List<IpRange> trustedProxies() {
     return trustedProxies;
+  }
+
+  /**
+   * Returns the gateway's client address rules, checked on every request the gateway answers
+   * (routed, refused 404 or 405, or a CORS preflight), before any route's own; {@link IpRules#none()}
+   * when none are set.
+   */
+  public IpRules ipRules() {
+    return ipRules;
   }
 
   /** Returns the request id header name. */
@@ -313,6 +324,7 @@ public final class Gateway {
     b.routeDefaults = routeDefaults.toBuilder();
     b.filters.addAll(filters);
     b.trustedProxies.addAll(trustedProxies);
+    b.ipRules = ipRules;
     b.requestIdHeader = requestIdHeader;
     b.accessLog = accessLog;
     b.rateLimiters.addAll(rateLimiters);
@@ -341,6 +353,7 @@ public final class Gateway {
     private final List<String> errors = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
     private final List<IpRange> trustedProxies = new ArrayList<>();
+    private IpRules ipRules = IpRules.none();
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private @Nullable AccessLog accessLog;
     private Policies.Builder routeDefaults = Policies.builder();
@@ -399,6 +412,31 @@ public final class Gateway {
         trustedProxies.add(IpRange.parse(cidr));
       }
       return this;
+    }
+
+    /**
+     * Lets through only the client addresses {@code rules} permit, on every request the gateway
+     * answers: the others are refused with 403 {@code ip-refused} before routing's 404 and 405,
+     * CORS, authentication and rate limits. The client address honours {@link #trustedProxies}.
+     * A request the gateway hands back to its host (no route matches, in a servlet filter) is the
+     * host's to answer. Routes may add their own rules ({@link Route.Builder#ipRules(IpRules)}).
+     */
+    public Builder ipRules(IpRules rules) {
+      this.ipRules = requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Lets through only the client addresses the rules {@code spec} builds permit; see {@link #ipRules(IpRules)}. */
+    public Builder ipRules(Consumer<IpRules.Builder> spec) {
+      requireNonNull(spec, "spec");
+      IpRules.Builder builder = IpRules.builder();
+      spec.accept(builder);
+      try {
+        return ipRules(builder.build());
+      } catch (IllegalArgumentException e) {
+        errors.add("gateway ipRules: " + e.getMessage());
+        return this;
+      }
     }
 
     /** Sets the request id header (default {@code X-Request-Id}). */
@@ -579,6 +617,10 @@ public final class Gateway {
         route.upstreamGroup().filter(name -> !upstreamGroups.containsKey(name)).ifPresent(name ->
             problems.add("route '" + route.id() + "': upstream group '" + name
                 + "' is not defined (define it with upstreamGroup(...) on the gateway)"));
+        route.split().ifPresent(split -> split.sides().stream().skip(1)
+            .filter(name -> !upstreamGroups.containsKey(name)).findFirst().ifPresent(name ->
+                problems.add("route '" + route.id() + "': split: upstream group '" + name
+                    + "' is not defined (define it with upstreamGroup(...) on the gateway)")));
         List<Route> forms = new ArrayList<>(List.of(route));
         forms.addAll(route.methodRoutes());
         for (Route form : forms) {

@@ -55,8 +55,9 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#noValidation()}, ...) or by setting {@code HeaderRules.none()}.
  *
  * <p>Route defaults cannot say {@code permitAll()} or {@code authorize(...)} (anonymous access and
- * access rules are said per route or method), and a method block cannot set {@code cors} (a
- * preflight is answered per route, before any method's policies).
+ * access rules are said per route or method), and a method block cannot set {@code cors} or
+ * {@code ipRules} (a preflight is answered, and a client address checked, per route, before any
+ * method's policies).
  */
 public final class Policies {
   private static final Policies NONE = new Builder().build();
@@ -78,6 +79,7 @@ public final class Policies {
   private final @Nullable Duration responseTimeout;
   private final @Nullable Duration idleTimeout;
   private final @Nullable Duration requestBodyTimeout;
+  private final IpRules ipRules;
 
   private Policies(Builder b) {
     this.declared = Collections.unmodifiableSet(PolicySlot.copy(b.declared));
@@ -97,6 +99,7 @@ public final class Policies {
     this.responseTimeout = b.responseTimeout;
     this.idleTimeout = b.idleTimeout;
     this.requestBodyTimeout = b.requestBodyTimeout;
+    this.ipRules = b.ipRules;
   }
 
   /** Returns a new, empty builder. */
@@ -144,6 +147,7 @@ public final class Policies {
     b.responseTimeout = responseTimeout;
     b.idleTimeout = idleTimeout;
     b.requestBodyTimeout = requestBodyTimeout;
+    b.ipRules = ipRules;
     return b;
   }
 
@@ -217,6 +221,7 @@ public final class Policies {
         case RESPONSE_TIMEOUT -> route.responseTimeout(requireNonNull(responseTimeout));
         case IDLE_TIMEOUT -> route.idleTimeout(requireNonNull(idleTimeout));
         case REQUEST_BODY_TIMEOUT -> route.requestBodyTimeout(requireNonNull(requestBodyTimeout));
+        case IP_RULES -> route.ipRules(ipRules);
       }
     }
     return applied;
@@ -248,6 +253,7 @@ public final class Policies {
         case RESPONSE_TIMEOUT -> b.responseTimeout = responseTimeout;
         case IDLE_TIMEOUT -> b.idleTimeout = idleTimeout;
         case REQUEST_BODY_TIMEOUT -> b.requestBodyTimeout = requestBodyTimeout;
+        case IP_RULES -> b.ipRules = ipRules;
       }
     }
   }
@@ -280,8 +286,22 @@ public final class Policies {
     private @Nullable Duration responseTimeout;
     private @Nullable Duration idleTimeout;
     private @Nullable Duration requestBodyTimeout;
+    private IpRules ipRules = IpRules.none();
 
     Builder() {}
+
+    /** Sets the client address rules; see {@link Route.Builder#ipRules(IpRules)}. */
+    public Builder ipRules(IpRules rules) {
+      this.ipRules = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.IP_RULES);
+      return this;
+    }
+
+    /** Sets the client address rules {@code spec} builds; see {@link Route.Builder#ipRules(Consumer)}. */
+    public Builder ipRules(Consumer<IpRules.Builder> spec) {
+      IpRules rules = built("ipRules", spec, IpRules.builder(), IpRules.Builder::build);
+      return rules == null ? this : ipRules(rules);
+    }
 
     /** Authenticates with {@code authenticator}; see {@link Route.Builder#authenticator(Authenticator)}. */
     public Builder authenticator(Authenticator authenticator) {

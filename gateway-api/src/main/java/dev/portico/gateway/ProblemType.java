@@ -112,6 +112,11 @@ public record ProblemType(URI type, String title, int status) {
   public static final ProblemType MALFORMED_JSON = of(BASE + "malformed-json", "Malformed JSON", 400);
   /** 403: a CORS preflight asked for an origin, method or header the route's CORS policy does not allow. */
   public static final ProblemType CORS_REJECTED = of(BASE + "cors-rejected", "CORS request rejected", 403);
+  /**
+   * 403: the client's address (as the gateway computes it, honouring trusted proxies) is refused by
+   * the gateway's or the route's {@link IpRules}; checked before CORS, authentication and rate limits.
+   */
+  public static final ProblemType IP_REFUSED = of(BASE + "ip-refused", "Client address refused", 403);
   /** 415: the body's media type or content coding is not one the route accepts. */
   public static final ProblemType UNSUPPORTED_MEDIA_TYPE =
       of(BASE + "unsupported-media-type", "Unsupported media type", 415);

@@ -17,6 +17,7 @@ import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.validation.RequestValidation;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.TrafficSplit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +63,7 @@ public final class Route {
   private final List<FieldCondition> queryParams;
   private final @Nullable Upstream upstream;
   private final @Nullable String upstreamGroup;
+  private final @Nullable TrafficSplit split;
   private final RetryPolicy retryPolicy;
   private final @Nullable WebSocketSettings webSocket;
   private final PathRewrite rewrite;
@@ -84,6 +86,7 @@ public final class Route {
   private final @Nullable JsonTransform responseJson;
   private final @Nullable RequestValidation validation;
   private final @Nullable CorsPolicy cors;
+  private final IpRules ipRules;
   private final @Nullable ErrorMapper errorMapper;
   private final @Nullable UpstreamErrors upstreamErrors;
   // Defaults and per-method policies.
@@ -102,6 +105,7 @@ public final class Route {
     this.queryParams = List.copyOf(b.queryParams);
     this.upstream = upstream;
     this.upstreamGroup = upstreamGroup;
+    this.split = b.split;
     this.retryPolicy = b.retryPolicy;
     this.webSocket = b.webSocket;
     this.rewrite = b.rewrite;
@@ -123,6 +127,7 @@ public final class Route {
     this.responseJson = b.responseJson;
     this.validation = b.validation;
     this.cors = b.cors;
+    this.ipRules = b.ipRules;
     this.errorMapper = b.errorMapper;
     this.upstreamErrors = b.upstreamErrors;
     this.declared = Collections.unmodifiableSet(PolicySlot.copy(b.declared));
@@ -180,6 +185,14 @@ public final class Route {
    */
   public Optional<String> upstreamGroup() {
     return Optional.ofNullable(upstreamGroup);
+  }
+
+  /**
+   * Returns how the route shares its traffic between upstream groups, if it does; then
+   * {@link #upstreamGroup()} is the split's first side, its default.
+   */
+  public Optional<TrafficSplit> split() {
+    return Optional.ofNullable(split);
   }
 
   /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
@@ -293,6 +306,15 @@ public final class Route {
     return Optional.ofNullable(cors);
   }
 
+  /**
+   * Returns the route's client address rules, checked after the gateway's ({@link
+   * Gateway#ipRules()}): a request passes only if both let its client address through.
+   * {@link IpRules#none()} when the route sets none.
+   */
+  public IpRules ipRules() {
+    return ipRules;
+  }
+
   /** Returns the route's own error mapper, which replaces the gateway's; empty to inherit it. */
   public Optional<ErrorMapper> errorMapper() {
     return Optional.ofNullable(errorMapper);
@@ -377,6 +399,7 @@ public final class Route {
     b.queryParams.addAll(queryParams);
     b.upstream = upstream;
     b.upstreamGroup = upstreamGroup;
+    b.split = split;
     b.retryPolicy = retryPolicy;
     b.webSocket = webSocket;
     b.rewrite = rewrite;
@@ -398,6 +421,7 @@ public final class Route {
     b.responseJson = responseJson;
     b.validation = validation;
     b.cors = cors;
+    b.ipRules = ipRules;
     b.errorMapper = errorMapper;
     b.upstreamErrors = upstreamErrors;
     b.declared.addAll(declared);
@@ -470,6 +494,7 @@ public final class Route {
     private @Nullable Upstream upstream;
     private @Nullable RuntimeException upstreamError;
     private @Nullable String upstreamGroup;
+    private @Nullable TrafficSplit split;
     private RetryPolicy retryPolicy = RetryPolicy.none();
     private @Nullable WebSocketSettings webSocket;
     private final List<String> errors = new ArrayList<>();
@@ -493,6 +518,7 @@ public final class Route {
     private @Nullable JsonTransform responseJson;
     private @Nullable RequestValidation validation;
     private @Nullable CorsPolicy cors;
+    private IpRules ipRules = IpRules.none();
     private @Nullable ErrorMapper errorMapper;
     private @Nullable UpstreamErrors upstreamErrors;
     private final Set<PolicySlot> declared = EnumSet.noneOf(PolicySlot.class);
@@ -612,6 +638,7 @@ public final class Route {
         this.upstream = Upstream.of(uri);
         this.upstreamError = null;
         this.upstreamGroup = null;
+        this.split = null;
       } catch (IllegalArgumentException e) {
         this.upstream = null;
         this.upstreamError = e;
@@ -624,7 +651,31 @@ public final class Route {
       this.upstream = requireNonNull(upstream, "upstream");
       this.upstreamError = null;
       this.upstreamGroup = null;
+      this.split = null;
       return this;
+    }
+
+    /**
+     * Shares the route's traffic between upstream groups the gateway defines, by weight, header or
+     * cookie rules and sticky keys (see {@link TrafficSplit}); replaces an {@code upstream(...)} or
+     * {@code upstreamGroup(...)}.
+     *
+     * <pre>{@code
+     * .split(s -> s.to("orders-v1", 90).to("orders-v2", 10).whenHeader("X-Canary", "on", "orders-v2"))
+     * }</pre>
+     */
+    public Builder split(TrafficSplit split) {
+      this.split = requireNonNull(split, "split");
+      this.upstreamGroup = split.sides().iterator().next();
+      this.upstream = null;
+      this.upstreamError = null;
+      return this;
+    }
+
+    /** Shares the route's traffic as the split {@code spec} builds; see {@link #split(TrafficSplit)}. */
+    public Builder split(Consumer<TrafficSplit.Builder> spec) {
+      TrafficSplit built = built("split", spec, TrafficSplit.builder(), TrafficSplit.Builder::build);
+      return built == null ? this : split(built);
     }
 
     /**
@@ -641,6 +692,7 @@ public final class Route {
         this.upstreamGroup = name;
         this.upstream = null;
         this.upstreamError = null;
+        this.split = null;
       }
       return this;
     }
@@ -883,6 +935,30 @@ public final class Route {
       return policy == null ? this : cors(policy);
     }
 
+    /**
+     * Lets through only the client addresses {@code rules} permit (after the gateway's own rules),
+     * refusing the others with 403 {@code ip-refused} before CORS, authentication and rate limits;
+     * {@link IpRules#none()} drops the rules the route would inherit from the route defaults.
+     */
+    public Builder ipRules(IpRules rules) {
+      this.ipRules = requireNonNull(rules, "rules");
+      declared.add(PolicySlot.IP_RULES);
+      return this;
+    }
+
+    /**
+     * Lets through only the client addresses the rules {@code spec} builds permit; an invalid CIDR
+     * block is reported by {@link #build()}.
+     *
+     * <pre>{@code
+     * .ipRules(ip -> ip.allow("10.0.0.0/8", "fd00::/8").deny("10.66.0.0/16"))
+     * }</pre>
+     */
+    public Builder ipRules(Consumer<IpRules.Builder> spec) {
+      IpRules rules = built("ipRules", spec, IpRules.builder(), IpRules.Builder::build);
+      return rules == null ? this : ipRules(rules);
+    }
+
     /** Renders this route's problems with {@code mapper} instead of the gateway's. */
     public Builder errorMapper(ErrorMapper mapper) {
       this.errorMapper = requireNonNull(mapper, "mapper");
@@ -1022,7 +1098,8 @@ public final class Route {
      * method. The method is written in any case and kept in upper case; a request's method is
      * compared exactly (one with a lower-case letter is refused before routing), and a {@code HEAD}
      * request takes the {@code GET} block when there is none for {@code HEAD}. A block cannot set
-     * {@code cors} (a preflight is answered per route), and its method must be one the route
+     * {@code cors} (a preflight is answered per route) or {@code ipRules} (checked per route, before
+     * a preflight), and its method must be one the route
      * takes.
      */
     public Builder methodPolicies(String method, Policies policies) {
@@ -1033,6 +1110,9 @@ public final class Route {
       } else if (policies.slots().contains(PolicySlot.CORS)) {
         errors.add("methodPolicies: " + method + ": cors is set per route, not per method (a preflight is answered"
             + " before any method's policies)");
+      } else if (policies.slots().contains(PolicySlot.IP_RULES)) {
+        errors.add("methodPolicies: " + method + ": ipRules is set per route, not per method (client addresses are"
+            + " checked before the method's policies are chosen, preflights included)");
       } else if (methodPolicies.putIfAbsent(method.toUpperCase(Locale.ROOT), policies) != null) {
         errors.add("methodPolicies: " + method.toUpperCase(Locale.ROOT) + " is given twice");
       }

@@ -4,6 +4,7 @@ import dev.portico.gateway.AccessLog;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.GatewayResponse;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.ResponseBody;
 import dev.portico.gateway.auth.jwt.JwtAuthenticator;
 import dev.portico.gateway.internal.GatewayRuntime;
@@ -73,6 +74,8 @@ public class ChainBenchmark {
   private InMemoryClientExchange unrouted;
   private GatewayRuntime fullRuntime;
   private InMemoryClientExchange fullRouted;
+  private GatewayRuntime ipRulesRuntime;
+  private InMemoryClientExchange ipRulesRouted;
 
   @Setup
   public void start(Blackhole blackhole) throws Exception {
@@ -98,7 +101,19 @@ public class ChainBenchmark {
     fullRuntime.start();
     fullRouted = new InMemoryClientExchange("GET", "/api/orders/12345/items", HttpFields.build(HEADERS)
         .add(HttpHeader.AUTHORIZATION, "Bearer " + ProxyTargets.token()).asImmutable());
-    if (emptyChain() != 200 || noRoute() != 404 || fullChain() != 200) {
+    // The empty chain's route behind client address rules the peer passes (three blocks checked).
+    Gateway ipRules = Gateway.builder()
+        .accessLog(AccessLog.disabled())
+        .ipRules(IpRules.deny("203.0.113.0/24"))
+        .route("orders", r -> r.path("/api/orders/**")
+            .ipRules(ip -> ip.allow("10.0.0.0/8", "2001:db8::/32", "127.0.0.0/8"))
+            .filter((exchange, chain) -> OK)
+            .upstream("http://127.0.0.1:9"))
+        .build();
+    ipRulesRuntime = GatewayRuntime.create(ipRules, GatewayObserver.none());
+    ipRulesRuntime.start();
+    ipRulesRouted = new InMemoryClientExchange("GET", "/api/orders/12345/items", HEADERS);
+    if (emptyChain() != 200 || noRoute() != 404 || fullChain() != 200 || ipRulesChain() != 200) {
       throw new IllegalStateException("unexpected answers: " + routed.outcome() + ", " + unrouted.outcome()
           + ", " + fullRouted.outcome());
     }
@@ -108,6 +123,7 @@ public class ChainBenchmark {
   public void stop() throws Exception {
     runtime.stop();
     fullRuntime.stop();
+    ipRulesRuntime.stop();
   }
 
   @Benchmark
@@ -120,6 +136,13 @@ public class ChainBenchmark {
   public int fullChain() {
     fullRuntime.handle(fullRouted.reset(), false);
     return fullRouted.outcome();
+  }
+
+  /** {@link #emptyChain()} with gateway and route IP rules that let the client through. */
+  @Benchmark
+  public int ipRulesChain() {
+    ipRulesRuntime.handle(ipRulesRouted.reset(), false);
+    return ipRulesRouted.outcome();
   }
 
   @Benchmark

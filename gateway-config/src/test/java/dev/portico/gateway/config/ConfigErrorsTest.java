@@ -41,6 +41,71 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void splitErrorsPointAtTheirKeys() {
+    String groups = """
+        upstreamGroups:
+          v1: {endpoints: [http://v1.internal]}
+          v2: {endpoints: [http://v2.internal]}
+        routes:
+          - id: orders
+            path: /orders
+        """;
+    assertThat(error(groups + """
+            split:
+              to: {v1: 90, v2: ten}
+              rule: []
+        """))
+        .contains("gateway.yaml:8:24 routes[0].split.to.v2: expected an integer")
+        .contains("gateway.yaml:9:7 routes[0].split.rule: unknown key 'rule' (did you mean 'rules'?)");
+    assertThat(error(groups + """
+            split:
+              to: {v1: -1, v2: 10}
+        """))
+        .contains("gateway.yaml:8:16 routes[0].split.to.v1: weight -1 (expected: >= 0)");
+    assertThat(error(groups + """
+            split:
+              to: {v1: 90, v3: 10}
+        """))
+        .contains("gateway.yaml:8:7 routes[0].split: upstream group 'v3' is not defined");
+    assertThat(error(groups + """
+            split:
+              to: {v1: 90, v2: 10}
+              stickyBy: session
+        """))
+        .contains("gateway.yaml:9:17 routes[0].split.stickyBy: 'session' is not a hash key");
+  }
+
+  @Test
+  void ipRulesErrorsPointAtTheBadBlockAndSuggestTheKey() {
+    assertThat(error("""
+        ipRules:
+          deny: [10.0.0.0/8, 10.0.0.0/33]
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            ipRules:
+              alow: [10.0.0.0/8]
+        """))
+        .contains("gateway.yaml:2:22 ipRules.deny[1]: cidr: '10.0.0.0/33'")
+        .contains("gateway.yaml:8:7 routes[0].ipRules.alow: unknown key 'alow' (did you mean 'allow'?)");
+    assertThat(error("""
+        routeDefaults:
+          ipRules:
+            allow: [example.com]
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://a.internal
+            methodPolicies:
+              POST:
+                ipRules: {allow: [10.0.0.0/8]}
+        """))
+        .contains("gateway.yaml:3:13 routeDefaults.ipRules.allow[0]: cidr: 'example.com'")
+        .contains("routes[0].methodPolicies: POST: ipRules is set per route, not per method");
+  }
+
+  @Test
   void routeDefaultsAndMethodPoliciesErrorsPointAtTheirKeys() {
     assertThat(error("""
         routeDefaults:

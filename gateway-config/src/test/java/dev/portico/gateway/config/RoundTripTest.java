@@ -3,6 +3,7 @@ package dev.portico.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.UpstreamErrors;
 import dev.portico.gateway.WebSocketSettings;
 import dev.portico.gateway.auth.AccessRule;
@@ -74,6 +75,7 @@ class RoundTripTest {
         .keepClientHeaders("X-HTTP-Method-Override")
         .stripClientHeaders("X-Internal-User")
         .upstreamErrors(UpstreamErrors.REPLACE)
+        .ipRules(IpRules.deny("203.0.113.0/24"))
         .route("orders", r -> r.path("/api/orders/{id}").methods("GET", "PUT")
             .hosts("api.example.com", "*.example.org")
             .header("X-Tenant", "acme").header("X-Debug")
@@ -84,7 +86,8 @@ class RoundTripTest {
             .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5))
             .idleTimeout(Duration.ofSeconds(30)).requestBodyTimeout(Duration.ofMinutes(1))
             .maxRequestBodySize(1048576)
-            .upstreamErrors(UpstreamErrors.PASS_THROUGH))
+            .upstreamErrors(UpstreamErrors.PASS_THROUGH)
+            .ipRules(ip -> ip.allow("10.0.0.0/8", "2001:db8::/32").deny("10.66.0.0/16")))
         .route("static", r -> r.path("/static/**").upstream("http://cdn.internal").stripPrefix(1).methodOverride("GET"))
         .route("legacy", r -> r.pathRegex("^/legacy/(?<rest>.*)$").upstream("http://legacy.internal:9000"))
         .route("chat", r -> r.path("/chat").upstream("http://chat.internal")
@@ -112,7 +115,8 @@ class RoundTripTest {
             .concurrencyLimit(ConcurrencyLimit.of(50))
             .maxRequestBodySize(65536)
             .validate(v -> v.requireHeaders("X-Tenant"))
-            .responseTimeout(Duration.ofSeconds(5)))
+            .responseTimeout(Duration.ofSeconds(5))
+            .ipRules(IpRules.allow("10.0.0.0/8", "fd00::/8")))
         .route("orders", r -> r.path("/orders/**").upstream("http://orders.internal")
             .authorize(AccessRule.roles("admin"))
             .methodPolicies("POST", m -> m
@@ -123,7 +127,7 @@ class RoundTripTest {
             .methodPolicies("GET", m -> m.noValidation()))
         .route("uploads", r -> r.path("/uploads/**").upstream("http://files.internal")
             .requestHeaders(h -> h.set("X-Team", "files"))
-            .noRateLimit().noConcurrencyLimit().noMaxRequestBodySize().noValidation().noCors())
+            .noRateLimit().noConcurrencyLimit().noMaxRequestBodySize().noValidation().noCors().ipRules(IpRules.none()))
         .route("health", r -> r.path("/health").upstream("http://orders.internal").permitAll())
         .build();
     assertThat(GatewayView.of(file("defaults.yaml"))).isEqualTo(GatewayView.of(java));
@@ -157,6 +161,9 @@ class RoundTripTest {
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).perTryTimeout(Duration.ofSeconds(2))
                 .deadline(Duration.ofSeconds(5)).budget(20, 5).maxReplayBytes(65536).build()))
         .route("carts", r -> r.path("/carts/**").upstreamGroup("carts"))
+        .route("checkout", r -> r.path("/checkout/**").split(s -> s.to("users", 90).to("carts", 10)
+            .whenHeader("X-Canary", "on", "carts").whenCookie("canary", "yes", "carts")
+            .stickyBy(HashKey.cookie("SESSION"))))
         .build();
     assertThat(GatewayView.of(file("upstreams.yaml"))).isEqualTo(GatewayView.of(java));
   }

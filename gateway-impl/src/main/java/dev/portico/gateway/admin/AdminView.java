@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.IpRange;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.Upstream;
@@ -51,7 +53,11 @@ public final class AdminView {
   /**
    * Returns every route, in order: {@code id}, {@code path}, {@code methods}, {@code hosts},
    * {@code headers} and {@code queryParams} conditions, {@code upstream}, {@code rewrite},
-   * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs; with route
+   * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs; with
+   * client address rules, {@code ipRules}: the {@code gateway}'s and the {@code route}'s own, each
+   * with its {@code allow} and {@code deny} blocks; with a traffic split, {@code split}: its
+   * {@code weights} by upstream group, its {@code rules} ({@code header X-Canary=on -> v2}) and
+   * whether it is {@code sticky}; with route
    * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
    * block {@code sets} and whether that method is {@code authenticated}.
    */
@@ -77,6 +83,23 @@ public final class AdminView {
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));
+      route.split().ifPresent(split -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("weights", split.weights());
+        m.put("rules", split.rules().stream().map(Object::toString).toList());
+        m.put("sticky", split.stickyKey().isPresent());
+        r.put("split", m);
+      });
+      if (!definition.ipRules().isEmpty() || !route.ipRules().isEmpty()) {
+        Map<String, Object> ip = new LinkedHashMap<>();
+        if (!definition.ipRules().isEmpty()) {
+          ip.put("gateway", ipRules(definition.ipRules()));
+        }
+        if (!route.ipRules().isEmpty()) {
+          ip.put("route", ipRules(route.ipRules()));
+        }
+        r.put("ipRules", ip);
+      }
       if (!route.inheritedPolicies().isEmpty()) {
         r.put("inheritedPolicies", route.inheritedPolicies());
       }
@@ -93,6 +116,13 @@ public final class AdminView {
       out.add(r);
     }
     return out;
+  }
+
+  private static Map<String, Object> ipRules(IpRules rules) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("allow", rules.allowed().stream().map(IpRange::toString).toList());
+    m.put("deny", rules.denied().stream().map(IpRange::toString).toList());
+    return m;
   }
 
   private static String condition(FieldCondition condition) {

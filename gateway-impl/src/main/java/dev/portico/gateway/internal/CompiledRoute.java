@@ -1,6 +1,7 @@
 package dev.portico.gateway.internal;
 
 import dev.portico.gateway.Filter;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.internal.chain.ChainStep;
 import dev.portico.gateway.internal.chain.RoutePolicies;
@@ -21,9 +22,13 @@ final class CompiledRoute {
   private final Route route;
   private final ChainStep[] steps;
   private final ProxyRoute upstream;
+  /** The route's traffic split, or null: then every request goes to {@link #upstream}. */
+  private final @Nullable SplitChooser split;
   private final @Nullable WebSocketConnector webSocketConnector;
   private final long maxRequestBodySize;
   private final RoutePolicies policies;
+  /** The client address check, or null when neither the gateway nor the route has rules. */
+  private final @Nullable IpGate ipGate;
   /** The route's forms for methods with policies of their own; empty for most routes. */
   private final Map<String, CompiledRoute> byMethod;
 
@@ -33,8 +38,8 @@ final class CompiledRoute {
    * validation; the route's filters; the policies' request and response transforms; then the
    * proxy step.
    */
-  CompiledRoute(Route route, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
-      ProxyRoute upstream, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
+  CompiledRoute(Route route, IpRules gatewayIpRules, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
+      ProxyRoute upstream, @Nullable SplitChooser split, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
     globalFilters.forEach(f -> all.add(ChainStep.of(f)));
@@ -44,9 +49,11 @@ final class CompiledRoute {
     all.addAll(policies.afterRouteFilters());
     this.steps = all.toArray(ChainStep[]::new);
     this.upstream = upstream;
+    this.split = split;
     this.webSocketConnector = webSocketConnector;
     this.maxRequestBodySize = route.maxRequestBodySize().orElse(-1);
     this.policies = policies;
+    this.ipGate = IpGate.of(gatewayIpRules, route.ipRules());
     this.byMethod = Map.copyOf(byMethod);
   }
 
@@ -88,6 +95,11 @@ final class CompiledRoute {
     return upstream;
   }
 
+  /** Returns the route's traffic split, or null when all its requests go to {@link #upstream()}. */
+  @Nullable SplitChooser split() {
+    return split;
+  }
+
   /** Returns the largest request body the route accepts, -1 for no limit. */
   long maxRequestBodySize() {
     return maxRequestBodySize;
@@ -96,6 +108,11 @@ final class CompiledRoute {
   /** Returns the route's validation, transform, CORS and error policies. */
   RoutePolicies policies() {
     return policies;
+  }
+
+  /** Returns the client address check (the gateway's rules and the route's), or null when there are none. */
+  @Nullable IpGate ipGate() {
+    return ipGate;
   }
 
   /** Returns the connector for WebSocket upgrades, or null when the route does not accept them. */

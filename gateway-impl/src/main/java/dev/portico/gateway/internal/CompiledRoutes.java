@@ -90,8 +90,15 @@ final class CompiledRoutes {
   /** Returns the step names of {@code route}'s chain, then {@code proxy}. */
   static List<String> policies(CompiledRoute route) {
     List<String> names = new ArrayList<>();
+    if (route.ipGate() != null) {
+      // Checked by the dispatcher before the chain, preflights included.
+      names.add("ip-rules");
+    }
     for (ChainStep step : route.steps()) {
       names.add(step.name());
+    }
+    if (route.split() != null) {
+      names.add("split");
     }
     names.add("proxy");
     return List.copyOf(names);
@@ -101,7 +108,12 @@ final class CompiledRoutes {
   Set<HttpClient> clientsInUse() {
     Set<HttpClient> used = Collections.newSetFromMap(new IdentityHashMap<>());
     for (CompiledRoute route : compiled.values()) {
-      route.forms().forEach(form -> used.add(form.upstream().client()));
+      route.forms().forEach(form -> {
+        used.add(form.upstream().client());
+        if (form.split() != null) {
+          form.split().upstreams().forEach(side -> used.add(side.client()));
+        }
+      });
     }
     return used;
   }

@@ -2,6 +2,7 @@ package dev.portico.gateway.internal;
 
 import dev.portico.gateway.GatewayRequest;
 import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Problem;
 import dev.portico.gateway.ProblemType;
 import dev.portico.gateway.internal.chain.CompiledCors;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The synchronous start of every exchange, on the adapter's thread: refuses what cannot be
@@ -28,10 +30,13 @@ final class Dispatcher {
   private final CompiledRoutes routes;
   private final Forwarding forwarding;
   private final String requestIdHeader;
+  /** The gateway's own client address check, for the refusals before a route; null without rules. */
+  private final @Nullable IpGate gatewayIpGate;
 
   Dispatcher(GatewayEngine engine, CompiledRoutes routes) {
     this.engine = engine;
     this.routes = routes;
+    this.gatewayIpGate = IpGate.of(engine.gateway().ipRules(), IpRules.none());
     this.forwarding = engine.requests().forwarding();
     this.requestIdHeader = engine.requests().requestIdHeader();
   }
@@ -83,8 +88,15 @@ final class Dispatcher {
       boolean trusted = forwarding.isTrusted(remote);
       String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
       String requestId = RequestIds.acceptOrCreate(fields.get(requestIdHeader));
-      ExchangeRun run = new ExchangeRun(engine, client, start, requestId, method, path, routes.of(found, method),
+      CompiledRoute route = routes.of(found, method);
+      ExchangeRun run = new ExchangeRun(engine, client, start, requestId, method, path, route,
           found.variables(), trusted, peerIp, clientIp);
+      // Client address rules first: a refused client costs no filter, token check or rate-limit token.
+      Problem ipRefusal = route.ipGate() == null ? null : route.ipGate().refusal(clientIp);
+      if (ipRefusal != null) {
+        run.refuse(ipRefusal, HttpHeaders.empty());
+        return true;
+      }
       GatewayRequest request = GatewayRequest.builder(method, path)
           .rawQuery(client.rawQuery())
           .headers(headers)
@@ -92,6 +104,10 @@ final class Dispatcher {
           .authority(authority)
           .build();
       run.start(new DefaultExchange(run, request));
+      return true;
+    }
+    if (gatewayIpGate != null && !(lookup instanceof RouteLookup.NotFound && handBackOnNoRoute)
+        && refusedByGateway(client, start, method, path)) {
       return true;
     }
     if (lookup instanceof RouteLookup.MethodNotAllowed notAllowed) {
@@ -129,11 +145,36 @@ final class Dispatcher {
     InetSocketAddress remote = client.remoteAddress();
     String peerIp = ipOf(remote);
     boolean trusted = forwarding.isTrusted(remote);
+    String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
     ExchangeRun run = new ExchangeRun(engine, client, start, RequestIds.acceptOrCreate(client.headers().get(requestIdHeader)),
-        client.method(), path, route, target.found().variables(), trusted, peerIp,
-        forwarding.clientIp(peerIp, trusted, client.headers()));
+        client.method(), path, route, target.found().variables(), trusted, peerIp, clientIp);
+    // A refused client learns nothing of the route's CORS policy.
+    Problem ipRefusal = route.ipGate() == null ? null : route.ipGate().refusal(clientIp);
+    if (ipRefusal != null) {
+      run.refuse(ipRefusal, HttpHeaders.empty());
+      return true;
+    }
     run.respondPreflight(target.allowed().isEmpty() ? policy.preflight(client.headers())
         : policy.methodNotRouted(client.headers(), requested, String.join(", ", target.allowed())));
+    return true;
+  }
+
+  /**
+   * Refuses, with 403 {@code ip-refused}, a request the gateway would answer 404 or 405 when its
+   * client address is one the gateway's own rules refuse; returns whether it did.
+   */
+  private boolean refusedByGateway(ClientExchange client, long start, String method, String path) {
+    InetSocketAddress remote = client.remoteAddress();
+    String peerIp = ipOf(remote);
+    boolean trusted = forwarding.isTrusted(remote);
+    String clientIp = forwarding.clientIp(peerIp, trusted, client.headers());
+    Problem refusal = gatewayIpGate == null ? null : gatewayIpGate.refusal(clientIp);
+    if (refusal == null) {
+      return false;
+    }
+    ExchangeRun run = new ExchangeRun(engine, client, start, RequestIds.acceptOrCreate(client.headers().get(requestIdHeader)),
+        method, path, null, Map.of(), trusted, peerIp, clientIp);
+    run.refuse(refusal, HttpHeaders.empty());
     return true;
   }
 

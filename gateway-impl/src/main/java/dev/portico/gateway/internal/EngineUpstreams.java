@@ -59,6 +59,15 @@ final class EngineUpstreams {
         .orElseGet(() -> liveGroup(inlineGroup(route, route.upstream().orElseThrow())));
   }
 
+  /** Returns the live group the gateway defines as {@code name} (the side of a split). */
+  LiveGroup namedGroup(String name) {
+    LiveGroup group = namedGroups.get(name);
+    if (group == null) {
+      throw new IllegalStateException("upstream group '" + name + "' is not defined");
+    }
+    return group;
+  }
+
   /** Returns the WebSocket connector of {@code group}, over its HTTP/1.1 client (the first websocket() route's connect timeout). */
   WebSocketConnector webSocketConnector(LiveGroup group, Route route) {
     return webSocketConnectors.computeIfAbsent(group, g -> {

@@ -79,7 +79,8 @@ final class Explainer {
                 + String.join(", ", target.allowed()) + ".");
         return new Explanation(Explanation.Verdict.PREFLIGHT, method, path, refusal,
             Optional.of(target.found().route().id()), target.found().variables(), Optional.empty(),
-            List.of("cors-preflight"), target.allowed());
+            target.route().ipGate() == null ? List.of("cors-preflight") : List.of("ip-rules", "cors-preflight"),
+            target.allowed());
       }
     }
     RouteLookup lookup = routes.lookup(method, path, authority, kept, rawQuery);
@@ -91,12 +92,18 @@ final class Explainer {
     if (!(lookup instanceof RouteLookup.Found found)) {
       return refused(Explanation.Verdict.NO_ROUTE, method, path, "No route matches this request.", Set.of());
     }
-    return routed(method, path, rawQuery, found);
+    return routed(method, path, rawQuery, found, kept);
   }
 
-  private Explanation routed(String method, String path, @Nullable String rawQuery, RouteLookup.Found found) {
+  private Explanation routed(String method, String path, @Nullable String rawQuery, RouteLookup.Found found,
+      HttpHeaders headers) {
     CompiledRoute route = routes.of(found, method);
     List<String> policies = CompiledRoutes.policies(route);
+    SplitChooser split = route.split();
+    if (split != null) {
+      // Which side and why, in place of the bare step name.
+      policies = policies.stream().map(p -> p.equals("split") ? split.explain(headers) : p).toList();
+    }
     // An inline upstream is one address; a group's endpoint is only chosen per request, so the
     // explanation names the group instead of an address.
     Optional<Upstream> inline = route.route().upstream();
@@ -108,8 +115,9 @@ final class Explainer {
           Optional.of("The path to send upstream is not valid: " + rewritten.reason()), Optional.of(route.id()),
           found.variables(), Optional.empty(), policies, Set.of());
     }
+    Optional<String> ruledSide = split == null ? Optional.empty() : split.ruledSide(headers);
     String origin = inline.map(u -> u.scheme() + "://" + u.authority())
-        .orElseGet(() -> "upstream-group:" + route.route().upstreamGroup().orElse("?"));
+        .orElseGet(() -> "upstream-group:" + ruledSide.orElseGet(() -> route.route().upstreamGroup().orElse("?")));
     String uri = origin + rewritten.path() + (rawQuery == null ? "" : "?" + rawQuery);
     return new Explanation(Explanation.Verdict.ROUTED, method, path, Optional.empty(), Optional.of(route.id()),
         found.variables(), Optional.of(uri), policies, Set.of());

@@ -86,8 +86,23 @@ final class RouteCompiler {
       @Nullable WebSocketConnector ws, Map<String, CompiledRoute> byMethod) {
     ProxyRoute upstream = new ProxyRoute(route,
         runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
-    return new CompiledRoute(route, gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
-        upstream, ws, byMethod);
+    return new CompiledRoute(route, gateway.ipRules(), gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
+        upstream, split(route, upstream, budget), ws, byMethod);
+  }
+
+  /** The route's split, its first side being {@code first}; null for a route without one. */
+  private @Nullable SplitChooser split(Route route, ProxyRoute first, @Nullable RetryBudget budget) {
+    if (route.split().isEmpty()) {
+      return null;
+    }
+    List<ProxyRoute> sides = new ArrayList<>();
+    sides.add(first);
+    route.split().get().sides().stream().skip(1).forEach(name -> {
+      LiveGroup side = upstreams.namedGroup(name);
+      sides.add(new ProxyRoute(route, runtime.clients().client(side.settings(), route.timeouts().connect().toMillis()),
+          side, budget, requests));
+    });
+    return new SplitChooser(route.split().get(), sides);
   }
 
   /** The engine's policy steps, between the global filters and the route's own, in this order. */

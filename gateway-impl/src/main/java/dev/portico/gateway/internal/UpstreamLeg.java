@@ -35,6 +35,8 @@ final class UpstreamLeg implements ProxyContext {
   private volatile @Nullable UpstreamBody upstreamBody;
   /** The trailers that ended the client's body (HTTP/2), or null. */
   private volatile @Nullable HttpFields clientTrailers;
+  /** The side of the route's split this exchange goes to, once chosen; null on a route without a split. */
+  private volatile @Nullable ProxyRoute chosen;
 
   UpstreamLeg(ExchangeRun run, ClientExchange client, ExchangeLog log) {
     this.run = run;
@@ -64,6 +66,11 @@ final class UpstreamLeg implements ProxyContext {
     if (tunnel != null) {
       return CompletableFuture.completedFuture(GatewayResponse.problem(tunnel));
     }
+    SplitChooser split = compiled.split();
+    if (split != null) {
+      // Chosen once, after the filters and authentication: every try of this exchange goes to one side.
+      chosen = split.choose(exchange);
+    }
     // Endpoint selection, circuit breaker and retries wrap the upstream call (ProxyCall -> UpstreamCall per try).
     return ProxyCall.send(this, exchange);
   }
@@ -88,7 +95,8 @@ final class UpstreamLeg implements ProxyContext {
 
   @Override
   public ProxyRoute upstream() {
-    return run.route().upstream();
+    ProxyRoute side = chosen;
+    return side != null ? side : run.route().upstream();
   }
 
   @Override

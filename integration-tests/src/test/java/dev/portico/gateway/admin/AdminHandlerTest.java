@@ -128,6 +128,23 @@ class AdminHandlerTest {
   }
 
   @Test
+  void showsTheGatewaysAndEachRoutesIpRulesAndNamesTheCheckFirst() throws Exception {
+    host.handler().reconfigure(Gateway.builder()
+        .ipRules(dev.portico.gateway.IpRules.deny("203.0.113.0/24"))
+        .route("office", r -> r.path("/office/**").upstream(upstream.uri())
+            .ipRules(ip -> ip.allow("10.0.0.0/8", "2001:db8::/32").deny("10.66.0.0/16")))
+        .build());
+
+    JsonNode office = json("/routes").get("routes").get(0);
+
+    assertThat(office.get("ipRules").toString()).isEqualTo("{\"gateway\":{\"allow\":[],\"deny\":[\"203.0.113.0/24\"]},"
+        + "\"route\":{\"allow\":[\"10.0.0.0/8\",\"2001:db8::/32\"],\"deny\":[\"10.66.0.0/16\"]}}");
+    assertThat(office.get("policies").toString()).isEqualTo("[\"ip-rules\",\"proxy\"]");
+    assertThat(json("/explain?method=GET&uri=/office/1").get("policies").toString())
+        .isEqualTo("[\"ip-rules\",\"proxy\"]");
+  }
+
+  @Test
   void listsUpstreamsWithTheRoutesThatUseThem() throws Exception {
     JsonNode upstreams = json("/upstreams").get("upstreams");
 

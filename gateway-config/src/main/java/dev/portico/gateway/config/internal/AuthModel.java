@@ -1,5 +1,7 @@
 package dev.portico.gateway.config.internal;
 
+import dev.portico.gateway.IpRange;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.UpstreamTls;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.ApiKeyRecord;
@@ -240,4 +242,25 @@ final class AuthModel {
         }
       })
       .key("maxAge", Type.DURATION, "How long browsers may cache a preflight answer.", (b, v) -> b.maxAge(v.duration()));
+
+  /** Client address rules: each block is checked where it is written, so an error names its item. */
+  static final Spec<IpRules.Builder> IP_RULES = Spec.<IpRules.Builder>of("ipRules",
+          "Which client addresses may pass (the address the gateway computes, trusted proxies honoured): deny wins;"
+              + " with an allow list, only its addresses pass. Refusals are 403 ip-refused.")
+      .key("allow", Type.STRINGS, "CIDR blocks or addresses allowed (10.0.0.0/8, 2001:db8::/32, 127.0.0.1).",
+          (b, v) -> b.allow(cidrs(v)))
+      .key("deny", Type.STRINGS, "CIDR blocks or addresses refused, even when an allowed block holds them.",
+          (b, v) -> b.deny(cidrs(v)));
+
+  private static String[] cidrs(Value v) {
+    List<String> out = new ArrayList<>();
+    for (Value item : v.items()) {
+      try {
+        out.add(IpRange.parse(item.text().trim()).toString());
+      } catch (IllegalArgumentException e) {
+        throw item.fail(e.getMessage());
+      }
+    }
+    return out.toArray(String[]::new);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.portico.gateway.config.internal;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.UpstreamErrors;
 import dev.portico.gateway.auth.Authenticator;
@@ -81,6 +82,9 @@ public final class GatewayModel {
           }))
       .key("trustedProxies", Type.STRINGS, "none", "Peers (10.0.0.0/8, 127.0.0.1) whose forwarding headers are trusted.",
           (b, v) -> b.trustedProxies(v.stringArray()))
+      .key("ipRules", Type.object(AuthModel.IP_RULES), "none",
+          "Client addresses the gateway answers, before any route's rules (404 and 405 included).",
+          (b, v) -> b.ipRules(v.build(AuthModel.IP_RULES, IpRules.builder(), IpRules.Builder::build)))
       .key("requestIdHeader", Type.STRING, "X-Request-Id", "The request id header.", (b, v) -> b.requestIdHeader(v.text()))
       .key("keepClientHeaders", Type.STRINGS, "Override headers (X-HTTP-Method-Override, ...) let through from clients.",
           (b, v) -> b.keepClientHeaders(v.stringArray()))

@@ -1,5 +1,6 @@
 package dev.portico.gateway.config.internal;
 
+import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.UpstreamErrors;
 import dev.portico.gateway.Policies;
@@ -10,6 +11,7 @@ import dev.portico.gateway.transform.HeaderRules;
 import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.TrafficSplit;
 import dev.portico.gateway.validation.JsonSchema;
 import dev.portico.gateway.validation.ParameterRule;
 import dev.portico.gateway.validation.RequestValidation;
@@ -157,7 +159,7 @@ final class RouteModel {
           "Route policies apart from a route: the gateway's routeDefaults, which every route inherits unless it sets"
               + " its own, and a route's methodPolicies, which apply to one method only. Each policy is inherited whole"
               + " and replaced by a route (or method) that sets it; authorize rules of a method are added to the"
-              + " route's. routeDefaults cannot say permitAll or authorize; a method block cannot set cors.")
+              + " route's. routeDefaults cannot say permitAll or authorize; a method block cannot set cors or ipRules.")
       .key("authenticator", Type.STRING, "The authenticator, by name (authenticators or the host's registry).",
           (b, v) -> b.authenticator(v.reading().authenticator(v)))
       .key("permitAll", Type.BOOLEAN, "false", "Let anyone through without authentication (methods only).", (b, v) -> {
@@ -181,6 +183,8 @@ final class RouteModel {
       .key("cors", Type.object(AuthModel.CORS), "The CORS policy (routeDefaults only).",
           (b, v) -> b.cors(v.build(AuthModel.CORS, dev.portico.gateway.cors.CorsPolicy.builder(), dev.portico.gateway.cors.CorsPolicy.Builder::build)))
       .key("noCors", Type.BOOLEAN, "false", "Drop the inherited CORS policy.", (b, v) -> PolicyModel.when(v, b::noCors))
+      .key("ipRules", Type.object(AuthModel.IP_RULES), "Client address rules (routeDefaults only).",
+          (b, v) -> b.ipRules(v.build(AuthModel.IP_RULES, IpRules.builder(), IpRules.Builder::build)))
       .key("rateLimiters", Type.STRINGS, "Rate limiters by name, replacing the inherited ones; all must allow.",
           (b, v) -> v.items().forEach(x -> b.rateLimiter(v.reading().limiter(x))))
       .key("noRateLimit", Type.BOOLEAN, "false", "Drop the inherited rate limiters.", (b, v) -> PolicyModel.when(v, b::noRateLimit))
@@ -236,6 +240,8 @@ final class RouteModel {
           })
       .key("upstreamGroup", Type.STRING, "The name of an upstream group under upstreamGroups, instead of upstream.",
           (b, v) -> b.upstreamGroup(v.text()))
+      .key("split", Type.object(UpstreamModel.SPLIT), "Shares traffic between upstream groups, instead of upstream.",
+          (b, v) -> b.split(v.build(UpstreamModel.SPLIT, TrafficSplit.builder(), TrafficSplit.Builder::build)))
       .key("retry", Type.object(UpstreamModel.RETRY), "Retries of failed upstream calls.",
           (b, v) -> b.retry(v.build(UpstreamModel.RETRY, RetryPolicy.builder(), RetryPolicy.Builder::build)))
       .key("websocket", Type.either(Type.BOOLEAN, Type.object(WEBSOCKET)), "false", "Accept WebSocket upgrades.", (b, v) -> {
@@ -287,6 +293,8 @@ final class RouteModel {
       .key("cors", Type.object(AuthModel.CORS), "the gateway's", "The route's CORS policy.",
           (b, v) -> b.cors(v.build(AuthModel.CORS, dev.portico.gateway.cors.CorsPolicy.builder(),
               dev.portico.gateway.cors.CorsPolicy.Builder::build)))
+      .key("ipRules", Type.object(AuthModel.IP_RULES), "none", "The route's client address rules, after the gateway's.",
+          (b, v) -> b.ipRules(v.build(AuthModel.IP_RULES, IpRules.builder(), IpRules.Builder::build)))
       .key("errorMapper", Type.STRING, "the gateway's", "An error mapper the host registered, by name.",
           (b, v) -> b.errorMapper(v.reading().errorMapper(v)))
       .key("upstreamErrors", Type.oneWordOf("PASS_THROUGH", "REPLACE"), "the gateway's",

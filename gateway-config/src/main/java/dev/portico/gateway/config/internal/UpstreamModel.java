@@ -7,6 +7,7 @@ import dev.portico.gateway.upstream.HealthCheck;
 import dev.portico.gateway.upstream.LoadBalancing;
 import dev.portico.gateway.upstream.OutlierDetection;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.TrafficSplit;
 import dev.portico.gateway.upstream.UpstreamGroup;
 import dev.portico.gateway.upstream.UpstreamProtocol;
 import java.time.Duration;
@@ -198,4 +199,47 @@ final class UpstreamModel {
           (b, v) -> b.maxConnectionsPerEndpoint(v.integer()))
       .key("connectionIdleTimeout", Type.DURATION, "How long an idle connection is kept.",
           (b, v) -> b.connectionIdleTimeout(v.duration()));
+
+  /** One rule of a split: a header or a cookie, its value, and the side it sends to. */
+  static final Spec<String[]> SPLIT_RULE = Spec.<String[]>of("splitRule",
+          "Sends requests with a header or cookie of this exact value to one side, whatever the weights.")
+      .key("header", Type.STRING, "The header to look at (give header or cookie).", (a, v) -> {
+        a[0] = "header";
+        a[1] = v.text();
+      })
+      .key("cookie", Type.STRING, "The cookie to look at (give header or cookie).", (a, v) -> {
+        a[0] = "cookie";
+        a[1] = v.text();
+      })
+      .required("value", Type.STRING, "The exact value.", (a, v) -> a[2] = v.text())
+      .required("to", Type.STRING, "The side (an upstream group of the split) it sends to.", (a, v) -> a[3] = v.text());
+
+  /** A route's traffic split between upstream groups. */
+  static final Spec<TrafficSplit.Builder> SPLIT = Spec.<TrafficSplit.Builder>of("split",
+          "Shares the route's traffic between upstream groups: rules first, then the sticky key's side, else by"
+              + " weight. The first side is the route's default.")
+      .required("to", Type.map(Type.INTEGER), "Each side (an upstream group under upstreamGroups) and its weight.",
+          (b, v) -> v.entries().forEach((name, x) -> {
+            int weight = x.integer();
+            if (weight < 0) {
+              throw x.fail("weight " + weight + " (expected: >= 0)");
+            }
+            b.to(name, weight);
+          }))
+      .key("rules", Type.list(Type.object(SPLIT_RULE)), "Header and cookie rules, tried in order.",
+          (b, v) -> v.items().forEach(x -> {
+            String[] rule = new String[4];
+            x.bind(SPLIT_RULE, rule);
+            if (rule[0] == null) {
+              throw x.fail("a rule needs header or cookie");
+            }
+            if (rule[0].equals("header")) {
+              b.whenHeader(rule[1], rule[2], rule[3]);
+            } else {
+              b.whenCookie(rule[1], rule[2], rule[3]);
+            }
+          }))
+      .key("stickyBy", Type.STRING, "none: shared by weight",
+          "Keeps each key on one side: header:NAME, cookie:NAME, clientIp or principal.",
+          (b, v) -> b.stickyBy(Keys.hashKey(v)));
 }
