@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The public API of every published module, dumped by {@link ApiSignatures} from the classes the
  * build just compiled, matches the dump committed under {@code api/}: a change to the public API
  * fails the build until the dump is updated in the same commit, so that every change is one a
- * reviewer sees. {@code -Dportico.api.accept=true} rewrites the dumps instead of comparing.
+ * reviewer sees. {@code -Dportico-build.api.accept=true} rewrites the dumps instead of comparing.
  */
 class PublicApiTest {
   /** The command that rewrites the dumps; the failure message shows it. */
   static final String ACCEPT_COMMAND = "mvn -B -pl api-check -am test -Dtest=PublicApiTest"
-      + " -Dsurefire.failIfNoSpecifiedTests=false -Dportico.api.accept=true";
+      + " -Dsurefire.failIfNoSpecifiedTests=false -Dportico-build.api.accept=true";
 
   /** A published module, found on the class path by one of its public classes. */
   enum Module {
@@ -64,7 +64,7 @@ class PublicApiTest {
   void publicApiMatchesTheCommittedDump(Module module) throws Exception {
     List<String> built = module.api();
     assertThat(built).as("the API of %s", module.artifactId).isNotEmpty();
-    if (Boolean.getBoolean("portico.api.accept")) {
+    if (Boolean.getBoolean("portico-build.api.accept")) {
       write(module, built);
       return;
     }

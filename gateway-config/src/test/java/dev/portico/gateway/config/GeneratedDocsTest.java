@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The committed key reference and JSON Schema are what the key model generates now. To refresh them
  * after changing the model: {@code mvn -pl gateway-config -am test -Dtest=GeneratedDocsTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dportico.writeDocs=true}.
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dportico-build.writeDocs=true}.
  */
 class GeneratedDocsTest {
   static final Path REFERENCE = Path.of("../src/site/markdown/configuration-reference.md");
@@ -35,13 +35,13 @@ class GeneratedDocsTest {
   }
 
   private static void check(Path file, String generated) throws Exception {
-    if (Boolean.getBoolean("portico.writeDocs")) {
+    if (Boolean.getBoolean("portico-build.writeDocs")) {
       Files.createDirectories(file.getParent());
       Files.writeString(file, generated, StandardCharsets.UTF_8);
     }
-    assertThat(file).as(file + " is generated from the key model: rerun this test with -Dportico.writeDocs=true").exists();
+    assertThat(file).as(file + " is generated from the key model: rerun this test with -Dportico-build.writeDocs=true").exists();
     assertThat(Files.readString(file, StandardCharsets.UTF_8))
-        .as(file + " is out of date: rerun this test with -Dportico.writeDocs=true")
+        .as(file + " is out of date: rerun this test with -Dportico-build.writeDocs=true")
         .isEqualTo(generated);
   }
 }

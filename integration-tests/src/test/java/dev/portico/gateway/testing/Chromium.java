@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without one, a browser test is skipped with the reason (a JUnit assumption), so that
  * {@code mvn verify} passes on a machine with only a JDK and Maven. Where the browser is required
  * it fails instead: when the environment has {@code CI=true} (CI services set it, and
- * {@code .ci/run} exports it) or the build runs with {@code -Dportico.requireBrowser=true}.
+ * {@code .ci/run} exports it) or the build runs with {@code -Dportico-build.requireBrowser=true}.
  */
 public final class Chromium {
   private static final List<String> NAMES =
@@ -34,9 +34,9 @@ public final class Chromium {
         + " (Debian/Ubuntu: apt-get install -y chromium)";
     if (isRequired()) {
       throw new AssertionError(reason + "; a browser is required here (CI=" + System.getenv("CI")
-          + ", portico.requireBrowser=" + System.getProperty("portico.requireBrowser") + ")");
+          + ", portico-build.requireBrowser=" + System.getProperty("portico-build.requireBrowser") + ")");
     }
-    Assumptions.abort(reason + "; skipped (CI=true or -Dportico.requireBrowser=true makes this a failure)");
+    Assumptions.abort(reason + "; skipped (CI=true or -Dportico-build.requireBrowser=true makes this a failure)");
     throw new AssertionError("unreachable");
   }
 
@@ -58,8 +58,8 @@ public final class Chromium {
     return Optional.empty();
   }
 
-  /** Whether a missing browser fails the test: {@code CI=true} or {@code -Dportico.requireBrowser=true}. */
+  /** Whether a missing browser fails the test: {@code CI=true} or {@code -Dportico-build.requireBrowser=true}. */
   static boolean isRequired() {
-    return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("portico.requireBrowser");
+    return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("portico-build.requireBrowser");
   }
 }

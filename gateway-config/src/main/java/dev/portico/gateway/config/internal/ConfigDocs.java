@@ -126,7 +126,7 @@ public final class ConfigDocs {
     StringBuilder out = new StringBuilder();
     out.append("# Configuration file reference\n\n")
         .append("<!-- Generated from the key model of gateway-config (ConfigDocs); do not edit by hand: run\n")
-        .append("     mvn -pl gateway-config -am test -Dtest=GeneratedDocsTest -Dportico.writeDocs=true -->\n\n")
+        .append("     mvn -pl gateway-config -am test -Dtest=GeneratedDocsTest -Dportico-build.writeDocs=true -->\n\n")
         .append("Every key a configuration file may have (see [Configuration files](configuration-files.html)). ")
         .append("The file is an object of kind `gateway`; each table below is one kind of object. ")
         .append("Durations are written `250ms`, `5s`, `2m`, `1h`, `1d` or ISO-8601 (`PT5S`); any value may be ")

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code portico.*}, is what the starter's settings and gateway-config's key model (the model the
  * JSON Schema and the reference are made from) give now. To refresh it after changing either:
  * {@code mvn -pl gateway-spring-boot-autoconfigure -am test -Dtest=ConfigurationMetadataTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dportico.writeDocs=true}.
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dportico-build.writeDocs=true}.
  */
 class ConfigurationMetadataTest {
   static final Path METADATA = Path.of("src/main/resources/META-INF/spring-configuration-metadata.json");
@@ -31,12 +31,12 @@ class ConfigurationMetadataTest {
   @Test
   void theCommittedMetadataIsUpToDate() throws Exception {
     String generated = metadata();
-    if (Boolean.getBoolean("portico.writeDocs")) {
+    if (Boolean.getBoolean("portico-build.writeDocs")) {
       Files.writeString(METADATA, generated, StandardCharsets.UTF_8);
     }
-    assertThat(METADATA).as(METADATA + " is generated: rerun this test with -Dportico.writeDocs=true").exists();
+    assertThat(METADATA).as(METADATA + " is generated: rerun this test with -Dportico-build.writeDocs=true").exists();
     assertThat(Files.readString(METADATA, StandardCharsets.UTF_8))
-        .as(METADATA + " is out of date: rerun this test with -Dportico.writeDocs=true").isEqualTo(generated);
+        .as(METADATA + " is out of date: rerun this test with -Dportico-build.writeDocs=true").isEqualTo(generated);
   }
 
   @Test
