@@ -47,7 +47,9 @@ final class LimitModel {
             var key = Keys.resolver(v);
             d.shared.add(l -> l.keyResolver(key));
           })
-      .key("refill", Type.oneWordOf("GREEDY", "INTERVALLY"), "GREEDY", "How tokens come back.",
+      .key("refill", Type.oneWordOf("GREEDY", "INTERVALLY"), "INTERVALLY",
+          "How tokens come back: INTERVALLY, the whole limit again each period from a caller's first request;"
+              + " GREEDY, smoothed (100 per minute: one every 0.6 s).",
           (d, v) -> d.shared.add(l -> l.refill(Refill.valueOf(v.text()))))
       .key("initialTokens", Type.INTEGER, "Tokens a new bucket starts with.",
           (d, v) -> {
