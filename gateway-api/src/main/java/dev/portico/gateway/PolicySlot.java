@@ -19,7 +19,8 @@ enum PolicySlot {
   CONNECT_TIMEOUT("connectTimeout"),
   RESPONSE_TIMEOUT("responseTimeout"),
   IDLE_TIMEOUT("idleTimeout"),
-  REQUEST_BODY_TIMEOUT("requestBodyTimeout");
+  REQUEST_BODY_TIMEOUT("requestBodyTimeout"),
+  CACHE("cache");
 
   private final String key;
 
