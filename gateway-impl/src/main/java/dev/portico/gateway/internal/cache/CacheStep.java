@@ -244,7 +244,9 @@ public final class CacheStep implements ChainStep {
         && !requestCc.noStore() && !cc.noStore() && !cc.isPrivate()
         && !varyNames.contains("*")
         && (lifetime > 0 || lifetime >= 0 && hasValidator(headers) || cc.noCache() && hasValidator(headers))
-        && (!authenticated(exchange) || policy.keyByIdentity() || cc.isPublic() || cc.sMaxAge() >= 0
+        // keyByIdentity counts only with an identity in the key: a bare Authorization header is no identity
+        && (!authenticated(exchange) || policy.keyByIdentity() && exchange.identity().isPresent()
+            || cc.isPublic() || cc.sMaxAge() >= 0
             || cc.mustRevalidate())
         && (policy.cacheSetCookie() || headers.first("Set-Cookie").isEmpty())
         && body.length().orElse(0) <= policy.maxEntryBytes();
