@@ -25,6 +25,7 @@ final class PolicyModel {
             (b, v) -> when(v, b::noConcurrencyLimit))
         .key("noMaxRequestBodySize", Type.BOOLEAN, "false", "Drop the request body limit of routeDefaults.",
             (b, v) -> when(v, b::noMaxRequestBodySize))
+        .key("noCache", Type.BOOLEAN, "false", "Drop the response cache of routeDefaults.", (b, v) -> when(v, b::noCache))
         .key("methodPolicies", Type.map(Type.object(RouteModel.POLICIES)),
             "Policies for one method only, by method (POST, PUT, ...): over the route's, for that method; HEAD takes"
                 + " GET's when it has none.",
