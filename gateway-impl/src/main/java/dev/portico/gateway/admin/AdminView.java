@@ -6,6 +6,8 @@ import dev.portico.gateway.Explanation;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.cache.CachePolicy;
+import dev.portico.gateway.cache.CacheStatus;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -52,8 +54,10 @@ public final class AdminView {
    * Returns every route, in order: {@code id}, {@code path}, {@code methods}, {@code hosts},
    * {@code headers} and {@code queryParams} conditions, {@code upstream}, {@code rewrite},
    * {@code timeouts}, whether it is {@code authenticated}, and the {@code policies} it runs; with route
-   * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
-   * block {@code sets} and whether that method is {@code authenticated}.
+   * defaults, the {@code inheritedPolicies}; with a response cache, {@code cache}: its policy and
+   * live {@code entries}, {@code bytes}, {@code hits}, {@code misses} and {@code evictions}; and
+   * with method blocks, {@code methodPolicies}: what each block {@code sets} and whether that method
+   * is {@code authenticated}.
    */
   public List<Map<String, Object>> routes() {
     Gateway definition = gateway.gateway();
@@ -77,6 +81,8 @@ public final class AdminView {
       r.put("timeouts", timeouts);
       r.put("authenticated", definition.authenticatorFor(route).isPresent());
       r.put("policies", gateway.policies(route.id()));
+      route.cache().ifPresent(policy -> r.put("cache", cache(policy, gateway.cacheStatus().stream()
+          .filter(c -> c.route().equals(route.id())).findFirst().orElse(null))));
       if (!route.inheritedPolicies().isEmpty()) {
         r.put("inheritedPolicies", route.inheritedPolicies());
       }
@@ -93,6 +99,24 @@ public final class AdminView {
       out.add(r);
     }
     return out;
+  }
+
+  /** A route's cache policy and, when the gateway runs, its live counters. */
+  private static Map<String, Object> cache(CachePolicy policy, @Nullable CacheStatus status) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("maxBytes", policy.maxBytes());
+    c.put("maxEntryBytes", policy.maxEntryBytes());
+    c.put("keyByIdentity", policy.keyByIdentity());
+    c.put("cacheSetCookie", policy.cacheSetCookie());
+    c.put("collapseWaitMs", policy.collapseWait().toMillis());
+    if (status != null) {
+      c.put("entries", status.entries());
+      c.put("bytes", status.bytes());
+      c.put("hits", status.hits());
+      c.put("misses", status.misses());
+      c.put("evictions", status.evictions());
+    }
+    return c;
   }
 
   private static String condition(FieldCondition condition) {

@@ -3,6 +3,7 @@ package dev.portico.gateway.internal;
 import dev.portico.gateway.Gateway;
 import dev.portico.gateway.Route;
 import dev.portico.gateway.cache.CachePolicy;
+import dev.portico.gateway.cache.CacheStatus;
 import dev.portico.gateway.internal.cache.CacheStep;
 import dev.portico.gateway.internal.cache.CacheStore;
 import dev.portico.gateway.internal.proxy.UpstreamRequests;
@@ -10,7 +11,7 @@ import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.spi.Integrations;
 import dev.portico.gateway.observe.GatewayObserver;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +26,20 @@ import org.jspecify.annotations.Nullable;
 final class RouteCaches {
   private final Gateway gateway;
   private final GatewayObserver observer;
-  private final Map<String, List<CacheStep>> byRoute = new HashMap<>();
+  private final Map<String, List<CacheStep>> byRoute = new LinkedHashMap<>();
   private CacheStore.@Nullable Factory stores;
 
   RouteCaches(Gateway gateway, GatewayObserver observer) {
     this.gateway = gateway;
     this.observer = observer;
+  }
+
+  /** Returns the live state of each cache, in the order the routes were compiled. */
+  List<CacheStatus> status() {
+    List<CacheStatus> out = new ArrayList<>();
+    byRoute.forEach((id, steps) -> steps.forEach(step -> out.add(new CacheStatus(id, step.store().size(),
+        step.store().weightedSize(), step.policy().maxBytes(), step.hits(), step.misses(), step.store().evictions()))));
+    return List.copyOf(out);
   }
 
   /**

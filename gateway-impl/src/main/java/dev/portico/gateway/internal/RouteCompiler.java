@@ -54,6 +54,11 @@ final class RouteCompiler {
     this.caches = new RouteCaches(gateway, runtime.observer());
   }
 
+  /** Returns the response caches of the routes compiled so far. */
+  RouteCaches caches() {
+    return caches;
+  }
+
   /** Returns the bulkheads of the routes compiled so far, by route id. */
   Map<String, List<ConcurrencyLimitStep>> bulkheads() {
     return bulkheads;

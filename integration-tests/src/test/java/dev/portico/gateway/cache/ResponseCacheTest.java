@@ -430,4 +430,59 @@ class ResponseCacheTest {
       server.close();
     }
   }
+
+  @Test
+  void byteBoundHoldsUnderConcurrentLoadAndTheAdminViewShowsTheCounters() throws Exception {
+    upstream.respondWith((recorded, request, response, callback) -> {
+      response.getHeaders().put("Cache-Control", "max-age=100");
+      Content.Sink.write(response, true, "y".repeat(20_000), callback);
+    });
+    JettyGatewayHandler handler = JettyGatewayHandler.create(Gateway.builder()
+        .route("cached", r -> r.path("/c/**").cache(c -> c.maxBytes(200_000).maxEntryBytes(30_000))
+            .upstream(upstream.uri())).build());
+    GatewayServer server = GatewayServer.builder().handler(handler).start();
+    try {
+      List<CompletableFuture<ContentResponse>> pending = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        pending.add(new CompletableResponseListener(server.client().newRequest(server.uri("/c/" + i))
+            .timeout(10, TimeUnit.SECONDS)).send());
+      }
+      for (CompletableFuture<ContentResponse> f : pending) {
+        assertThat(f.get(20, TimeUnit.SECONDS).getContent()).hasSize(20_000);
+      }
+
+      CacheStatus status = handler.cacheStatus().get(0);
+      assertThat(status.route()).isEqualTo("cached");
+      assertThat(status.bytes()).isPositive().isLessThanOrEqualTo(200_000);
+      assertThat(status.evictions()).as("60 entries of 20 kB in 200 kB").isGreaterThanOrEqualTo(50);
+      assertThat(status.misses()).isEqualTo(60);
+      java.util.Map<String, Object> view = dev.portico.gateway.admin.AdminView.of(handler).routes().get(0);
+      assertThat(view.get("policies").toString()).contains("cache");
+      assertThat(view.get("cache").toString()).contains("maxBytes=200000").contains("misses=60")
+          .contains("evictions=" + status.evictions());
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void reconfigurationStartsWithAnEmptyCache() throws Exception {
+    upstream.answer(cacheable("v", "max-age=100"));
+    JettyGatewayHandler handler = JettyGatewayHandler.create(Gateway.builder()
+        .route("cached", r -> r.path("/c/**").cache(CachePolicy.defaults()).upstream(upstream.uri())).build());
+    GatewayServer server = GatewayServer.builder().handler(handler).start();
+    try {
+      server.client().newRequest(server.uri("/c/r")).timeout(10, TimeUnit.SECONDS).send();
+      assertThat(server.client().newRequest(server.uri("/c/r")).timeout(10, TimeUnit.SECONDS).send()
+          .getHeaders().get("X-Cache")).isEqualTo("HIT");
+
+      handler.reconfigure(handler.gateway());
+
+      assertThat(server.client().newRequest(server.uri("/c/r")).timeout(10, TimeUnit.SECONDS).send()
+          .getHeaders().get("X-Cache")).isEqualTo("MISS");
+      assertThat(upstream.requestCount()).isEqualTo(2);
+    } finally {
+      server.close();
+    }
+  }
 }

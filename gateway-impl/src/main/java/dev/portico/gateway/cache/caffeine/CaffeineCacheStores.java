@@ -77,6 +77,7 @@ final class CaffeineCacheStores implements CacheStore.Factory {
         }
         return List.copyOf(next);
       });
+      cache.cleanUp();   // evict now, on this thread: the store is within its bound when put returns
     }
 
     @Override
