@@ -192,6 +192,50 @@ class ResponseCacheTest {
   }
 
   @Test
+  void varyOnAcceptEncodingNeverServesOneEncodingToAClientOfAnother() throws Exception {
+    upstream.respondWith((recorded, request, response, callback) -> {
+      response.getHeaders().put("Cache-Control", "max-age=100");
+      response.getHeaders().put("Vary", "Accept-Encoding");
+      // the client adds its own gzip: the upstream echoes every value it got
+      Content.Sink.write(response, true, "enc " + String.join(",", recorded.headerValues("Accept-Encoding")), callback);
+    });
+    start(Mounting.JETTY_HANDLER);
+
+    get("/c/e", "Accept-Encoding", "gzip");
+    ContentResponse identity = get("/c/e", "Accept-Encoding", "identity");
+    ContentResponse gzip = get("/c/e", "Accept-Encoding", "gzip");
+
+    assertThat(identity.getHeaders().get("X-Cache")).isEqualTo("MISS");
+    assertThat(identity.getContentAsString()).contains("identity");
+    assertThat(gzip.getHeaders().get("X-Cache")).isEqualTo("HIT");
+    assertThat(gzip.getContentAsString()).doesNotContain("identity");
+    assertThat(upstream.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void requestNoCacheRevalidatesAndRequestNoStoreIsNotKept() throws Exception {
+    upstream.respondWith((recorded, request, response, callback) -> {
+      response.getHeaders().put("Cache-Control", "max-age=100");
+      response.getHeaders().put("ETag", "\"q\"");
+      if (recorded.header("If-None-Match").isPresent()) {
+        response.setStatus(304);
+        callback.succeeded();
+      } else {
+        Content.Sink.write(response, true, "q", callback);
+      }
+    });
+    start(Mounting.JETTY_HANDLER);
+
+    get("/c/ns", "Cache-Control", "no-store");
+    assertThat(get("/c/ns").getHeaders().get("X-Cache")).as("no-store on the request kept nothing").isEqualTo("MISS");
+    ContentResponse revalidated = get("/c/ns", "Cache-Control", "no-cache");
+
+    assertThat(revalidated.getContentAsString()).isEqualTo("q");
+    assertThat(upstream.requestCount()).isEqualTo(3);
+    assertThat(upstream.requests().get(2).header("If-None-Match")).contains("\"q\"");
+  }
+
+  @Test
   void varyStarIsNeverKept() throws Exception {
     upstream.answer(cacheable("any", "max-age=100").header("Vary", "*"));
     start(Mounting.JETTY_HANDLER);
