@@ -6,8 +6,9 @@ import org.eclipse.jetty.io.Content;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An upstream body on its way to the client that also keeps a copy, up to a cap: when the last
- * chunk has been read whole and within the cap, {@code onComplete} gets the bytes; when the body
+ * An upstream body on its way to the client that also keeps a copy, up to a cap: when the whole
+ * body (its declared length, or up to its last chunk) has been read within the cap,
+ * {@code onComplete} gets the bytes, before the last of them is passed on; when the body
  * grows past the cap or fails, the copy is dropped and {@code onAbandoned} runs, and the rest
  * streams through untouched. Never holds more than the cap. Not public API.
  */
@@ -16,6 +17,7 @@ final class CapturingSource implements Content.Source {
   private final int cap;
   private final Consumer<byte[]> onComplete;
   private final Runnable onAbandoned;
+  private final long declaredLength;
   private byte @Nullable [] copy;
   private int size;
   private boolean done;
@@ -26,6 +28,7 @@ final class CapturingSource implements Content.Source {
     this.cap = cap;
     this.onComplete = onComplete;
     this.onAbandoned = onAbandoned;
+    this.declaredLength = declaredLength;
     this.copy = new byte[(int) Math.min(cap, declaredLength >= 0 ? declaredLength : Math.min(cap, 8192))];
   }
 
@@ -54,7 +57,9 @@ final class CapturingSource implements Content.Source {
       buffer.duplicate().get(c, size, n);
       size += n;
     }
-    if (chunk.isLast()) {
+    // Complete at the last byte a Content-Length declares, before the client (which counts the
+    // bytes) can see the response end and ask again; else at the last chunk.
+    if (chunk.isLast() || declaredLength >= 0 && size == declaredLength) {
       done = true;
       byte[] c = copy;
       copy = null;
