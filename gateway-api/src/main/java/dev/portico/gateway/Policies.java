@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.IdentityForwarding;
+import dev.portico.gateway.cache.CachePolicy;
 import dev.portico.gateway.cors.CorsPolicy;
 import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -80,6 +81,7 @@ public final class Policies {
   private final @Nullable Duration idleTimeout;
   private final @Nullable Duration requestBodyTimeout;
   private final IpRules ipRules;
+  private final @Nullable CachePolicy cache;
 
   private Policies(Builder b) {
     this.declared = Collections.unmodifiableSet(PolicySlot.copy(b.declared));
@@ -100,6 +102,7 @@ public final class Policies {
     this.idleTimeout = b.idleTimeout;
     this.requestBodyTimeout = b.requestBodyTimeout;
     this.ipRules = b.ipRules;
+    this.cache = b.cache;
   }
 
   /** Returns a new, empty builder. */
@@ -148,6 +151,7 @@ public final class Policies {
     b.idleTimeout = idleTimeout;
     b.requestBodyTimeout = requestBodyTimeout;
     b.ipRules = ipRules;
+    b.cache = cache;
     return b;
   }
 
@@ -222,6 +226,13 @@ public final class Policies {
         case IDLE_TIMEOUT -> route.idleTimeout(requireNonNull(idleTimeout));
         case REQUEST_BODY_TIMEOUT -> route.requestBodyTimeout(requireNonNull(requestBodyTimeout));
         case IP_RULES -> route.ipRules(ipRules);
+        case CACHE -> {
+          if (cache == null) {
+            route.noCache();
+          } else {
+            route.cache(cache);
+          }
+        }
       }
     }
     return applied;
@@ -254,6 +265,7 @@ public final class Policies {
         case IDLE_TIMEOUT -> b.idleTimeout = idleTimeout;
         case REQUEST_BODY_TIMEOUT -> b.requestBodyTimeout = requestBodyTimeout;
         case IP_RULES -> b.ipRules = ipRules;
+        case CACHE -> b.cache = cache;
       }
     }
   }
@@ -287,6 +299,7 @@ public final class Policies {
     private @Nullable Duration idleTimeout;
     private @Nullable Duration requestBodyTimeout;
     private IpRules ipRules = IpRules.none();
+    private @Nullable CachePolicy cache;
 
     Builder() {}
 
@@ -489,6 +502,26 @@ public final class Policies {
     /** Sets the request body timeout; see {@link Route.Builder#requestBodyTimeout(Duration)}. */
     public Builder requestBodyTimeout(Duration timeout) {
       this.requestBodyTimeout = checked("requestBodyTimeout", timeout, PolicySlot.REQUEST_BODY_TIMEOUT);
+      return this;
+    }
+
+    /** Sets the response cache; see {@link Route.Builder#cache(CachePolicy)}. */
+    public Builder cache(CachePolicy policy) {
+      this.cache = requireNonNull(policy, "policy");
+      declared.add(PolicySlot.CACHE);
+      return this;
+    }
+
+    /** Sets the response cache that {@code spec} builds. */
+    public Builder cache(Consumer<CachePolicy.Builder> spec) {
+      CachePolicy policy = built("cache", spec, CachePolicy.builder(), CachePolicy.Builder::build);
+      return policy == null ? this : cache(policy);
+    }
+
+    /** Drops the inherited response cache. */
+    public Builder noCache() {
+      this.cache = null;
+      declared.add(PolicySlot.CACHE);
       return this;
     }
 

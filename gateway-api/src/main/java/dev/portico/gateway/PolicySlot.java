@@ -20,7 +20,8 @@ enum PolicySlot {
   RESPONSE_TIMEOUT("responseTimeout"),
   IDLE_TIMEOUT("idleTimeout"),
   REQUEST_BODY_TIMEOUT("requestBodyTimeout"),
-  IP_RULES("ipRules");
+  IP_RULES("ipRules"),
+  CACHE("cache");
 
   private final String key;
 

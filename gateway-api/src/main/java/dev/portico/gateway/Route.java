@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portico.gateway.auth.AccessRule;
 import dev.portico.gateway.auth.Authenticator;
 import dev.portico.gateway.auth.IdentityForwarding;
+import dev.portico.gateway.cache.CachePolicy;
 import dev.portico.gateway.internal.syntax.HttpSyntax;
 import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -76,6 +77,7 @@ public final class Route {
   private final IdentityForwarding identityForwarding;
   private final List<RateLimiter> rateLimiters;
   private final @Nullable ConcurrencyLimit concurrencyLimit;
+  private final @Nullable CachePolicy cache;
   private final long maxRequestBodySize;
   // Adaptation, validation, CORS and error policies.
   private final HeaderRules requestHeaders;
@@ -118,6 +120,7 @@ public final class Route {
     this.identityForwarding = b.identityForwarding;
     this.rateLimiters = List.copyOf(b.rateLimiters);
     this.concurrencyLimit = b.concurrencyLimit;
+    this.cache = b.cache;
     this.maxRequestBodySize = b.maxRequestBodySize;
     this.requestHeaders = b.requestHeaders;
     this.responseHeaders = b.responseHeaders;
@@ -259,6 +262,11 @@ public final class Route {
   /** Returns the route's concurrency limit (bulkhead), if it has one. */
   public Optional<ConcurrencyLimit> concurrencyLimit() {
     return Optional.ofNullable(concurrencyLimit);
+  }
+
+  /** Returns the route's response cache policy, if it caches; see {@link Builder#cache(CachePolicy)}. */
+  public Optional<CachePolicy> cache() {
+    return Optional.ofNullable(cache);
   }
 
   /** Returns the largest request body the route accepts, in bytes; empty when unlimited. */
@@ -412,6 +420,7 @@ public final class Route {
     b.identityForwarding = identityForwarding;
     b.rateLimiters.addAll(rateLimiters);
     b.concurrencyLimit = concurrencyLimit;
+    b.cache = cache;
     b.maxRequestBodySize = maxRequestBodySize;
     b.requestHeaders = requestHeaders;
     b.responseHeaders = responseHeaders;
@@ -509,6 +518,7 @@ public final class Route {
     private IdentityForwarding identityForwarding = IdentityForwarding.defaults();
     private final List<RateLimiter> rateLimiters = new ArrayList<>();
     private @Nullable ConcurrencyLimit concurrencyLimit;
+    private @Nullable CachePolicy cache;
     private long maxRequestBodySize = -1;
     private HeaderRules requestHeaders = HeaderRules.none();
     private HeaderRules responseHeaders = HeaderRules.none();
@@ -1035,6 +1045,37 @@ public final class Route {
     public Builder noConcurrencyLimit() {
       this.concurrencyLimit = null;
       declared.add(PolicySlot.CONCURRENCY_LIMIT);
+      return this;
+    }
+
+    /**
+     * Caches the upstream's cacheable GET responses in memory, by RFC 9111's shared-cache rules;
+     * see {@link CachePolicy}. The cache is the route's own, and a new gateway (a reconfiguration)
+     * starts with an empty one.
+     */
+    public Builder cache(CachePolicy policy) {
+      this.cache = requireNonNull(policy, "policy");
+      declared.add(PolicySlot.CACHE);
+      return this;
+    }
+
+    /** Caches with the policy that {@code spec} builds; see {@link #cache(CachePolicy)}. */
+    public Builder cache(Consumer<CachePolicy.Builder> spec) {
+      requireNonNull(spec, "spec");
+      CachePolicy.Builder builder = CachePolicy.builder();
+      spec.accept(builder);
+      try {
+        return cache(builder.build());
+      } catch (IllegalStateException e) {
+        errors.add("cache: " + e.getMessage());
+        return this;
+      }
+    }
+
+    /** Drops the response cache the route would inherit from the gateway's route defaults. */
+    public Builder noCache() {
+      this.cache = null;
+      declared.add(PolicySlot.CACHE);
       return this;
     }
 

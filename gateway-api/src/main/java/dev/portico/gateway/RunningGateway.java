@@ -1,5 +1,6 @@
 package dev.portico.gateway;
 
+import dev.portico.gateway.cache.CacheStatus;
 import dev.portico.gateway.upstream.EndpointStatus;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,14 @@ public interface RunningGateway {
    * order: health, ejection and the group's circuit. Empty before the gateway starts.
    */
   default List<EndpointStatus> upstreamStatus() {
+    return List.of();
+  }
+
+  /**
+   * Returns the live state of the response cache of every route of the current configuration that
+   * caches, in route order. Empty before the gateway starts, and when no route caches.
+   */
+  default List<CacheStatus> cacheStatus() {
     return List.of();
   }
 

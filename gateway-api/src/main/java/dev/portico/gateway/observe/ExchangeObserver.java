@@ -33,6 +33,12 @@ public interface ExchangeObserver {
   /** The rate limiter named {@code limiter} decided {@code decision} for this exchange. */
   default void rateLimitDecided(String limiter, RateLimitDecision.Kind decision) {}
 
+  /**
+   * The route's response cache answered ({@code hit}: from a fresh or revalidated entry) or did
+   * not ({@code miss}: the response came from the upstream).
+   */
+  default void cacheLookup(String result) {}
+
   /** The engine is about to send an upstream request; the returned observer watches it. */
   default UpstreamObserver upstreamStarted(UpstreamStart start) {
     return UpstreamObserver.NONE;

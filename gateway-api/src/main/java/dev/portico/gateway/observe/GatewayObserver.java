@@ -42,6 +42,9 @@ public interface GatewayObserver {
    */
   default void circuitStateChanged(String group, String state) {}
 
+  /** The response cache of route {@code route} evicted an entry to stay within its byte bound. */
+  default void cacheEvicted(String route) {}
+
   /**
    * A changed configuration was read: {@code applied} when the gateway now runs it, false when it
    * was refused and the old one keeps serving ({@link ConfigurationStatus#lastError()} says why).

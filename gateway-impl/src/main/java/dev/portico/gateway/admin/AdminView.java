@@ -8,6 +8,8 @@ import dev.portico.gateway.HttpHeaders;
 import dev.portico.gateway.IpRange;
 import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.cache.CachePolicy;
+import dev.portico.gateway.cache.CacheStatus;
 import dev.portico.gateway.RunningGateway;
 import dev.portico.gateway.Upstream;
 import dev.portico.gateway.ratelimit.RateLimiter;
@@ -57,7 +59,8 @@ public final class AdminView {
    * client address rules, {@code ipRules}: the {@code gateway}'s and the {@code route}'s own, each
    * with its {@code allow} and {@code deny} blocks; with a traffic split, {@code split}: its
    * {@code weights} by upstream group, its {@code rules} ({@code header X-Canary=on -> v2}) and
-   * whether it is {@code sticky}; with route
+   * whether it is {@code sticky}; with a response cache, {@code cache}: its policy and live
+   * {@code entries}, {@code bytes}, {@code hits}, {@code misses} and {@code evictions}; with route
    * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
    * block {@code sets} and whether that method is {@code authenticated}.
    */
@@ -100,6 +103,8 @@ public final class AdminView {
         }
         r.put("ipRules", ip);
       }
+      route.cache().ifPresent(policy -> r.put("cache", cache(policy, gateway.cacheStatus().stream()
+          .filter(c -> c.route().equals(route.id())).findFirst().orElse(null))));
       if (!route.inheritedPolicies().isEmpty()) {
         r.put("inheritedPolicies", route.inheritedPolicies());
       }
@@ -123,6 +128,24 @@ public final class AdminView {
     m.put("allow", rules.allowed().stream().map(IpRange::toString).toList());
     m.put("deny", rules.denied().stream().map(IpRange::toString).toList());
     return m;
+  }
+
+  /** A route's cache policy and, when the gateway runs, its live counters. */
+  private static Map<String, Object> cache(CachePolicy policy, @Nullable CacheStatus status) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("maxBytes", policy.maxBytes());
+    c.put("maxEntryBytes", policy.maxEntryBytes());
+    c.put("keyByIdentity", policy.keyByIdentity());
+    c.put("cacheSetCookie", policy.cacheSetCookie());
+    c.put("collapseWaitMs", policy.collapseWait().toMillis());
+    if (status != null) {
+      c.put("entries", status.entries());
+      c.put("bytes", status.bytes());
+      c.put("hits", status.hits());
+      c.put("misses", status.misses());
+      c.put("evictions", status.evictions());
+    }
+    return c;
   }
 
   private static String condition(FieldCondition condition) {

@@ -36,10 +36,11 @@ final class CompiledRoute {
    * The chain is: global filters; {@code engineSteps} in order (request size, authentication and
    * authorization, rate limits, concurrency limit, each only if the route needs it); the policies'
    * validation; the route's filters; the policies' request and response transforms; then the
-   * proxy step.
+   * response cache, if the route caches; then the proxy step.
    */
-  CompiledRoute(Route route, IpRules gatewayIpRules, List<Filter> globalFilters, List<ChainStep> engineSteps, RoutePolicies policies,
-      ProxyRoute upstream, @Nullable SplitChooser split, @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod) {
+  CompiledRoute(Route route, IpRules gatewayIpRules, List<Filter> globalFilters, List<ChainStep> engineSteps,
+      RoutePolicies policies, ProxyRoute upstream, @Nullable SplitChooser split,
+      @Nullable WebSocketConnector webSocketConnector, Map<String, CompiledRoute> byMethod, @Nullable ChainStep cache) {
     this.route = route;
     List<ChainStep> all = new ArrayList<>();
     globalFilters.forEach(f -> all.add(ChainStep.of(f)));
@@ -47,6 +48,9 @@ final class CompiledRoute {
     all.addAll(policies.beforeRouteFilters());
     route.filters().forEach(f -> all.add(ChainStep.of(f)));
     all.addAll(policies.afterRouteFilters());
+    if (cache != null) {
+      all.add(cache);   // innermost: it keys on the request as forwarded and keeps the upstream's response
+    }
     this.steps = all.toArray(ChainStep[]::new);
     this.upstream = upstream;
     this.split = split;

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 final class CompiledRoutes {
   private final RouteTable table;
   private final Map<Route, CompiledRoute> compiled = new IdentityHashMap<>();
+  private final RouteCaches caches;
 
   /** Compiles every route of {@code routes} with {@code compiler}, in order. */
   CompiledRoutes(List<Route> routes, RouteCompiler compiler) {
@@ -31,6 +32,7 @@ final class CompiledRoutes {
     for (Route route : routes) {
       compiled.put(route, compiler.compile(route));
     }
+    this.caches = compiler.caches();
   }
 
   /** Returns what the table says of a request: found (with its variables), method not allowed, or no route. */
@@ -102,6 +104,11 @@ final class CompiledRoutes {
     }
     names.add("proxy");
     return List.copyOf(names);
+  }
+
+  /** Returns the live state of the routes' response caches, in route order. */
+  List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return caches.status();
   }
 
   /** Returns the upstream clients the routes send with. */

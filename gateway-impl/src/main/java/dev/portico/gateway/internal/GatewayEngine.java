@@ -114,6 +114,11 @@ final class GatewayEngine {
     return upstreams.groups();
   }
 
+  /** Returns the live state of this configuration's response caches. */
+  List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return routes.cacheStatus();
+  }
+
   /** Returns the upstream clients this configuration uses. */
   Set<HttpClient> clientsInUse() {
     Set<HttpClient> used = routes.clientsInUse();

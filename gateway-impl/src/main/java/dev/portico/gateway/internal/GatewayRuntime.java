@@ -247,6 +247,12 @@ public final class GatewayRuntime implements RunningGateway {
     return List.copyOf(out);
   }
 
+  /** Returns the live state of the current configuration's response caches. */
+  @Override
+  public List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return current.cacheStatus();
+  }
+
   /** Ready when started, not shutting down, and every group with a health check has probed each endpoint once. */
   @Override
   public boolean isReady() {

@@ -82,6 +82,11 @@ final class GuardedObserver implements GatewayObserver {
       }
 
       @Override
+      public void cacheLookup(String result) {
+        run("cacheLookup", () -> exchange.cacheLookup(result));
+      }
+
+      @Override
       public UpstreamObserver upstreamStarted(UpstreamStart upstream) {
         UpstreamObserver call = call("upstreamStarted", () -> exchange.upstreamStarted(upstream), UpstreamObserver.NONE);
         return call == UpstreamObserver.NONE ? call : new UpstreamObserver() {
@@ -122,5 +127,10 @@ final class GuardedObserver implements GatewayObserver {
   @Override
   public void circuitStateChanged(String group, String state) {
     run("circuitStateChanged", () -> observer.circuitStateChanged(group, state));
+  }
+
+  @Override
+  public void cacheEvicted(String route) {
+    run("cacheEvicted", () -> observer.cacheEvicted(route));
   }
 }

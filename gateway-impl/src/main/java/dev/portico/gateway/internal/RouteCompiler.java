@@ -42,6 +42,7 @@ final class RouteCompiler {
   private final Map<String, List<ConcurrencyLimitStep>> previousBulkheads;
   /** Bulkheads by route id, for the next configuration to carry over. */
   private final Map<String, List<ConcurrencyLimitStep>> bulkheads = new HashMap<>();
+  private final RouteCaches caches;
 
   RouteCompiler(Gateway gateway, GatewayRuntime runtime, EngineUpstreams upstreams, UpstreamRequests requests,
       Map<String, List<ConcurrencyLimitStep>> previousBulkheads) {
@@ -50,6 +51,12 @@ final class RouteCompiler {
     this.upstreams = upstreams;
     this.requests = requests;
     this.previousBulkheads = previousBulkheads;
+    this.caches = new RouteCaches(gateway, runtime.observer());
+  }
+
+  /** Returns the response caches of the routes compiled so far. */
+  RouteCaches caches() {
+    return caches;
   }
 
   /** Returns the bulkheads of the routes compiled so far, by route id. */
@@ -87,7 +94,8 @@ final class RouteCompiler {
     ProxyRoute upstream = new ProxyRoute(route,
         runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
     return new CompiledRoute(route, gateway.ipRules(), gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
-        upstream, split(route, upstream, budget), ws, byMethod);
+        upstream, split(route, upstream, budget), ws, byMethod,
+        route.cache().map(policy -> caches.step(route, policy)).orElse(null));
   }
 
   /** The route's split, its first side being {@code first}; null for a route without one. */

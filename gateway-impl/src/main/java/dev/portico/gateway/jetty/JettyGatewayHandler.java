@@ -122,6 +122,11 @@ public final class JettyGatewayHandler extends Handler.Abstract implements Runni
   }
 
   @Override
+  public List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return runtime.cacheStatus();
+  }
+
+  @Override
   public boolean isReady() {
     return isStarted() && runtime.isReady();
   }

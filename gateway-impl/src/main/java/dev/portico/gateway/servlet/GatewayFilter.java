@@ -158,6 +158,11 @@ public final class GatewayFilter implements Filter, RunningGateway {
   }
 
   @Override
+  public List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return runtime.cacheStatus();
+  }
+
+  @Override
   public boolean isReady() {
     return runtime.isReady();
   }

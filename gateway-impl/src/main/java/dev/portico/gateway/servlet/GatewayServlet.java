@@ -133,6 +133,11 @@ public final class GatewayServlet extends HttpServlet implements RunningGateway 
   }
 
   @Override
+  public List<dev.portico.gateway.cache.CacheStatus> cacheStatus() {
+    return runtime.cacheStatus();
+  }
+
+  @Override
   public boolean isReady() {
     return runtime.isReady();
   }

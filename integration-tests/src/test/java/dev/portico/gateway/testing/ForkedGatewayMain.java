@@ -26,7 +26,7 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A gateway alone in its own JVM, for measuring what it costs: a Jetty server on an ephemeral
  * loopback port with {@link JettyGatewayHandler} and one route, {@code /**}, to the upstream URI
- * given as the only argument. {@link ForkedGateway} runs it.
+ * given as the only argument (with a response cache when {@code -Dportico.fork.cache=true}). {@link ForkedGateway} runs it.
  *
  * <p>Protocol, one {@code KEY=value} per line on stdout: {@code PORT=<n>} once serving; on a
  * {@code stop} line or end of stdin it stops the server and prints the measurements, then
@@ -88,7 +88,14 @@ public final class ForkedGatewayMain {
       }, null, null);
     }
 
-    Gateway gateway = Gateway.builder().route("all", r -> r.path("/**").upstream(args[0])).build();
+    // -Dportico.fork.cache=true: the route caches (defaults: 64 MiB, 1 MiB per entry)
+    boolean cache = Boolean.getBoolean("portico.fork.cache");
+    Gateway gateway = Gateway.builder().route("all", r -> {
+      r.path("/**").upstream(args[0]);
+      if (cache) {
+        r.cache(dev.portico.gateway.cache.CachePolicy.defaults());
+      }
+    }).build();
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");

@@ -27,6 +27,7 @@ final class PolicyModel {
             (b, v) -> when(v, b::noMaxRequestBodySize))
         .key("noIpRules", Type.BOOLEAN, "false", "Drop the client address rules of routeDefaults.",
             (b, v) -> when(v, () -> b.ipRules(dev.portico.gateway.IpRules.none())))
+        .key("noCache", Type.BOOLEAN, "false", "Drop the response cache of routeDefaults.", (b, v) -> when(v, b::noCache))
         .key("methodPolicies", Type.map(Type.object(RouteModel.POLICIES)),
             "Policies for one method only, by method (POST, PUT, ...): over the route's, for that method; HEAD takes"
                 + " GET's when it has none.",

@@ -2,6 +2,7 @@ package dev.portico.gateway.config.internal;
 
 import dev.portico.gateway.IpRules;
 import dev.portico.gateway.Route;
+import dev.portico.gateway.cache.CachePolicy;
 import dev.portico.gateway.UpstreamErrors;
 import dev.portico.gateway.Policies;
 import dev.portico.gateway.WebSocketSettings;
@@ -199,7 +200,10 @@ final class RouteModel {
           (b, v) -> b.maxRequestBodySize(v.longValue()))
       .key("noMaxRequestBodySize", Type.BOOLEAN, "false", "Drop the inherited request body limit.",
           (b, v) -> PolicyModel.when(v, b::noMaxRequestBodySize))
-      .key("timeouts", Type.object(POLICY_TIMEOUTS), "Upstream timeouts.", (b, v) -> v.bind(POLICY_TIMEOUTS, b));
+      .key("timeouts", Type.object(POLICY_TIMEOUTS), "Upstream timeouts.", (b, v) -> v.bind(POLICY_TIMEOUTS, b))
+      .key("cache", Type.object(CacheModel.CACHE), "The response cache.",
+          (b, v) -> b.cache(v.build(CacheModel.CACHE, CachePolicy.builder(), CachePolicy.Builder::build)))
+      .key("noCache", Type.BOOLEAN, "false", "Drop the inherited response cache.", (b, v) -> PolicyModel.when(v, b::noCache));
 
   static final Spec<WebSocketSettings[]> WEBSOCKET = Spec.<WebSocketSettings[]>of("websocket",
           "WebSocket upgrades on the route; {} or true for the defaults.")
@@ -307,7 +311,9 @@ final class RouteModel {
         b.concurrencyLimit(c[0]);
       })
       .key("maxRequestBodySize", Type.INTEGER, "no limit", "The largest request body, in bytes (413 otherwise).",
-          (b, v) -> b.maxRequestBodySize(v.longValue())));
+          (b, v) -> b.maxRequestBodySize(v.longValue()))
+      .key("cache", Type.object(CacheModel.CACHE), "no cache", "The route's response cache.",
+          (b, v) -> b.cache(v.build(CacheModel.CACHE, CachePolicy.builder(), CachePolicy.Builder::build))));
 
   private static void condition(Value x, Runnable present, java.util.function.Consumer<String> equal) {
     Node.Scalar s = (Node.Scalar) x.node();

@@ -36,6 +36,17 @@ public final class Integrations {
     return load(CircuitBreakers.class, "dev.portico.gateway.upstream.resilience4j.Resilience4jIntegration");
   }
 
+  /**
+   * The stores of the routes' response caches (Caffeine).
+   *
+   * @throws IllegalStateException when {@code com.github.ben-manes.caffeine:caffeine} is not on the class path
+   */
+  public static dev.portico.gateway.internal.cache.CacheStore.Factory responseCaches() {
+    OptionalLibrary.CAFFEINE.require("cache");
+    return load(dev.portico.gateway.internal.cache.CacheStore.Factory.class,
+        "dev.portico.gateway.cache.caffeine.CaffeineCacheStores");
+  }
+
   private static <T> T load(Class<T> seam, String implementation) {
     try {
       var constructor = Class.forName(implementation, true, Integrations.class.getClassLoader())

@@ -21,7 +21,9 @@ public enum OptionalLibrary {
   JETTY_HTTP2_CLIENT("org.eclipse.jetty.http2", "jetty-http2-client-transport",
       "org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2"),
   /** The JDK's ALPN processor for Jetty clients, to negotiate h2 with {@code https} endpoints. */
-  JETTY_ALPN_JAVA_CLIENT("org.eclipse.jetty", "jetty-alpn-java-client", "org.eclipse.jetty.alpn.java.client.JDK9ClientALPNProcessor");
+  JETTY_ALPN_JAVA_CLIENT("org.eclipse.jetty", "jetty-alpn-java-client", "org.eclipse.jetty.alpn.java.client.JDK9ClientALPNProcessor"),
+  /** Caffeine, which holds the routes' response caches. */
+  CAFFEINE("com.github.ben-manes.caffeine", "caffeine", "com.github.benmanes.caffeine.cache.Caffeine");
 
   private final String groupId;
   private final String artifactId;

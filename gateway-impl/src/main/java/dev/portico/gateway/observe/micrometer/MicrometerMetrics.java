@@ -55,6 +55,10 @@ import org.jspecify.annotations.Nullable;
  *       <td>1 healthy, 0 not, as the health checks last saw it</td></tr>
  *   <tr><td>{@code portico.upstream.circuit.state}</td><td>gauge</td><td>group, state</td>
  *       <td>1 for the state a group's circuit breaker is in, 0 for the others</td></tr>
+ *   <tr><td>{@code portico.cache.lookups}</td><td>counter</td><td>route, result</td>
+ *       <td>GET and HEAD requests on caching routes: {@code hit} (answered from the cache) or {@code miss}</td></tr>
+ *   <tr><td>{@code portico.cache.evictions}</td><td>counter</td><td>route</td>
+ *       <td>entries a route's cache evicted to stay within its byte bound</td></tr>
  *   <tr><td>{@code portico.config.reloads}</td><td>counter</td><td>outcome</td>
  *       <td>changed configuration files: applied, or refused (the old one serving on)</td></tr>
  * </table>
@@ -80,6 +84,8 @@ public final class MicrometerMetrics implements GatewayObserver {
   private final Meter.MeterProvider<Timer> upstreamConnect;
   private final Meter.MeterProvider<Counter> rateLimitDecisions;
   private final Meter.MeterProvider<Counter> authFailures;
+  private final Meter.MeterProvider<Counter> cacheLookups;
+  private final Meter.MeterProvider<Counter> cacheEvictions;
   private final Counter reloadsApplied;
   private final Counter reloadsRefused;
   private final AtomicInteger active = new AtomicInteger();
@@ -106,6 +112,12 @@ public final class MicrometerMetrics implements GatewayObserver {
         .withRegistry(registry);
     this.authFailures = Counter.builder("portico.auth.failures")
         .description("Requests refused by authentication or authorization, by reason")
+        .withRegistry(registry);
+    this.cacheLookups = Counter.builder("portico.cache.lookups")
+        .description("Requests on caching routes, answered from the cache (hit) or the upstream (miss)")
+        .withRegistry(registry);
+    this.cacheEvictions = Counter.builder("portico.cache.evictions")
+        .description("Entries a route's response cache evicted to stay within its byte bound")
         .withRegistry(registry);
     this.reloadsApplied = reloads("applied").register(registry);
     this.reloadsRefused = reloads("refused").register(registry);
@@ -156,6 +168,11 @@ public final class MicrometerMetrics implements GatewayObserver {
     }).set(state.toLowerCase(Locale.ROOT));
   }
 
+  @Override
+  public void cacheEvicted(String route) {
+    cacheEvictions.withTags("route", route).increment();
+  }
+
   private static Counter.Builder reloads(String outcome) {
     return Counter.builder("portico.config.reloads")
         .description("Changed configuration files, applied or refused")
@@ -191,6 +208,11 @@ public final class MicrometerMetrics implements GatewayObserver {
     @Override
     public void authenticationFailed(String reason) {
       authFailures.withTags("route", route, "reason", reason).increment();
+    }
+
+    @Override
+    public void cacheLookup(String result) {
+      cacheLookups.withTags("route", route, "result", result).increment();
     }
 
     @Override

@@ -24,7 +24,8 @@ final class HidingClassLoader extends URLClassLoader {
       "com.networknt.", "com.ethlo.time.", "io.github.resilience4j.", "com.google.crypto.tink.",
       "com.google.gson.", "com.google.errorprone.", "javax.annotation.", "org.eclipse.jetty.compression.",
       "org.eclipse.jetty.http2.", "org.eclipse.jetty.alpn.java.", "io.lettuce.", "io.netty.",
-      "io.github.bucket4j.redis.", "io.micrometer.", "io.opentelemetry.", "org.eclipse.jetty.websocket.");
+      "io.github.bucket4j.redis.", "io.micrometer.", "io.opentelemetry.", "org.eclipse.jetty.websocket.",
+      "com.github.benmanes.caffeine.");
 
   private final List<String> hidden;
 

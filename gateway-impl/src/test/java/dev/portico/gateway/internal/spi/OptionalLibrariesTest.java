@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A host without gateway-impl's optional libraries (networknt, Resilience4j, Tink and what they
+ * A host without gateway-impl's optional libraries (networknt, Resilience4j, Caffeine, Tink and what they
  * bring, Jetty's HTTP/2 client, Lettuce, Micrometer, OpenTelemetry, websocket-core, and the
  * compression jars jetty-client would bring): each feature that needs one fails
  * when it is built, naming the artifact to add, and a gateway without those features serves as
@@ -58,6 +58,14 @@ class OptionalLibrariesTest {
   }
 
   @Test
+  void cachingRouteWithoutCaffeineFailsAdapterCreationNamingTheArtifact() {
+    assertThatThrownBy(() -> lean.run("cachingRoute"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("route 'catalog': cache needs com.github.ben-manes.caffeine:caffeine on the class path:"
+            + " add the dependency <groupId>com.github.ben-manes.caffeine</groupId><artifactId>caffeine</artifactId>");
+  }
+
+  @Test
   void http2GroupWithoutJettyHttp2FailsAdapterCreationNamingTheArtifact() {
     assertThatThrownBy(() -> lean.run("http2Group"))
         .isInstanceOf(IllegalStateException.class)
@@ -100,6 +108,7 @@ class OptionalLibrariesTest {
     assertThat(full.run("jsonSchemaValidator")).isEqualTo("compiled");
     assertThat(full.run("circuitBreakerGroup")).isEqualTo("created");
     assertThat(full.run("http2Group")).isEqualTo("created");
+    assertThat(full.run("cachingRoute")).isEqualTo("created");
     assertThat(full.run("eddsaAuthenticator")).isEqualTo("built");
     assertThat(full.run("ed25519KeySet")).isEqualTo("built");
   }

@@ -75,6 +75,16 @@ public final class Probes {
     return "created";
   }
 
+  /** Creates a Jetty handler for a gateway with a route that caches responses. */
+  public static String cachingRoute() {
+    Gateway gateway = Gateway.builder()
+        .route("catalog", r -> r.path("/catalog").permitAll().upstream("http://127.0.0.1:9")
+            .cache(dev.portico.gateway.cache.CachePolicy.defaults()))
+        .build();
+    JettyGatewayHandler.create(gateway);
+    return "created";
+  }
+
   /** Creates a Jetty handler for a gateway whose upstream group speaks HTTP/2. */
   public static String http2Group() {
     Gateway gateway = Gateway.builder()
