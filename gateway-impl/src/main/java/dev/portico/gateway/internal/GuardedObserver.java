@@ -123,4 +123,9 @@ final class GuardedObserver implements GatewayObserver {
   public void circuitStateChanged(String group, String state) {
     run("circuitStateChanged", () -> observer.circuitStateChanged(group, state));
   }
+
+  @Override
+  public void requestMirrored(String route, String outcome) {
+    run("requestMirrored", () -> observer.requestMirrored(route, outcome));
+  }
 }
