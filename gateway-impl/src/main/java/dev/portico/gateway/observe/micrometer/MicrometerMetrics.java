@@ -57,6 +57,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>1 for the state a group's circuit breaker is in, 0 for the others</td></tr>
  *   <tr><td>{@code portico.config.reloads}</td><td>counter</td><td>outcome</td>
  *       <td>changed configuration files: applied, or refused (the old one serving on)</td></tr>
+ *   <tr><td>{@code portico.mirror.requests}</td><td>counter</td><td>route, outcome</td>
+ *       <td>copies of requests to a route's mirror: mirrored, dropped, skipped, failed</td></tr>
  * </table>
  *
  * <p>Tag values are bounded: {@code route} is a route id (or {@code none} before routing),
@@ -165,6 +167,16 @@ public final class MicrometerMetrics implements GatewayObserver {
   @Override
   public void configurationReloaded(ConfigurationStatus status, boolean applied) {
     (applied ? reloadsApplied : reloadsRefused).increment();
+  }
+
+  @Override
+  public void requestMirrored(String route, String outcome) {
+    // Micrometer keeps one counter per name and tags: the lookup is a map hit after the first copy.
+    Counter.builder("portico.mirror.requests")
+        .description("Copies of requests to a route's mirror, by outcome")
+        .tags("route", route, "outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   /** Returns {@code 2xx} for 204, {@code none} for 0. */
