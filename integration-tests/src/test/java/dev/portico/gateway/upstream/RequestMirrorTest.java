@@ -3,6 +3,8 @@ package dev.portico.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.HttpHeaders;
+import dev.portico.gateway.admin.AdminView;
 import dev.portico.gateway.jetty.JettyGatewayHandler;
 import dev.portico.gateway.observe.ExchangeObserver;
 import dev.portico.gateway.observe.ExchangeStart;
@@ -236,5 +238,16 @@ class RequestMirrorTest {
 
     Await.until("the held copies aborted", () -> count("orders:failed") == 3);
     assertThat(count("orders:mirrored")).isZero();
+  }
+
+  @Test
+  void explainAndTheAdminViewShowTheMirror() throws Exception {
+    startCounting(m -> m.percent(25).maxBodySize(2048).queue(8).timeout(Duration.ofMillis(1500)));
+
+    assertThat(server.handler().explain("GET", "/orders/1", HttpHeaders.empty()).policies())
+        .containsExactly("mirror", "proxy");
+    Map<String, Object> route = AdminView.of(server.handler()).routes().get(0);
+    assertThat(route.get("mirror").toString()).isEqualTo("{target=" + shadow.uri()
+        + ", percent=25.0, maxBodySize=2048, queue=8, timeoutMs=1500}");
   }
 }
