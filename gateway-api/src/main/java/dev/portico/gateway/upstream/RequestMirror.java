@@ -130,29 +130,29 @@ public final class RequestMirror {
      */
     public RequestMirror build() {
       if (to == null) {
-        throw new IllegalStateException("mirror: no target (to)");
+        throw new IllegalStateException("no target (to)");
       }
       URI uri;
       try {
         uri = new URI(to);
       } catch (java.net.URISyntaxException e) {
-        throw new IllegalStateException("mirror: target '" + to + "' is not a URI: " + e.getMessage());
+        throw new IllegalStateException("target '" + to + "' is not a URI: " + e.getMessage());
       }
       if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
           || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        throw new IllegalStateException("mirror: target '" + to + "' (expected: http(s)://host[:port][/base])");
+        throw new IllegalStateException("target '" + to + "' (expected: http(s)://host[:port][/base])");
       }
       if (!(percent > 0 && percent <= 100)) {
-        throw new IllegalStateException("mirror: percent " + percent + " (expected: > 0 and <= 100)");
+        throw new IllegalStateException("percent " + percent + " (expected: > 0 and <= 100)");
       }
       if (maxBodySize < 0) {
-        throw new IllegalStateException("mirror: maxBodySize " + maxBodySize + " (expected: >= 0)");
+        throw new IllegalStateException("maxBodySize " + maxBodySize + " (expected: >= 0)");
       }
       if (queue < 1) {
-        throw new IllegalStateException("mirror: queue " + queue + " (expected: >= 1)");
+        throw new IllegalStateException("queue " + queue + " (expected: >= 1)");
       }
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalStateException("mirror: timeout " + timeout + " (expected: > 0)");
+        throw new IllegalStateException("timeout " + timeout + " (expected: > 0)");
       }
       return new RequestMirror(this, uri);
     }
