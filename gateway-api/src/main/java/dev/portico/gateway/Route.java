@@ -18,6 +18,7 @@ import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
 import dev.portico.gateway.validation.RequestValidation;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.RequestMirror;
 import dev.portico.gateway.upstream.TrafficSplit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class Route {
   private final @Nullable Upstream upstream;
   private final @Nullable String upstreamGroup;
   private final @Nullable TrafficSplit split;
+  private final @Nullable RequestMirror mirror;
   private final RetryPolicy retryPolicy;
   private final @Nullable WebSocketSettings webSocket;
   private final PathRewrite rewrite;
@@ -108,6 +110,7 @@ public final class Route {
     this.upstream = upstream;
     this.upstreamGroup = upstreamGroup;
     this.split = b.split;
+    this.mirror = b.mirror;
     this.retryPolicy = b.retryPolicy;
     this.webSocket = b.webSocket;
     this.rewrite = b.rewrite;
@@ -196,6 +199,11 @@ public final class Route {
    */
   public Optional<TrafficSplit> split() {
     return Optional.ofNullable(split);
+  }
+
+  /** Returns where the route copies a share of its requests, if it does; see {@link RequestMirror}. */
+  public Optional<RequestMirror> mirror() {
+    return Optional.ofNullable(mirror);
   }
 
   /** Returns when a failed request is tried again ({@link RetryPolicy#none()} by default). */
@@ -408,6 +416,7 @@ public final class Route {
     b.upstream = upstream;
     b.upstreamGroup = upstreamGroup;
     b.split = split;
+    b.mirror = mirror;
     b.retryPolicy = retryPolicy;
     b.webSocket = webSocket;
     b.rewrite = rewrite;
@@ -504,6 +513,7 @@ public final class Route {
     private @Nullable RuntimeException upstreamError;
     private @Nullable String upstreamGroup;
     private @Nullable TrafficSplit split;
+    private @Nullable RequestMirror mirror;
     private RetryPolicy retryPolicy = RetryPolicy.none();
     private @Nullable WebSocketSettings webSocket;
     private final List<String> errors = new ArrayList<>();
@@ -686,6 +696,25 @@ public final class Route {
     public Builder split(Consumer<TrafficSplit.Builder> spec) {
       TrafficSplit built = built("split", spec, TrafficSplit.builder(), TrafficSplit.Builder::build);
       return built == null ? this : split(built);
+    }
+
+    /**
+     * Copies a share of the route's requests to a shadow upstream, whose answers are dropped (see
+     * {@link RequestMirror}).
+     *
+     * <pre>{@code
+     * .mirror(m -> m.to("http://orders-next:8080").percent(10).maxBodySize(64 * 1024))
+     * }</pre>
+     */
+    public Builder mirror(RequestMirror mirror) {
+      this.mirror = requireNonNull(mirror, "mirror");
+      return this;
+    }
+
+    /** Copies requests as the mirror {@code spec} builds; see {@link #mirror(RequestMirror)}. */
+    public Builder mirror(Consumer<RequestMirror.Builder> spec) {
+      RequestMirror built = built("mirror", spec, RequestMirror.builder(), RequestMirror.Builder::build);
+      return built == null ? this : mirror(built);
     }
 
     /**

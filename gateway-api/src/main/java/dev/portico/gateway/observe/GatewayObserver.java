@@ -54,6 +54,15 @@ public interface GatewayObserver {
    */
   default void configurationReloaded(ConfigurationStatus status, boolean applied) {}
 
+  /**
+   * A request of route {@code route} was meant to be copied to its mirror ({@code RequestMirror}):
+   * {@code outcome} is {@code mirrored} (the shadow answered), {@code dropped} (too many copies in
+   * flight), {@code skipped} (the body was larger than the mirror copies) or {@code failed} (the
+   * shadow could not be reached, or did not answer in time). Called from the upstream client's
+   * threads; must not block.
+   */
+  default void requestMirrored(String route, String outcome) {}
+
   /** Returns an observer that watches nothing. */
   static GatewayObserver none() {
     return Composite.NONE;
@@ -185,6 +194,13 @@ final class Composite implements GatewayObserver {
   public void configurationReloaded(ConfigurationStatus status, boolean applied) {
     for (GatewayObserver o : observers) {
       o.configurationReloaded(status, applied);
+    }
+  }
+
+  @Override
+  public void requestMirrored(String route, String outcome) {
+    for (GatewayObserver o : observers) {
+      o.requestMirrored(route, outcome);
     }
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portico.gateway.Gateway;
+import dev.portico.gateway.upstream.RequestMirror;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,33 @@ class ConfigErrorsTest {
     assertThat(gateway.routes()).hasSize(1);
     assertThat(gateway.routes().get(0).upstream().orElseThrow().toString()).isEqualTo("http://orders.internal:8080");
     assertThat(gateway.routes().get(0).rewrite().toString()).contains("1");
+  }
+
+  @Test
+  void aRouteMirrorReadsItsKeysAndItsErrorsPointAtThem() {
+    String route = """
+        routes:
+          - id: orders
+            path: /orders
+            upstream: http://orders.internal
+        """;
+    Gateway gateway = CONFIG.read(new StringReader(route + """
+            mirror: {to: "http://orders-next.internal:8080", percent: 12.5, maxBodySize: 2048, queue: 8, timeout: 1500ms}
+        """), "gateway.yaml");
+    RequestMirror mirror = gateway.routes().get(0).mirror().orElseThrow();
+    assertThat(mirror.target()).hasToString("http://orders-next.internal:8080");
+    assertThat(mirror.percent()).isEqualTo(12.5);
+    assertThat(mirror.maxBodySize()).isEqualTo(2048);
+    assertThat(mirror.queue()).isEqualTo(8);
+    assertThat(mirror.timeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(error(route + """
+            mirror: {to: "http://orders-next.internal", percent: 0}
+        """))
+        .contains("gateway.yaml:5:13 routes[0].mirror: percent 0.0 (expected: > 0 and <= 100)");
+    assertThat(error(route + """
+            mirror: {percent: 10}
+        """))
+        .contains("routes[0].mirror").contains("to");
   }
 
   @Test

@@ -60,7 +60,9 @@ public final class AdminView {
    * with its {@code allow} and {@code deny} blocks; with a traffic split, {@code split}: its
    * {@code weights} by upstream group, its {@code rules} ({@code header X-Canary=on -> v2}) and
    * whether it is {@code sticky}; with a response cache, {@code cache}: its policy and live
-   * {@code entries}, {@code bytes}, {@code hits}, {@code misses} and {@code evictions}; with route
+   * {@code entries}, {@code bytes}, {@code hits}, {@code misses} and {@code evictions}; with a mirror,
+   * {@code mirror}: its {@code target}, {@code percent}, {@code maxBodySize}, {@code queue} and
+   * {@code timeoutMs}; with route
    * defaults, the {@code inheritedPolicies}, and with method blocks, {@code methodPolicies}: what each
    * block {@code sets} and whether that method is {@code authenticated}.
    */
@@ -92,6 +94,15 @@ public final class AdminView {
         m.put("rules", split.rules().stream().map(Object::toString).toList());
         m.put("sticky", split.stickyKey().isPresent());
         r.put("split", m);
+      });
+      route.mirror().ifPresent(mirror -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", mirror.target().toString());
+        m.put("percent", mirror.percent());
+        m.put("maxBodySize", mirror.maxBodySize());
+        m.put("queue", mirror.queue());
+        m.put("timeoutMs", mirror.timeout().toMillis());
+        r.put("mirror", m);
       });
       if (!definition.ipRules().isEmpty() || !route.ipRules().isEmpty()) {
         Map<String, Object> ip = new LinkedHashMap<>();

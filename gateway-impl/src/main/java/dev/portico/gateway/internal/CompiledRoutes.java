@@ -102,6 +102,9 @@ final class CompiledRoutes {
     if (route.split() != null) {
       names.add("split");
     }
+    if (route.upstream().mirror() != null) {
+      names.add("mirror");
+    }
     names.add("proxy");
     return List.copyOf(names);
   }
@@ -117,6 +120,9 @@ final class CompiledRoutes {
     for (CompiledRoute route : compiled.values()) {
       route.forms().forEach(form -> {
         used.add(form.upstream().client());
+        if (form.upstream().mirror() != null) {
+          used.add(form.upstream().mirror().client());
+        }
         if (form.split() != null) {
           form.split().upstreams().forEach(side -> used.add(side.client()));
         }

@@ -133,4 +133,9 @@ final class GuardedObserver implements GatewayObserver {
   public void cacheEvicted(String route) {
     run("cacheEvicted", () -> observer.cacheEvicted(route));
   }
+
+  @Override
+  public void requestMirrored(String route, String outcome) {
+    run("requestMirrored", () -> observer.requestMirrored(route, outcome));
+  }
 }

@@ -9,13 +9,16 @@ import dev.portico.gateway.internal.chain.ConcurrencyLimitStep;
 import dev.portico.gateway.internal.chain.RateLimitStep;
 import dev.portico.gateway.internal.chain.RequestSizeStep;
 import dev.portico.gateway.internal.chain.RoutePolicies;
+import dev.portico.gateway.internal.mirror.Mirror;
 import dev.portico.gateway.internal.proxy.ProxyRoute;
 import dev.portico.gateway.internal.proxy.UpstreamRequests;
 import dev.portico.gateway.internal.upstream.LiveGroup;
 import dev.portico.gateway.internal.upstream.RetryBudget;
 import dev.portico.gateway.internal.websocket.WebSocketConnector;
 import dev.portico.gateway.ratelimit.RateLimiter;
+import dev.portico.gateway.upstream.RequestMirror;
 import dev.portico.gateway.upstream.RetryPolicy;
+import dev.portico.gateway.upstream.UpstreamGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -76,6 +79,7 @@ final class RouteCompiler {
     RetryBudget budget = retry.enabled()
         ? new RetryBudget(retry.budgetPercent(), retry.minRetriesPerSecond(), System::nanoTime) : null;
     WebSocketConnector ws = route.webSocket().isEmpty() ? null : upstreams.webSocketConnector(group, route);
+    Mirror mirror = mirror(route);
     Map<String, CompiledRoute> byMethod = new HashMap<>();
     Map<Route, CompiledRoute> forms = new IdentityHashMap<>();
     Set<String> methods = new LinkedHashSet<>(route.methodPolicies().keySet());
@@ -83,23 +87,37 @@ final class RouteCompiler {
     for (String method : methods) {
       Route form = route.forMethod(method);
       if (form != route) {
-        byMethod.put(method, forms.computeIfAbsent(form, f -> compileForm(f, group, budget, ws, Map.of())));
+        byMethod.put(method, forms.computeIfAbsent(form, f -> compileForm(f, group, budget, ws, mirror, Map.of())));
       }
     }
-    return compileForm(route, group, budget, ws, byMethod);
+    return compileForm(route, group, budget, ws, mirror, byMethod);
   }
 
   private CompiledRoute compileForm(Route route, LiveGroup group, @Nullable RetryBudget budget,
-      @Nullable WebSocketConnector ws, Map<String, CompiledRoute> byMethod) {
+      @Nullable WebSocketConnector ws, @Nullable Mirror mirror, Map<String, CompiledRoute> byMethod) {
     ProxyRoute upstream = new ProxyRoute(route,
-        runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests);
+        runtime.clients().client(group.settings(), route.timeouts().connect().toMillis()), group, budget, requests,
+        mirror);
     return new CompiledRoute(route, gateway.ipRules(), gateway.filters(), engineSteps(route), RoutePolicies.compile(gateway, route),
-        upstream, split(route, upstream, budget), ws, byMethod,
+        upstream, split(route, upstream, budget, mirror), ws, byMethod,
         route.cache().map(policy -> caches.step(route, policy)).orElse(null));
   }
 
+  /** The route's mirror, shared by its forms and split sides (one bound on copies in flight); null without one. */
+  private @Nullable Mirror mirror(Route route) {
+    if (route.mirror().isEmpty()) {
+      return null;
+    }
+    RequestMirror settings = route.mirror().get();
+    // A client of its own profile (the shadow's connect timeout is bounded by the copy's timeout).
+    UpstreamGroup shadow = UpstreamGroup.of("mirror of " + route.id(), settings.target().toString());
+    long connect = Math.min(route.timeouts().connect().toMillis(), settings.timeout().toMillis());
+    return new Mirror(route.id(), settings, runtime.clients().client(shadow, connect), runtime.observer());
+  }
+
   /** The route's split, its first side being {@code first}; null for a route without one. */
-  private @Nullable SplitChooser split(Route route, ProxyRoute first, @Nullable RetryBudget budget) {
+  private @Nullable SplitChooser split(Route route, ProxyRoute first, @Nullable RetryBudget budget,
+      @Nullable Mirror mirror) {
     if (route.split().isEmpty()) {
       return null;
     }
@@ -108,7 +126,7 @@ final class RouteCompiler {
     route.split().get().sides().stream().skip(1).forEach(name -> {
       LiveGroup side = upstreams.namedGroup(name);
       sides.add(new ProxyRoute(route, runtime.clients().client(side.settings(), route.timeouts().connect().toMillis()),
-          side, budget, requests));
+          side, budget, requests, mirror));
     });
     return new SplitChooser(route.split().get(), sides);
   }

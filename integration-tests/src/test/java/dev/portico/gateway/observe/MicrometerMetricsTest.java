@@ -135,6 +135,21 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void countsMirrorCopiesByRouteAndOutcome() throws Exception {
+    String down = "http://127.0.0.1:" + RefusingPort.reserve();
+    start(Gateway.builder()
+        .route("mirrored", r -> r.path("/m/**").upstream(upstream.uri()).mirror(m -> m.to(upstream.uri())))
+        .route("failing", r -> r.path("/f/**").upstream(upstream.uri()).mirror(m -> m.to(down))));
+
+    assertThat(get("/m/1").getStatus()).isEqualTo(200);
+    assertThat(get("/f/1").getStatus()).isEqualTo(200);
+
+    Await.until("both copies counted", () -> registry.find("portico.mirror.requests").counters().size() == 2);
+    assertThat(counter("portico.mirror.requests", "route", "mirrored", "outcome", "mirrored")).isEqualTo(1);
+    assertThat(counter("portico.mirror.requests", "route", "failing", "outcome", "failed")).isEqualTo(1);
+  }
+
+  @Test
   void countsRateLimitDecisionsByLimiterAndDecision() throws Exception {
     start(Gateway.builder().route("api", r -> r.path("/api/**")
         .rateLimiter(Bucket4jRateLimiter.builder().name("per-client").bandwidth(1, Duration.ofMinutes(1))

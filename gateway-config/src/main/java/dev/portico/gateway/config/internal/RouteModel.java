@@ -11,6 +11,7 @@ import dev.portico.gateway.ratelimit.ConcurrencyLimit;
 import dev.portico.gateway.transform.HeaderRules;
 import dev.portico.gateway.transform.JsonTransform;
 import dev.portico.gateway.transform.QueryRules;
+import dev.portico.gateway.upstream.RequestMirror;
 import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.TrafficSplit;
 import dev.portico.gateway.validation.JsonSchema;
@@ -246,6 +247,8 @@ final class RouteModel {
           (b, v) -> b.upstreamGroup(v.text()))
       .key("split", Type.object(UpstreamModel.SPLIT), "Shares traffic between upstream groups, instead of upstream.",
           (b, v) -> b.split(v.build(UpstreamModel.SPLIT, TrafficSplit.builder(), TrafficSplit.Builder::build)))
+      .key("mirror", Type.object(UpstreamModel.MIRROR), "Copies a share of requests to a shadow upstream.",
+          (b, v) -> b.mirror(v.build(UpstreamModel.MIRROR, RequestMirror.builder(), RequestMirror.Builder::build)))
       .key("retry", Type.object(UpstreamModel.RETRY), "Retries of failed upstream calls.",
           (b, v) -> b.retry(v.build(UpstreamModel.RETRY, RetryPolicy.builder(), RetryPolicy.Builder::build)))
       .key("websocket", Type.either(Type.BOOLEAN, Type.object(WEBSOCKET)), "false", "Accept WebSocket upgrades.", (b, v) -> {

@@ -6,6 +6,7 @@ import dev.portico.gateway.upstream.CircuitBreakerSettings;
 import dev.portico.gateway.upstream.HealthCheck;
 import dev.portico.gateway.upstream.LoadBalancing;
 import dev.portico.gateway.upstream.OutlierDetection;
+import dev.portico.gateway.upstream.RequestMirror;
 import dev.portico.gateway.upstream.RetryPolicy;
 import dev.portico.gateway.upstream.TrafficSplit;
 import dev.portico.gateway.upstream.UpstreamGroup;
@@ -242,4 +243,17 @@ final class UpstreamModel {
       .key("stickyBy", Type.STRING, "none: shared by weight",
           "Keeps each key on one side: header:NAME, cookie:NAME, clientIp or principal.",
           (b, v) -> b.stickyBy(Keys.hashKey(v)));
+
+  /** A route's mirror: copies of a share of its requests to a shadow upstream. */
+  static final Spec<RequestMirror.Builder> MIRROR = Spec.<RequestMirror.Builder>of("mirror",
+          "Copies a share of the route's requests to a shadow upstream, whose answers are dropped; the copies"
+              + " never delay or fail the primary exchange.")
+      .required("to", Type.STRING, "The shadow's base URI (http or https).", (b, v) -> b.to(v.text()))
+      .key("percent", Type.NUMBER, "100", "The share of requests copied, in percent (more than 0, at most 100).",
+          (b, v) -> b.percent(v.number()))
+      .key("maxBodySize", Type.INTEGER, "65536", "The largest request body copied, in bytes; larger ones are not.",
+          (b, v) -> b.maxBodySize(v.longValue()))
+      .key("queue", Type.INTEGER, "256", "Copies in flight at once for the route; more are dropped.",
+          (b, v) -> b.queue(v.integer()))
+      .key("timeout", Type.DURATION, "5s", "How long one copy may take in all.", (b, v) -> b.timeout(v.duration()));
 }

@@ -9,6 +9,8 @@ import dev.portico.gateway.internal.body.ReplayableBody;
 import dev.portico.gateway.internal.http.FieldsHttpHeaders;
 import dev.portico.gateway.internal.http.GrpcStatus;
 import dev.portico.gateway.internal.http.GrpcTimeout;
+import dev.portico.gateway.internal.mirror.Mirror;
+import dev.portico.gateway.internal.mirror.MirrorCopy;
 import dev.portico.gateway.internal.routing.PathNormalizer;
 import dev.portico.gateway.internal.upstream.Backoff;
 import dev.portico.gateway.internal.upstream.CircuitGuard;
@@ -126,6 +128,32 @@ public final class ProxyCall {
    * sent again as it is by every try.
    */
   private Request.@Nullable Content newTryBody() {
+    Mirror mirror = compiled.mirror();
+    if (mirror != null && tries == 1) {
+      return mirrored(mirror, tryBody());
+    }
+    return tryBody();
+  }
+
+  /**
+   * Starts the request's copy to the route's mirror, if it is sampled: a body already complete is
+   * copied at once, a streamed one through a tap of the first try's content.
+   */
+  private Request.@Nullable Content mirrored(Mirror mirror, Request.@Nullable Content body) {
+    long length = body == null ? 0 : body.getLength();
+    MirrorCopy copy = mirror.start(method, path, query, headers, length);
+    if (copy == null) {
+      return body;
+    }
+    if (body == null || buffered != null) {
+      copy.sendWhole(buffered);
+      return body;
+    }
+    run.whenFinished(copy::abandon);
+    return copy.tap(body);
+  }
+
+  private Request.@Nullable Content tryBody() {
     if (buffered != null) {
       // No content type of its own: the headers carry the request's (or none), never a made-up one.
       return new BytesRequestContent((String) null, buffered);

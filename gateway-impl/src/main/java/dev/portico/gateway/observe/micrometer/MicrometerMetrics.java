@@ -61,6 +61,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>entries a route's cache evicted to stay within its byte bound</td></tr>
  *   <tr><td>{@code portico.config.reloads}</td><td>counter</td><td>outcome</td>
  *       <td>changed configuration files: applied, or refused (the old one serving on)</td></tr>
+ *   <tr><td>{@code portico.mirror.requests}</td><td>counter</td><td>route, outcome</td>
+ *       <td>copies of requests to a route's mirror: mirrored, dropped, skipped, failed</td></tr>
  * </table>
  *
  * <p>Tag values are bounded: {@code route} is a route id (or {@code none} before routing),
@@ -182,6 +184,16 @@ public final class MicrometerMetrics implements GatewayObserver {
   @Override
   public void configurationReloaded(ConfigurationStatus status, boolean applied) {
     (applied ? reloadsApplied : reloadsRefused).increment();
+  }
+
+  @Override
+  public void requestMirrored(String route, String outcome) {
+    // Micrometer keeps one counter per name and tags: the lookup is a map hit after the first copy.
+    Counter.builder("portico.mirror.requests")
+        .description("Copies of requests to a route's mirror, by outcome")
+        .tags("route", route, "outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   /** Returns {@code 2xx} for 204, {@code none} for 0. */
